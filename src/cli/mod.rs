@@ -1,0 +1,219 @@
+//! The clap definitions: global flags, the fixed subcommands and the request flags shared by the
+//! raw and typed commands. Only argument *definitions* live here; [`crate::config`] turns them
+//! into settings.
+//!
+//! Guidelines that keep flags consistent across subcommands:
+//! - `-f`, `-F`, `-q`, `-H`, `--data`, `--reason`, `--file` mean the same thing everywhere
+//!   (they are defined once, in [`RequestArgs`], [`FileArgs`] and [`PageArgs`]).
+//! - Value names are uppercase; every flag has a one-line help.
+//! - Typed endpoint subcommands are not here: they are built from [`crate::endpoints`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The top-level command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "discord",
+    version,
+    about = "The whole Discord API from the command line: raw REST requests, typed endpoints, the gateway",
+    after_help = "Exit codes: 0 success, 1 Discord or network error, 2 usage error (including no token).\nRun 'discord sandbox' or add '--sandbox' to try any command against a local stand-in for Discord.",
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Flags accepted by every subcommand.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// How colour is chosen for output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is unset.
+    #[default]
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Flags accepted by every subcommand.
+#[derive(Debug, Clone, Args, Default)]
+pub struct GlobalArgs {
+    /// Bot token (or 'Bearer TOKEN'); defaults to $DISCORD_TOKEN, then the config file
+    #[arg(
+        long,
+        global = true,
+        value_name = "TOKEN",
+        env = "DISCORD_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+
+    /// Send the token as an OAuth2 bearer token instead of a bot token
+    #[arg(long, global = true)]
+    pub bearer: bool,
+
+    /// Profile in the config file to take the token from
+    #[arg(long, global = true, value_name = "NAME", env = "DISCORD_PROFILE")]
+    pub profile: Option<String>,
+
+    /// API base URL [default: https://discord.com/api/v10]
+    #[arg(long, global = true, value_name = "URL", env = "DISCORD_API_URL")]
+    pub api_url: Option<String>,
+
+    /// Run against a private in-process sandbox instead of Discord (no token or network needed)
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+
+    /// Pretty-print JSON output (default when stdout is a terminal)
+    #[arg(long, global = true, conflicts_with = "compact")]
+    pub pretty: bool,
+
+    /// Print JSON compactly on one line (default when stdout is not a terminal)
+    #[arg(long, global = true)]
+    pub compact: bool,
+
+    /// When to colour output
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+
+    /// Print the response status line and headers to stderr
+    #[arg(short = 'i', long, global = true)]
+    pub include: bool,
+
+    /// Print the request line and headers (token redacted) and the response headers to stderr
+    #[arg(short = 'v', long, global = true)]
+    pub verbose: bool,
+
+    /// Print the request that would be sent (token redacted) and send nothing
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+
+    /// Seconds to wait for a connection
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 10.0)]
+    pub connect_timeout: f64,
+
+    /// Seconds to wait for a whole request (0 for no limit)
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 60.0)]
+    pub timeout: f64,
+
+    /// Give up instead of waiting when a rate limit asks for a wait longer than SECS
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 300.0)]
+    pub max_wait: f64,
+}
+
+/// The fixed subcommands (typed endpoint subcommands are added from the route table).
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Send a GET request to any API path
+    Get(RawArgs),
+    /// Send a POST request to any API path
+    Post(RawArgs),
+    /// Send a PUT request to any API path
+    Put(RawArgs),
+    /// Send a PATCH request to any API path
+    Patch(RawArgs),
+    /// Send a DELETE request to any API path
+    Delete(RawArgs),
+    /// Store a token in the config file (prompted with hidden input and checked first)
+    Login(LoginArgs),
+    /// Remove the stored token of a profile
+    Logout,
+    /// Run a local, stateful stand-in for Discord's REST API and gateway
+    Sandbox(SandboxArgs),
+}
+
+/// Arguments of the raw request commands (`get`, `post`, ...).
+#[derive(Debug, Clone, Args)]
+pub struct RawArgs {
+    /// API path (/users/@me, users/@me) or a full URL under the API base
+    #[arg(value_name = "PATH")]
+    pub path: String,
+
+    /// JSON request body
+    #[arg(value_name = "JSON")]
+    pub body: Option<String>,
+
+    /// Request body and query flags
+    #[command(flatten)]
+    pub request: RequestArgs,
+
+    /// File uploads
+    #[command(flatten)]
+    pub files: FileArgs,
+
+    /// Pagination
+    #[command(flatten)]
+    pub page: PageArgs,
+}
+
+/// Body, query and header flags shared by raw and typed commands.
+#[derive(Debug, Clone, Args, Default)]
+pub struct RequestArgs {
+    /// Request body from a string, @file or @- for stdin
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub data: Option<String>,
+
+    /// String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)
+    #[arg(short = 'f', long = "raw-field", value_name = "KEY=VALUE")]
+    pub raw_fields: Vec<String>,
+
+    /// Typed field: numbers, true/false/null, JSON arrays/objects, @file for a file's contents
+    #[arg(short = 'F', long = "field", value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
+
+    /// Query parameter key=value (repeatable)
+    #[arg(short = 'q', long = "query", value_name = "KEY=VALUE")]
+    pub query: Vec<String>,
+
+    /// Extra header 'Name: value' (repeatable)
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+
+    /// Audit log reason (sent as X-Audit-Log-Reason)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+/// File upload flags.
+#[derive(Debug, Clone, Args, Default)]
+pub struct FileArgs {
+    /// Attach a file (repeatable); sends multipart/form-data with payload_json
+    #[arg(long = "file", value_name = "PATH")]
+    pub files: Vec<PathBuf>,
+}
+
+/// Pagination flags.
+#[derive(Debug, Clone, Args, Default)]
+pub struct PageArgs {
+    /// Follow before/after pages to the end and print every item once, as one JSON array
+    #[arg(long)]
+    pub paginate: bool,
+
+    /// With --paginate: print one item per line, streaming
+    #[arg(long, requires = "paginate")]
+    pub lines: bool,
+}
+
+/// Arguments of `discord login`.
+#[derive(Debug, Clone, Args)]
+pub struct LoginArgs {
+    /// Read the token from stdin instead of prompting
+    #[arg(long)]
+    pub with_token: bool,
+}
+
+/// Arguments of `discord sandbox`. The token it accepts is the global `--token` (or
+/// $DISCORD_TOKEN), else [`crate::sandbox::DEFAULT_TOKEN`].
+#[derive(Debug, Clone, Args)]
+pub struct SandboxArgs {
+    /// Port to listen on (default: a free port)
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
+}

@@ -1,0 +1,101 @@
+//! Thin glue, one module per subcommand, and [`run`]: parse, resolve settings, dispatch.
+
+pub mod raw;
+
+use std::ffi::OsString;
+
+use clap::{CommandFactory, FromArgMatches};
+
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::config::Settings;
+use crate::endpoints;
+use crate::rest::Method;
+use crate::sandbox::{Sandbox, SandboxOptions, DEFAULT_TOKEN};
+use crate::{Error, ErrorKind, Result};
+
+/// The whole clap command: the fixed subcommands plus one per typed endpoint.
+pub fn clap_command() -> clap::Command {
+    Cli::command().subcommands(endpoints::subcommands())
+}
+
+/// Parses `args` and runs the chosen subcommand.
+pub fn run(args: Vec<OsString>) -> Result<()> {
+    let matches = match clap_command().try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => return Err(clap_error(e)),
+    };
+    let mut global = GlobalArgs::from_arg_matches(&matches).map_err(clap_error)?;
+    // Keeps the in-process sandbox alive for the whole run.
+    let mut sandbox = None;
+    if global.sandbox {
+        let sb = Sandbox::start(SandboxOptions {
+            port: 0,
+            token: DEFAULT_TOKEN.to_string(),
+        })?;
+        global.token = Some(DEFAULT_TOKEN.to_string());
+        global.bearer = false;
+        sandbox = Some(sb);
+    }
+    let settings = Settings::resolve(&global, sandbox.as_ref().map(|s| s.api_url().to_string()))?;
+
+    let Some((name, sub)) = matches.subcommand() else {
+        clap_command().print_help()?;
+        return Ok(());
+    };
+    if let Some(_endpoint) = endpoints::find(name) {
+        let _ = sub;
+        return Err(Error::runtime("typed endpoints are not built yet"));
+    }
+    let command = Command::from_arg_matches(&matches).map_err(clap_error)?;
+    match command {
+        Command::Get(a) => raw::run(&settings, Method::Get, a),
+        Command::Post(a) => raw::run(&settings, Method::Post, a),
+        Command::Put(a) => raw::run(&settings, Method::Put, a),
+        Command::Patch(a) => raw::run(&settings, Method::Patch, a),
+        Command::Delete(a) => raw::run(&settings, Method::Delete, a),
+        Command::Login(_) | Command::Logout | Command::Sandbox(_) => {
+            Err(Error::runtime("not built yet"))
+        }
+    }
+}
+
+/// Turns a clap error into ours: help and version print and succeed; anything else becomes a
+/// one-line usage error.
+fn clap_error(err: clap::Error) -> Error {
+    use clap::error::ErrorKind as K;
+    match err.kind() {
+        K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = err.print();
+            Error::new(ErrorKind::Help, "")
+        }
+        _ => {
+            let rendered = err.render().to_string();
+            // clap spreads one error over several lines (the message, indented continuations,
+            // a tip, the usage); keep the message and its continuations on one line.
+            let mut first = String::new();
+            for line in rendered.lines() {
+                let trimmed = line.trim();
+                if trimmed.is_empty()
+                    || trimmed.starts_with("tip:")
+                    || trimmed.starts_with("Usage:")
+                    || trimmed.starts_with("For more information")
+                {
+                    if !first.is_empty() {
+                        break;
+                    }
+                    continue;
+                }
+                if !first.is_empty() {
+                    first.push(' ');
+                }
+                first.push_str(trimmed.trim_start_matches("error: "));
+            }
+            let tip = rendered
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("tip: "))
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default();
+            Error::usage(format!("{first}{tip}; see --help"))
+        }
+    }
+}

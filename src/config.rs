@@ -1,0 +1,277 @@
+//! Turns flags, environment and the config file into [`Settings`] (flag > env > file > default),
+//! and reads and writes the config file (one token per profile, mode 0600).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cli::GlobalArgs;
+use crate::output::Printer;
+use crate::token::Token;
+use crate::{Error, Result};
+
+/// Discord's REST API base, used when neither `--api-url` nor `DISCORD_API_URL` is given.
+pub const DEFAULT_API_URL: &str = "https://discord.com/api/v10";
+
+/// The profile used when none is named.
+pub const DEFAULT_PROFILE: &str = "default";
+
+/// Everything the commands need to know, resolved once.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// API base URL without a trailing slash.
+    pub api_url: String,
+    /// The token, if one was given anywhere.
+    pub token: Option<Token>,
+    /// The config profile in use.
+    pub profile: String,
+    /// How stdout is written.
+    pub printer: Printer,
+    /// `-i`: response status and headers to stderr.
+    pub include: bool,
+    /// `-v`: request and response headers to stderr.
+    pub verbose: bool,
+    /// `--dry-run`: print the request, send nothing.
+    pub dry_run: bool,
+    /// Connect timeout.
+    pub connect_timeout: Duration,
+    /// Whole-request timeout (`None`: no limit).
+    pub timeout: Option<Duration>,
+    /// The longest rate-limit wait accepted before giving up.
+    pub max_wait: Duration,
+}
+
+impl Settings {
+    /// Resolves settings from the global flags (env already folded in by clap) and the config
+    /// file. `api_url_override` wins over everything (used by `--sandbox`).
+    pub fn resolve(args: &GlobalArgs, api_url_override: Option<String>) -> Result<Settings> {
+        let profile = args
+            .profile
+            .clone()
+            .unwrap_or_else(|| DEFAULT_PROFILE.to_string());
+        let token = match args.token.as_deref() {
+            Some(raw) => Some(Token::parse(raw, args.bearer)?),
+            None => match ConfigFile::load_default()? {
+                Some(file) => match file.profiles.get(&profile) {
+                    Some(p) => Some(Token::parse(&p.token, args.bearer).map_err(|e| {
+                        e.context(format!("the token stored for profile '{profile}'"))
+                    })?),
+                    None => None,
+                },
+                None => None,
+            },
+        };
+        let api_url = api_url_override
+            .or_else(|| args.api_url.clone())
+            .unwrap_or_else(|| DEFAULT_API_URL.to_string());
+        Ok(Settings {
+            api_url: normalize_api_url(&api_url)?,
+            token,
+            profile,
+            printer: Printer::from_args(args),
+            include: args.include,
+            verbose: args.verbose,
+            dry_run: args.dry_run,
+            connect_timeout: seconds(args.connect_timeout, "--connect-timeout")?
+                .unwrap_or(Duration::from_secs(10)),
+            timeout: seconds(args.timeout, "--timeout")?,
+            max_wait: seconds(args.max_wait, "--max-wait")?.unwrap_or(Duration::ZERO),
+        })
+    }
+
+    /// The token, or the usage error that names the three ways to give one.
+    pub fn require_token(&self) -> Result<&Token> {
+        self.token.as_ref().ok_or_else(|| {
+            Error::usage(
+                "no token: pass --token TOKEN, set DISCORD_TOKEN, or run 'discord login' to store one",
+            )
+        })
+    }
+}
+
+/// Checks and trims an API base URL.
+pub fn normalize_api_url(url: &str) -> Result<String> {
+    let trimmed = url.trim().trim_end_matches('/');
+    if !(trimmed.starts_with("http://") || trimmed.starts_with("https://")) {
+        return Err(Error::usage(format!(
+            "the API URL '{trimmed}' must start with http:// or https:// (check --api-url or DISCORD_API_URL)"
+        )));
+    }
+    Ok(trimmed.to_string())
+}
+
+fn seconds(value: f64, flag: &str) -> Result<Option<Duration>> {
+    if !value.is_finite() || value < 0.0 {
+        return Err(Error::usage(format!(
+            "{flag} takes a number of seconds of 0 or more"
+        )));
+    }
+    Ok((value > 0.0).then(|| Duration::from_secs_f64(value)))
+}
+
+/// One stored profile.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Profile {
+    /// The bare token.
+    pub token: String,
+}
+
+/// The config file: `config.json` in the platform's config directory.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ConfigFile {
+    /// Stored tokens by profile name.
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+/// The folder holding the config file: `$DISCORD_CONFIG_DIR`, else the platform's config
+/// directory (e.g. `~/.config/discord` on Linux).
+pub fn config_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("DISCORD_CONFIG_DIR") {
+        return Ok(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "", "discord")
+        .map(|d| d.config_dir().to_path_buf())
+        .ok_or_else(|| {
+            Error::runtime(
+                "cannot find a home directory for the config file: set DISCORD_CONFIG_DIR",
+            )
+        })
+}
+
+/// The path of the config file.
+pub fn config_path() -> Result<PathBuf> {
+    Ok(config_dir()?.join("config.json"))
+}
+
+impl ConfigFile {
+    /// Loads the config file from its default place; `None` when it does not exist.
+    pub fn load_default() -> Result<Option<ConfigFile>> {
+        Self::load(&config_path()?)
+    }
+
+    /// Loads a config file; `None` when it does not exist. A world- or group-readable file is
+    /// used but warned about (the next write fixes the mode).
+    pub fn load(path: &Path) -> Result<Option<ConfigFile>> {
+        let text = match fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(Error::runtime(format!(
+                    "cannot read the config file {}: {e} (fix its permissions or remove it)",
+                    path.display()
+                )))
+            }
+        };
+        warn_if_readable_by_others(path);
+        Self::parse(&text).map(Some).map_err(|e| {
+            e.context(format!(
+                "the config file {} is corrupt (run 'discord login' to rewrite it, or remove it)",
+                path.display()
+            ))
+        })
+    }
+
+    /// Parses the config file's text.
+    pub fn parse(text: &str) -> Result<ConfigFile> {
+        serde_json::from_str(text).map_err(|e| Error::runtime(e.to_string()))
+    }
+
+    /// Writes the config file with mode 0600, creating its folder.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)
+                .map_err(|e| Error::runtime(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let text = serde_json::to_string_pretty(self).map_err(|e| Error::runtime(e.to_string()))?;
+        let tmp = path.with_extension("json.tmp");
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let write = |tmp: &Path| -> std::io::Result<()> {
+            let mut file = options.open(tmp)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                file.set_permissions(fs::Permissions::from_mode(0o600))?;
+            }
+            file.write_all(text.as_bytes())?;
+            file.write_all(b"\n")?;
+            file.sync_all()?;
+            fs::rename(tmp, path)
+        };
+        write(&tmp).map_err(|e| {
+            Error::runtime(format!(
+                "cannot write the config file {}: {e}",
+                path.display()
+            ))
+        })
+    }
+}
+
+#[cfg(unix)]
+fn warn_if_readable_by_others(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = fs::metadata(path) {
+        if meta.permissions().mode() & 0o077 != 0 {
+            eprintln!(
+                "warning: the config file {} can be read by other users; the next 'discord login' sets mode 0600 (or run: chmod 600 '{}')",
+                path.display(),
+                path.display()
+            );
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_if_readable_by_others(_path: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_url_is_trimmed_and_checked() {
+        assert_eq!(
+            normalize_api_url("http://127.0.0.1:5/api/v10/").unwrap(),
+            "http://127.0.0.1:5/api/v10"
+        );
+        assert!(normalize_api_url("discord.com/api").is_err());
+    }
+
+    #[test]
+    fn config_round_trip_with_mode_0600() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub").join("config.json");
+        let mut file = ConfigFile::default();
+        file.profiles.insert(
+            "default".into(),
+            Profile {
+                token: "abc".into(),
+            },
+        );
+        file.save(&path).unwrap();
+        assert_eq!(ConfigFile::load(&path).unwrap(), Some(file));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn corrupt_config_is_an_error_not_a_panic() {
+        assert!(ConfigFile::parse("{not json").is_err());
+        assert!(ConfigFile::parse(r#"{"profiles": 3}"#).is_err());
+        assert_eq!(ConfigFile::parse("{}").unwrap(), ConfigFile::default());
+    }
+}

@@ -1,0 +1,127 @@
+//! The one error type of the tool: a kind (which decides the exit code) and a message that
+//! names what went wrong and how to fix it.
+
+use std::fmt;
+
+/// What kind of failure this is; [`ErrorKind::exit_code`] maps it to the process exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The user's input was wrong (bad flag, bad JSON, missing token): exit 2.
+    Usage,
+    /// Discord answered with an HTTP error status: exit 1.
+    Api,
+    /// The network failed (refused, DNS, TLS, timeout): exit 1.
+    Network,
+    /// The gateway closed the session for good (bad token, disallowed intents, ...): exit 1.
+    Gateway,
+    /// The output pipe was closed by the reader (`| head`): exit 0, quietly.
+    BrokenPipe,
+    /// Help or version was printed: exit 0, nothing more to say.
+    Help,
+    /// Anything else (files, config): exit 1.
+    Runtime,
+}
+
+impl ErrorKind {
+    /// The process exit status for this kind of failure.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            ErrorKind::BrokenPipe | ErrorKind::Help => 0,
+            ErrorKind::Usage => 2,
+            ErrorKind::Api | ErrorKind::Network | ErrorKind::Gateway | ErrorKind::Runtime => 1,
+        }
+    }
+}
+
+/// An error with its kind. `message` is one line; `details` are extra lines printed after it
+/// (used for Discord's per-field errors).
+#[derive(Debug)]
+pub struct Error {
+    /// The kind of failure.
+    pub kind: ErrorKind,
+    /// The one-line message, lowercase, naming the fix where there is one.
+    pub message: String,
+    /// Extra lines (one per field error), printed after the message.
+    pub details: Vec<String>,
+}
+
+/// The tool's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An error of the given kind.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            details: Vec::new(),
+        }
+    }
+
+    /// A usage error (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Usage, message)
+    }
+
+    /// A runtime error (exit 1).
+    pub fn runtime(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Runtime, message)
+    }
+
+    /// A network error (exit 1).
+    pub fn network(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Network, message)
+    }
+
+    /// Adds detail lines.
+    pub fn with_details(mut self, details: Vec<String>) -> Self {
+        self.details = details;
+        self
+    }
+
+    /// Prefixes the message with context, keeping it on one line.
+    pub fn context(mut self, context: impl fmt::Display) -> Self {
+        self.message = format!("{context}: {}", self.message);
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        for line in &self.details {
+            write!(f, "\n{line}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Self {
+        if err.kind() == std::io::ErrorKind::BrokenPipe {
+            Error::new(ErrorKind::BrokenPipe, "output closed")
+        } else {
+            Error::runtime(err.to_string())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_by_kind() {
+        assert_eq!(ErrorKind::Usage.exit_code(), 2);
+        assert_eq!(ErrorKind::Api.exit_code(), 1);
+        assert_eq!(ErrorKind::BrokenPipe.exit_code(), 0);
+    }
+
+    #[test]
+    fn broken_pipe_io_error_is_quiet() {
+        let err: Error = std::io::Error::from(std::io::ErrorKind::BrokenPipe).into();
+        assert_eq!(err.kind, ErrorKind::BrokenPipe);
+    }
+}

@@ -1,0 +1,1 @@
+//! The real-time gateway client behind `discord listen`.

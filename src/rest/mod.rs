@@ -1,0 +1,78 @@
+//! The REST side: what a request is ([`RequestSpec`]), and the client that sends it with auth,
+//! rate limits, retries and clear errors.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+/// An HTTP method Discord uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+}
+
+impl Method {
+    /// The method's name as sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Whether repeating the request cannot do anything twice (all but POST).
+    pub fn is_idempotent(self) -> bool {
+        self != Method::Post
+    }
+}
+
+/// Everything that describes one request, built by the raw commands, the typed endpoints and
+/// `batch` alike, and sent by the one client.
+#[derive(Debug, Clone)]
+pub struct RequestSpec {
+    /// The HTTP method.
+    pub method: Method,
+    /// The path under the API base (`/channels/1/messages`, already percent-encoded where the
+    /// user's segments need it), or a full URL under the API base.
+    pub path: String,
+    /// Query parameters, in order (a key may repeat).
+    pub query: Vec<(String, String)>,
+    /// Extra headers given by the user.
+    pub headers: Vec<(String, String)>,
+    /// The JSON body, if any.
+    pub body: Option<Value>,
+    /// Files to upload as multipart/form-data (with the body as `payload_json`).
+    pub files: Vec<PathBuf>,
+    /// The audit log reason (sent as `X-Audit-Log-Reason`).
+    pub reason: Option<String>,
+    /// Whether to send the token (false for e.g. executing a webhook by its token).
+    pub auth: bool,
+}
+
+impl RequestSpec {
+    /// A request with no body, query or headers.
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        RequestSpec {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            files: Vec::new(),
+            reason: None,
+            auth: true,
+        }
+    }
+}
