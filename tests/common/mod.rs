@@ -1,0 +1,155 @@
+//! Shared test fixtures: a `discord sandbox` child process on 127.0.0.1 and a builder for
+//! running the `discord` binary against it with an isolated config directory.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+/// The built binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_discord");
+
+/// A running `discord sandbox` child; killed (by its PID) when dropped.
+pub struct Sandbox {
+    child: Child,
+    /// The REST base URL it printed (`http://127.0.0.1:PORT/api/v10`).
+    pub api_url: String,
+    /// The token it accepts.
+    pub token: String,
+    /// A private config directory for commands run against it.
+    pub config_dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    /// Starts a sandbox with Discord's own rate limits.
+    pub fn start() -> Sandbox {
+        Self::start_with(&[])
+    }
+
+    /// Starts a sandbox with extra `discord sandbox` arguments.
+    pub fn start_with(extra: &[&str]) -> Sandbox {
+        let mut child = Command::new(BIN)
+            .arg("sandbox")
+            .args(["--port", "0"])
+            .args(extra)
+            .env_remove("DISCORD_TOKEN")
+            .env_remove("DISCORD_API_URL")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn discord sandbox");
+        let stdout = child.stdout.take().expect("sandbox stdout");
+        let mut reader = BufReader::new(stdout);
+        let mut api_url = None;
+        let mut token = None;
+        for _ in 0..10 {
+            let mut line = String::new();
+            if reader.read_line(&mut line).expect("read sandbox stdout") == 0 {
+                break;
+            }
+            if let Some(v) = line.trim().strip_prefix("export DISCORD_API_URL=") {
+                api_url = Some(v.to_string());
+            }
+            if let Some(v) = line.trim().strip_prefix("export DISCORD_TOKEN=") {
+                token = Some(v.to_string());
+            }
+            if api_url.is_some() && token.is_some() {
+                break;
+            }
+        }
+        // Keep draining stdout so the sandbox never blocks on a full pipe.
+        std::thread::spawn(move || {
+            let mut sink = String::new();
+            while reader.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
+                sink.clear();
+            }
+        });
+        Sandbox {
+            child,
+            api_url: api_url.expect("sandbox printed DISCORD_API_URL"),
+            token: token.expect("sandbox printed DISCORD_TOKEN"),
+            config_dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    /// The sandbox's root URL (`http://127.0.0.1:PORT`), where `/_sandbox/...` admin routes live.
+    pub fn root_url(&self) -> String {
+        self.api_url.trim_end_matches("/api/v10").to_string()
+    }
+
+    /// A `discord` command pointed at this sandbox with its token and a private config dir.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = base_cmd(self.config_dir.path());
+        cmd.env("DISCORD_API_URL", &self.api_url)
+            .env("DISCORD_TOKEN", &self.token);
+        cmd
+    }
+
+    /// Runs `discord ARGS` against the sandbox.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().expect("run discord")
+    }
+
+    /// Calls a `/_sandbox/...` admin route with the binary itself (`--api-url` at the root).
+    pub fn admin(&self, method: &str, path: &str, body: Option<&str>) -> serde_json::Value {
+        let mut cmd = self.cmd();
+        cmd.args(["--api-url", &self.root_url(), method, path]);
+        if let Some(b) = body {
+            cmd.arg(b);
+        }
+        let out = cmd.output().expect("run discord admin");
+        assert!(
+            out.status.success(),
+            "admin {method} {path} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if out.stdout.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(&out.stdout).expect("admin JSON")
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A `discord` command with a private config dir and no inherited Discord settings.
+pub fn base_cmd(config_dir: &Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env_remove("DISCORD_TOKEN")
+        .env_remove("DISCORD_API_URL")
+        .env_remove("DISCORD_PROFILE")
+        .env_remove("DISCORD_FORCE_TTY")
+        .env("DISCORD_CONFIG_DIR", config_dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// stdout as text.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// stderr as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// stdout parsed as one JSON value.
+pub fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            stdout(out),
+            stderr(out)
+        )
+    })
+}
