@@ -1,6 +1,8 @@
 //! The REST side: what a request is ([`RequestSpec`]), and the client that sends it with auth,
 //! rate limits, retries and clear errors.
 
+pub mod paginate;
+
 use std::path::PathBuf;
 
 use serde_json::Value;
