@@ -1,6 +1,7 @@
 //! The REST side: what a request is ([`RequestSpec`]), and the client that sends it with auth,
 //! rate limits, retries and clear errors.
 
+pub mod body;
 pub mod paginate;
 
 use std::path::PathBuf;
