@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod paginate;
+pub mod ratelimit;
 pub mod url;
 
 use std::path::PathBuf;
