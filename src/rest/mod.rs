@@ -2,6 +2,8 @@
 //! rate limits, retries and clear errors.
 
 pub mod body;
+pub mod errors;
+pub mod multipart;
 pub mod paginate;
 pub mod ratelimit;
 pub mod url;
