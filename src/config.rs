@@ -27,6 +27,8 @@ pub struct Settings {
     pub api_url: String,
     /// The token, if one was given anywhere.
     pub token: Option<Token>,
+    /// Why the config file could not give a token (unreadable, corrupt), if it could not.
+    pub token_problem: Option<String>,
     /// The config profile in use.
     pub profile: String,
     /// How stdout is written.
@@ -53,16 +55,22 @@ impl Settings {
             .profile
             .clone()
             .unwrap_or_else(|| DEFAULT_PROFILE.to_string());
+        let mut token_problem = None;
         let token = match args.token.as_deref() {
             Some(raw) => Some(Token::parse(raw, args.bearer)?),
-            None => match ConfigFile::load_default()? {
-                Some(file) => match file.profiles.get(&profile) {
+            None => match ConfigFile::load_default() {
+                Ok(Some(file)) => match file.profiles.get(&profile) {
                     Some(p) => Some(Token::parse(&p.token, args.bearer).map_err(|e| {
                         e.context(format!("the token stored for profile '{profile}'"))
                     })?),
                     None => None,
                 },
-                None => None,
+                Ok(None) => None,
+                // Only fatal when a token is needed: `login` must still be able to rewrite it.
+                Err(e) => {
+                    token_problem = Some(e.message);
+                    None
+                }
             },
         };
         let api_url = api_url_override
@@ -71,6 +79,7 @@ impl Settings {
         Ok(Settings {
             api_url: normalize_api_url(&api_url)?,
             token,
+            token_problem,
             profile,
             printer: Printer::from_args(args),
             include: args.include,
@@ -85,11 +94,25 @@ impl Settings {
 
     /// The token, or the usage error that names the three ways to give one.
     pub fn require_token(&self) -> Result<&Token> {
-        self.token.as_ref().ok_or_else(|| {
-            Error::usage(
-                "no token: pass --token TOKEN, set DISCORD_TOKEN, or run 'discord login' to store one",
-            )
-        })
+        self.token
+            .as_ref()
+            .ok_or_else(|| self.missing_token_error())
+    }
+
+    /// The error for a request that needs a token when there is none.
+    pub fn missing_token_error(&self) -> Error {
+        missing_token_error(self.token_problem.as_deref())
+    }
+}
+
+/// The usage error for a missing token: why the config file could not give one, or the three
+/// ways to give one.
+pub fn missing_token_error(problem: Option<&str>) -> Error {
+    match problem {
+        Some(problem) => Error::usage(problem),
+        None => Error::usage(
+            "no token: pass --token TOKEN, set DISCORD_TOKEN, or run 'discord login' to store one",
+        ),
     }
 }
 

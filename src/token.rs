@@ -73,6 +73,15 @@ impl Token {
         &self.secret
     }
 
+    /// The form stored in the config file: bare for a bot token, `Bearer <token>` for a
+    /// bearer token, so that reading it back gives the same token.
+    pub fn authorization_for_storage(&self) -> String {
+        match self.kind {
+            TokenKind::Bot => self.secret.clone(),
+            TokenKind::Bearer => format!("Bearer {}", self.secret),
+        }
+    }
+
     /// Whether this is a bot or a bearer token.
     pub fn kind(&self) -> TokenKind {
         self.kind

@@ -1,5 +1,6 @@
 //! Thin glue, one module per subcommand, and [`run`]: parse, resolve settings, dispatch.
 
+pub mod login;
 pub mod raw;
 
 use std::ffi::OsString;
@@ -53,9 +54,9 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Put(a) => raw::run(&settings, Method::Put, a),
         Command::Patch(a) => raw::run(&settings, Method::Patch, a),
         Command::Delete(a) => raw::run(&settings, Method::Delete, a),
-        Command::Login(_) | Command::Logout | Command::Sandbox(_) => {
-            Err(Error::runtime("not built yet"))
-        }
+        Command::Login(a) => login::login(&settings, &a, global.bearer),
+        Command::Logout => login::logout(&settings),
+        Command::Sandbox(_) => Err(Error::runtime("not built yet")),
     }
 }
 

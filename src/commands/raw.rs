@@ -1,33 +1,175 @@
-//! `discord get|post|put|patch|delete PATH`: raw requests, and the one place every request
-//! (raw, typed, batch) is sent and its response printed.
+//! `discord get|post|put|patch|delete PATH`: raw requests, and [`execute`], the one place every
+//! request (raw, typed, batch) is sent or dry-run and its response printed.
 
-use crate::cli::{FileArgs, PageArgs, RawArgs};
+use std::io::{self, Write};
+
+use serde_json::Value;
+
+use crate::cli::{FileArgs, PageArgs, RawArgs, RequestArgs};
 use crate::config::Settings;
-use crate::rest::{Method, RequestSpec};
-use crate::{Error, Result};
-
-/// How the response of a request is to be handled.
-#[derive(Debug, Clone, Default)]
-pub struct ResponseOptions {
-    /// Follow pages to the end.
-    pub paginate: bool,
-    /// With `paginate`: one item per line.
-    pub lines: bool,
-}
+use crate::rest::body::{build_body, parse_headers, parse_query};
+use crate::rest::paginate::{self, Walk};
+use crate::rest::{Client, Method, RequestSpec};
+use crate::{Error, ErrorKind, Result};
 
 /// Runs a raw request command.
 pub fn run(settings: &Settings, method: Method, args: RawArgs) -> Result<()> {
-    let _ = (settings, method, args);
-    Err(Error::runtime("not built yet"))
+    let mut spec = RequestSpec::new(method, args.path.clone());
+    apply_request_args(&mut spec, args.body.as_deref(), &args.request)?;
+    execute(settings, spec, &args.files, &args.page)
 }
 
-/// Sends a request (or prints it with `--dry-run`) and prints the response.
+/// Fills a request from the shared request flags: body (JSON argument, `--data`, `-f`/`-F`),
+/// `-q`, `-H` and `--reason`. Fields are merged into any body the spec already has.
+pub fn apply_request_args(
+    spec: &mut RequestSpec,
+    positional: Option<&str>,
+    args: &RequestArgs,
+) -> Result<()> {
+    if let Some(body) = build_body(positional, args)? {
+        spec.body = Some(match spec.body.take() {
+            Some(Value::Object(mut base)) => {
+                if let Value::Object(extra) = body {
+                    base.extend(extra);
+                    Value::Object(base)
+                } else {
+                    return Err(Error::usage(
+                        "the body must be a JSON object for this command",
+                    ));
+                }
+            }
+            _ => body,
+        });
+    }
+    spec.query.extend(parse_query(&args.query)?);
+    spec.headers.extend(parse_headers(&args.headers)?);
+    if args.reason.is_some() {
+        spec.reason = args.reason.clone();
+    }
+    Ok(())
+}
+
+/// Sends a request (or prints it with `--dry-run`) and prints the response to stdout.
 pub fn execute(
     settings: &Settings,
-    spec: RequestSpec,
+    mut spec: RequestSpec,
     files: &FileArgs,
     page: &PageArgs,
 ) -> Result<()> {
-    let _ = (settings, spec, files, page);
-    Err(Error::runtime("not built yet"))
+    spec.files.extend(files.files.iter().cloned());
+    let client = Client::new(settings)?;
+    if page.paginate {
+        if spec.method != Method::Get {
+            return Err(Error::usage("--paginate only works with GET requests"));
+        }
+        if !spec.files.is_empty() {
+            return Err(Error::usage("--paginate cannot be combined with --file"));
+        }
+    }
+    if settings.dry_run {
+        let text = client.describe(&spec)?;
+        let stdout = io::stdout();
+        let mut out = stdout.lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+        return Ok(());
+    }
+    if page.paginate {
+        return print_pages(settings, &client, spec, page.lines);
+    }
+    let response = client.send(&spec)?;
+    settings.printer.print_body(&response.body)
+}
+
+/// Follows a list to its end, printing each item once: one JSON array, or one item per line
+/// with `lines`. Items are written page by page, so memory does not grow with the list.
+fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: bool) -> Result<()> {
+    let url = client.url_for(&RequestSpec::new(spec.method, spec.path.clone()))?;
+    let api_path = url.strip_prefix(client.base()).unwrap_or(&url).to_string();
+    let Some(paging) = paginate::detect(&api_path) else {
+        return Err(Error::usage(format!(
+            "--paginate does not know how '{}' pages; it follows lists paged with before/after (channel messages, guild members, bans, reactions, ...)",
+            spec.path
+        )));
+    };
+    // The path may carry a query the user typed; fold it into the walk's query.
+    let (path, typed_query) = match spec.path.split_once('?') {
+        Some((p, q)) => (p.to_string(), parse_typed_query(q)),
+        None => (spec.path.clone(), Vec::new()),
+    };
+    let mut user_query = typed_query;
+    user_query.extend(spec.query.iter().cloned());
+    let mut walk = Walk::start(paging, &user_query)?;
+    let printer = settings.printer;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut first = true;
+    if !lines {
+        out.write_all(b"[")?;
+    }
+    while !walk.done {
+        let mut request = spec.clone();
+        request.path = path.clone();
+        request.query = walk.query(&user_query);
+        let response = client.send(&request)?;
+        let items =
+            match serde_json::from_slice::<Value>(&response.body) {
+                Ok(Value::Array(items)) => items,
+                Ok(_) => return Err(Error::new(
+                    ErrorKind::Api,
+                    "--paginate expected a JSON array from this endpoint but got something else",
+                )),
+                Err(e) => {
+                    return Err(Error::new(
+                        ErrorKind::Api,
+                        format!("the server answered with invalid JSON: {e}"),
+                    ))
+                }
+            };
+        for item in walk.take_page(items, paging.id_key) {
+            if lines {
+                let compact = crate::output::Printer {
+                    pretty: false,
+                    color: printer.color,
+                };
+                compact.write_value(&mut out, &item)?;
+            } else {
+                if !first {
+                    out.write_all(b",")?;
+                }
+                if printer.pretty {
+                    out.write_all(b"\n")?;
+                    for (i, line) in printer.render(&item).lines().enumerate() {
+                        if i > 0 {
+                            out.write_all(b"\n")?;
+                        }
+                        out.write_all(b"  ")?;
+                        out.write_all(line.as_bytes())?;
+                    }
+                } else {
+                    out.write_all(printer.render(&item).as_bytes())?;
+                }
+            }
+            first = false;
+        }
+        out.flush()?;
+    }
+    if !lines {
+        if printer.pretty && !first {
+            out.write_all(b"\n")?;
+        }
+        out.write_all(b"]\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn parse_typed_query(q: &str) -> Vec<(String, String)> {
+    q.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => (p.to_string(), String::new()),
+        })
+        .collect()
 }

@@ -60,9 +60,7 @@ pub fn parse_headers(args: &[String]) -> Result<Vec<(String, String)>> {
     args.iter()
         .map(|raw| {
             let (name, value) = raw.split_once(':').ok_or_else(|| {
-                Error::usage(format!(
-                    "header '{raw}' needs a colon: -H 'Name: value'"
-                ))
+                Error::usage(format!("header '{raw}' needs a colon: -H 'Name: value'"))
             })?;
             let name = name.trim();
             let valid = !name.is_empty()
@@ -340,7 +338,10 @@ mod tests {
     fn append_objects_fill_then_start_new() {
         let body = build_body(
             None,
-            &args(&["f[][name]=a", "f[][value]=1", "f[][name]=b", "f[][value]=2"], &[]),
+            &args(
+                &["f[][name]=a", "f[][value]=1", "f[][name]=b", "f[][value]=2"],
+                &[],
+            ),
         )
         .unwrap()
         .unwrap();
@@ -357,7 +358,10 @@ mod tests {
         assert_eq!(typed_value("null").unwrap(), Value::Null);
         assert_eq!(typed_value("[1,\"x\"]").unwrap(), json!([1, "x"]));
         assert_eq!(typed_value("hello").unwrap(), json!("hello"));
-        assert_eq!(typed_value("18446744073709551615").unwrap(), json!(u64::MAX));
+        assert_eq!(
+            typed_value("18446744073709551615").unwrap(),
+            json!(u64::MAX)
+        );
         assert_eq!(typed_value("inf").unwrap(), json!("inf"));
         assert!(typed_value("{bad").is_err());
     }

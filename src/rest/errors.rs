@@ -66,7 +66,11 @@ pub fn field_errors(node: &Value, path: &mut String, out: &mut Vec<String>) {
                         .and_then(Value::as_str)
                         .map(one_line)
                         .unwrap_or_else(|| one_line(&item.to_string()));
-                    let where_ = if path.is_empty() { "body" } else { path.as_str() };
+                    let where_ = if path.is_empty() {
+                        "body"
+                    } else {
+                        path.as_str()
+                    };
                     out.push(format!("{where_}: {msg}"));
                 }
             }
@@ -122,7 +126,10 @@ mod tests {
             api_error(502, b"<html>\n bad\n gateway</html>").to_string(),
             "502 Bad Gateway: <html> bad gateway</html>"
         );
-        assert_eq!(api_error(400, b"[1,2]").to_string(), "400 Bad Request: [1,2]");
+        assert_eq!(
+            api_error(400, b"[1,2]").to_string(),
+            "400 Bad Request: [1,2]"
+        );
         assert_eq!(api_error(599, b"{}").to_string(), "599");
     }
 

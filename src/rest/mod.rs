@@ -2,6 +2,7 @@
 //! rate limits, retries and clear errors.
 
 pub mod body;
+pub mod client;
 pub mod errors;
 pub mod multipart;
 pub mod paginate;
@@ -83,3 +84,5 @@ impl RequestSpec {
         }
     }
 }
+
+pub use client::{Client, Response};

@@ -136,7 +136,8 @@ impl RateLimitHeaders {
             bucket: get("x-ratelimit-bucket")
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty() && v.len() <= 128),
-            global: get("x-ratelimit-global").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
+            global: get("x-ratelimit-global")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
             scope: get("x-ratelimit-scope").map(|v| v.trim().to_string()),
             retry_after: num("retry-after"),
         }
@@ -306,7 +307,10 @@ mod tests {
         assert_eq!(a.route, b.route);
         assert_ne!(a.major, b.major);
         let r = RouteKey::new("PUT", "/channels/1/messages/99/reactions/%F0%9F%91%8D/@me");
-        assert_eq!(r.route, "PUT channels :major messages :id reactions :emoji @me");
+        assert_eq!(
+            r.route,
+            "PUT channels :major messages :id reactions :emoji @me"
+        );
         let w = RouteKey::new("POST", "webhooks/5/tok");
         assert_eq!(w.major, "webhooks/5/tok");
         assert_eq!(RouteKey::new("GET", "/users/@me").major, "");

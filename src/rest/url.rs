@@ -32,7 +32,13 @@ const QUERY: &AsciiSet = &PATH_SEGMENT.add(b'&').add(b'=').add(b'+');
 const TYPED_QUERY: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'<').add(b'>');
 
 /// Bytes escaped in `X-Audit-Log-Reason` (Discord wants it URL-encoded).
-const REASON: &AsciiSet = &QUERY.add(b',').add(b';').add(b'!').add(b'\'').add(b'(').add(b')');
+const REASON: &AsciiSet = &QUERY
+    .add(b',')
+    .add(b';')
+    .add(b'!')
+    .add(b'\'')
+    .add(b'(')
+    .add(b')');
 
 /// Percent-encodes one path segment (a snowflake passes through; an emoji is escaped).
 pub fn encode_segment(segment: &str) -> String {
@@ -167,7 +173,12 @@ mod tests {
     #[test]
     fn emoji_encoded_exactly_once() {
         let typed = build_url(BASE, "/channels/1/messages/2/reactions/👍/@me", &[]).unwrap();
-        let pre = build_url(BASE, "/channels/1/messages/2/reactions/%F0%9F%91%8D/@me", &[]).unwrap();
+        let pre = build_url(
+            BASE,
+            "/channels/1/messages/2/reactions/%F0%9F%91%8D/@me",
+            &[],
+        )
+        .unwrap();
         assert_eq!(typed, pre);
         assert!(typed.ends_with("/reactions/%F0%9F%91%8D/@me"));
         let custom = build_url(BASE, "/channels/1/messages/2/reactions/blob:123/@me", &[]).unwrap();
@@ -198,7 +209,10 @@ mod tests {
 
     #[test]
     fn reason_is_percent_encoded() {
-        assert_eq!(encode_reason("spam, ünïcode"), "spam%2C%20%C3%BCn%C3%AFcode");
+        assert_eq!(
+            encode_reason("spam, ünïcode"),
+            "spam%2C%20%C3%BCn%C3%AFcode"
+        );
     }
 
     #[test]
