@@ -1,0 +1,618 @@
+//! End-to-end: raw requests (`discord get|post|...`) against `discord sandbox`: bodies,
+//! fields, output modes, errors and exit codes, retries, pagination, uploads, auth and the token
+//! never leaking.
+
+mod common;
+
+use common::{json, stderr, stdout, Sandbox};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Write};
+use std::process::Stdio;
+
+const TOKEN: &str = "Sekrit.TokenValue-1234567890";
+
+fn sandbox() -> Sandbox {
+    Sandbox::start_with(&["--token", TOKEN])
+}
+
+/// The first text channel of the seeded guild named `general`.
+fn general_channel(sb: &Sandbox) -> String {
+    let guilds = json(&sb.run(&["get", "/users/@me/guilds"]));
+    let guild = guilds[0]["id"].as_str().unwrap().to_string();
+    let channels = json(&sb.run(&["get", &format!("/guilds/{guild}/channels")]));
+    channels
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "general")
+        .expect("seeded #general")["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn guild_id(sb: &Sandbox) -> String {
+    let guilds = json(&sb.run(&["get", "/users/@me/guilds"]));
+    guilds[0]["id"].as_str().unwrap().to_string()
+}
+
+fn requests(sb: &Sandbox) -> Vec<Value> {
+    sb.admin("get", "/_sandbox/requests", None)
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn clear_requests(sb: &Sandbox) {
+    sb.admin("delete", "/_sandbox/requests", None);
+}
+
+fn assert_no_token(out: &std::process::Output) {
+    assert!(!stdout(out).contains(TOKEN), "token on stdout");
+    assert!(!stderr(out).contains(TOKEN), "token on stderr");
+}
+
+#[test]
+fn get_current_user_in_every_path_form() {
+    let sb = sandbox();
+    let a = sb.run(&["get", "/users/@me"]);
+    assert!(a.status.success(), "{}", stderr(&a));
+    let me = json(&a);
+    assert_eq!(me["bot"], true);
+    // Not a terminal: compact JSON on one line.
+    assert_eq!(stdout(&a).lines().count(), 1);
+    let b = sb.run(&["get", "users/@me"]);
+    let full = format!("{}/users/@me", sb.api_url);
+    let c = sb.run(&["get", &full]);
+    assert_eq!(json(&b), me);
+    assert_eq!(json(&c), me);
+}
+
+#[test]
+fn output_modes_pretty_colour_and_compact() {
+    let sb = sandbox();
+    let tty = sb
+        .cmd()
+        .env("DISCORD_FORCE_TTY", "1")
+        .args(["get", "/users/@me"])
+        .output()
+        .unwrap();
+    assert!(stdout(&tty).lines().count() > 3, "pretty on a terminal");
+    assert!(!stdout(&tty).contains('\u{1b}'), "NO_COLOR honoured");
+    let colour = sb.run(&["get", "/users/@me", "--color", "always"]);
+    assert!(stdout(&colour).contains('\u{1b}'));
+    let pretty = sb.run(&["get", "/users/@me", "--pretty"]);
+    assert!(stdout(&pretty).lines().count() > 3);
+    let compact = sb
+        .cmd()
+        .env("DISCORD_FORCE_TTY", "1")
+        .args(["get", "/users/@me", "--compact"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&compact).lines().count(), 1);
+}
+
+#[test]
+fn json_argument_fields_query_headers_and_reason_arrive() {
+    let sb = sandbox();
+    let channel = general_channel(&sb);
+    clear_requests(&sb);
+    let out = sb.run(&[
+        "post",
+        &format!("/channels/{channel}/messages"),
+        r#"{"content": "from json", "tts": false}"#,
+        "-f",
+        "embeds[0][title]=Hi",
+        "-F",
+        "embeds[0][color]=255",
+        "-H",
+        "X-Extra: yes",
+        "--reason",
+        "tidy up ünïcode",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let msg = json(&out);
+    assert_eq!(msg["content"], "from json");
+    let log = requests(&sb);
+    let post = log.iter().find(|r| r["method"] == "POST").unwrap();
+    assert_eq!(
+        post["body"],
+        json!({"content": "from json", "tts": false, "embeds": [{"title": "Hi", "color": 255}]})
+    );
+    assert_eq!(post["headers"]["x-extra"], "yes");
+    assert_eq!(
+        post["headers"]["x-audit-log-reason"],
+        "tidy%20up%20%C3%BCn%C3%AFcode"
+    );
+    assert!(post["headers"]["user-agent"]
+        .as_str()
+        .unwrap()
+        .starts_with("DiscordBot ("));
+
+    let listed = sb.run(&[
+        "get",
+        &format!("/channels/{channel}/messages"),
+        "-q",
+        "limit=3",
+    ]);
+    assert_eq!(json(&listed).as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn data_from_file_and_stdin() {
+    let sb = sandbox();
+    let channel = general_channel(&sb);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("body.json");
+    std::fs::write(&file, r#"{"content":"from file"}"#).unwrap();
+    let out = sb.run(&[
+        "post",
+        &format!("/channels/{channel}/messages"),
+        "--data",
+        &format!("@{}", file.display()),
+    ]);
+    assert_eq!(json(&out)["content"], "from file");
+
+    let mut child = sb
+        .cmd()
+        .args(["post", &format!("/channels/{channel}/messages"), "--data", "@-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(br#"{"content":"from stdin"}"#)
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(json(&out)["content"], "from stdin");
+}
+
+#[test]
+fn bad_input_is_a_usage_error_and_nothing_is_sent() {
+    let sb = sandbox();
+    let channel = general_channel(&sb);
+    clear_requests(&sb);
+    let path = format!("/channels/{channel}/messages");
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["post", &path, "{not json"],
+        vec!["post", &path, "-f", "a=1", "-f", "a[b]=2"],
+        vec!["post", &path, "-F", "x={bad"],
+        vec!["post", &path, "-f", "novalue"],
+        vec!["post", &path, "-H", "no colon"],
+        vec!["post", &path, "--data", "@/nonexistent/file.json"],
+        vec!["post", &path, "--file", "/nonexistent/upload.bin"],
+        vec!["get", "/channels/../../oauth2/applications/@me"],
+        vec!["get", "/users/@me", "--timeout", "-1"],
+    ];
+    for args in cases {
+        let out = sb.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{args:?}: one line: {err}");
+        assert!(err.starts_with("error: "), "{err}");
+        assert!(stdout(&out).is_empty());
+    }
+    assert_eq!(requests(&sb).len(), 0, "nothing was sent");
+}
+
+#[test]
+fn no_token_anywhere_exits_2_and_sends_nothing() {
+    let sb = sandbox();
+    clear_requests(&sb);
+    let out = common::base_cmd(sb.config_dir.path())
+        .env("DISCORD_API_URL", &sb.api_url)
+        .args(["get", "/users/@me"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("--token") && err.contains("DISCORD_TOKEN") && err.contains("discord login"));
+    assert_eq!(requests(&sb).len(), 0);
+}
+
+#[test]
+fn discord_errors_are_one_line_with_code_and_field_errors() {
+    let sb = sandbox();
+    let out = sb.run(&["get", "/channels/1234"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty(), "stdout stays empty on an error");
+    assert_eq!(
+        stderr(&out).trim(),
+        "error: 404 Not Found: Unknown Channel (10003)"
+    );
+
+    let channel = general_channel(&sb);
+    let long = "x".repeat(2001);
+    let out = sb.run(&[
+        "post",
+        &format!("/channels/{channel}/messages"),
+        "-f",
+        &format!("content={long}"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines[0], "error: 400 Bad Request: Invalid Form Body (50035)");
+    assert_eq!(lines[1], "content: Must be 2000 or fewer in length.");
+}
+
+#[test]
+fn wrong_token_is_401_and_never_printed() {
+    let sb = sandbox();
+    let out = sb
+        .cmd()
+        .env("DISCORD_TOKEN", "Bot Bot wrong.token.here")
+        .args(["get", "/users/@me", "-v", "-i"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("401"));
+    assert!(!stderr(&out).contains("wrong.token.here"));
+    assert!(!stdout(&out).contains("wrong.token.here"));
+}
+
+#[test]
+fn verbose_include_and_dry_run_redact_the_token() {
+    let sb = sandbox();
+    let out = sb.run(&["get", "/users/@me", "-v"]);
+    assert!(out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("> GET "), "{err}");
+    assert!(err.contains("authorization: Bot ████"), "{err}");
+    assert!(err.contains("< HTTP/1.1 200") || err.contains("200 OK"), "{err}");
+    assert!(err.contains("x-ratelimit-bucket") || err.contains("x-ratelimit-limit"), "{err}");
+    assert_no_token(&out);
+
+    let out = sb.run(&["get", "/users/@me", "-i"]);
+    assert!(stderr(&out).contains("200"));
+    assert!(!stderr(&out).contains("> GET"));
+    assert_no_token(&out);
+
+    clear_requests(&sb);
+    let channel = general_channel(&sb);
+    clear_requests(&sb);
+    let out = sb.run(&[
+        "--dry-run",
+        "post",
+        &format!("/channels/{channel}/messages"),
+        "-f",
+        "content=hello",
+    ]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    let first = text.lines().next().unwrap();
+    assert_eq!(first, format!("POST {}/channels/{channel}/messages", sb.api_url));
+    assert!(text.contains("Authorization: Bot ████"));
+    assert!(text.trim_end().ends_with(r#"{"content":"hello"}"#));
+    assert_no_token(&out);
+    assert_eq!(requests(&sb).len(), 0, "dry run sends nothing");
+}
+
+#[test]
+fn exit_codes() {
+    let sb = sandbox();
+    assert_eq!(sb.run(&["get", "/users/@me"]).status.code(), Some(0));
+    assert_eq!(sb.run(&["get", "/channels/1"]).status.code(), Some(1));
+    assert_eq!(sb.run(&["get"]).status.code(), Some(2));
+    assert_eq!(sb.run(&["frobnicate"]).status.code(), Some(2));
+    // A port nothing listens on: a network error naming the host.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let out = sb.run(&[
+        "get",
+        "/users/@me",
+        "--api-url",
+        &format!("http://127.0.0.1:{port}/api/v10"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let last = stderr(&out).lines().last().unwrap_or("").to_string();
+    assert!(last.contains(&format!("127.0.0.1:{port}")), "{last}");
+    // Plain HTTP to a non-loopback host is refused before connecting.
+    let out = sb.run(&["get", "/users/@me", "--api-url", "http://example.invalid/api/v10"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("plain http"));
+}
+
+#[test]
+fn a_429_then_success_sends_exactly_one_message() {
+    let sb = sandbox();
+    let channel = general_channel(&sb);
+    let path = format!("/channels/{channel}/messages");
+    sb.admin(
+        "post",
+        "/_sandbox/faults",
+        Some(&json!({"method": "POST", "path": path, "status": 429, "count": 1, "retry_after": 0.3}).to_string()),
+    );
+    clear_requests(&sb);
+    let out = sb.run(&["post", &path, "-f", "content=exactly-once-429"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let posts: Vec<Value> = requests(&sb)
+        .into_iter()
+        .filter(|r| r["method"] == "POST")
+        .collect();
+    assert_eq!(posts.len(), 2, "one 429, one retry");
+    assert_eq!(posts[0]["status"], 429);
+    let messages = json(&sb.run(&["get", &path, "-q", "limit=20"]));
+    let copies = messages
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["content"] == "exactly-once-429")
+        .count();
+    assert_eq!(copies, 1);
+}
+
+#[test]
+fn a_502_on_get_is_retried_and_a_post_is_not_duplicated() {
+    let sb = sandbox();
+    let channel = general_channel(&sb);
+    sb.admin(
+        "post",
+        "/_sandbox/faults",
+        Some(&json!({"method": "GET", "path": format!("/channels/{channel}"), "status": 502, "count": 2}).to_string()),
+    );
+    let out = sb.run(&["get", &format!("/channels/{channel}")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["id"], channel.as_str());
+
+    let path = format!("/channels/{channel}/messages");
+    sb.admin(
+        "post",
+        "/_sandbox/faults",
+        Some(&json!({"method": "POST", "path": path, "status": 502, "count": 1}).to_string()),
+    );
+    clear_requests(&sb);
+    let out = sb.run(&["post", &path, "-f", "content=not-twice-502"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("502"));
+    let posts = requests(&sb)
+        .into_iter()
+        .filter(|r| r["method"] == "POST")
+        .count();
+    assert_eq!(posts, 1, "a POST answered 502 is not retried");
+}
+
+#[test]
+fn a_429_longer_than_max_wait_gives_up_with_a_clear_message() {
+    let sb = sandbox();
+    let channel = general_channel(&sb);
+    let path = format!("/channels/{channel}/messages");
+    sb.admin(
+        "post",
+        "/_sandbox/faults",
+        Some(&json!({"method": "POST", "path": path, "status": 429, "count": 1, "retry_after": 3600.0}).to_string()),
+    );
+    let out = sb.run(&["post", &path, "-f", "content=later", "--max-wait", "5"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--max-wait"), "{}", stderr(&out));
+}
+
+#[test]
+fn paginate_returns_every_message_exactly_once() {
+    let sb = sandbox();
+    let channel = general_channel(&sb);
+    let path = format!("/channels/{channel}/messages");
+    let out = sb.run(&["get", &path, "--paginate"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let all = json(&out);
+    let items = all.as_array().unwrap();
+    assert!(items.len() > 100, "more than one page: {}", items.len());
+    let mut ids: Vec<u64> = items
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().parse().unwrap())
+        .collect();
+    let n = ids.len();
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first, no repeats");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n);
+
+    let lines = sb.run(&["get", &path, "--paginate", "--lines", "-q", "limit=37"]);
+    let line_ids: Vec<String> = stdout(&lines)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .collect();
+    let array_ids: Vec<String> = items
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(line_ids, array_ids);
+
+    let guild = guild_id(&sb);
+    let members = sb.run(&["get", &format!("/guilds/{guild}/members"), "--paginate", "--lines"]);
+    let count = stdout(&members).lines().count();
+    assert!(count > 1000, "members paged past one page: {count}");
+}
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    let sb = sandbox();
+    let guild = guild_id(&sb);
+    let mut child = sb
+        .cmd()
+        .args(["get", &format!("/guilds/{guild}/members"), "--paginate", "--lines", "-q", "limit=5"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    drop(reader);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn multipart_upload_arrives_with_names_and_sizes() {
+    let sb = sandbox();
+    let channel = general_channel(&sb);
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("report.txt");
+    let b = dir.path().join("chart.png");
+    std::fs::write(&a, vec![b'a'; 1234]).unwrap();
+    std::fs::write(&b, vec![7u8; 4321]).unwrap();
+    clear_requests(&sb);
+    let out = sb.run(&[
+        "post",
+        &format!("/channels/{channel}/messages"),
+        "-f",
+        "content=files",
+        "--file",
+        a.to_str().unwrap(),
+        "--file",
+        b.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let msg = json(&out);
+    let atts = msg["attachments"].as_array().unwrap();
+    assert_eq!(atts.len(), 2);
+    assert_eq!(atts[0]["filename"], "report.txt");
+    assert_eq!(atts[0]["size"], 1234);
+    assert_eq!(atts[1]["filename"], "chart.png");
+    assert_eq!(atts[1]["size"], 4321);
+    let log = requests(&sb);
+    let post = log.iter().find(|r| r["method"] == "POST").unwrap();
+    let parts = post["multipart"].as_array().unwrap();
+    let names: Vec<&str> = parts.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["payload_json", "files[0]", "files[1]"]);
+    assert_eq!(parts[1]["filename"], "report.txt");
+    assert_eq!(parts[1]["size"], 1234);
+    assert_eq!(parts[2]["size"], 4321);
+}
+
+#[test]
+fn reaction_emoji_is_encoded_once() {
+    let sb = sandbox();
+    let channel = general_channel(&sb);
+    let msg = json(&sb.run(&["post", &format!("/channels/{channel}/messages"), "-f", "content=react"]));
+    let id = msg["id"].as_str().unwrap();
+    for emoji in ["👍", "%F0%9F%91%8D"] {
+        let out = sb.run(&["put", &format!("/channels/{channel}/messages/{id}/reactions/{emoji}/@me")]);
+        assert!(out.status.success(), "{emoji}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty(), "204 prints nothing");
+    }
+    let got = json(&sb.run(&["get", &format!("/channels/{channel}/messages/{id}")]));
+    let reactions = got["reactions"].as_array().unwrap();
+    assert_eq!(reactions.len(), 1, "both spellings are the same emoji: {reactions:?}");
+    assert_eq!(reactions[0]["emoji"]["name"], "👍");
+}
+
+#[test]
+fn login_stores_token_0600_and_profiles_choose_it() {
+    let sb = sandbox();
+    let login = |profile: &str, token: &str| {
+        let mut child = common::base_cmd(sb.config_dir.path())
+            .env("DISCORD_API_URL", &sb.api_url)
+            .args(["--profile", profile, "login", "--with-token"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{token}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let bad = login("other", "not-the-token");
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(!sb.config_dir.path().join("config.json").exists(), "nothing stored");
+
+    let ok = login("default", TOKEN);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(stderr(&ok).contains("logged in as"));
+    assert_no_token(&ok);
+    let path = sb.config_dir.path().join("config.json");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let run_stored = |args: &[&str]| {
+        common::base_cmd(sb.config_dir.path())
+            .env("DISCORD_API_URL", &sb.api_url)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run_stored(&["get", "/users/@me"]).status.success());
+    assert_eq!(
+        run_stored(&["--profile", "nobody", "get", "/users/@me"]).status.code(),
+        Some(2)
+    );
+    assert!(run_stored(&["logout"]).status.success());
+    assert_eq!(run_stored(&["get", "/users/@me"]).status.code(), Some(2));
+}
+
+#[test]
+fn corrupt_or_world_readable_config() {
+    let sb = sandbox();
+    let path = sb.config_dir.path().join("config.json");
+    std::fs::write(&path, "{corrupt").unwrap();
+    let out = common::base_cmd(sb.config_dir.path())
+        .env("DISCORD_API_URL", &sb.api_url)
+        .args(["get", "/users/@me"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("corrupt"), "{}", stderr(&out));
+    assert_eq!(stderr(&out).lines().count(), 1);
+    // A token given explicitly still works.
+    assert!(sb.run(&["get", "/users/@me"]).status.success());
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::write(&path, format!(r#"{{"profiles":{{"default":{{"token":"{TOKEN}"}}}}}}"#)).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = common::base_cmd(sb.config_dir.path())
+            .env("DISCORD_API_URL", &sb.api_url)
+            .args(["get", "/users/@me"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert!(stderr(&out).contains("warning"), "{}", stderr(&out));
+        assert_no_token(&out);
+    }
+}
+
+#[test]
+fn webhook_executes_without_a_token() {
+    let sb = sandbox();
+    let channel = general_channel(&sb);
+    let hook = json(&sb.run(&["post", &format!("/channels/{channel}/webhooks"), "-f", "name=ci"]));
+    let id = hook["id"].as_str().unwrap();
+    let token = hook["token"].as_str().unwrap();
+    let out = sb.run(&[
+        "post",
+        &format!("/webhooks/{id}/{token}"),
+        "-q",
+        "wait=true",
+        "-f",
+        "content=via hook",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["content"], "via hook");
+}
+
+#[test]
+fn in_process_sandbox_needs_no_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::base_cmd(dir.path())
+        .args(["--sandbox", "get", "/users/@me"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["bot"], true);
+}
