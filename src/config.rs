@@ -245,11 +245,11 @@ fn warn_if_readable_by_others(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     if let Ok(meta) = fs::metadata(path) {
         if meta.permissions().mode() & 0o077 != 0 {
-            eprintln!(
+            crate::output::diag(&format!(
                 "warning: the config file {} can be read by other users; the next 'discord login' sets mode 0600 (or run: chmod 600 '{}')",
                 path.display(),
                 path.display()
-            );
+            ));
         }
     }
 }

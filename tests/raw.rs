@@ -155,7 +155,12 @@ fn data_from_file_and_stdin() {
 
     let mut child = sb
         .cmd()
-        .args(["post", &format!("/channels/{channel}/messages"), "--data", "@-"])
+        .args([
+            "post",
+            &format!("/channels/{channel}/messages"),
+            "--data",
+            "@-",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -210,7 +215,9 @@ fn no_token_anywhere_exits_2_and_sends_nothing() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("--token") && err.contains("DISCORD_TOKEN") && err.contains("discord login"));
+    assert!(
+        err.contains("--token") && err.contains("DISCORD_TOKEN") && err.contains("discord login")
+    );
     assert_eq!(requests(&sb).len(), 0);
 }
 
@@ -236,7 +243,10 @@ fn discord_errors_are_one_line_with_code_and_field_errors() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines[0], "error: 400 Bad Request: Invalid Form Body (50035)");
+    assert_eq!(
+        lines[0],
+        "error: 400 Bad Request: Invalid Form Body (50035)"
+    );
     assert_eq!(lines[1], "content: Must be 2000 or fewer in length.");
 }
 
@@ -263,8 +273,14 @@ fn verbose_include_and_dry_run_redact_the_token() {
     let err = stderr(&out);
     assert!(err.contains("> GET "), "{err}");
     assert!(err.contains("authorization: Bot ████"), "{err}");
-    assert!(err.contains("< HTTP/1.1 200") || err.contains("200 OK"), "{err}");
-    assert!(err.contains("x-ratelimit-bucket") || err.contains("x-ratelimit-limit"), "{err}");
+    assert!(
+        err.contains("< HTTP/1.1 200") || err.contains("200 OK"),
+        "{err}"
+    );
+    assert!(
+        err.contains("x-ratelimit-bucket") || err.contains("x-ratelimit-limit"),
+        "{err}"
+    );
     assert_no_token(&out);
 
     let out = sb.run(&["get", "/users/@me", "-i"]);
@@ -285,7 +301,10 @@ fn verbose_include_and_dry_run_redact_the_token() {
     assert!(out.status.success());
     let text = stdout(&out);
     let first = text.lines().next().unwrap();
-    assert_eq!(first, format!("POST {}/channels/{channel}/messages", sb.api_url));
+    assert_eq!(
+        first,
+        format!("POST {}/channels/{channel}/messages", sb.api_url)
+    );
     assert!(text.contains("Authorization: Bot ████"));
     assert!(text.trim_end().ends_with(r#"{"content":"hello"}"#));
     assert_no_token(&out);
@@ -313,7 +332,12 @@ fn exit_codes() {
     let last = stderr(&out).lines().last().unwrap_or("").to_string();
     assert!(last.contains(&format!("127.0.0.1:{port}")), "{last}");
     // Plain HTTP to a non-loopback host is refused before connecting.
-    let out = sb.run(&["get", "/users/@me", "--api-url", "http://example.invalid/api/v10"]);
+    let out = sb.run(&[
+        "get",
+        "/users/@me",
+        "--api-url",
+        "http://example.invalid/api/v10",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("plain http"));
 }
@@ -326,7 +350,10 @@ fn a_429_then_success_sends_exactly_one_message() {
     sb.admin(
         "post",
         "/_sandbox/faults",
-        Some(&json!({"method": "POST", "path": path, "status": 429, "count": 1, "retry_after": 0.3}).to_string()),
+        Some(
+            &json!({"method": "POST", "path": path, "status": 429, "count": 1, "retry_after": 0.3})
+                .to_string(),
+        ),
     );
     clear_requests(&sb);
     let out = sb.run(&["post", &path, "-f", "content=exactly-once-429"]);
@@ -407,7 +434,10 @@ fn paginate_returns_every_message_exactly_once() {
         .map(|m| m["id"].as_str().unwrap().parse().unwrap())
         .collect();
     let n = ids.len();
-    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first, no repeats");
+    assert!(
+        ids.windows(2).all(|w| w[0] > w[1]),
+        "newest first, no repeats"
+    );
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), n);
@@ -415,7 +445,12 @@ fn paginate_returns_every_message_exactly_once() {
     let lines = sb.run(&["get", &path, "--paginate", "--lines", "-q", "limit=37"]);
     let line_ids: Vec<String> = stdout(&lines)
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     let array_ids: Vec<String> = items
         .iter()
@@ -424,7 +459,12 @@ fn paginate_returns_every_message_exactly_once() {
     assert_eq!(line_ids, array_ids);
 
     let guild = guild_id(&sb);
-    let members = sb.run(&["get", &format!("/guilds/{guild}/members"), "--paginate", "--lines"]);
+    let members = sb.run(&[
+        "get",
+        &format!("/guilds/{guild}/members"),
+        "--paginate",
+        "--lines",
+    ]);
     let count = stdout(&members).lines().count();
     assert!(count > 1000, "members paged past one page: {count}");
 }
@@ -435,7 +475,14 @@ fn closed_stdout_ends_quietly() {
     let guild = guild_id(&sb);
     let mut child = sb
         .cmd()
-        .args(["get", &format!("/guilds/{guild}/members"), "--paginate", "--lines", "-q", "limit=5"])
+        .args([
+            "get",
+            &format!("/guilds/{guild}/members"),
+            "--paginate",
+            "--lines",
+            "-q",
+            "limit=5",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -491,16 +538,28 @@ fn multipart_upload_arrives_with_names_and_sizes() {
 fn reaction_emoji_is_encoded_once() {
     let sb = sandbox();
     let channel = general_channel(&sb);
-    let msg = json(&sb.run(&["post", &format!("/channels/{channel}/messages"), "-f", "content=react"]));
+    let msg = json(&sb.run(&[
+        "post",
+        &format!("/channels/{channel}/messages"),
+        "-f",
+        "content=react",
+    ]));
     let id = msg["id"].as_str().unwrap();
     for emoji in ["👍", "%F0%9F%91%8D"] {
-        let out = sb.run(&["put", &format!("/channels/{channel}/messages/{id}/reactions/{emoji}/@me")]);
+        let out = sb.run(&[
+            "put",
+            &format!("/channels/{channel}/messages/{id}/reactions/{emoji}/@me"),
+        ]);
         assert!(out.status.success(), "{emoji}: {}", stderr(&out));
         assert!(stdout(&out).is_empty(), "204 prints nothing");
     }
     let got = json(&sb.run(&["get", &format!("/channels/{channel}/messages/{id}")]));
     let reactions = got["reactions"].as_array().unwrap();
-    assert_eq!(reactions.len(), 1, "both spellings are the same emoji: {reactions:?}");
+    assert_eq!(
+        reactions.len(),
+        1,
+        "both spellings are the same emoji: {reactions:?}"
+    );
     assert_eq!(reactions[0]["emoji"]["name"], "👍");
 }
 
@@ -526,7 +585,10 @@ fn login_stores_token_0600_and_profiles_choose_it() {
     };
     let bad = login("other", "not-the-token");
     assert_eq!(bad.status.code(), Some(1));
-    assert!(!sb.config_dir.path().join("config.json").exists(), "nothing stored");
+    assert!(
+        !sb.config_dir.path().join("config.json").exists(),
+        "nothing stored"
+    );
 
     let ok = login("default", TOKEN);
     assert!(ok.status.success(), "{}", stderr(&ok));
@@ -548,7 +610,9 @@ fn login_stores_token_0600_and_profiles_choose_it() {
     };
     assert!(run_stored(&["get", "/users/@me"]).status.success());
     assert_eq!(
-        run_stored(&["--profile", "nobody", "get", "/users/@me"]).status.code(),
+        run_stored(&["--profile", "nobody", "get", "/users/@me"])
+            .status
+            .code(),
         Some(2)
     );
     assert!(run_stored(&["logout"]).status.success());
@@ -574,7 +638,11 @@ fn corrupt_or_world_readable_config() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::write(&path, format!(r#"{{"profiles":{{"default":{{"token":"{TOKEN}"}}}}}}"#)).unwrap();
+        std::fs::write(
+            &path,
+            format!(r#"{{"profiles":{{"default":{{"token":"{TOKEN}"}}}}}}"#),
+        )
+        .unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         let out = common::base_cmd(sb.config_dir.path())
             .env("DISCORD_API_URL", &sb.api_url)
@@ -591,7 +659,12 @@ fn corrupt_or_world_readable_config() {
 fn webhook_executes_without_a_token() {
     let sb = sandbox();
     let channel = general_channel(&sb);
-    let hook = json(&sb.run(&["post", &format!("/channels/{channel}/webhooks"), "-f", "name=ci"]));
+    let hook = json(&sb.run(&[
+        "post",
+        &format!("/channels/{channel}/webhooks"),
+        "-f",
+        "name=ci",
+    ]));
     let id = hook["id"].as_str().unwrap();
     let token = hook["token"].as_str().unwrap();
     let out = sb.run(&[

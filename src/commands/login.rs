@@ -52,11 +52,11 @@ pub fn login(settings: &Settings, args: &LoginArgs, bearer: bool) -> Result<()> 
         },
     );
     file.save(&path)?;
-    eprintln!(
+    crate::output::diag(&format!(
         "logged in as {name} ({id}); token stored for profile '{}' in {}",
         settings.profile,
         path.display()
-    );
+    ));
     Ok(())
 }
 
@@ -64,14 +64,23 @@ pub fn login(settings: &Settings, args: &LoginArgs, bearer: bool) -> Result<()> 
 pub fn logout(settings: &Settings) -> Result<()> {
     let path = config_path()?;
     let Some(mut file) = ConfigFile::load(&path)? else {
-        eprintln!("no config file at {}: nothing to remove", path.display());
+        crate::output::diag(&format!(
+            "no config file at {}: nothing to remove",
+            path.display()
+        ));
         return Ok(());
     };
     if file.profiles.remove(&settings.profile).is_none() {
-        eprintln!("no token stored for profile '{}'", settings.profile);
+        crate::output::diag(&format!(
+            "no token stored for profile '{}'",
+            settings.profile
+        ));
         return Ok(());
     }
     file.save(&path)?;
-    eprintln!("removed the token of profile '{}'", settings.profile);
+    crate::output::diag(&format!(
+        "removed the token of profile '{}'",
+        settings.profile
+    ));
     Ok(())
 }

@@ -114,6 +114,15 @@ impl Printer {
     }
 }
 
+/// Writes one diagnostic line to stderr. Unlike `eprintln!`, a closed stderr is ignored rather
+/// than a panic.
+pub fn diag(text: &str) {
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    let _ = err.write_all(text.as_bytes());
+    let _ = err.write_all(b"\n");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -404,7 +404,7 @@ impl Client {
             Some(t) => t.redact(text),
             None => text.to_string(),
         };
-        eprintln!("discord: {text}");
+        crate::output::diag(&format!("discord: {text}"));
     }
 
     fn redacted(&self, mut err: Error) -> Error {
@@ -445,7 +445,7 @@ impl Client {
             Some(t) => t.redact(&out),
             None => out,
         };
-        eprint!("{out}");
+        crate::output::diag(out.trim_end());
     }
 
     fn trace_response(&self, status: u16, version: reqwest::Version, headers: &[(String, String)]) {
@@ -461,7 +461,7 @@ impl Client {
             Some(t) => t.redact(&out),
             None => out,
         };
-        eprint!("{out}");
+        crate::output::diag(out.trim_end());
     }
 }
 
