@@ -624,6 +624,11 @@ fn corrupt_or_world_readable_config() {
     let sb = sandbox();
     let path = sb.config_dir.path().join("config.json");
     std::fs::write(&path, "{corrupt").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     let out = common::base_cmd(sb.config_dir.path())
         .env("DISCORD_API_URL", &sb.api_url)
         .args(["get", "/users/@me"])

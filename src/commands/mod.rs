@@ -2,6 +2,7 @@
 
 pub mod login;
 pub mod raw;
+pub mod sandbox;
 
 use std::ffi::OsString;
 
@@ -29,10 +30,7 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
     // Keeps the in-process sandbox alive for the whole run.
     let mut sandbox = None;
     if global.sandbox {
-        let sb = Sandbox::start(SandboxOptions {
-            port: 0,
-            token: DEFAULT_TOKEN.to_string(),
-        })?;
+        let sb = Sandbox::start(SandboxOptions::new(DEFAULT_TOKEN))?;
         global.token = Some(DEFAULT_TOKEN.to_string());
         global.bearer = false;
         sandbox = Some(sb);
@@ -56,7 +54,7 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Delete(a) => raw::run(&settings, Method::Delete, a),
         Command::Login(a) => login::login(&settings, &a, global.bearer),
         Command::Logout => login::logout(&settings),
-        Command::Sandbox(_) => Err(Error::runtime("not built yet")),
+        Command::Sandbox(a) => sandbox::run(&a, global.token.as_deref()),
     }
 }
 
