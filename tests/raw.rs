@@ -694,3 +694,18 @@ fn in_process_sandbox_needs_no_token() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(json(&out)["bot"], true);
 }
+
+#[test]
+fn unicode_and_spaces_in_paths_are_encoded_once() {
+    let sb = sandbox();
+    clear_requests(&sb);
+    let out = sb.run(&["get", "/users/über uns", "-q", "x=ü y&z"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out).trim(),
+        "error: 404 Not Found: Unknown User (10013)"
+    );
+    let log = requests(&sb);
+    assert_eq!(log[0]["path"], "/users/%C3%BCber%20uns");
+    assert_eq!(log[0]["query"]["x"], "ü y&z");
+}
