@@ -6,21 +6,6 @@ mod common;
 use common::{json, stderr, Sandbox};
 use serde_json::Value;
 
-fn general(sb: &Sandbox) -> String {
-    let guilds = json(&sb.run(&["get", "/users/@me/guilds"]));
-    let guild = guilds[0]["id"].as_str().unwrap().to_string();
-    let channels = json(&sb.run(&["get", &format!("/guilds/{guild}/channels")]));
-    channels
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "general")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
 #[test]
 fn seeded_world_with_real_snowflakes() {
     let sb = Sandbox::start();
@@ -39,7 +24,7 @@ fn seeded_world_with_real_snowflakes() {
 #[test]
 fn state_persists_across_requests() {
     let sb = Sandbox::start();
-    let channel = general(&sb);
+    let channel = sb.general_channel();
     let created = json(&sb.run(&[
         "post",
         &format!("/channels/{channel}/messages"),
@@ -118,7 +103,7 @@ fn roles_members_and_bans() {
 fn too_fast_gets_429_and_the_client_recovers() {
     // Windows a fifth of Discord's: 5 messages per second per channel.
     let sb = Sandbox::start_with(&["--rate-limit-scale", "0.2"]);
-    let channel = general(&sb);
+    let channel = sb.general_channel();
     sb.admin("delete", "/_sandbox/requests", None);
     // Separate invocations know nothing of each other's buckets.
     for i in 0..8 {
@@ -182,7 +167,7 @@ fn unknown_routes_and_empty_messages() {
         "{}",
         stderr(&out)
     );
-    let channel = general(&sb);
+    let channel = sb.general_channel();
     let out = sb.run(&["post", &format!("/channels/{channel}/messages"), "{}"]);
     assert!(
         stderr(&out).contains("Cannot send an empty message (50006)"),

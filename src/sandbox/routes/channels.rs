@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::{done, error, field_error, id, limit, not_found, ok, query_id, unknown, Ctx, Reply};
+use super::{
+    done, error, field_error, id, limit, max_len, not_found, ok, query_id, unknown, Ctx, Reply,
+};
 use crate::sandbox::state::{timestamp_of, Channel, Message, State};
 
 /// Routes under `/channels/{id}`.
@@ -131,15 +133,7 @@ fn modify_channel(ctx: &Ctx, channel_id: u64) -> Reply {
             ));
         }
     }
-    if let Some(topic) = ctx.str_field("topic") {
-        if topic.chars().count() > 1024 {
-            return Err(field_error(
-                "topic",
-                "BASE_TYPE_MAX_LENGTH",
-                "Must be 1024 or fewer in length.",
-            ));
-        }
-    }
+    max_len(ctx, "topic", 1024)?;
     let mut state = ctx.world.lock();
     let chan = channel_mut(&mut state, channel_id)?;
     for key in [
@@ -222,14 +216,8 @@ fn create_message(
     webhook_id: Option<u64>,
 ) -> Result<Value, crate::sandbox::http::Response> {
     let body = &ctx.body;
+    max_len(ctx, "content", 2000)?;
     let content = body.get("content").and_then(Value::as_str).unwrap_or("");
-    if content.chars().count() > 2000 {
-        return Err(field_error(
-            "content",
-            "BASE_TYPE_MAX_LENGTH",
-            "Must be 2000 or fewer in length.",
-        ));
-    }
     let embeds = body.get("embeds").cloned().unwrap_or(json!([]));
     let embeds = match embeds {
         Value::Array(items) if items.len() <= 10 => items,
@@ -335,15 +323,7 @@ fn create_message(
 
 fn edit_message(ctx: &Ctx, channel_id: u64, m: &str) -> Reply {
     let mid = id(m, "Message")?;
-    if let Some(content) = ctx.str_field("content") {
-        if content.chars().count() > 2000 {
-            return Err(field_error(
-                "content",
-                "BASE_TYPE_MAX_LENGTH",
-                "Must be 2000 or fewer in length.",
-            ));
-        }
-    }
+    max_len(ctx, "content", 2000)?;
     let mut state = ctx.world.lock();
     let guild_id = guild_of(&state, channel_id)?;
     let me = ctx.world.bot_id();

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::{done, field_error, id, limit, not_found, ok, query_id, unknown, Ctx, Reply};
+use super::{done, field_error, id, limit, max_len, not_found, ok, query_id, unknown, Ctx, Reply};
 use crate::sandbox::http::Response;
 use crate::sandbox::state::{Channel, Guild, State};
 
@@ -190,15 +190,7 @@ fn guild_route(ctx: &Ctx, method: &str, gid: u64, rest: &[&str]) -> Reply {
             } else {
                 id(u, "Member")?
             };
-            if let Some(nick) = ctx.str_field("nick") {
-                if nick.chars().count() > 32 {
-                    return Err(field_error(
-                        "nick",
-                        "BASE_TYPE_MAX_LENGTH",
-                        "Must be 32 or fewer in length.",
-                    ));
-                }
-            }
+            max_len(ctx, "nick", 32)?;
             let mut state = world.lock();
             let g = guild(&mut state, gid)?;
             if let Some(roles) = ctx.body.get("roles").and_then(Value::as_array) {
@@ -269,14 +261,8 @@ fn guild_route(ctx: &Ctx, method: &str, gid: u64, rest: &[&str]) -> Reply {
             ))
         }
         ("POST", ["roles"]) => {
+            max_len(ctx, "name", 100)?;
             let name = ctx.str_field("name").unwrap_or("new role");
-            if name.chars().count() > 100 {
-                return Err(field_error(
-                    "name",
-                    "BASE_TYPE_MAX_LENGTH",
-                    "Must be 100 or fewer in length.",
-                ));
-            }
             let rid = world.next_id();
             let mut state = world.lock();
             let g = guild(&mut state, gid)?;

@@ -275,6 +275,18 @@ pub fn field_error(field: &str, code: &str, message: &str) -> Response {
     )
 }
 
+/// Checks that a string field of the body, if present, is at most `max` characters.
+pub fn max_len(ctx: &Ctx, field: &str, max: usize) -> Result<(), Response> {
+    match ctx.str_field(field) {
+        Some(text) if text.chars().count() > max => Err(field_error(
+            field,
+            "BASE_TYPE_MAX_LENGTH",
+            &format!("Must be {max} or fewer in length."),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Parses a snowflake path segment, answering 404 for `what` when it is not one.
 pub fn id(segment: &str, what: &str) -> Result<u64, Response> {
     segment.parse::<u64>().map_err(|_| unknown(what))
