@@ -3,7 +3,7 @@
 //! marks the end of one gateway message. Source: Discord docs, "Gateway > Transport
 //! Compression". A new [`ZlibStream`] (or [`ZlibStream::reset`]) is needed on every reconnect.
 
-use flate2::{Decompress, FlushDecompress, Status};
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
 use crate::{Error, ErrorKind, Result};
 
@@ -75,6 +75,42 @@ impl ZlibStream {
     }
 }
 
+/// The sending side of the same format (used by the sandbox): one deflate context per
+/// connection and a sync flush after each message, so each message ends with [`SUFFIX`].
+#[derive(Debug)]
+pub struct ZlibWriter {
+    deflater: Compress,
+}
+
+impl Default for ZlibWriter {
+    fn default() -> Self {
+        ZlibWriter {
+            deflater: Compress::new(Compression::fast(), true),
+        }
+    }
+}
+
+impl ZlibWriter {
+    /// Compresses one message into `out` (cleared first).
+    pub fn write(&mut self, message: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        out.clear();
+        let start = self.deflater.total_in();
+        loop {
+            if out.capacity() - out.len() < 1024 {
+                out.reserve(message.len() / 2 + 1024);
+            }
+            let done = (self.deflater.total_in() - start) as usize;
+            self.deflater
+                .compress_vec(&message[done..], out, FlushCompress::Sync)
+                .map_err(|e| Error::runtime(format!("zlib compression failed: {e}")))?;
+            let done = (self.deflater.total_in() - start) as usize;
+            if done == message.len() && out.len() < out.capacity() {
+                return Ok(());
+            }
+        }
+    }
+}
+
 fn corrupt(detail: &str) -> Error {
     Error::new(
         ErrorKind::Network,
@@ -85,45 +121,50 @@ fn corrupt(detail: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use flate2::{Compress, Compression, FlushCompress};
 
     /// Compresses messages the way Discord does: one context, a sync flush per message.
     fn produce(messages: &[&[u8]]) -> Vec<Vec<u8>> {
-        let mut deflater = Compress::new(Compression::default(), true);
+        let mut writer = ZlibWriter::default();
         messages
             .iter()
             .map(|m| {
-                let mut out = Vec::with_capacity(m.len() + 64);
-                let start = deflater.total_in();
-                loop {
-                    let done = (deflater.total_in() - start) as usize;
-                    out.reserve(1024);
-                    deflater
-                        .compress_vec(&m[done..], &mut out, FlushCompress::Sync)
-                        .unwrap();
-                    if (deflater.total_in() - start) as usize == m.len()
-                        && out.len() < out.capacity()
-                    {
-                        break;
-                    }
-                }
+                let mut out = Vec::new();
+                writer.write(m, &mut out).unwrap();
                 out
             })
             .collect()
     }
 
+    /// Bytes captured from another zlib implementation (Python's zlib, Z_SYNC_FLUSH per
+    /// message): HELLO, then a heartbeat ACK in the same context.
+    const CAPTURED: [&[u8]; 2] = [
+        &[
+            0x78, 0x9c, 0xaa, 0x56, 0xca, 0x2f, 0x50, 0xb2, 0x32, 0x34, 0xd0, 0x51, 0x4a, 0x51,
+            0xb2, 0xaa, 0x56, 0xca, 0x48, 0x4d, 0x2c, 0x2a, 0x49, 0x4a, 0x4d, 0x2c, 0x89, 0xcf,
+            0xcc, 0x2b, 0x49, 0x2d, 0x2a, 0x4b, 0xcc, 0x51, 0xb2, 0x32, 0x31, 0x34, 0x32, 0x35,
+            0xa8, 0xad, 0x05, 0x00, 0x00, 0x00, 0xff, 0xff,
+        ],
+        &[
+            0xaa, 0x86, 0xa8, 0x34, 0x04, 0xab, 0xcc, 0x2b, 0xcd, 0xc9, 0xa9, 0x05, 0x00, 0x00,
+            0x00, 0xff, 0xff,
+        ],
+    ];
+
     #[test]
-    fn captured_hello_inflates() {
-        // zlib-stream bytes of {"op":10,"d":{"heartbeat_interval":41250}} as a server sends
-        // them: zlib header, one deflate block, sync flush.
-        let frames = produce(&[br#"{"op":10,"d":{"heartbeat_interval":41250}}"#]);
-        assert_eq!(&frames[0][..2], &[0x78, 0x9c]);
-        assert!(frames[0].ends_with(&SUFFIX));
+    fn captured_bytes_inflate_even_split_byte_by_byte() {
         let mut z = ZlibStream::default();
         assert_eq!(
-            z.push(&frames[0]).unwrap().unwrap(),
+            z.push(CAPTURED[0]).unwrap().unwrap(),
             br#"{"op":10,"d":{"heartbeat_interval":41250}}"#
         );
+        let (last, head) = CAPTURED[1].split_last().unwrap();
+        for b in head {
+            assert!(z.push(&[*b]).unwrap().is_none());
+        }
+        assert_eq!(z.push(&[*last]).unwrap().unwrap(), br#"{"op":11,"d":null}"#);
+        // The second message only makes sense in the first one's context.
+        let mut fresh = ZlibStream::default();
+        assert!(fresh.push(CAPTURED[1]).is_err());
     }
 
     #[test]
