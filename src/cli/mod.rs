@@ -127,6 +127,10 @@ pub enum Command {
     Logout,
     /// Run a local, stateful stand-in for Discord's REST API and gateway
     Sandbox(SandboxArgs),
+    /// Stream gateway events as JSON lines, one per dispatch
+    Listen(ListenArgs),
+    /// List the gateway intents: name, value, privileged or not, and the events each carries
+    Intents(IntentsArgs),
 }
 
 /// Arguments of the raw request commands (`get`, `post`, ...).
@@ -224,4 +228,89 @@ pub struct SandboxArgs {
     /// Do not enforce rate limits at all
     #[arg(long)]
     pub no_rate_limits: bool,
+}
+
+/// The presence status shown while listening.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Status {
+    /// Online.
+    Online,
+    /// Idle.
+    Idle,
+    /// Do not disturb.
+    Dnd,
+    /// Shown as offline.
+    Invisible,
+}
+
+impl Status {
+    /// The status as Discord spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Online => "online",
+            Status::Idle => "idle",
+            Status::Dnd => "dnd",
+            Status::Invisible => "invisible",
+        }
+    }
+}
+
+/// Arguments of `discord listen`.
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Each dispatch is printed as received, one JSON object per line, e.g.\n  discord listen --intents GUILD_MESSAGES,MESSAGE_CONTENT | jq -r '.d.content'\nDiagnostics go to stderr. Ctrl-C closes the session cleanly."
+)]
+pub struct ListenArgs {
+    /// Intents: comma list of names (see 'discord intents'), numbers, all, unprivileged, none
+    #[arg(long, value_name = "LIST", default_value = "unprivileged")]
+    pub intents: String,
+
+    /// Print only these dispatch types (comma list, e.g. MESSAGE_CREATE,MESSAGE_UPDATE)
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub events: Vec<String>,
+
+    /// Exit after printing N lines
+    #[arg(long, value_name = "N")]
+    pub max_events: Option<u64>,
+
+    /// Ask for zlib-stream transport compression
+    #[arg(long)]
+    pub compress: bool,
+
+    /// Member count above which offline members are left out of GUILD_CREATE (50-250)
+    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u8).range(50..=250))]
+    pub large_threshold: u8,
+
+    /// Presence status to show while connected
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<Status>,
+
+    /// Activity text shown as "Playing TEXT"
+    #[arg(long, value_name = "TEXT")]
+    pub activity: Option<String>,
+
+    /// Run one shard, or a range of shards, of COUNT: ID/COUNT or FIRST-LAST/COUNT
+    #[arg(long, value_name = "ID/COUNT", conflicts_with = "shards")]
+    pub shard: Option<String>,
+
+    /// Run every shard in this process: 'auto' (the count Discord recommends) or a number
+    #[arg(long, value_name = "auto|N")]
+    pub shards: Option<String>,
+
+    /// Read gateway commands (JSON, one per line: ops 3, 4, 8, 31, 43) from stdin and send them
+    #[arg(long)]
+    pub stdin: bool,
+
+    /// Request every member of this guild once connected (repeatable); chunks arrive as
+    /// GUILD_MEMBERS_CHUNK
+    #[arg(long, value_name = "GUILD_ID")]
+    pub request_members: Vec<String>,
+}
+
+/// Arguments of `discord intents`.
+#[derive(Debug, Clone, Args)]
+pub struct IntentsArgs {
+    /// Print JSON (one object per intent) instead of a table
+    #[arg(long)]
+    pub json: bool,
 }

@@ -1,5 +1,7 @@
 //! Thin glue, one module per subcommand, and [`run`]: parse, resolve settings, dispatch.
 
+pub mod intents;
+pub mod listen;
 pub mod login;
 pub mod raw;
 pub mod sandbox;
@@ -55,6 +57,8 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Login(a) => login::login(&settings, &a, global.bearer),
         Command::Logout => login::logout(&settings),
         Command::Sandbox(a) => sandbox::run(&a, global.token.as_deref()),
+        Command::Listen(a) => listen::run(&settings, a),
+        Command::Intents(a) => intents::run(&settings, &a),
     }
 }
 

@@ -1,0 +1,167 @@
+//! `discord listen`: resolves the flags, asks `GET /gateway/bot` where to connect, and runs the
+//! shards until Ctrl-C, `--max-events`, a closed stdout or a fatal close.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::cli::ListenArgs;
+use crate::config::Settings;
+use crate::gateway::frame::{self, IdentifyConfig};
+use crate::gateway::intents;
+use crate::gateway::runner::{self, GatewayInfo, ListenOptions, Sink, Stop};
+use crate::output::diag;
+use crate::rest::client::Client;
+use crate::rest::{Method, RequestSpec};
+use crate::token::TokenKind;
+use crate::{Error, Result};
+
+/// Which shards this process runs: `(ids, count, tag lines with the shard)`.
+pub fn shard_plan(args: &ListenArgs, recommended: u32) -> Result<(Vec<u32>, u32, bool)> {
+    if let Some(spec) = &args.shard {
+        let bad = || {
+            Error::usage(format!(
+                "--shard '{spec}' must be ID/COUNT or FIRST-LAST/COUNT with every id below COUNT, e.g. 0/2 or 0-3/8"
+            ))
+        };
+        let (ids, count) = spec.split_once('/').ok_or_else(bad)?;
+        let count: u32 = count.trim().parse().map_err(|_| bad())?;
+        let (first, last) = match ids.split_once('-') {
+            Some((a, b)) => (
+                a.trim().parse::<u32>().map_err(|_| bad())?,
+                b.trim().parse::<u32>().map_err(|_| bad())?,
+            ),
+            None => {
+                let id = ids.trim().parse::<u32>().map_err(|_| bad())?;
+                (id, id)
+            }
+        };
+        if count == 0 || first > last || last >= count {
+            return Err(bad());
+        }
+        return Ok(((first..=last).collect(), count, true));
+    }
+    if let Some(spec) = &args.shards {
+        let count = if spec.eq_ignore_ascii_case("auto") {
+            recommended.max(1)
+        } else {
+            match spec.trim().parse::<u32>() {
+                Ok(n) if n > 0 => n,
+                _ => {
+                    return Err(Error::usage(format!(
+                        "--shards '{spec}' must be 'auto' or a shard count of 1 or more"
+                    )))
+                }
+            }
+        };
+        return Ok(((0..count).collect(), count, true));
+    }
+    Ok((vec![0], 1, false))
+}
+
+/// Runs `discord listen`.
+pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
+    let token = settings.require_token()?.clone();
+    if token.kind() == TokenKind::Bearer {
+        return Err(Error::usage(
+            "the gateway needs a bot token, not an OAuth2 bearer token: pass the bot token from the Developer Portal",
+        ));
+    }
+    let intents = intents::parse(&args.intents)?;
+    let events: Vec<String> = args
+        .events
+        .iter()
+        .map(|e| e.trim().to_ascii_uppercase())
+        .filter(|e| !e.is_empty())
+        .collect();
+    if args.max_events == Some(0) {
+        return Ok(());
+    }
+    // Checked before any network traffic so a typo costs nothing.
+    shard_plan(&args, 1)?;
+
+    let client = Client::new(settings)?;
+    let response = client.send(&RequestSpec::new(Method::Get, "/gateway/bot"))?;
+    let info = GatewayInfo::from_json(&response.json()?)?;
+    let (shard_ids, shard_count, tag_shard) = shard_plan(&args, info.shards)?;
+    if info.remaining > 0 && info.remaining <= (info.total / 10).max(1) {
+        diag(&format!(
+            "gateway: warning: only {} of {} session starts (IDENTIFYs) left today",
+            info.remaining, info.total
+        ));
+    }
+
+    let options = ListenOptions {
+        token,
+        identify: IdentifyConfig {
+            intents,
+            large_threshold: args.large_threshold,
+            presence: frame::presence(args.status.map(|s| s.as_str()), args.activity.as_deref()),
+        },
+        compress: args.compress,
+        events: (!events.is_empty()).then_some(events),
+        max_events: args.max_events,
+        shard_ids,
+        shard_count,
+        tag_shard,
+        stdin: args.stdin,
+        request_members: args.request_members.clone(),
+        connect_timeout: settings.connect_timeout.max(Duration::from_secs(1)),
+    };
+
+    let stop = Arc::new(Stop::default());
+    {
+        let stop = Arc::clone(&stop);
+        // A second Ctrl-C while closing cleanly exits at once.
+        let _ = ctrlc::set_handler(move || {
+            if stop.requested() {
+                std::process::exit(130);
+            }
+            stop.request();
+        });
+    }
+    let sink = Sink::new(
+        Box::new(std::io::stdout()),
+        options.events.clone(),
+        options.max_events,
+        Arc::clone(&stop),
+    );
+    runner::run(&options, &info, &sink, &stop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn args(extra: &[&str]) -> ListenArgs {
+        #[derive(Parser)]
+        struct P {
+            #[command(flatten)]
+            a: ListenArgs,
+        }
+        let mut argv = vec!["listen"];
+        argv.extend_from_slice(extra);
+        P::try_parse_from(argv).unwrap().a
+    }
+
+    #[test]
+    fn shard_specs() {
+        assert_eq!(shard_plan(&args(&[]), 4).unwrap(), (vec![0], 1, false));
+        assert_eq!(
+            shard_plan(&args(&["--shard", "1/3"]), 4).unwrap(),
+            (vec![1], 3, true)
+        );
+        assert_eq!(
+            shard_plan(&args(&["--shard", "2-3/4"]), 1).unwrap(),
+            (vec![2, 3], 4, true)
+        );
+        assert_eq!(
+            shard_plan(&args(&["--shards", "auto"]), 2).unwrap(),
+            (vec![0, 1], 2, true)
+        );
+        for bad in ["3/3", "x/2", "2", "3-1/4", "0/0"] {
+            assert!(shard_plan(&args(&["--shard", bad]), 1).is_err(), "{bad}");
+        }
+        assert!(shard_plan(&args(&["--shards", "0"]), 1).is_err());
+    }
+}

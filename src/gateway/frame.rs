@@ -1,0 +1,244 @@
+//! Reading gateway payloads cheaply: only `op`, `t`, `s` and the few fields routing needs are
+//! parsed; `d` stays a borrowed slice of the original text, which is what gets printed. Also the
+//! payloads the client sends.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::{json, Value};
+
+use crate::{Error, ErrorKind, Result};
+
+/// Gateway opcodes. Source: Discord docs, "Opcodes and Status Codes > Gateway Opcodes".
+pub mod op {
+    /// An event.
+    pub const DISPATCH: u8 = 0;
+    /// Heartbeat (sent; received = a request to beat now).
+    pub const HEARTBEAT: u8 = 1;
+    /// Start a session.
+    pub const IDENTIFY: u8 = 2;
+    /// Update the bot's presence.
+    pub const PRESENCE_UPDATE: u8 = 3;
+    /// Join, move or leave voice.
+    pub const VOICE_STATE_UPDATE: u8 = 4;
+    /// Resume a session.
+    pub const RESUME: u8 = 6;
+    /// The server asks the client to reconnect and resume.
+    pub const RECONNECT: u8 = 7;
+    /// Ask for guild members.
+    pub const REQUEST_GUILD_MEMBERS: u8 = 8;
+    /// The session is invalid; `d` says whether it can be resumed.
+    pub const INVALID_SESSION: u8 = 9;
+    /// First message: the heartbeat interval.
+    pub const HELLO: u8 = 10;
+    /// The server acknowledged a heartbeat.
+    pub const HEARTBEAT_ACK: u8 = 11;
+    /// Ask for a guild's soundboard sounds.
+    pub const REQUEST_SOUNDBOARD_SOUNDS: u8 = 31;
+    /// Ask for channel info (voice status, start time).
+    pub const REQUEST_CHANNEL_INFO: u8 = 43;
+
+    /// The opcodes a user may send with `--stdin`.
+    pub const USER_COMMANDS: &[u8] = &[
+        PRESENCE_UPDATE,
+        VOICE_STATE_UPDATE,
+        REQUEST_GUILD_MEMBERS,
+        REQUEST_SOUNDBOARD_SOUNDS,
+        REQUEST_CHANNEL_INFO,
+    ];
+}
+
+/// The routing part of one received payload; `d` borrows the original text.
+#[derive(Debug, Deserialize)]
+pub struct Frame<'a> {
+    /// The opcode.
+    pub op: u8,
+    /// Sequence number (dispatches only).
+    #[serde(default)]
+    pub s: Option<u64>,
+    /// Event name (dispatches only).
+    #[serde(default, borrow)]
+    pub t: Option<Cow<'a, str>>,
+    /// The data, unparsed.
+    #[serde(default, borrow)]
+    pub d: Option<&'a RawValue>,
+}
+
+impl<'a> Frame<'a> {
+    /// Parses the routing fields of a payload.
+    pub fn parse(text: &'a str) -> Result<Frame<'a>> {
+        serde_json::from_str(text).map_err(|e| {
+            Error::new(
+                ErrorKind::Network,
+                format!("the gateway sent a payload that is not valid JSON: {e}"),
+            )
+        })
+    }
+
+    /// `d` parsed as `T` (for the few payloads whose data the client needs).
+    pub fn data<T: Deserialize<'a>>(&self) -> Option<T> {
+        self.d.and_then(|d| serde_json::from_str(d.get()).ok())
+    }
+}
+
+/// The fields of HELLO the client uses.
+#[derive(Debug, Deserialize)]
+pub struct Hello {
+    /// Milliseconds between heartbeats.
+    pub heartbeat_interval: u64,
+}
+
+/// The fields of READY the client keeps.
+#[derive(Debug, Deserialize)]
+pub struct Ready {
+    /// The new session's id.
+    pub session_id: String,
+    /// Where to resume it.
+    pub resume_gateway_url: String,
+}
+
+/// What the bot says it is and how it appears, for IDENTIFY.
+#[derive(Debug, Clone, Default)]
+pub struct IdentifyConfig {
+    /// Intents bitfield.
+    pub intents: u64,
+    /// `large_threshold` (50..=250).
+    pub large_threshold: u8,
+    /// The presence to show, if any (`{since, activities, status, afk}`).
+    pub presence: Option<Value>,
+}
+
+/// The IDENTIFY payload. The token is sent bare, as Discord's docs show.
+pub fn identify(token: &str, config: &IdentifyConfig, shard: [u32; 2]) -> String {
+    let mut d = json!({
+        "token": token,
+        "intents": config.intents,
+        "properties": {
+            "os": std::env::consts::OS,
+            "browser": "discord-cli",
+            "device": "discord-cli",
+        },
+        "large_threshold": config.large_threshold,
+        "shard": shard,
+    });
+    if let Some(presence) = &config.presence {
+        d["presence"] = presence.clone();
+    }
+    json!({"op": op::IDENTIFY, "d": d}).to_string()
+}
+
+/// The RESUME payload.
+pub fn resume(token: &str, session_id: &str, seq: Option<u64>) -> String {
+    json!({"op": op::RESUME, "d": {"token": token, "session_id": session_id, "seq": seq}})
+        .to_string()
+}
+
+/// A heartbeat carrying the last sequence number.
+pub fn heartbeat(seq: Option<u64>) -> String {
+    match seq {
+        Some(s) => format!(r#"{{"op":1,"d":{s}}}"#),
+        None => r#"{"op":1,"d":null}"#.to_string(),
+    }
+}
+
+/// The presence object for IDENTIFY from `--status` and `--activity`.
+pub fn presence(status: Option<&str>, activity: Option<&str>) -> Option<Value> {
+    if status.is_none() && activity.is_none() {
+        return None;
+    }
+    let activities = match activity {
+        Some(name) => json!([{"name": name, "type": 0}]),
+        None => json!([]),
+    };
+    Some(json!({
+        "since": null,
+        "activities": activities,
+        "status": status.unwrap_or("online"),
+        "afk": false,
+    }))
+}
+
+/// Checks a `--stdin` line: one JSON object with an `op` a user may send. Returns the line
+/// compacted when it was not already one line of JSON.
+pub fn user_command(line: &str) -> Result<(u8, Value)> {
+    let value: Value = serde_json::from_str(line).map_err(|e| {
+        Error::usage(format!(
+            "gateway command not sent: the line is not JSON ({e}); send one object per line, e.g. {{\"op\":8,\"d\":{{\"guild_id\":\"1\",\"query\":\"\",\"limit\":0}}}}"
+        ))
+    })?;
+    let op = value
+        .get("op")
+        .and_then(Value::as_u64)
+        .and_then(|o| u8::try_from(o).ok());
+    match op {
+        Some(o) if op::USER_COMMANDS.contains(&o) => Ok((o, value)),
+        _ => Err(Error::usage(
+            "gateway command not sent: \"op\" must be 3 (presence), 4 (voice state), 8 (request guild members), 31 (soundboard sounds) or 43 (channel info)",
+        )),
+    }
+}
+
+/// Appends `,"shard":[id,count]` inside a payload's outer object, leaving the rest untouched.
+pub fn with_shard(payload: &str, shard: [u32; 2], out: &mut Vec<u8>) {
+    let trimmed = payload.trim_end();
+    match trimmed.strip_suffix('}') {
+        Some(body) => {
+            out.extend_from_slice(body.as_bytes());
+            out.extend_from_slice(format!(",\"shard\":[{},{}]}}", shard[0], shard[1]).as_bytes());
+        }
+        None => out.extend_from_slice(trimmed.as_bytes()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_routing_fields_and_borrows_d() {
+        let text = r#"{"t":"MESSAGE_CREATE","s":42,"op":0,"d":{"content":"hi \"there\""}}"#;
+        let f = Frame::parse(text).unwrap();
+        assert_eq!(
+            (f.op, f.s, f.t.as_deref()),
+            (0, Some(42), Some("MESSAGE_CREATE"))
+        );
+        assert_eq!(f.d.unwrap().get(), r#"{"content":"hi \"there\""}"#);
+        let hello = Frame::parse(r#"{"op":10,"d":{"heartbeat_interval":41250},"s":null,"t":null}"#)
+            .unwrap();
+        assert_eq!(hello.data::<Hello>().unwrap().heartbeat_interval, 41250);
+        assert!(Frame::parse("{").is_err());
+    }
+
+    #[test]
+    fn identify_has_the_documented_fields() {
+        let cfg = IdentifyConfig {
+            intents: 513,
+            large_threshold: 100,
+            presence: presence(Some("idle"), Some("tests")),
+        };
+        let v: Value = serde_json::from_str(&identify("tok", &cfg, [1, 4])).unwrap();
+        assert_eq!(v["op"], 2);
+        assert_eq!(v["d"]["token"], "tok");
+        assert_eq!(v["d"]["intents"], 513);
+        assert_eq!(v["d"]["properties"]["browser"], "discord-cli");
+        assert_eq!(v["d"]["shard"], json!([1, 4]));
+        assert_eq!(v["d"]["presence"]["status"], "idle");
+        assert_eq!(v["d"]["presence"]["activities"][0]["name"], "tests");
+        assert_eq!(heartbeat(Some(7)), r#"{"op":1,"d":7}"#);
+    }
+
+    #[test]
+    fn shard_is_spliced_in_textually() {
+        let mut out = Vec::new();
+        with_shard("{\"op\":0,\"d\":{\"a\":1}}\n", [2, 3], &mut out);
+        assert_eq!(out, b"{\"op\":0,\"d\":{\"a\":1},\"shard\":[2,3]}");
+    }
+
+    #[test]
+    fn user_commands_are_checked() {
+        assert_eq!(user_command(r#"{"op":8,"d":{}}"#).unwrap().0, 8);
+        assert!(user_command(r#"{"op":2,"d":{}}"#).is_err());
+        assert!(user_command("nope").is_err());
+    }
+}

@@ -1,0 +1,393 @@
+//! The gateway intents table (every intent in Discord's current docs with its bit, whether it is
+//! privileged, and the events it carries), the old names kept as aliases, and `--intents`
+//! parsing. Source: Discord docs, "Gateway > List of Intents".
+
+use crate::{Error, Result};
+
+/// One gateway intent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Intent {
+    /// The name as Discord's docs spell it.
+    pub name: &'static str,
+    /// The bit number; the value is `1 << bit`.
+    pub bit: u8,
+    /// Whether it must be enabled in the Developer Portal (else close 4014).
+    pub privileged: bool,
+    /// The dispatch events it carries.
+    pub events: &'static [&'static str],
+}
+
+impl Intent {
+    /// The intent's value in the bitfield.
+    pub fn value(&self) -> u64 {
+        1u64 << self.bit
+    }
+
+    /// Whether the intent covers direct messages rather than guild traffic.
+    pub fn is_direct(&self) -> bool {
+        self.name.starts_with("DIRECT_")
+    }
+}
+
+const MESSAGE_EVENTS: &[&str] = &[
+    "MESSAGE_CREATE",
+    "MESSAGE_UPDATE",
+    "MESSAGE_DELETE",
+    "MESSAGE_DELETE_BULK",
+];
+const REACTION_EVENTS: &[&str] = &[
+    "MESSAGE_REACTION_ADD",
+    "MESSAGE_REACTION_REMOVE",
+    "MESSAGE_REACTION_REMOVE_ALL",
+    "MESSAGE_REACTION_REMOVE_EMOJI",
+];
+const POLL_EVENTS: &[&str] = &["MESSAGE_POLL_VOTE_ADD", "MESSAGE_POLL_VOTE_REMOVE"];
+
+/// Every documented intent, in bit order.
+pub const INTENTS: &[Intent] = &[
+    Intent {
+        name: "GUILDS",
+        bit: 0,
+        privileged: false,
+        events: &[
+            "GUILD_CREATE",
+            "GUILD_UPDATE",
+            "GUILD_DELETE",
+            "GUILD_ROLE_CREATE",
+            "GUILD_ROLE_UPDATE",
+            "GUILD_ROLE_DELETE",
+            "CHANNEL_CREATE",
+            "CHANNEL_UPDATE",
+            "CHANNEL_DELETE",
+            "CHANNEL_PINS_UPDATE",
+            "THREAD_CREATE",
+            "THREAD_UPDATE",
+            "THREAD_DELETE",
+            "THREAD_LIST_SYNC",
+            "THREAD_MEMBER_UPDATE",
+            "THREAD_MEMBERS_UPDATE",
+            "STAGE_INSTANCE_CREATE",
+            "STAGE_INSTANCE_UPDATE",
+            "STAGE_INSTANCE_DELETE",
+            "VOICE_CHANNEL_STATUS_UPDATE",
+            "VOICE_CHANNEL_START_TIME_UPDATE",
+        ],
+    },
+    Intent {
+        name: "GUILD_MEMBERS",
+        bit: 1,
+        privileged: true,
+        events: &[
+            "GUILD_MEMBER_ADD",
+            "GUILD_MEMBER_UPDATE",
+            "GUILD_MEMBER_REMOVE",
+            "THREAD_MEMBERS_UPDATE",
+        ],
+    },
+    Intent {
+        name: "GUILD_MODERATION",
+        bit: 2,
+        privileged: false,
+        events: &[
+            "GUILD_AUDIT_LOG_ENTRY_CREATE",
+            "GUILD_BAN_ADD",
+            "GUILD_BAN_REMOVE",
+        ],
+    },
+    Intent {
+        name: "GUILD_EXPRESSIONS",
+        bit: 3,
+        privileged: false,
+        events: &[
+            "GUILD_EMOJIS_UPDATE",
+            "GUILD_STICKERS_UPDATE",
+            "GUILD_SOUNDBOARD_SOUND_CREATE",
+            "GUILD_SOUNDBOARD_SOUND_UPDATE",
+            "GUILD_SOUNDBOARD_SOUND_DELETE",
+            "GUILD_SOUNDBOARD_SOUNDS_UPDATE",
+        ],
+    },
+    Intent {
+        name: "GUILD_INTEGRATIONS",
+        bit: 4,
+        privileged: false,
+        events: &[
+            "GUILD_INTEGRATIONS_UPDATE",
+            "INTEGRATION_CREATE",
+            "INTEGRATION_UPDATE",
+            "INTEGRATION_DELETE",
+        ],
+    },
+    Intent {
+        name: "GUILD_WEBHOOKS",
+        bit: 5,
+        privileged: false,
+        events: &["WEBHOOKS_UPDATE"],
+    },
+    Intent {
+        name: "GUILD_INVITES",
+        bit: 6,
+        privileged: false,
+        events: &["INVITE_CREATE", "INVITE_DELETE"],
+    },
+    Intent {
+        name: "GUILD_VOICE_STATES",
+        bit: 7,
+        privileged: false,
+        events: &["VOICE_CHANNEL_EFFECT_SEND", "VOICE_STATE_UPDATE"],
+    },
+    Intent {
+        name: "GUILD_PRESENCES",
+        bit: 8,
+        privileged: true,
+        events: &["PRESENCE_UPDATE"],
+    },
+    Intent {
+        name: "GUILD_MESSAGES",
+        bit: 9,
+        privileged: false,
+        events: MESSAGE_EVENTS,
+    },
+    Intent {
+        name: "GUILD_MESSAGE_REACTIONS",
+        bit: 10,
+        privileged: false,
+        events: REACTION_EVENTS,
+    },
+    Intent {
+        name: "GUILD_MESSAGE_TYPING",
+        bit: 11,
+        privileged: false,
+        events: &["TYPING_START"],
+    },
+    Intent {
+        name: "DIRECT_MESSAGES",
+        bit: 12,
+        privileged: false,
+        events: &[
+            "MESSAGE_CREATE",
+            "MESSAGE_UPDATE",
+            "MESSAGE_DELETE",
+            "CHANNEL_PINS_UPDATE",
+        ],
+    },
+    Intent {
+        name: "DIRECT_MESSAGE_REACTIONS",
+        bit: 13,
+        privileged: false,
+        events: REACTION_EVENTS,
+    },
+    Intent {
+        name: "DIRECT_MESSAGE_TYPING",
+        bit: 14,
+        privileged: false,
+        events: &["TYPING_START"],
+    },
+    Intent {
+        name: "MESSAGE_CONTENT",
+        bit: 15,
+        privileged: true,
+        events: &[],
+    },
+    Intent {
+        name: "GUILD_SCHEDULED_EVENTS",
+        bit: 16,
+        privileged: false,
+        events: &[
+            "GUILD_SCHEDULED_EVENT_CREATE",
+            "GUILD_SCHEDULED_EVENT_UPDATE",
+            "GUILD_SCHEDULED_EVENT_DELETE",
+            "GUILD_SCHEDULED_EVENT_USER_ADD",
+            "GUILD_SCHEDULED_EVENT_USER_REMOVE",
+        ],
+    },
+    Intent {
+        name: "AUTO_MODERATION_CONFIGURATION",
+        bit: 20,
+        privileged: false,
+        events: &[
+            "AUTO_MODERATION_RULE_CREATE",
+            "AUTO_MODERATION_RULE_UPDATE",
+            "AUTO_MODERATION_RULE_DELETE",
+        ],
+    },
+    Intent {
+        name: "AUTO_MODERATION_EXECUTION",
+        bit: 21,
+        privileged: false,
+        events: &["AUTO_MODERATION_ACTION_EXECUTION"],
+    },
+    Intent {
+        name: "GUILD_MESSAGE_POLLS",
+        bit: 24,
+        privileged: false,
+        events: POLL_EVENTS,
+    },
+    Intent {
+        name: "DIRECT_MESSAGE_POLLS",
+        bit: 25,
+        privileged: false,
+        events: POLL_EVENTS,
+    },
+];
+
+/// Older names from Discord's and the first libraries' docs, accepted as today's intents.
+pub const ALIASES: &[(&str, &str)] = &[
+    ("GUILD_BANS", "GUILD_MODERATION"),
+    ("GUILD_EMOJIS", "GUILD_EXPRESSIONS"),
+    ("GUILD_EMOJIS_AND_STICKERS", "GUILD_EXPRESSIONS"),
+];
+
+/// Every documented intent.
+pub fn all() -> u64 {
+    INTENTS.iter().fold(0, |acc, i| acc | i.value())
+}
+
+/// The privileged intents (GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT).
+pub fn privileged() -> u64 {
+    INTENTS
+        .iter()
+        .filter(|i| i.privileged)
+        .fold(0, |acc, i| acc | i.value())
+}
+
+/// Every documented intent that needs no approval: the default of `discord listen`.
+pub fn unprivileged() -> u64 {
+    all() & !privileged()
+}
+
+/// Looks an intent up by name or alias, ignoring case.
+pub fn find(name: &str) -> Option<&'static Intent> {
+    let upper = name.trim().to_ascii_uppercase();
+    let canonical = ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == upper)
+        .map_or(upper.as_str(), |(_, to)| *to);
+    INTENTS.iter().find(|i| i.name == canonical)
+}
+
+/// Parses `--intents`: a comma list of names (any case, aliases too), numbers (decimal or
+/// `0x` hex), `all`, `unprivileged` and `none`, OR-ed together.
+pub fn parse(text: &str) -> Result<u64> {
+    let mut bits = 0u64;
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let lower = part.to_ascii_lowercase();
+        bits |= match lower.as_str() {
+            "all" => all(),
+            "unprivileged" | "default" => unprivileged(),
+            "none" => 0,
+            _ => {
+                if let Some(n) = parse_number(&lower) {
+                    n
+                } else if let Some(intent) = find(part) {
+                    intent.value()
+                } else {
+                    return Err(unknown(part));
+                }
+            }
+        };
+    }
+    Ok(bits)
+}
+
+fn parse_number(text: &str) -> Option<u64> {
+    match text.strip_prefix("0x") {
+        Some(hex) => u64::from_str_radix(hex, 16).ok(),
+        None if text.bytes().all(|b| b.is_ascii_digit()) => text.parse().ok(),
+        None => None,
+    }
+}
+
+fn unknown(name: &str) -> Error {
+    let names: Vec<&str> = INTENTS.iter().map(|i| i.name).collect();
+    Error::usage(format!(
+        "unknown intent '{name}': use a number, all, unprivileged, none, or one of {} (see 'discord intents')",
+        names.join(", ")
+    ))
+}
+
+/// The names of the documented intents set in `bits`.
+pub fn names(bits: u64) -> Vec<&'static str> {
+    INTENTS
+        .iter()
+        .filter(|i| bits & i.value() != 0)
+        .map(|i| i.name)
+        .collect()
+}
+
+/// The intents that carry event `t`, for a guild event or a direct-message one. `None` when no
+/// intent governs it (READY, RESUMED, INTERACTION_CREATE, ...): such events are always sent.
+pub fn required_for(t: &str, in_guild: bool) -> Option<u64> {
+    let mut mask = 0;
+    let mut governed = false;
+    for intent in INTENTS {
+        if intent.events.contains(&t) {
+            governed = true;
+            if intent.is_direct() != in_guild {
+                mask |= intent.value();
+            }
+        }
+    }
+    governed.then_some(mask)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_totals() {
+        assert_eq!(all(), 53_608_447);
+        assert_eq!(privileged(), 33_026);
+        assert_eq!(unprivileged(), 53_575_421);
+    }
+
+    #[test]
+    fn every_row_is_distinct_and_named_upper_case() {
+        for (i, a) in INTENTS.iter().enumerate() {
+            assert_eq!(a.name, a.name.to_ascii_uppercase());
+            assert_eq!(find(a.name), Some(a));
+            for b in &INTENTS[i + 1..] {
+                assert_ne!(a.bit, b.bit);
+            }
+        }
+        for (alias, to) in ALIASES {
+            assert_eq!(find(alias).map(|i| i.name), Some(*to));
+        }
+    }
+
+    #[test]
+    fn parses_names_numbers_and_keywords() {
+        assert_eq!(
+            parse("guild_messages,MESSAGE_CONTENT").unwrap(),
+            512 | 32768
+        );
+        assert_eq!(parse("guilds, 512").unwrap(), 513);
+        assert_eq!(parse("0x3").unwrap(), 3);
+        assert_eq!(parse("none").unwrap(), 0);
+        assert_eq!(parse("all").unwrap(), all());
+        assert_eq!(
+            parse("unprivileged,message_content").unwrap(),
+            unprivileged() | 32768
+        );
+        assert_eq!(parse("guild_bans").unwrap(), 4);
+        assert_eq!(parse("GUILD_EMOJIS_AND_STICKERS").unwrap(), 8);
+    }
+
+    #[test]
+    fn unknown_name_lists_the_valid_ones() {
+        let err = parse("GUILDS,GUILD_MESAGES").unwrap_err();
+        assert_eq!(err.kind, crate::ErrorKind::Usage);
+        assert!(err.message.contains("'GUILD_MESAGES'"));
+        assert!(err.message.contains("DIRECT_MESSAGE_POLLS"));
+    }
+
+    #[test]
+    fn events_map_to_guild_or_direct_intents() {
+        assert_eq!(required_for("MESSAGE_CREATE", true), Some(512));
+        assert_eq!(required_for("MESSAGE_CREATE", false), Some(4096));
+        assert_eq!(required_for("GUILD_MEMBER_ADD", true), Some(2));
+        assert_eq!(required_for("READY", true), None);
+        assert_eq!(names(512 | 1), vec!["GUILDS", "GUILD_MESSAGES"]);
+    }
+}
