@@ -2,6 +2,7 @@
 //! 127.0.0.1, used by every end-to-end test and by users who want to try scripts safely.
 
 pub mod events;
+pub mod gateway;
 
 use crate::{Error, Result};
 

@@ -1,0 +1,1060 @@
+//! The sandbox's gateway: a WebSocket server speaking Discord's gateway protocol v10 (HELLO,
+//! IDENTIFY checks, READY + GUILD_CREATE, heartbeats, RESUME with replay, op 8 member chunks,
+//! intents filtering, zlib-stream), fed by the [`EventHub`] that REST writes publish to, plus
+//! the admin routes under `/_sandbox/gateway/` that inject faults and bursts for tests and
+//! benchmarks.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use tungstenite::handshake::server::{Request, Response};
+use tungstenite::protocol::frame::coding::CloseCode;
+use tungstenite::protocol::CloseFrame;
+use tungstenite::{Message, WebSocket};
+
+use super::events::{Dispatch, EventHub};
+use crate::gateway::frame::op;
+use crate::gateway::inflate::ZlibWriter;
+use crate::gateway::intents;
+use crate::gateway::limiter::{MAX_PAYLOAD_BYTES, SENDS_PER_WINDOW, WINDOW};
+
+/// How often a connection looks at its faults, bursts and new events when the client is quiet.
+const POLL: Duration = Duration::from_millis(5);
+/// How long a session stays resumable after its connection went away.
+const RESUMABLE_FOR: Duration = Duration::from_secs(300);
+/// Dispatches kept per session for replay on RESUME.
+const LOG_LIMIT: usize = 200_000;
+/// Members per GUILD_MEMBERS_CHUNK.
+const CHUNK_SIZE: usize = 1000;
+
+/// What the gateway needs from the sandbox's world.
+pub trait GatewayWorld: Send + Sync + 'static {
+    /// The bot token the sandbox accepts.
+    fn token(&self) -> String;
+    /// The bot's user object (READY's `user`).
+    fn bot_user(&self) -> Value;
+    /// One GUILD_CREATE `d` per guild the bot is in.
+    fn guild_create_payloads(&self) -> Vec<Value>;
+    /// The members of a guild.
+    fn guild_members(&self, guild_id: u64) -> Vec<Value>;
+    /// Where REST writes publish dispatches.
+    fn hub(&self) -> &EventHub;
+}
+
+/// Settings an admin call can change.
+#[derive(Debug, Clone)]
+struct Config {
+    heartbeat_interval: u64,
+    privileged_enabled: u64,
+    shards: u32,
+    min_shards: u32,
+    max_concurrency: u32,
+    start_total: u64,
+    start_remaining: u64,
+    reset_after: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            heartbeat_interval: 41_250,
+            privileged_enabled: intents::privileged(),
+            shards: 1,
+            min_shards: 1,
+            max_concurrency: 1,
+            start_total: 1000,
+            start_remaining: 1000,
+            reset_after: 86_400_000,
+        }
+    }
+}
+
+/// A control message from an admin call to one live connection.
+#[derive(Debug, Clone)]
+enum Control {
+    Fault(Value),
+    Burst(u64),
+}
+
+/// One session: what it asked for, its numbering and its replay log.
+struct SessionState {
+    id: String,
+    intents: u64,
+    shard: [u32; 2],
+    owner: AtomicU64,
+    inner: Mutex<SessionInner>,
+}
+
+struct SessionInner {
+    seq: u64,
+    log: VecDeque<(u64, Arc<str>)>,
+    events: Receiver<Arc<Dispatch>>,
+    overlap: u64,
+    left_at: Option<Instant>,
+}
+
+/// One live connection, as admin calls see it.
+struct Live {
+    conn: u64,
+    session: Arc<Mutex<Option<String>>>,
+    control: Sender<Control>,
+}
+
+/// The gateway server's state.
+struct Server {
+    url: String,
+    config: Mutex<Config>,
+    sessions: Mutex<HashMap<String, Arc<SessionState>>>,
+    live: Mutex<Vec<Live>>,
+    last_identify: Mutex<Option<Value>>,
+    next_id: AtomicU64,
+}
+
+/// Servers by the address of their world, so admin calls (which get the world) find theirs.
+fn registry() -> &'static Mutex<HashMap<usize, Arc<Server>>> {
+    static REGISTRY: OnceLock<Mutex<HashMap<usize, Arc<Server>>>> = OnceLock::new();
+    REGISTRY.get_or_init(Default::default)
+}
+
+fn key<W>(world: &W) -> usize {
+    world as *const W as *const () as usize
+}
+
+fn server_of<W>(world: &W) -> Option<Arc<Server>> {
+    registry()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&key(world))
+        .cloned()
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Serves the gateway on `listener` until the process exits (one thread per connection).
+pub fn serve_world<W: GatewayWorld>(listener: TcpListener, world: Arc<W>) {
+    let url = match listener.local_addr() {
+        Ok(addr) => format!("ws://{addr}"),
+        Err(_) => return,
+    };
+    let server = Arc::new(Server {
+        url,
+        config: Mutex::new(Config::default()),
+        sessions: Mutex::new(HashMap::new()),
+        live: Mutex::new(Vec::new()),
+        last_identify: Mutex::new(None),
+        next_id: AtomicU64::new(1),
+    });
+    lock(registry()).insert(key(&*world), Arc::clone(&server));
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        let server = Arc::clone(&server);
+        let world = Arc::clone(&world);
+        std::thread::spawn(move || Connection::run(&server, &*world, stream));
+    }
+}
+
+/// The `/gateway/bot` body for this world's gateway (`None` until [`serve_world`] started).
+pub fn gateway_bot_world<W: GatewayWorld>(world: &W) -> Option<Value> {
+    let server = server_of(world)?;
+    let c = lock(&server.config).clone();
+    Some(json!({
+        "url": server.url,
+        "shards": c.shards,
+        "session_start_limit": {
+            "total": c.start_total,
+            "remaining": c.start_remaining,
+            "reset_after": c.reset_after,
+            "max_concurrency": c.max_concurrency,
+        }
+    }))
+}
+
+/// Handles `/_sandbox/gateway/...` admin calls (the path may keep or drop that prefix).
+pub fn admin_world<W: GatewayWorld>(
+    world: &W,
+    method: &str,
+    path: &str,
+    body: &Value,
+) -> (u16, Value) {
+    let Some(server) = server_of(world) else {
+        return (
+            503,
+            json!({"message": "the sandbox gateway is not running"}),
+        );
+    };
+    let route = path
+        .split('?')
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("/_sandbox/gateway")
+        .trim_matches('/');
+    match (method.to_ascii_uppercase().as_str(), route) {
+        ("GET", "config") => (200, config_json(&lock(&server.config))),
+        ("POST" | "PATCH", "config") => match update_config(&mut lock(&server.config), body) {
+            Ok(()) => (200, config_json(&lock(&server.config))),
+            Err(message) => (400, json!({ "message": message })),
+        },
+        ("GET", "identify") => (
+            200,
+            lock(&server.last_identify).clone().unwrap_or(Value::Null),
+        ),
+        ("GET", "sessions") => (200, sessions_json(&server)),
+        ("POST", "faults") => {
+            if !body["kind"].is_string() {
+                return (
+                    400,
+                    json!({"message": "a fault needs \"kind\": reconnect, invalid_session, invalid_session_resumable, drop, stop_acks or close"}),
+                );
+            }
+            let n = send_control(&server, body, Control::Fault(body.clone()));
+            (200, json!({ "applied": n }))
+        }
+        ("POST", "burst") => {
+            let count = body["count"].as_u64().unwrap_or(1000);
+            let n = send_control(&server, body, Control::Burst(count));
+            (200, json!({ "sessions": n, "count": count }))
+        }
+        ("POST", "dispatch") => match body["t"].as_str() {
+            Some(t) => {
+                world.hub().publish(t, body["d"].clone());
+                (200, json!({"published": t}))
+            }
+            None => (
+                400,
+                json!({"message": "a dispatch needs \"t\" (and \"d\")"}),
+            ),
+        },
+        _ => (
+            404,
+            json!({"message": format!("no sandbox gateway route {method} /_sandbox/gateway/{route}: use config, identify, sessions, faults, burst or dispatch")}),
+        ),
+    }
+}
+
+fn config_json(c: &Config) -> Value {
+    json!({
+        "heartbeat_interval": c.heartbeat_interval,
+        "privileged_enabled": intents::names(c.privileged_enabled),
+        "shards": c.shards,
+        "min_shards": c.min_shards,
+        "max_concurrency": c.max_concurrency,
+        "session_start_limit": {"total": c.start_total, "remaining": c.start_remaining, "reset_after": c.reset_after},
+    })
+}
+
+fn update_config(c: &mut Config, body: &Value) -> Result<(), String> {
+    let num = |k: &str| body.get(k).and_then(Value::as_u64);
+    if let Some(v) = num("heartbeat_interval") {
+        c.heartbeat_interval = v.max(1);
+    }
+    if let Some(v) = body.get("privileged_enabled") {
+        let text = match v {
+            Value::Array(items) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(","),
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            _ => return Err("privileged_enabled takes a list of intent names".into()),
+        };
+        c.privileged_enabled =
+            intents::parse(&text).map_err(|e| e.message)? & intents::privileged();
+    }
+    if let Some(v) = num("shards") {
+        c.shards = v.clamp(1, 1024) as u32;
+    }
+    if let Some(v) = num("min_shards") {
+        c.min_shards = v.clamp(1, 1024) as u32;
+    }
+    if let Some(v) = num("max_concurrency") {
+        c.max_concurrency = v.clamp(1, 1024) as u32;
+    }
+    let limit = &body["session_start_limit"];
+    if let Some(v) = limit["total"].as_u64() {
+        c.start_total = v;
+    }
+    if let Some(v) = limit["remaining"].as_u64() {
+        c.start_remaining = v;
+    }
+    if let Some(v) = limit["reset_after"].as_u64() {
+        c.reset_after = v;
+    }
+    Ok(())
+}
+
+fn sessions_json(server: &Server) -> Value {
+    let live: Vec<String> = lock(&server.live)
+        .iter()
+        .filter_map(|l| lock(&l.session).clone())
+        .collect();
+    let sessions = lock(&server.sessions);
+    let mut list: Vec<Value> = sessions
+        .values()
+        .map(|s| {
+            let inner = lock(&s.inner);
+            json!({
+                "session_id": s.id,
+                "seq": inner.seq,
+                "intents": s.intents,
+                "shard": s.shard,
+                "connected": live.contains(&s.id),
+            })
+        })
+        .collect();
+    list.sort_by(|a, b| a["session_id"].as_str().cmp(&b["session_id"].as_str()));
+    Value::Array(list)
+}
+
+/// Sends a control message to the live connections `body` targets (all identified ones, or
+/// the one whose `session_id` matches); returns how many.
+fn send_control(server: &Server, body: &Value, control: Control) -> usize {
+    let target = body["session_id"].as_str();
+    let live = lock(&server.live);
+    let mut n = 0;
+    for l in live.iter() {
+        let session = lock(&l.session).clone();
+        let hit = match (target, session) {
+            (Some(t), Some(s)) => t == s,
+            (None, Some(_)) => true,
+            (_, None) => false,
+        };
+        if hit && l.control.send(control.clone()).is_ok() {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Why a connection loop ended.
+enum End {
+    /// Close with this code.
+    Close(u16),
+    /// Drop the TCP connection without a close frame.
+    Drop,
+    /// The client went away.
+    Gone,
+}
+
+/// One client connection.
+struct Connection<'a, W: GatewayWorld> {
+    server: &'a Server,
+    world: &'a W,
+    id: u64,
+    ws: WebSocket<TcpStream>,
+    zlib: Option<ZlibWriter>,
+    zbuf: Vec<u8>,
+    session: Option<Arc<SessionState>>,
+    session_name: Arc<Mutex<Option<String>>>,
+    control: Receiver<Control>,
+    acks: bool,
+    received: VecDeque<Instant>,
+}
+
+impl<'a, W: GatewayWorld> Connection<'a, W> {
+    fn run(server: &'a Server, world: &'a W, stream: TcpStream) {
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        let _ = stream.set_write_timeout(Some(Duration::from_secs(30)));
+        let _ = stream.set_nodelay(true);
+        let Ok(socket) = stream.try_clone() else {
+            return;
+        };
+        let mut query = String::new();
+        let callback = |req: &Request, resp: Response| {
+            query = req.uri().query().unwrap_or("").to_string();
+            Ok(resp)
+        };
+        let Ok(ws) = tungstenite::accept_hdr(stream, callback) else {
+            return;
+        };
+        let _ = socket.set_read_timeout(Some(POLL));
+        let params: HashMap<&str, &str> = query
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .collect();
+        let id = server.next_id.fetch_add(1, Ordering::SeqCst);
+        let (tx, rx) = channel();
+        let session_name = Arc::new(Mutex::new(None));
+        lock(&server.live).push(Live {
+            conn: id,
+            session: Arc::clone(&session_name),
+            control: tx,
+        });
+        let mut conn = Connection {
+            server,
+            world,
+            id,
+            ws,
+            zlib: (params.get("compress") == Some(&"zlib-stream")).then(ZlibWriter::default),
+            zbuf: Vec::new(),
+            session: None,
+            session_name,
+            control: rx,
+            acks: true,
+            received: VecDeque::new(),
+        };
+        let end = if params.get("v").is_some_and(|v| *v != "10") {
+            End::Close(4012)
+        } else {
+            conn.serve()
+        };
+        match end {
+            End::Close(code) => {
+                let _ = conn.ws.close(Some(CloseFrame {
+                    code: CloseCode::from(code),
+                    reason: "".into(),
+                }));
+                let _ = conn.ws.flush();
+                // Let the client read the close frame before the socket goes.
+                let until = Instant::now() + Duration::from_millis(500);
+                while Instant::now() < until {
+                    match conn.ws.read() {
+                        Ok(_) => {}
+                        Err(tungstenite::Error::Io(e))
+                            if e.kind() == std::io::ErrorKind::WouldBlock
+                                || e.kind() == std::io::ErrorKind::TimedOut => {}
+                        Err(_) => break,
+                    }
+                }
+            }
+            End::Drop => {
+                let _ = socket.shutdown(std::net::Shutdown::Both);
+            }
+            End::Gone => {}
+        }
+        if let Some(s) = &conn.session {
+            if s.owner.load(Ordering::SeqCst) == id {
+                lock(&s.inner).left_at = Some(Instant::now());
+            }
+        }
+        lock(&server.live).retain(|l| l.conn != id);
+        conn.forget_stale_sessions();
+    }
+
+    fn forget_stale_sessions(&self) {
+        let live: Vec<String> = lock(&self.server.live)
+            .iter()
+            .filter_map(|l| lock(&l.session).clone())
+            .collect();
+        lock(&self.server.sessions).retain(|id, s| {
+            live.contains(id)
+                || lock(&s.inner)
+                    .left_at
+                    .is_none_or(|t| t.elapsed() < RESUMABLE_FOR)
+        });
+    }
+
+    fn serve(&mut self) -> End {
+        let interval = lock(&self.server.config).heartbeat_interval;
+        if !self.send(
+            &json!({"op": op::HELLO, "d": {"heartbeat_interval": interval}, "s": null, "t": null})
+                .to_string(),
+        ) {
+            return End::Gone;
+        }
+        loop {
+            match self.ws.read() {
+                Ok(Message::Text(text)) => {
+                    if let Some(end) = self.command(text.as_str()) {
+                        return end;
+                    }
+                }
+                Ok(Message::Binary(_)) => return End::Close(4002),
+                Ok(Message::Close(_)) => return End::Gone,
+                Ok(_) => {}
+                Err(tungstenite::Error::Io(e))
+                    if e.kind() == std::io::ErrorKind::WouldBlock
+                        || e.kind() == std::io::ErrorKind::TimedOut => {}
+                Err(_) => return End::Gone,
+            }
+            while let Ok(control) = self.control.try_recv() {
+                if let Some(end) = self.apply(control) {
+                    return end;
+                }
+            }
+            if let Some(session) = self.session.clone() {
+                if session.owner.load(Ordering::SeqCst) != self.id {
+                    // Resumed on another connection: this one is finished.
+                    return End::Close(4009);
+                }
+                if !self.pump(&session) {
+                    return End::Gone;
+                }
+            }
+        }
+    }
+
+    /// Sends one payload (compressed when asked); false when the socket failed.
+    fn send(&mut self, text: &str) -> bool {
+        let message = match &mut self.zlib {
+            Some(z) => {
+                if z.write(text.as_bytes(), &mut self.zbuf).is_err() {
+                    return false;
+                }
+                Message::binary(self.zbuf.clone())
+            }
+            None => Message::text(text),
+        };
+        self.ws.send(message).is_ok()
+    }
+
+    /// Queues a payload without flushing (bursts); false when the socket failed.
+    fn queue(&mut self, text: String) -> bool {
+        let message = match &mut self.zlib {
+            Some(z) => {
+                if z.write(text.as_bytes(), &mut self.zbuf).is_err() {
+                    return false;
+                }
+                Message::binary(self.zbuf.clone())
+            }
+            None => Message::text(text),
+        };
+        self.ws.write(message).is_ok()
+    }
+
+    /// Handles one client payload; `Some` ends the connection.
+    fn command(&mut self, text: &str) -> Option<End> {
+        if text.len() > MAX_PAYLOAD_BYTES {
+            return Some(End::Close(4002));
+        }
+        let now = Instant::now();
+        self.received.push_back(now);
+        while self
+            .received
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= WINDOW)
+        {
+            self.received.pop_front();
+        }
+        if self.received.len() > SENDS_PER_WINDOW {
+            return Some(End::Close(4008));
+        }
+        let Ok(payload) = serde_json::from_str::<Value>(text) else {
+            return Some(End::Close(4002));
+        };
+        let opcode = payload["op"].as_u64().unwrap_or(u64::MAX);
+        let d = &payload["d"];
+        match u8::try_from(opcode).unwrap_or(u8::MAX) {
+            op::HEARTBEAT => {
+                if self.acks && !self.send(r#"{"op":11,"d":null,"s":null,"t":null}"#) {
+                    return Some(End::Gone);
+                }
+                None
+            }
+            op::IDENTIFY => self.identify(d),
+            op::RESUME => self.resume(d),
+            _ if self.session.is_none() => Some(End::Close(4003)),
+            op::REQUEST_GUILD_MEMBERS => self.members(d),
+            op::PRESENCE_UPDATE | op::VOICE_STATE_UPDATE | op::REQUEST_CHANNEL_INFO => None,
+            op::REQUEST_SOUNDBOARD_SOUNDS => {
+                for guild in d["guild_ids"].as_array().cloned().unwrap_or_default() {
+                    self.world.hub().publish(
+                        "SOUNDBOARD_SOUNDS",
+                        json!({"guild_id": guild, "soundboard_sounds": []}),
+                    );
+                }
+                None
+            }
+            _ => Some(End::Close(4001)),
+        }
+    }
+
+    fn identify(&mut self, d: &Value) -> Option<End> {
+        if self.session.is_some() {
+            return Some(End::Close(4005));
+        }
+        let token_ok = d["token"].as_str() == Some(self.world.token().as_str());
+        let mut recorded = d.clone();
+        if recorded.get("token").is_some() {
+            recorded["token"] = json!("(redacted)");
+        }
+        recorded["token_matched"] = json!(token_ok);
+        *lock(&self.server.last_identify) = Some(recorded);
+        if !token_ok {
+            return Some(End::Close(4004));
+        }
+        let config = lock(&self.server.config).clone();
+        let Some(bits) = d["intents"].as_u64() else {
+            return Some(End::Close(4013));
+        };
+        if bits & !intents::all() != 0 {
+            return Some(End::Close(4013));
+        }
+        if bits & intents::privileged() & !config.privileged_enabled != 0 {
+            return Some(End::Close(4014));
+        }
+        let shard = match d.get("shard") {
+            None | Some(Value::Null) => [0, 1],
+            Some(s) => match (s[0].as_u64(), s[1].as_u64()) {
+                (Some(id), Some(count)) if count >= 1 && id < count && count <= 1024 => {
+                    [id as u32, count as u32]
+                }
+                _ => return Some(End::Close(4010)),
+            },
+        };
+        if shard[1] < config.min_shards {
+            return Some(End::Close(4011));
+        }
+        {
+            let mut c = lock(&self.server.config);
+            c.start_remaining = c.start_remaining.saturating_sub(1);
+        }
+        let n = self.server.next_id.fetch_add(1, Ordering::SeqCst);
+        let session = Arc::new(SessionState {
+            id: format!("sandbox-session-{n:06}"),
+            intents: bits,
+            shard,
+            owner: AtomicU64::new(self.id),
+            inner: Mutex::new(SessionInner {
+                seq: 0,
+                log: VecDeque::new(),
+                events: self.world.hub().subscribe(),
+                overlap: 0,
+                left_at: None,
+            }),
+        });
+        lock(&self.server.sessions).insert(session.id.clone(), Arc::clone(&session));
+        *lock(&self.session_name) = Some(session.id.clone());
+        self.session = Some(Arc::clone(&session));
+
+        let user = self.world.bot_user();
+        let guilds: Vec<Value> = self
+            .world
+            .guild_create_payloads()
+            .into_iter()
+            .filter(|g| on_shard(g, shard))
+            .collect();
+        let stubs: Vec<Value> = guilds
+            .iter()
+            .map(|g| json!({"id": g["id"], "unavailable": true}))
+            .collect();
+        let ready = json!({
+            "v": 10,
+            "user": user,
+            "guilds": stubs,
+            "session_id": session.id,
+            "resume_gateway_url": self.server.url,
+            "shard": shard,
+            "application": {"id": user["id"], "flags": 0},
+        });
+        if !self.dispatch(&session, "READY", &ready) {
+            return Some(End::Gone);
+        }
+        for g in guilds {
+            if !self.dispatch(&session, "GUILD_CREATE", &g) {
+                return Some(End::Gone);
+            }
+        }
+        None
+    }
+
+    fn resume(&mut self, d: &Value) -> Option<End> {
+        if d["token"].as_str() != Some(self.world.token().as_str()) {
+            return Some(End::Close(4004));
+        }
+        let found = d["session_id"]
+            .as_str()
+            .and_then(|id| lock(&self.server.sessions).get(id).cloned());
+        let Some(session) = found else {
+            return (!self.send(r#"{"op":9,"d":false,"s":null,"t":null}"#)).then_some(End::Gone);
+        };
+        let client_seq = d["seq"].as_u64().unwrap_or(0);
+        let replay: Vec<Arc<str>> = {
+            let mut inner = lock(&session.inner);
+            if client_seq > inner.seq {
+                return Some(End::Close(4007));
+            }
+            let from = client_seq.saturating_sub(std::mem::take(&mut inner.overlap));
+            if inner.log.front().is_some_and(|(s, _)| *s > from + 1) {
+                // The log no longer reaches back far enough.
+                drop(inner);
+                return (!self.send(r#"{"op":9,"d":false,"s":null,"t":null}"#))
+                    .then_some(End::Gone);
+            }
+            inner.left_at = None;
+            inner
+                .log
+                .iter()
+                .filter(|(s, _)| *s > from)
+                .map(|(_, p)| Arc::clone(p))
+                .collect()
+        };
+        session.owner.store(self.id, Ordering::SeqCst);
+        *lock(&self.session_name) = Some(session.id.clone());
+        self.session = Some(Arc::clone(&session));
+        for payload in replay {
+            if !self.queue(payload.to_string()) {
+                return Some(End::Gone);
+            }
+        }
+        // Events published while the client was away follow the replay.
+        if !self.pump(&session) {
+            return Some(End::Gone);
+        }
+        if !self.send(r#"{"t":"RESUMED","s":null,"op":0,"d":{}}"#) {
+            return Some(End::Gone);
+        }
+        None
+    }
+
+    fn members(&mut self, d: &Value) -> Option<End> {
+        let Some(guild) = snowflake(&d["guild_id"]) else {
+            return Some(End::Close(4001));
+        };
+        let query = d["query"].as_str().unwrap_or("").to_lowercase();
+        let limit = d["limit"].as_u64().unwrap_or(0) as usize;
+        let ids: Option<Vec<String>> = d["user_ids"].as_array().map(|a| {
+            a.iter()
+                .filter_map(|v| snowflake(v).map(|n| n.to_string()))
+                .collect()
+        });
+        let mut members: Vec<Value> = self
+            .world
+            .guild_members(guild)
+            .into_iter()
+            .filter(|m| {
+                let user = &m["user"];
+                match &ids {
+                    Some(ids) => user["id"]
+                        .as_str()
+                        .is_some_and(|id| ids.iter().any(|i| i == id)),
+                    None => {
+                        let name = user["username"].as_str().unwrap_or("").to_lowercase();
+                        let nick = m["nick"].as_str().unwrap_or("").to_lowercase();
+                        name.starts_with(&query) || (!nick.is_empty() && nick.starts_with(&query))
+                    }
+                }
+            })
+            .collect();
+        if limit > 0 {
+            members.truncate(limit);
+        }
+        let chunks: Vec<Vec<Value>> = if members.is_empty() {
+            vec![Vec::new()]
+        } else {
+            members.chunks(CHUNK_SIZE).map(<[Value]>::to_vec).collect()
+        };
+        let count = chunks.len();
+        let session = self.session.clone()?;
+        for (i, chunk) in chunks.into_iter().enumerate() {
+            let mut data = json!({
+                "guild_id": guild.to_string(),
+                "members": chunk,
+                "chunk_index": i,
+                "chunk_count": count,
+            });
+            if let Some(nonce) = d.get("nonce") {
+                data["nonce"] = nonce.clone();
+            }
+            if !self.dispatch(&session, "GUILD_MEMBERS_CHUNK", &data) {
+                return Some(End::Gone);
+            }
+        }
+        None
+    }
+
+    /// Numbers, logs and sends one dispatch to this connection's session.
+    fn dispatch(&mut self, session: &SessionState, t: &str, d: &Value) -> bool {
+        let payload = {
+            let mut inner = lock(&session.inner);
+            inner.seq += 1;
+            let payload: Arc<str> = format!(
+                r#"{{"t":"{t}","s":{},"op":0,"d":{}}}"#,
+                inner.seq,
+                serde_json::to_string(d).unwrap_or_else(|_| "null".into())
+            )
+            .into();
+            log(&mut inner, Arc::clone(&payload));
+            payload
+        };
+        self.send(&payload)
+    }
+
+    /// Sends every hub event the session has not seen yet, filtered by its intents and shard.
+    fn pump(&mut self, session: &SessionState) -> bool {
+        let bot_id = self.world.bot_user()["id"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let mut sent = false;
+        loop {
+            let event = match lock(&session.inner).events.try_recv() {
+                Ok(e) => e,
+                Err(_) => break,
+            };
+            let Some(d) = visible(&event, session.intents, session.shard, &bot_id) else {
+                continue;
+            };
+            let payload = {
+                let mut inner = lock(&session.inner);
+                inner.seq += 1;
+                let p: Arc<str> = format!(
+                    r#"{{"t":"{}","s":{},"op":0,"d":{}}}"#,
+                    event.t,
+                    inner.seq,
+                    serde_json::to_string(&d).unwrap_or_else(|_| "null".into())
+                )
+                .into();
+                log(&mut inner, Arc::clone(&p));
+                p
+            };
+            if !self.queue(payload.to_string()) {
+                return false;
+            }
+            sent = true;
+        }
+        !sent || self.ws.flush().is_ok()
+    }
+
+    /// Applies an admin fault or burst; `Some` ends the connection.
+    fn apply(&mut self, control: Control) -> Option<End> {
+        let session = self.session.clone()?;
+        match control {
+            Control::Burst(count) => {
+                if !self.burst(&session, count) {
+                    return Some(End::Gone);
+                }
+                None
+            }
+            Control::Fault(fault) => {
+                let kind = fault["kind"].as_str().unwrap_or("");
+                match kind {
+                    "reconnect" => {
+                        (!self.send(r#"{"op":7,"d":null,"s":null,"t":null}"#)).then_some(End::Gone)
+                    }
+                    "invalid_session" => {
+                        lock(&self.server.sessions).remove(&session.id);
+                        self.session = None;
+                        *lock(&self.session_name) = None;
+                        (!self.send(r#"{"op":9,"d":false,"s":null,"t":null}"#)).then_some(End::Gone)
+                    }
+                    "invalid_session_resumable" => {
+                        (!self.send(r#"{"op":9,"d":true,"s":null,"t":null}"#)).then_some(End::Gone)
+                    }
+                    "stop_acks" => {
+                        self.acks = false;
+                        None
+                    }
+                    "drop" => {
+                        let unsent = fault["unsent"].as_u64().unwrap_or(0);
+                        let overlap = fault["replay_overlap"].as_u64().unwrap_or(0);
+                        let template = message_template(self.world, &session);
+                        let mut inner = lock(&session.inner);
+                        inner.overlap = overlap;
+                        for _ in 0..unsent {
+                            inner.seq += 1;
+                            let seq = inner.seq;
+                            let p: Arc<str> = template.render(seq).into();
+                            log(&mut inner, p);
+                        }
+                        Some(End::Drop)
+                    }
+                    "close" => {
+                        let code = fault["code"].as_u64().unwrap_or(4000);
+                        Some(End::Close(u16::try_from(code).unwrap_or(4000)))
+                    }
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// Emits `count` MESSAGE_CREATE dispatches as fast as the socket takes them.
+    fn burst(&mut self, session: &SessionState, count: u64) -> bool {
+        if session.intents & intents::required_for("MESSAGE_CREATE", true).unwrap_or(0) == 0 {
+            return true;
+        }
+        let template = message_template(self.world, session);
+        for _ in 0..count {
+            let payload: Arc<str> = {
+                let mut inner = lock(&session.inner);
+                inner.seq += 1;
+                let p: Arc<str> = template.render(inner.seq).into();
+                log(&mut inner, Arc::clone(&p));
+                p
+            };
+            if !self.queue(payload.to_string()) {
+                return false;
+            }
+        }
+        self.ws.flush().is_ok()
+    }
+}
+
+fn log(inner: &mut SessionInner, payload: Arc<str>) {
+    let seq = inner.seq;
+    inner.log.push_back((seq, payload));
+    if inner.log.len() > LOG_LIMIT {
+        inner.log.pop_front();
+    }
+}
+
+fn snowflake(v: &Value) -> Option<u64> {
+    v.as_str()
+        .and_then(|s| s.parse().ok())
+        .or_else(|| v.as_u64())
+}
+
+/// Whether a guild (or an event about one) belongs to `shard`: `(guild_id >> 22) % count`;
+/// events without a guild go to shard 0 only.
+fn on_shard(d: &Value, shard: [u32; 2]) -> bool {
+    let guild = snowflake(&d["guild_id"]).or_else(|| {
+        d.get("unavailable")
+            .or(d.get("channels"))
+            .and_then(|_| snowflake(&d["id"]))
+    });
+    match guild {
+        Some(g) => (g >> 22) % u64::from(shard[1].max(1)) == u64::from(shard[0]),
+        None => shard[0] == 0,
+    }
+}
+
+/// The event's data as this session may see it, or `None` when its intents or shard exclude it.
+fn visible(event: &Dispatch, bits: u64, shard: [u32; 2], bot_id: &str) -> Option<Value> {
+    let d = &event.d;
+    let in_guild = d.get("guild_id").is_some_and(|g| !g.is_null());
+    if let Some(mask) = intents::required_for(&event.t, in_guild) {
+        if bits & mask == 0 {
+            return None;
+        }
+    }
+    if !on_shard(d, shard) {
+        return None;
+    }
+    let message = matches!(event.t.as_str(), "MESSAGE_CREATE" | "MESSAGE_UPDATE");
+    if message && in_guild && bits & intents::find("MESSAGE_CONTENT").map_or(0, |i| i.value()) == 0
+    {
+        let own = d["author"]["id"].as_str() == Some(bot_id);
+        let mentioned = d["mentions"]
+            .as_array()
+            .is_some_and(|m| m.iter().any(|u| u["id"].as_str() == Some(bot_id)));
+        if !own && !mentioned {
+            let mut d = d.clone();
+            blank_content(&mut d);
+            return Some(d);
+        }
+    }
+    Some(d.clone())
+}
+
+/// Empties what MESSAGE_CONTENT governs.
+fn blank_content(d: &mut Value) {
+    if let Some(obj) = d.as_object_mut() {
+        for (key, empty) in [
+            ("content", json!("")),
+            ("embeds", json!([])),
+            ("attachments", json!([])),
+            ("components", json!([])),
+        ] {
+            if obj.contains_key(key) {
+                obj.insert(key.to_string(), empty);
+            }
+        }
+        obj.remove("poll");
+    }
+}
+
+/// A pre-serialised MESSAGE_CREATE of about 700 bytes, split around its sequence number and
+/// message id so each copy costs two integer formats.
+struct MessageTemplate {
+    head: String,
+    middle: String,
+    tail: String,
+}
+
+impl MessageTemplate {
+    fn render(&self, seq: u64) -> String {
+        let mut s =
+            String::with_capacity(self.head.len() + self.middle.len() + self.tail.len() + 40);
+        s.push_str(&self.head);
+        s.push_str(&seq.to_string());
+        s.push_str(&self.middle);
+        s.push_str(&(1_300_000_000_000_000_000u64 + seq).to_string());
+        s.push_str(&self.tail);
+        s
+    }
+}
+
+fn message_template<W: GatewayWorld>(world: &W, session: &SessionState) -> MessageTemplate {
+    let guild = world
+        .guild_create_payloads()
+        .into_iter()
+        .find(|g| on_shard(g, session.shard));
+    let guild_id = guild
+        .as_ref()
+        .and_then(|g| g["id"].as_str().map(str::to_string))
+        .unwrap_or_else(|| "1100000000000000000".into());
+    let channel_id = guild
+        .as_ref()
+        .and_then(|g| g["channels"][0]["id"].as_str().map(str::to_string))
+        .unwrap_or_else(|| "1100000000000000001".into());
+    let content_allowed =
+        session.intents & intents::find("MESSAGE_CONTENT").map_or(0, |i| i.value()) != 0;
+    let content = if content_allowed {
+        "Benchmark message: the quick brown fox jumps over the lazy dog, again and again, so that every dispatch carries a realistic amount of text."
+    } else {
+        ""
+    };
+    let rest = json!({
+        "type": 0,
+        "content": content,
+        "channel_id": channel_id,
+        "author": {
+            "id": "1200000000000000042",
+            "username": "burst-user",
+            "avatar": "a1b2c3d4e5f60718293a4b5c6d7e8f90",
+            "discriminator": "0",
+            "public_flags": 0,
+            "flags": 0,
+            "bot": false,
+            "banner": null,
+            "accent_color": null,
+            "global_name": "Burst User",
+            "avatar_decoration_data": null,
+            "banner_color": null,
+            "clan": null
+        },
+        "attachments": [],
+        "embeds": [],
+        "mentions": [],
+        "mention_roles": [],
+        "pinned": false,
+        "mention_everyone": false,
+        "tts": false,
+        "timestamp": "2026-11-22T12:00:00.000000+00:00",
+        "edited_timestamp": null,
+        "flags": 0,
+        "components": [],
+        "nonce": "1300000000000000000",
+        "member": {
+            "roles": [],
+            "premium_since": null,
+            "pending": false,
+            "nick": null,
+            "mute": false,
+            "joined_at": "2026-01-01T00:00:00.000000+00:00",
+            "flags": 0,
+            "deaf": false,
+            "communication_disabled_until": null,
+            "banner": null,
+            "avatar": null
+        },
+        "guild_id": guild_id,
+    });
+    let rest = rest.to_string();
+    MessageTemplate {
+        head: r#"{"t":"MESSAGE_CREATE","s":"#.to_string(),
+        middle: r#","op":0,"d":{"id":""#.to_string(),
+        tail: format!("\",{}}}", &rest[1..]),
+    }
+}
+
+#[cfg(test)]
+mod tests;

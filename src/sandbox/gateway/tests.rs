@@ -1,0 +1,432 @@
+//! The gateway client ([`crate::gateway::runner`]) against this server over real sockets on
+//! 127.0.0.1, with a small stand-in world: sessions, intents, faults, resumes, compression.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use super::*;
+use crate::gateway::frame::{self as client_frame, IdentifyConfig};
+use crate::gateway::runner::{self, GatewayInfo, ListenOptions, Sink, Stop};
+use crate::token::Token;
+
+const TOKEN: &str = "test-token";
+const GUILD: &str = "1100000000000000000";
+const BOT: &str = "1000000000000000001";
+
+struct TestWorld {
+    hub: EventHub,
+}
+
+impl GatewayWorld for TestWorld {
+    fn token(&self) -> String {
+        TOKEN.into()
+    }
+    fn bot_user(&self) -> Value {
+        json!({"id": BOT, "username": "sandbox-bot", "bot": true})
+    }
+    fn guild_create_payloads(&self) -> Vec<Value> {
+        vec![
+            json!({"id": GUILD, "name": "Sandbox", "channels": [{"id": "1100000000000000001", "name": "general", "type": 0}]}),
+        ]
+    }
+    fn guild_members(&self, _guild_id: u64) -> Vec<Value> {
+        (0..3)
+            .map(|i| json!({"user": {"id": format!("12000000000000000{i:02}"), "username": format!("user{i}")}, "nick": null}))
+            .collect()
+    }
+    fn hub(&self) -> &EventHub {
+        &self.hub
+    }
+}
+
+#[derive(Clone, Default)]
+struct Buf(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buf {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+struct Harness {
+    world: Arc<TestWorld>,
+}
+
+struct Listener {
+    out: Buf,
+    stop: Arc<Stop>,
+    handle: std::thread::JoinHandle<crate::Result<()>>,
+}
+
+fn start() -> Harness {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let world = Arc::new(TestWorld {
+        hub: EventHub::default(),
+    });
+    let w = Arc::clone(&world);
+    std::thread::spawn(move || serve_world(listener, w));
+    let h = Harness { world };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while gateway_bot_world(&*h.world).is_none() {
+        assert!(Instant::now() < deadline, "server did not start");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h
+}
+
+fn options(intents: u64) -> ListenOptions {
+    ListenOptions {
+        token: Token::parse(TOKEN, false).unwrap(),
+        identify: IdentifyConfig {
+            intents,
+            large_threshold: 50,
+            presence: client_frame::presence(Some("idle"), None),
+        },
+        compress: false,
+        events: None,
+        max_events: None,
+        shard_ids: vec![0],
+        shard_count: 1,
+        tag_shard: false,
+        stdin: false,
+        request_members: Vec::new(),
+        connect_timeout: Duration::from_secs(10),
+    }
+}
+
+impl Harness {
+    fn admin(&self, method: &str, path: &str, body: Value) -> Value {
+        let (status, v) = admin_world(&*self.world, method, path, &body);
+        assert_eq!(status, 200, "{method} {path}: {v}");
+        v
+    }
+
+    fn listen(&self, options: ListenOptions) -> Listener {
+        let info = GatewayInfo::from_json(&gateway_bot_world(&*self.world).unwrap()).unwrap();
+        let out = Buf::default();
+        let stop = Arc::new(Stop::default());
+        let sink = Sink::new(
+            Box::new(out.clone()),
+            options.events.clone(),
+            options.max_events,
+            Arc::clone(&stop),
+        );
+        let s = Arc::clone(&stop);
+        let handle = std::thread::spawn(move || runner::run(&options, &info, &sink, &s));
+        Listener { out, stop, handle }
+    }
+
+    /// The server's view of the one session: (id, last seq).
+    fn session(&self) -> (String, u64) {
+        let sessions = self.admin("GET", "/_sandbox/gateway/sessions", Value::Null);
+        let live: Vec<&Value> = sessions
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["connected"] == true)
+            .collect();
+        assert_eq!(live.len(), 1, "{sessions}");
+        (
+            live[0]["session_id"].as_str().unwrap().to_string(),
+            live[0]["seq"].as_u64().unwrap(),
+        )
+    }
+}
+
+impl Listener {
+    fn lines(&self) -> Vec<Value> {
+        let text = String::from_utf8(self.out.0.lock().unwrap().clone()).unwrap();
+        text.lines()
+            .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+            .collect()
+    }
+
+    fn wait_for(&self, what: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let lines = self.lines();
+            if pred(&lines) {
+                return lines;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; got {lines:?}"
+            );
+            assert!(
+                !self.handle.is_finished(),
+                "listener ended while waiting for {what}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn count(&self, t: &str) -> usize {
+        self.lines().iter().filter(|l| l["t"] == t).count()
+    }
+
+    fn finish(self) -> (Vec<Value>, crate::Result<()>) {
+        self.stop.request();
+        let Listener { out, handle, .. } = self;
+        let result = handle.join().unwrap();
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        let lines = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        (lines, result)
+    }
+}
+
+fn seqs(lines: &[Value]) -> Vec<u64> {
+    lines.iter().filter_map(|l| l["s"].as_u64()).collect()
+}
+
+fn count_t(lines: &[Value], t: &str) -> usize {
+    lines.iter().filter(|l| l["t"] == t).count()
+}
+
+#[test]
+fn identify_stream_intents_and_content_blanking() {
+    let h = start();
+    let l = h.listen(options(513));
+    l.wait_for("GUILD_CREATE", |ls| count_t(ls, "GUILD_CREATE") == 1);
+    let identify = h.admin("GET", "/_sandbox/gateway/identify", Value::Null);
+    assert_eq!(identify["intents"], 513);
+    assert_eq!(identify["token"], "(redacted)");
+    assert_eq!(identify["token_matched"], true);
+    assert_eq!(identify["properties"]["browser"], "discord-cli");
+    assert_eq!(identify["presence"]["status"], "idle");
+    let msg = json!({"id": "5", "guild_id": GUILD, "channel_id": "1", "content": "secret", "author": {"id": "7"}});
+    h.admin(
+        "POST",
+        "/_sandbox/gateway/dispatch",
+        json!({"t": "MESSAGE_CREATE", "d": msg}),
+    );
+    let own = json!({"id": "6", "guild_id": GUILD, "content": "mine", "author": {"id": BOT}});
+    h.admin(
+        "POST",
+        "/_sandbox/gateway/dispatch",
+        json!({"t": "MESSAGE_CREATE", "d": own}),
+    );
+    // Not covered by the intents: never arrives.
+    h.admin(
+        "POST",
+        "/_sandbox/gateway/dispatch",
+        json!({"t": "TYPING_START", "d": {"guild_id": GUILD}}),
+    );
+    h.admin("POST", "/_sandbox/gateway/burst", json!({"count": 200}));
+    let lines = l.wait_for("the burst", |ls| count_t(ls, "MESSAGE_CREATE") == 202);
+    let creates: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["t"] == "MESSAGE_CREATE")
+        .collect();
+    assert_eq!(creates[0]["d"]["content"], "");
+    assert_eq!(creates[1]["d"]["content"], "mine");
+    assert_eq!(creates[2]["d"]["content"], "");
+    let s = seqs(&lines);
+    assert!(s.windows(2).all(|w| w[1] == w[0] + 1), "{s:?}");
+    let (_, server_seq) = h.session();
+    assert_eq!(s, (1..=server_seq).collect::<Vec<_>>());
+    let (lines, result) = l.finish();
+    result.unwrap();
+    assert_eq!(count_t(&lines, "TYPING_START"), 0);
+}
+
+/// Runs a fault and checks the printed sequence numbers are exactly the ones the server sent.
+fn fault_then_resume(fault: Value, compress: bool) {
+    let h = start();
+    h.admin(
+        "POST",
+        "/_sandbox/gateway/config",
+        json!({"heartbeat_interval": 300}),
+    );
+    let mut o = options(intents::unprivileged() | 32768);
+    o.compress = compress;
+    let l = h.listen(o);
+    l.wait_for("GUILD_CREATE", |ls| count_t(ls, "GUILD_CREATE") == 1);
+    h.admin("POST", "/_sandbox/gateway/burst", json!({"count": 20}));
+    l.wait_for("first burst", |ls| count_t(ls, "MESSAGE_CREATE") == 20);
+    let (first_session, _) = h.session();
+    assert_eq!(
+        h.admin("POST", "/_sandbox/gateway/faults", fault.clone())["applied"],
+        1
+    );
+    l.wait_for("RESUMED", |ls| count_t(ls, "RESUMED") == 1);
+    let (session, _) = h.session();
+    assert_eq!(session, first_session, "{fault}");
+    h.admin("POST", "/_sandbox/gateway/burst", json!({"count": 20}));
+    let unsent = fault["unsent"].as_u64().unwrap_or(0) as usize;
+    l.wait_for("second burst", |ls| {
+        count_t(ls, "MESSAGE_CREATE") == 40 + unsent
+    });
+    let (_, server_seq) = h.session();
+    let (lines, result) = l.finish();
+    result.unwrap();
+    assert_eq!(count_t(&lines, "READY"), 1);
+    let s = seqs(&lines);
+    assert_eq!(s, (1..=server_seq).collect::<Vec<_>>(), "{fault}");
+}
+
+#[test]
+fn reconnect_op7_resumes() {
+    fault_then_resume(json!({"kind": "reconnect"}), false);
+}
+
+#[test]
+fn invalid_session_resumable_resumes() {
+    fault_then_resume(json!({"kind": "invalid_session_resumable"}), false);
+}
+
+#[test]
+fn dropped_connection_resumes_with_replay_and_no_duplicates() {
+    fault_then_resume(
+        json!({"kind": "drop", "unsent": 5, "replay_overlap": 4}),
+        true,
+    );
+}
+
+#[test]
+fn missing_acks_mean_zombie_then_resume() {
+    fault_then_resume(json!({"kind": "stop_acks"}), false);
+}
+
+#[test]
+fn resumable_close_code_resumes() {
+    fault_then_resume(json!({"kind": "close", "code": 4000}), true);
+}
+
+#[test]
+fn invalid_session_false_identifies_afresh() {
+    let h = start();
+    let l = h.listen(options(intents::unprivileged()));
+    l.wait_for("GUILD_CREATE", |ls| count_t(ls, "GUILD_CREATE") == 1);
+    h.admin(
+        "POST",
+        "/_sandbox/gateway/faults",
+        json!({"kind": "invalid_session"}),
+    );
+    l.wait_for("second READY", |ls| count_t(ls, "READY") == 2);
+    let (lines, result) = l.finish();
+    result.unwrap();
+    let ids: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["t"] == "READY")
+        .map(|l| &l["d"]["session_id"])
+        .collect();
+    assert_ne!(ids[0], ids[1]);
+    assert_eq!(count_t(&lines, "RESUMED"), 0);
+}
+
+#[test]
+fn session_gone_code_identifies_afresh() {
+    let h = start();
+    let l = h.listen(options(intents::unprivileged()));
+    l.wait_for("GUILD_CREATE", |ls| count_t(ls, "GUILD_CREATE") == 1);
+    h.admin(
+        "POST",
+        "/_sandbox/gateway/faults",
+        json!({"kind": "close", "code": 4009}),
+    );
+    l.wait_for("second READY", |ls| count_t(ls, "READY") == 2);
+    l.finish().1.unwrap();
+}
+
+#[test]
+fn fatal_close_codes_stop_with_their_message() {
+    for code in [4004u16, 4010, 4011, 4012, 4013, 4014] {
+        let h = start();
+        let l = h.listen(options(1));
+        l.wait_for("READY", |ls| count_t(ls, "READY") == 1);
+        h.admin(
+            "POST",
+            "/_sandbox/gateway/faults",
+            json!({"kind": "close", "code": code}),
+        );
+        let err = l.handle.join().unwrap().unwrap_err();
+        assert_eq!(err.kind, crate::ErrorKind::Gateway);
+        assert!(err.message.contains(&code.to_string()), "{}", err.message);
+    }
+}
+
+#[test]
+fn identify_checks_token_and_privileged_intents() {
+    let h = start();
+    let mut o = options(1);
+    o.token = Token::parse("wrong", false).unwrap();
+    let err = h.listen(o).handle.join().unwrap().unwrap_err();
+    assert!(err.message.contains("token is wrong"), "{}", err.message);
+
+    h.admin(
+        "POST",
+        "/_sandbox/gateway/config",
+        json!({"privileged_enabled": ["GUILD_MEMBERS"]}),
+    );
+    let err = h
+        .listen(options(1 | 32768))
+        .handle
+        .join()
+        .unwrap()
+        .unwrap_err();
+    assert!(err.message.contains("MESSAGE_CONTENT"), "{}", err.message);
+    assert!(err.message.contains("Developer Portal"), "{}", err.message);
+
+    let err = h
+        .listen(options(1 << 18))
+        .handle
+        .join()
+        .unwrap()
+        .unwrap_err();
+    assert!(err.message.contains("4013"), "{}", err.message);
+}
+
+#[test]
+fn request_members_and_filters_and_max_events() {
+    let h = start();
+    let mut o = options(intents::all());
+    o.request_members = vec![GUILD.into()];
+    o.events = Some(vec!["GUILD_MEMBERS_CHUNK".into()]);
+    o.max_events = Some(1);
+    let l = h.listen(o);
+    let result = l.handle.join().unwrap();
+    result.unwrap();
+    let lines = String::from_utf8(l.out.0.lock().unwrap().clone()).unwrap();
+    let v: Value = serde_json::from_str(lines.trim()).unwrap();
+    assert_eq!(v["t"], "GUILD_MEMBERS_CHUNK");
+    assert_eq!(v["d"]["members"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn shards_identify_with_their_ids_and_tag_lines() {
+    let h = start();
+    let mut o = options(1);
+    o.shard_ids = vec![0, 1];
+    o.shard_count = 2;
+    o.tag_shard = true;
+    h.admin(
+        "POST",
+        "/_sandbox/gateway/config",
+        json!({"max_concurrency": 2}),
+    );
+    let l = h.listen(o);
+    let lines = l.wait_for("two READYs", |ls| count_t(ls, "READY") == 2);
+    let mut shards: Vec<Value> = lines
+        .iter()
+        .filter(|l| l["t"] == "READY")
+        .map(|l| {
+            assert_eq!(l["shard"], l["d"]["shard"]);
+            l["shard"].clone()
+        })
+        .collect();
+    shards.sort_by_key(|s| s[0].as_u64());
+    assert_eq!(shards, vec![json!([0, 2]), json!([1, 2])]);
+    // The one guild lives on exactly one shard.
+    assert_eq!(l.count("GUILD_CREATE"), 1);
+    l.finish().1.unwrap();
+}
