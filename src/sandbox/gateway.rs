@@ -197,10 +197,13 @@ pub fn admin_world<W: GatewayWorld>(
         .trim_matches('/');
     match (method.to_ascii_uppercase().as_str(), route) {
         ("GET", "config") => (200, config_json(&lock(&server.config))),
-        ("POST" | "PATCH", "config") => match update_config(&mut lock(&server.config), body) {
-            Ok(()) => (200, config_json(&lock(&server.config))),
-            Err(message) => (400, json!({ "message": message })),
-        },
+        ("POST" | "PATCH", "config") => {
+            let updated = update_config(&mut lock(&server.config), body);
+            match updated {
+                Ok(()) => (200, config_json(&lock(&server.config))),
+                Err(message) => (400, json!({ "message": message })),
+            }
+        }
         ("GET", "identify") => (
             200,
             lock(&server.last_identify).clone().unwrap_or(Value::Null),
@@ -367,6 +370,8 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
             return;
         };
         let mut query = String::new();
+        // The closure's type is fixed by tungstenite's handshake callback.
+        #[allow(clippy::result_large_err)]
         let callback = |req: &Request, resp: Response| {
             query = req.uri().query().unwrap_or("").to_string();
             Ok(resp)
