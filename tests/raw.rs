@@ -15,27 +15,6 @@ fn sandbox() -> Sandbox {
     Sandbox::start_with(&["--token", TOKEN])
 }
 
-/// The first text channel of the seeded guild named `general`.
-fn general_channel(sb: &Sandbox) -> String {
-    let guilds = json(&sb.run(&["get", "/users/@me/guilds"]));
-    let guild = guilds[0]["id"].as_str().unwrap().to_string();
-    let channels = json(&sb.run(&["get", &format!("/guilds/{guild}/channels")]));
-    channels
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "general")
-        .expect("seeded #general")["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
-fn guild_id(sb: &Sandbox) -> String {
-    let guilds = json(&sb.run(&["get", "/users/@me/guilds"]));
-    guilds[0]["id"].as_str().unwrap().to_string()
-}
-
 fn requests(sb: &Sandbox) -> Vec<Value> {
     sb.admin("get", "/_sandbox/requests", None)
         .as_array()
@@ -95,7 +74,7 @@ fn output_modes_pretty_colour_and_compact() {
 #[test]
 fn json_argument_fields_query_headers_and_reason_arrive() {
     let sb = sandbox();
-    let channel = general_channel(&sb);
+    let channel = sb.general_channel();
     clear_requests(&sb);
     let out = sb.run(&[
         "post",
@@ -141,7 +120,7 @@ fn json_argument_fields_query_headers_and_reason_arrive() {
 #[test]
 fn data_from_file_and_stdin() {
     let sb = sandbox();
-    let channel = general_channel(&sb);
+    let channel = sb.general_channel();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("body.json");
     std::fs::write(&file, r#"{"content":"from file"}"#).unwrap();
@@ -179,7 +158,7 @@ fn data_from_file_and_stdin() {
 #[test]
 fn bad_input_is_a_usage_error_and_nothing_is_sent() {
     let sb = sandbox();
-    let channel = general_channel(&sb);
+    let channel = sb.general_channel();
     clear_requests(&sb);
     let path = format!("/channels/{channel}/messages");
     let cases: Vec<Vec<&str>> = vec![
@@ -232,7 +211,7 @@ fn discord_errors_are_one_line_with_code_and_field_errors() {
         "error: 404 Not Found: Unknown Channel (10003)"
     );
 
-    let channel = general_channel(&sb);
+    let channel = sb.general_channel();
     let long = "x".repeat(2001);
     let out = sb.run(&[
         "post",
@@ -289,7 +268,7 @@ fn verbose_include_and_dry_run_redact_the_token() {
     assert_no_token(&out);
 
     clear_requests(&sb);
-    let channel = general_channel(&sb);
+    let channel = sb.general_channel();
     clear_requests(&sb);
     let out = sb.run(&[
         "--dry-run",
@@ -345,7 +324,7 @@ fn exit_codes() {
 #[test]
 fn a_429_then_success_sends_exactly_one_message() {
     let sb = sandbox();
-    let channel = general_channel(&sb);
+    let channel = sb.general_channel();
     let path = format!("/channels/{channel}/messages");
     sb.admin(
         "post",
@@ -377,7 +356,7 @@ fn a_429_then_success_sends_exactly_one_message() {
 #[test]
 fn a_502_on_get_is_retried_and_a_post_is_not_duplicated() {
     let sb = sandbox();
-    let channel = general_channel(&sb);
+    let channel = sb.general_channel();
     sb.admin(
         "post",
         "/_sandbox/faults",
@@ -407,7 +386,7 @@ fn a_502_on_get_is_retried_and_a_post_is_not_duplicated() {
 #[test]
 fn a_429_longer_than_max_wait_gives_up_with_a_clear_message() {
     let sb = sandbox();
-    let channel = general_channel(&sb);
+    let channel = sb.general_channel();
     let path = format!("/channels/{channel}/messages");
     sb.admin(
         "post",
@@ -422,7 +401,7 @@ fn a_429_longer_than_max_wait_gives_up_with_a_clear_message() {
 #[test]
 fn paginate_returns_every_message_exactly_once() {
     let sb = sandbox();
-    let channel = general_channel(&sb);
+    let channel = sb.general_channel();
     let path = format!("/channels/{channel}/messages");
     let out = sb.run(&["get", &path, "--paginate"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -458,7 +437,7 @@ fn paginate_returns_every_message_exactly_once() {
         .collect();
     assert_eq!(line_ids, array_ids);
 
-    let guild = guild_id(&sb);
+    let guild = sb.guild_id();
     let members = sb.run(&[
         "get",
         &format!("/guilds/{guild}/members"),
@@ -472,7 +451,7 @@ fn paginate_returns_every_message_exactly_once() {
 #[test]
 fn closed_stdout_ends_quietly() {
     let sb = sandbox();
-    let guild = guild_id(&sb);
+    let guild = sb.guild_id();
     let mut child = sb
         .cmd()
         .args([
@@ -499,7 +478,7 @@ fn closed_stdout_ends_quietly() {
 #[test]
 fn multipart_upload_arrives_with_names_and_sizes() {
     let sb = sandbox();
-    let channel = general_channel(&sb);
+    let channel = sb.general_channel();
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("report.txt");
     let b = dir.path().join("chart.png");
@@ -537,7 +516,7 @@ fn multipart_upload_arrives_with_names_and_sizes() {
 #[test]
 fn reaction_emoji_is_encoded_once() {
     let sb = sandbox();
-    let channel = general_channel(&sb);
+    let channel = sb.general_channel();
     let msg = json(&sb.run(&[
         "post",
         &format!("/channels/{channel}/messages"),
@@ -624,6 +603,11 @@ fn corrupt_or_world_readable_config() {
     let sb = sandbox();
     let path = sb.config_dir.path().join("config.json");
     std::fs::write(&path, "{corrupt").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     let out = common::base_cmd(sb.config_dir.path())
         .env("DISCORD_API_URL", &sb.api_url)
         .args(["get", "/users/@me"])
@@ -658,7 +642,7 @@ fn corrupt_or_world_readable_config() {
 #[test]
 fn webhook_executes_without_a_token() {
     let sb = sandbox();
-    let channel = general_channel(&sb);
+    let channel = sb.general_channel();
     let hook = json(&sb.run(&[
         "post",
         &format!("/channels/{channel}/webhooks"),
@@ -688,4 +672,19 @@ fn in_process_sandbox_needs_no_token() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(json(&out)["bot"], true);
+}
+
+#[test]
+fn unicode_and_spaces_in_paths_are_encoded_once() {
+    let sb = sandbox();
+    clear_requests(&sb);
+    let out = sb.run(&["get", "/users/über uns", "-q", "x=ü y&z"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out).trim(),
+        "error: 404 Not Found: Unknown User (10013)"
+    );
+    let log = requests(&sb);
+    assert_eq!(log[0]["path"], "/users/%C3%BCber%20uns");
+    assert_eq!(log[0]["query"]["x"], "ü y&z");
 }

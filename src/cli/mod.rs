@@ -220,6 +220,14 @@ pub struct SandboxArgs {
     /// Port to listen on (default: a free port)
     #[arg(long, value_name = "PORT")]
     pub port: Option<u16>,
+
+    /// Multiply every rate-limit window by FACTOR (1 = Discord's; smaller makes tests faster)
+    #[arg(long, value_name = "FACTOR", default_value_t = 1.0)]
+    pub rate_limit_scale: f64,
+
+    /// Do not enforce rate limits at all
+    #[arg(long)]
+    pub no_rate_limits: bool,
 }
 
 /// The presence status shown while listening.

@@ -4,6 +4,7 @@ pub mod intents;
 pub mod listen;
 pub mod login;
 pub mod raw;
+pub mod sandbox;
 
 use std::ffi::OsString;
 
@@ -31,10 +32,7 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
     // Keeps the in-process sandbox alive for the whole run.
     let mut sandbox = None;
     if global.sandbox {
-        let sb = Sandbox::start(SandboxOptions {
-            port: 0,
-            token: DEFAULT_TOKEN.to_string(),
-        })?;
+        let sb = Sandbox::start(SandboxOptions::new(DEFAULT_TOKEN))?;
         global.token = Some(DEFAULT_TOKEN.to_string());
         global.bearer = false;
         sandbox = Some(sb);
@@ -58,7 +56,7 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Delete(a) => raw::run(&settings, Method::Delete, a),
         Command::Login(a) => login::login(&settings, &a, global.bearer),
         Command::Logout => login::logout(&settings),
-        Command::Sandbox(_) => Err(Error::runtime("not built yet")),
+        Command::Sandbox(a) => sandbox::run(&a, global.token.as_deref()),
         Command::Listen(a) => listen::run(&settings, a),
         Command::Intents(a) => intents::run(&settings, &a),
     }

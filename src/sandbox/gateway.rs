@@ -18,6 +18,7 @@ use tungstenite::protocol::CloseFrame;
 use tungstenite::{Message, WebSocket};
 
 use super::events::{Dispatch, EventHub};
+use super::World;
 use crate::gateway::frame::op;
 use crate::gateway::inflate::ZlibWriter;
 use crate::gateway::intents;
@@ -44,6 +45,42 @@ pub trait GatewayWorld: Send + Sync + 'static {
     fn guild_members(&self, guild_id: u64) -> Vec<Value>;
     /// Where REST writes publish dispatches.
     fn hub(&self) -> &EventHub;
+    /// Counts one IDENTIFY against the session start limit.
+    fn identified(&self) {}
+}
+
+impl GatewayWorld for World {
+    fn token(&self) -> String {
+        World::token(self)
+    }
+    fn bot_user(&self) -> Value {
+        World::bot_user(self)
+    }
+    fn guild_create_payloads(&self) -> Vec<Value> {
+        World::guild_create_payloads(self)
+    }
+    fn guild_members(&self, guild_id: u64) -> Vec<Value> {
+        World::guild_members(self, guild_id)
+    }
+    fn hub(&self) -> &EventHub {
+        &self.hub
+    }
+    fn identified(&self) {
+        let mut limit = lock(&self.session_start_limit);
+        if let Some(n) = limit["remaining"].as_u64() {
+            limit["remaining"] = json!(n.saturating_sub(1));
+        }
+    }
+}
+
+/// Serves the sandbox's gateway on `listener` on a background thread.
+pub fn serve(listener: TcpListener, world: Arc<World>) {
+    std::thread::spawn(move || serve_world(listener, world));
+}
+
+/// Admin calls under `/_sandbox/gateway/...`.
+pub fn admin(world: &World, method: &str, path: &str, body: &Value) -> (u16, Value) {
+    admin_world(world, method, path, body)
 }
 
 /// Settings an admin call can change.
@@ -193,7 +230,8 @@ pub fn admin_world<W: GatewayWorld>(
         .split('?')
         .next()
         .unwrap_or("")
-        .trim_start_matches("/_sandbox/gateway")
+        .trim_start_matches("/_sandbox")
+        .trim_start_matches("/gateway")
         .trim_matches('/');
     match (method.to_ascii_uppercase().as_str(), route) {
         ("GET", "config") => (200, config_json(&lock(&server.config))),
@@ -611,6 +649,7 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
             let mut c = lock(&self.server.config);
             c.start_remaining = c.start_remaining.saturating_sub(1);
         }
+        self.world.identified();
         let n = self.server.next_id.fetch_add(1, Ordering::SeqCst);
         let session = Arc::new(SessionState {
             id: format!("sandbox-session-{n:06}"),

@@ -92,6 +92,30 @@ impl Sandbox {
         self.cmd().args(args).output().expect("run discord")
     }
 
+    /// The id of the seeded guild.
+    pub fn guild_id(&self) -> String {
+        let guilds = json(&self.run(&["get", "/users/@me/guilds"]));
+        guilds[0]["id"]
+            .as_str()
+            .expect("a seeded guild")
+            .to_string()
+    }
+
+    /// The id of the seeded `#general` text channel.
+    pub fn general_channel(&self) -> String {
+        let guild = self.guild_id();
+        let channels = json(&self.run(&["get", &format!("/guilds/{guild}/channels")]));
+        channels
+            .as_array()
+            .expect("channel list")
+            .iter()
+            .find(|c| c["name"] == "general")
+            .expect("seeded #general")["id"]
+            .as_str()
+            .expect("channel id")
+            .to_string()
+    }
+
     /// Calls a `/_sandbox/...` admin route with the binary itself (`--api-url` at the root).
     pub fn admin(&self, method: &str, path: &str, body: Option<&str>) -> serde_json::Value {
         let mut cmd = self.cmd();

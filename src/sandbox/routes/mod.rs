@@ -1,0 +1,350 @@
+//! The sandbox's router: admin routes under `/_sandbox/`, then for `/api/v10/...` the token
+//! check, injected faults, rate limits, the handler, and the request log.
+
+mod channels;
+mod guilds;
+
+use serde_json::{json, Map, Value};
+
+use super::faults::Fault;
+use super::http::{decode, Misbehave, Request, Response};
+use super::multipart::{self, Part};
+use super::state::World;
+
+/// The API prefix the sandbox serves.
+pub const API_PREFIX: &str = "/api/v10";
+
+/// A handler's outcome: an answer, or an error answer.
+pub type Reply = Result<Response, Response>;
+
+/// What a handler sees of a request.
+pub struct Ctx<'a> {
+    /// The world.
+    pub world: &'a World,
+    /// The request.
+    pub req: &'a Request,
+    /// The JSON body (or `payload_json` of a multipart body).
+    pub body: Value,
+    /// Multipart parts other than `payload_json`.
+    pub files: Vec<Part>,
+}
+
+impl Ctx<'_> {
+    /// A string field of the body.
+    pub fn str_field(&self, key: &str) -> Option<&str> {
+        self.body.get(key).and_then(Value::as_str)
+    }
+}
+
+/// Answers one request.
+pub fn handle(world: &World, req: &Request) -> Response {
+    if let Some(admin_path) = req.path.strip_prefix("/_sandbox") {
+        return admin(world, req, admin_path);
+    }
+    let Some(api_path) = req.path.strip_prefix(API_PREFIX) else {
+        return not_found();
+    };
+    let raw_segments: Vec<&str> = api_path.split('/').filter(|s| !s.is_empty()).collect();
+    let decoded: Vec<String> = raw_segments.iter().map(|s| decode(s)).collect();
+    let segments: Vec<&str> = decoded.iter().map(String::as_str).collect();
+    let response = route(world, req, api_path, &segments);
+    world.faults.record(log_entry(req, api_path, &response));
+    response
+}
+
+fn route(world: &World, req: &Request, api_path: &str, segments: &[&str]) -> Response {
+    let method = req.method.as_str();
+    let public = matches!((method, segments), ("GET", ["gateway"]))
+        || matches!(segments, ["webhooks", _, _, ..]);
+    let auth = req.header("authorization").unwrap_or("");
+    let authorized = auth == format!("Bot {}", world.token());
+    if !public && !authorized {
+        return error(401, 0, "401: Unauthorized");
+    }
+    if let Some(fault) = world.faults.take(method, api_path) {
+        return fault_response(&fault);
+    }
+    let verdict = world
+        .limits
+        .check(method, segments, if authorized { "bot" } else { "anon" });
+    let mut response = if let Some((retry_after, global)) = verdict.refused {
+        let mut r = Response::json(
+            429,
+            &json!({"message": "You are being rate limited.", "retry_after": (retry_after * 1000.0).ceil() / 1000.0, "global": global}),
+        )
+        .with_header("Retry-After", format!("{}", retry_after.ceil() as u64))
+        .with_header("X-RateLimit-Scope", if global { "global" } else { "user" });
+        if global {
+            r = r.with_header("X-RateLimit-Global", "true");
+        }
+        r
+    } else {
+        match parse_body(req) {
+            Err(r) => r,
+            Ok((body, files)) => {
+                let ctx = Ctx {
+                    world,
+                    req,
+                    body,
+                    files,
+                };
+                dispatch(&ctx, method, segments).unwrap_or_else(|e| e)
+            }
+        }
+    };
+    if !matches!((method, segments), ("GET", ["gateway"])) {
+        response.headers.extend(verdict.headers);
+    }
+    response
+}
+
+fn dispatch(ctx: &Ctx, method: &str, segments: &[&str]) -> Reply {
+    match segments.first().copied() {
+        Some("channels") => channels::route(ctx, method, segments),
+        Some("webhooks") => channels::webhooks(ctx, method, segments),
+        Some("invites") => channels::invites(ctx, method, segments),
+        Some("guilds" | "users" | "gateway") => guilds::route(ctx, method, segments),
+        _ => Err(not_found()),
+    }
+}
+
+/// The JSON body, from JSON or from a multipart body's `payload_json`.
+fn parse_body(req: &Request) -> Result<(Value, Vec<Part>), Response> {
+    let content_type = req.header("content-type").unwrap_or("");
+    if let Some(boundary) = multipart::boundary(content_type) {
+        let parts = multipart::parse(&req.body, &boundary)
+            .ok_or_else(|| error(400, 50035, "Invalid Form Body"))?;
+        let mut body = Value::Object(Map::new());
+        let mut files = Vec::new();
+        for part in parts {
+            if part.name == "payload_json" {
+                body = serde_json::from_slice(&part.data)
+                    .map_err(|_| error(400, 50109, "The request body contains invalid JSON."))?;
+            } else {
+                files.push(part);
+            }
+        }
+        return Ok((body, files));
+    }
+    if req.body.is_empty() {
+        return Ok((Value::Object(Map::new()), Vec::new()));
+    }
+    if !content_type
+        .to_ascii_lowercase()
+        .starts_with("application/json")
+    {
+        return Err(error(400, 50035, "Invalid Form Body"));
+    }
+    let body = serde_json::from_slice(&req.body)
+        .map_err(|_| error(400, 50109, "The request body contains invalid JSON."))?;
+    Ok((body, Vec::new()))
+}
+
+fn fault_response(fault: &Fault) -> Response {
+    let mut r = if let Some(body) = &fault.body {
+        Response {
+            status: fault.status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: body.clone().into_bytes(),
+            misbehave: Misbehave::No,
+        }
+    } else if fault.status == 429 {
+        let mut body = json!({"message": "You are being rate limited.", "global": fault.global});
+        if let Some(ra) = fault.retry_after {
+            body["retry_after"] = json!(ra);
+        }
+        let mut r = Response::json(429, &body);
+        if fault.global {
+            r = r.with_header("X-RateLimit-Global", "true");
+        }
+        r
+    } else {
+        Response::json(
+            fault.status,
+            &json!({"message": format!("{}: injected fault", fault.status), "code": 0}),
+        )
+    };
+    r.misbehave = if fault.close {
+        Misbehave::Close
+    } else if fault.truncate {
+        Misbehave::Truncate
+    } else {
+        Misbehave::No
+    };
+    r
+}
+
+fn admin(world: &World, req: &Request, path: &str) -> Response {
+    let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+    match (req.method.as_str(), path) {
+        ("POST", "/faults") => match serde_json::from_value::<Fault>(body) {
+            Ok(fault) => {
+                world.faults.add(fault);
+                Response::json(200, &json!({"ok": true}))
+            }
+            Err(e) => error(400, 0, &format!("bad fault: {e}")),
+        },
+        ("GET", "/requests") => Response::json(200, &Value::Array(world.faults.log())),
+        ("DELETE", "/requests") => {
+            world.faults.clear_log();
+            Response::no_content()
+        }
+        (method, p) if p.starts_with("/gateway") => {
+            let (status, value) = super::gateway::admin(world, method, p, &body);
+            Response::json(status, &value)
+        }
+        _ => not_found(),
+    }
+}
+
+fn log_entry(req: &Request, api_path: &str, response: &Response) -> Value {
+    let mut headers = Map::new();
+    for (name, value) in &req.headers {
+        let value = if name == "authorization" {
+            "<present>".to_string()
+        } else {
+            value.clone()
+        };
+        headers.insert(name.clone(), Value::String(value));
+    }
+    let mut query = Map::new();
+    for (k, v) in &req.query {
+        query.insert(k.clone(), Value::String(v.clone()));
+    }
+    let content_type = req.header("content-type").unwrap_or("");
+    let (body, parts) = match multipart::boundary(content_type) {
+        Some(b) => {
+            let parts = multipart::parse(&req.body, &b).unwrap_or_default();
+            let body = parts
+                .iter()
+                .find(|p| p.name == "payload_json")
+                .and_then(|p| serde_json::from_slice(&p.data).ok())
+                .unwrap_or(Value::Null);
+            let listed: Vec<Value> = parts
+                .iter()
+                .map(|p| json!({"name": p.name, "filename": p.filename, "content_type": p.content_type, "size": p.data.len()}))
+                .collect();
+            (body, Value::Array(listed))
+        }
+        None => (
+            serde_json::from_slice(&req.body).unwrap_or(Value::Null),
+            Value::Null,
+        ),
+    };
+    json!({"method": req.method, "path": api_path, "query": query, "headers": headers,
+           "body": body, "multipart": parts, "status": response.status})
+}
+
+/// Discord's error JSON.
+pub fn error(status: u16, code: u64, message: &str) -> Response {
+    Response::json(status, &json!({"message": message, "code": code}))
+}
+
+/// The 404 for a route that does not exist.
+pub fn not_found() -> Response {
+    error(404, 0, "404: Not Found")
+}
+
+/// The 404 for an id that does not exist, with Discord's message and code.
+pub fn unknown(what: &str) -> Response {
+    let code = match what {
+        "Channel" => 10003,
+        "Guild" => 10004,
+        "Invite" => 10006,
+        "Member" => 10007,
+        "Message" => 10008,
+        "Role" => 10011,
+        "User" => 10013,
+        "Emoji" => 10014,
+        "Webhook" => 10015,
+        "Ban" => 10026,
+        _ => 0,
+    };
+    error(404, code, &format!("Unknown {what}"))
+}
+
+/// A 400 Invalid Form Body with one field error in Discord's nested shape.
+pub fn field_error(field: &str, code: &str, message: &str) -> Response {
+    let mut errors = json!({"_errors": [{"code": code, "message": message}]});
+    for key in field.rsplit('.') {
+        errors = json!({ key: errors });
+    }
+    Response::json(
+        400,
+        &json!({"code": 50035, "message": "Invalid Form Body", "errors": errors}),
+    )
+}
+
+/// Checks that a string field of the body, if present, is at most `max` characters.
+pub fn max_len(ctx: &Ctx, field: &str, max: usize) -> Result<(), Response> {
+    match ctx.str_field(field) {
+        Some(text) if text.chars().count() > max => Err(field_error(
+            field,
+            "BASE_TYPE_MAX_LENGTH",
+            &format!("Must be {max} or fewer in length."),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Parses a snowflake path segment, answering 404 for `what` when it is not one.
+pub fn id(segment: &str, what: &str) -> Result<u64, Response> {
+    segment.parse::<u64>().map_err(|_| unknown(what))
+}
+
+/// `limit` from the query, checked against a range.
+pub fn limit(ctx: &Ctx, default: u64, max: u64) -> Result<u64, Response> {
+    match ctx.req.query("limit") {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<u64>()
+            .ok()
+            .filter(|l| (1..=max).contains(l))
+            .ok_or_else(|| {
+                field_error(
+                    "limit",
+                    "NUMBER_TYPE_MAX",
+                    &format!("int value should be between 1 and {max}."),
+                )
+            }),
+    }
+}
+
+/// A snowflake query parameter (`before`, `after`, `around`).
+pub fn query_id(ctx: &Ctx, key: &str) -> Result<Option<u64>, Response> {
+    match ctx.req.query(key) {
+        None => Ok(None),
+        Some(v) => v.parse::<u64>().map(Some).map_err(|_| {
+            field_error(
+                key,
+                "NUMBER_TYPE_COERCE",
+                &format!("Value \"{v}\" is not snowflake."),
+            )
+        }),
+    }
+}
+
+/// `200` with a JSON value.
+pub fn ok(value: Value) -> Reply {
+    Ok(Response::json(200, &value))
+}
+
+/// `204 No Content`.
+pub fn done() -> Reply {
+    Ok(Response::no_content())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_field_errors() {
+        let r = field_error("embeds.0.title", "X", "bad");
+        let v: Value = serde_json::from_slice(&r.body).unwrap();
+        assert_eq!(
+            v["errors"]["embeds"]["0"]["title"]["_errors"][0]["message"],
+            "bad"
+        );
+    }
+}

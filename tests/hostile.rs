@@ -1,0 +1,255 @@
+//! Hostile servers and input, end to end: garbage, truncated bodies, invalid JSON, 429s without
+//! `retry_after`, servers that never answer, stdin closed early. Each ends in a one-line error
+//! or the right recovery, never a panic, and the token appears in no output.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{base_cmd, stderr, stdout};
+
+const TOKEN: &str = "hostile.token.value";
+
+/// A one-purpose HTTP server: answers each connection with the next canned reply (the last one
+/// repeats). Counts the connections it accepted.
+struct Canned {
+    url: String,
+    hits: Arc<AtomicUsize>,
+}
+
+fn serve(replies: Vec<Vec<u8>>) -> Canned {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/api/v10", listener.local_addr().unwrap());
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&hits);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let reply = replies[n.min(replies.len() - 1)].clone();
+            std::thread::spawn(move || answer(&mut stream, &reply));
+        }
+    });
+    Canned { url, hits }
+}
+
+fn answer(stream: &mut TcpStream, reply: &[u8]) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut buf = [0u8; 8192];
+    let mut seen = Vec::new();
+    // Read the request head (bodies here are small and sent with it).
+    while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => seen.extend_from_slice(&buf[..n]),
+        }
+    }
+    if reply == b"HANG" {
+        std::thread::sleep(Duration::from_secs(30));
+        return;
+    }
+    let _ = stream.write_all(reply);
+    let _ = stream.flush();
+}
+
+fn http(status: &str, headers: &str, body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n{headers}\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+fn run(url: &str, args: &[&str]) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
+    base_cmd(dir.path())
+        .env("DISCORD_API_URL", url)
+        .env("DISCORD_TOKEN", TOKEN)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn assert_one_line_error(out: &std::process::Output, code: i32) -> String {
+    assert_eq!(out.status.code(), Some(code), "stderr: {}", stderr(out));
+    let err = stderr(out);
+    let last = err.lines().last().unwrap_or("").to_string();
+    assert!(last.starts_with("error: "), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!err.contains(TOKEN) && !stdout(out).contains(TOKEN));
+    assert!(stdout(out).is_empty());
+    last
+}
+
+#[test]
+fn garbage_instead_of_http() {
+    let srv = serve(vec![b"this is not HTTP at all\r\n\r\n".to_vec()]);
+    let out = run(&srv.url, &["get", "/users/@me"]);
+    let line = assert_one_line_error(&out, 1);
+    assert!(line.contains("127.0.0.1"), "names the host: {line}");
+}
+
+#[test]
+fn truncated_body_is_retried_for_get_then_reported() {
+    let cut =
+        b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{\"id\":".to_vec();
+    let srv = serve(vec![cut]);
+    let out = run(&srv.url, &["get", "/users/@me"]);
+    let line = assert_one_line_error(&out, 1);
+    assert!(line.contains("cut short"), "{line}");
+    assert_eq!(
+        srv.hits.load(Ordering::SeqCst),
+        4,
+        "first try plus three retries"
+    );
+}
+
+#[test]
+fn truncated_body_on_post_is_not_retried() {
+    let cut =
+        b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{\"id\":".to_vec();
+    let srv = serve(vec![cut]);
+    let out = run(
+        &srv.url,
+        &["post", "/channels/1/messages", "-f", "content=x"],
+    );
+    assert_one_line_error(&out, 1);
+    assert_eq!(
+        srv.hits.load(Ordering::SeqCst),
+        1,
+        "a POST may have been acted on"
+    );
+}
+
+#[test]
+fn invalid_json_with_200_is_passed_through() {
+    let srv = serve(vec![http(
+        "200 OK",
+        "Content-Type: application/json\r\n",
+        "{\"broken\": ",
+    )]);
+    let out = run(&srv.url, &["get", "/users/@me"]);
+    assert!(out.status.success());
+    assert_eq!(stdout(&out), "{\"broken\": ");
+}
+
+#[test]
+fn a_429_without_retry_after_waits_and_retries() {
+    let srv = serve(vec![
+        http(
+            "429 Too Many Requests",
+            "Content-Type: application/json\r\n",
+            "{}",
+        ),
+        http(
+            "200 OK",
+            "Content-Type: application/json\r\n",
+            "{\"ok\":true}",
+        ),
+    ]);
+    let out = run(
+        &srv.url,
+        &["post", "/channels/1/messages", "-f", "content=x"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "{\"ok\":true}");
+    assert_eq!(srv.hits.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn repeated_429s_end_in_an_error_not_a_loop() {
+    let srv = serve(vec![http(
+        "429 Too Many Requests",
+        "Content-Type: application/json\r\n",
+        "{\"message\":\"You are being rate limited.\",\"retry_after\":0.05,\"global\":false}",
+    )]);
+    let out = run(&srv.url, &["get", "/users/@me"]);
+    let line = assert_one_line_error(&out, 1);
+    assert!(line.contains("429"), "{line}");
+    assert_eq!(
+        srv.hits.load(Ordering::SeqCst),
+        6,
+        "first try plus five retries"
+    );
+}
+
+#[test]
+fn a_server_that_never_answers_times_out() {
+    let srv = serve(vec![b"HANG".to_vec()]);
+    let out = run(
+        &srv.url,
+        &[
+            "post",
+            "/channels/1/messages",
+            "-f",
+            "content=x",
+            "--timeout",
+            "1",
+        ],
+    );
+    let line = assert_one_line_error(&out, 1);
+    assert!(line.contains("timed out"), "{line}");
+}
+
+#[test]
+fn error_body_that_is_not_json() {
+    let srv = serve(vec![http(
+        "500 Internal Server Error",
+        "",
+        "<html>oops</html>",
+    )]);
+    let out = run(
+        &srv.url,
+        &["post", "/channels/1/messages", "-f", "content=x"],
+    );
+    let line = assert_one_line_error(&out, 1);
+    assert_eq!(line, "error: 500 Internal Server Error: <html>oops</html>");
+}
+
+#[test]
+fn stdin_closed_early_for_data() {
+    let srv = serve(vec![http("200 OK", "", "{}")]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = base_cmd(dir.path())
+        .env("DISCORD_API_URL", &srv.url)
+        .env("DISCORD_TOKEN", TOKEN)
+        .args(["post", "/channels/1/messages", "--data", "@-"])
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, 2);
+    assert_eq!(srv.hits.load(Ordering::SeqCst), 0, "nothing sent");
+}
+
+#[test]
+fn token_with_whitespace_and_doubled_prefix_is_cleaned() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/api/v10", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut buf = vec![0u8; 8192];
+        let n = stream.read(&mut buf).unwrap();
+        let head = String::from_utf8_lossy(&buf[..n]).to_string();
+        let _ = stream.write_all(&http("200 OK", "", "{}"));
+        head
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = base_cmd(dir.path())
+        .env("DISCORD_API_URL", &url)
+        .env("DISCORD_TOKEN", format!("  Bot Bot {TOKEN}\n"))
+        .args(["get", "/users/@me"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let head = server.join().unwrap().to_ascii_lowercase();
+    assert!(
+        head.contains(&format!(
+            "authorization: bot {}\r\n",
+            TOKEN.to_ascii_lowercase()
+        )),
+        "{head}"
+    );
+}
