@@ -316,3 +316,47 @@ fn max_events_and_closed_stdout_exit_0() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn stdin_commands_are_sent_and_oversized_ones_refused() {
+    use std::io::Write;
+    let sb = Sandbox::start();
+    let (guild, _) = guild_and_channel(&sb);
+    let mut child = sb
+        .cmd()
+        .args([
+            "listen",
+            "--intents",
+            "all",
+            "--stdin",
+            "--events",
+            "GUILD_MEMBERS_CHUNK",
+            "--max-events",
+            "1",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let big = json!({"op": 8, "d": {"guild_id": guild, "query": "x".repeat(5000), "limit": 0}});
+    writeln!(input, "{big}").unwrap();
+    writeln!(
+        input,
+        "{}",
+        json!({"op": 8, "d": {"guild_id": guild, "query": "", "limit": 0}})
+    )
+    .unwrap();
+    let output = child.wait_with_output().unwrap();
+    drop(input);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let line: Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    assert_eq!(line["t"], "GUILD_MEMBERS_CHUNK");
+    assert!(!line["d"]["members"].as_array().unwrap().is_empty());
+    assert!(
+        stderr(&output).contains("at most 4096"),
+        "{}",
+        stderr(&output)
+    );
+}
