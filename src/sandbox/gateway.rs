@@ -89,6 +89,11 @@ pub fn admin(world: &World, method: &str, path: &str, body: &Value) -> (u16, Val
     admin_world(world, method, path, body)
 }
 
+/// The `/gateway/bot` body for the sandbox world, once its gateway is serving.
+pub fn gateway_bot(world: &World) -> Option<Value> {
+    gateway_bot_world(world)
+}
+
 /// Settings an admin call can change.
 #[derive(Debug, Clone)]
 struct Config {

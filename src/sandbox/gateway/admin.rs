@@ -42,6 +42,7 @@ pub fn admin_world<W: GatewayWorld>(
     match (method.to_ascii_uppercase().as_str(), route) {
         ("GET", "config") => (200, config_json(&lock(&server.config))),
         ("POST" | "PATCH", "config") => {
+            // The guard must be gone before config_json locks again.
             let updated = update_config(&mut lock(&server.config), body);
             match updated {
                 Ok(()) => (200, config_json(&lock(&server.config))),

@@ -12,6 +12,9 @@ pub fn route(ctx: &Ctx, method: &str, seg: &[&str]) -> Reply {
     match (method, seg) {
         ("GET", ["gateway"]) => ok(json!({"url": ctx.world.gateway_url})),
         ("GET", ["gateway", "bot"]) => {
+            if let Some(body) = crate::sandbox::gateway::gateway_bot(ctx.world) {
+                return ok(body);
+            }
             let limit = ctx
                 .world
                 .session_start_limit

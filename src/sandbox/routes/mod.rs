@@ -190,7 +190,8 @@ fn admin(world: &World, req: &Request, path: &str) -> Response {
             Response::no_content()
         }
         (method, p) if p.starts_with("/gateway") => {
-            let (status, value) = super::gateway::admin(world, method, p, &body);
+            let (status, value) =
+                super::gateway::admin(world, method, &format!("/_sandbox{p}"), &body);
             Response::json(status, &value)
         }
         _ => not_found(),
