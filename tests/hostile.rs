@@ -253,3 +253,89 @@ fn token_with_whitespace_and_doubled_prefix_is_cleaned() {
         "{head}"
     );
 }
+
+/// A fake gateway: serves `/gateway/bot` over HTTP pointing at a WebSocket listener whose
+/// connections are handed to `script` (with the connection's number).
+fn fake_gateway(
+    script: impl Fn(usize, tungstenite::WebSocket<TcpStream>) + Send + Sync + 'static,
+) -> (String, Arc<AtomicUsize>) {
+    let ws = TcpListener::bind("127.0.0.1:0").unwrap();
+    let ws_url = format!("ws://{}", ws.local_addr().unwrap());
+    let body = format!(
+        r#"{{"url":"{ws_url}","shards":1,"session_start_limit":{{"total":1000,"remaining":1000,"reset_after":1000,"max_concurrency":1}}}}"#
+    );
+    let rest = serve(vec![http(
+        "200 OK",
+        "Content-Type: application/json\r\n",
+        &body,
+    )]);
+    let conns = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&conns);
+    let script = Arc::new(script);
+    std::thread::spawn(move || {
+        for stream in ws.incoming() {
+            let Ok(stream) = stream else { continue };
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let script = Arc::clone(&script);
+            std::thread::spawn(move || {
+                if let Ok(socket) = tungstenite::accept(stream) {
+                    script(n, socket);
+                }
+            });
+        }
+    });
+    (rest.url, conns)
+}
+
+fn hello_ready(socket: &mut tungstenite::WebSocket<TcpStream>) {
+    use tungstenite::Message;
+    socket
+        .send(Message::text(
+            r#"{"op":10,"d":{"heartbeat_interval":45000},"s":null,"t":null}"#,
+        ))
+        .unwrap();
+    // IDENTIFY
+    let _ = socket.read();
+    socket
+        .send(Message::text(
+            r#"{"op":0,"t":"READY","s":1,"d":{"v":10,"user":{"id":"1","username":"b"},"guilds":[],"session_id":"abc","resume_gateway_url":"ws://127.0.0.1:9","application":{"id":"1","flags":0}}}"#,
+        ))
+        .unwrap();
+}
+
+#[test]
+fn gateway_frame_of_tens_of_megabytes_passes_through() {
+    let (url, _) = fake_gateway(|_, mut socket| {
+        hello_ready(&mut socket);
+        let big = "x".repeat(40 << 20);
+        let payload =
+            format!(r#"{{"op":0,"t":"GUILD_CREATE","s":2,"d":{{"id":"5","blob":"{big}"}}}}"#);
+        let _ = socket.send(tungstenite::Message::text(payload));
+        std::thread::sleep(Duration::from_secs(5));
+    });
+    let out = run(&url, &["listen", "--max-events", "2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[1].len() > 40 << 20);
+    assert!(lines[1].starts_with(r#"{"op":0,"t":"GUILD_CREATE","s":2,"#));
+}
+
+#[test]
+fn hello_that_never_comes_is_retried() {
+    let (url, conns) = fake_gateway(|n, mut socket| {
+        if n == 0 {
+            // Say nothing at all.
+            std::thread::sleep(Duration::from_secs(60));
+        } else {
+            hello_ready(&mut socket);
+            std::thread::sleep(Duration::from_secs(5));
+        }
+    });
+    let out = run(&url, &["listen", "--max-events", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("READY"));
+    assert!(stderr(&out).contains("HELLO"), "{}", stderr(&out));
+    assert_eq!(conns.load(Ordering::SeqCst), 2);
+}

@@ -375,7 +375,7 @@ impl Connection {
         stream.set_read_timeout(Some(timeout))?;
         stream.set_write_timeout(Some(Duration::from_secs(30)))?;
         let socket = stream.try_clone()?;
-        let (ws, _) = tungstenite::client_tls_with_config(url, stream, None, None)
+        let (ws, _) = tungstenite::client_tls_with_config(url, stream, Some(ws_config()), None)
             .map_err(|e| Error::network(format!("gateway handshake with {host} failed: {e}")))?;
         socket.set_read_timeout(Some(POLL))?;
         Ok(Connection { ws })
@@ -758,6 +758,14 @@ fn act(
         }
         Action::Fatal(e) => Err(e),
     }
+}
+
+/// WebSocket limits: a GUILD_CREATE of a very large guild is tens of MB in one message, far
+/// over tungstenite's 16 MiB frame default; 512 MiB still bounds a hostile server.
+fn ws_config() -> tungstenite::protocol::WebSocketConfig {
+    tungstenite::protocol::WebSocketConfig::default()
+        .max_message_size(Some(512 << 20))
+        .max_frame_size(Some(512 << 20))
 }
 
 #[cfg(test)]

@@ -11,6 +11,9 @@ use super::heartbeat::Heartbeat;
 use super::session::Session;
 use crate::{Error, ErrorKind};
 
+/// How long a new connection may wait for HELLO before it is given up and retried.
+pub const HELLO_TIMEOUT: Duration = Duration::from_secs(20);
+
 /// Longest wait between failed connection attempts.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
@@ -33,6 +36,8 @@ pub enum State {
         attempts: u32,
         /// Whether to resume.
         resume: bool,
+        /// When the connection opened (HELLO is due within [`HELLO_TIMEOUT`]).
+        since: Instant,
     },
     /// IDENTIFY sent, waiting for READY.
     Identifying {
@@ -177,6 +182,9 @@ impl Shard {
 
     /// When the next timed heartbeat is due, if heartbeating.
     pub fn deadline(&self) -> Option<Instant> {
+        if let State::AwaitingHello { since, .. } = self.state {
+            return Some(since + HELLO_TIMEOUT);
+        }
         self.heartbeat.as_ref().map(Heartbeat::deadline)
     }
 
@@ -229,6 +237,7 @@ impl Shard {
                 self.state = State::AwaitingHello {
                     attempts: self.attempts(),
                     resume,
+                    since: now,
                 };
                 Action::None
             }
@@ -238,7 +247,10 @@ impl Shard {
                 Action::None
             }
             Event::Hello { interval_ms } => {
-                let State::AwaitingHello { attempts, resume } = self.state else {
+                let State::AwaitingHello {
+                    attempts, resume, ..
+                } = self.state
+                else {
                     return Action::None;
                 };
                 self.heartbeat = Some(Heartbeat::new(
@@ -290,6 +302,20 @@ impl Shard {
                 Action::None
             }
             Event::Tick => {
+                if let State::AwaitingHello { resume, since, .. } = self.state {
+                    if now < since + HELLO_TIMEOUT {
+                        return Action::None;
+                    }
+                    // A server that never says HELLO is as good as down: try again later.
+                    self.disconnect(resume, true, None);
+                    return Action::Close {
+                        code: 4000,
+                        reason: format!(
+                            "no HELLO within {} s of connecting; reconnecting",
+                            HELLO_TIMEOUT.as_secs()
+                        ),
+                    };
+                }
                 let Some(hb) = &mut self.heartbeat else {
                     return Action::None;
                 };
@@ -493,6 +519,21 @@ mod tests {
         }
         assert_eq!(sh.state, State::FatallyClosed { code: 4014 });
         assert_eq!(sh.process(Event::Connected, now), Action::None);
+    }
+
+    #[test]
+    fn no_hello_means_close_and_retry() {
+        let t0 = Instant::now();
+        let mut sh = shard();
+        sh.process(Event::Connected, t0);
+        assert_eq!(sh.deadline(), Some(t0 + HELLO_TIMEOUT));
+        assert_eq!(
+            sh.process(Event::Tick, t0 + Duration::from_secs(1)),
+            Action::None
+        );
+        let a = sh.process(Event::Tick, t0 + HELLO_TIMEOUT);
+        assert!(matches!(a, Action::Close { code: 4000, .. }), "{a:?}");
+        assert!(matches!(sh.state, State::Disconnected { attempts: 1, .. }));
     }
 
     #[test]
