@@ -175,3 +175,29 @@ fn unknown_routes_and_empty_messages() {
         stderr(&out)
     );
 }
+
+#[test]
+fn injected_faults_replace_handling_and_every_request_is_logged() {
+    let sb = Sandbox::start();
+    let channel = sb.general_channel();
+    let path = format!("/channels/{channel}/messages");
+    let before = json(&sb.run(&["get", &path, "-q", "limit=1"]));
+    sb.admin("delete", "/_sandbox/requests", None);
+    let fault = format!(r#"{{"method":"POST","path":"{path}","status":502,"count":1}}"#);
+    let added = sb.admin("post", "/_sandbox/faults", Some(&fault));
+    assert!(added["id"].as_u64().is_some(), "{added}");
+    // A POST that met a 502 is not retried, and the 502 created nothing.
+    let out = sb.run(&["post", &path, "-f", "content=never stored"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let after = json(&sb.run(&["get", &path, "-q", "limit=1"]));
+    assert_eq!(before, after);
+    let log = sb.admin("get", "/_sandbox/requests", None);
+    let entries = log.as_array().unwrap();
+    let posts: Vec<&Value> = entries.iter().filter(|e| e["method"] == "POST").collect();
+    assert_eq!(posts.len(), 1, "{log}");
+    assert_eq!(posts[0]["path"], path.as_str());
+    assert_eq!(posts[0]["status"], 502);
+    assert_eq!(posts[0]["body"]["content"], "never stored");
+    assert_eq!(posts[0]["headers"]["authorization"], "<present>");
+    assert!(!log.to_string().contains(&sb.token));
+}

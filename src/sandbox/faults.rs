@@ -3,6 +3,7 @@
 //! truncated body or a dropped connection, and every API request is recorded for tests.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use serde::Deserialize;
@@ -53,16 +54,18 @@ fn default_count() -> u32 {
 #[derive(Debug, Default)]
 pub struct Faults {
     pending: Mutex<Vec<Fault>>,
+    next_id: AtomicU64,
     log: Mutex<VecDeque<Value>>,
 }
 
 impl Faults {
-    /// Adds a fault.
-    pub fn add(&self, fault: Fault) {
+    /// Adds a fault and returns its id (1, 2, ...), which the admin route reports.
+    pub fn add(&self, fault: Fault) -> u64 {
         self.pending
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(fault);
+        self.next_id.fetch_add(1, Ordering::Relaxed) + 1
     }
 
     /// Takes one use of the first fault matching this request, if any.
@@ -112,10 +115,11 @@ mod tests {
     #[test]
     fn faults_apply_count_times_to_their_route() {
         let faults = Faults::default();
-        faults.add(
+        let id = faults.add(
             serde_json::from_str(r#"{"method":"POST","path":"/a","status":429,"count":2}"#)
                 .unwrap(),
         );
+        assert_eq!(id, 1);
         assert!(faults.take("GET", "/a").is_none());
         assert_eq!(faults.take("post", "/a").unwrap().status, 429);
         assert!(faults.take("POST", "/a").is_some());

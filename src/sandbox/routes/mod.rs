@@ -153,7 +153,8 @@ fn fault_response(fault: &Fault) -> Response {
         if let Some(ra) = fault.retry_after {
             body["retry_after"] = json!(ra);
         }
-        let mut r = Response::json(429, &body);
+        let scope = if fault.global { "global" } else { "user" };
+        let mut r = Response::json(429, &body).with_header("X-RateLimit-Scope", scope);
         if fault.global {
             r = r.with_header("X-RateLimit-Global", "true");
         }
@@ -179,8 +180,8 @@ fn admin(world: &World, req: &Request, path: &str) -> Response {
     match (req.method.as_str(), path) {
         ("POST", "/faults") => match serde_json::from_value::<Fault>(body) {
             Ok(fault) => {
-                world.faults.add(fault);
-                Response::json(200, &json!({"ok": true}))
+                let id = world.faults.add(fault);
+                Response::json(200, &json!({"id": id, "ok": true}))
             }
             Err(e) => error(400, 0, &format!("bad fault: {e}")),
         },
@@ -347,5 +348,19 @@ mod tests {
             v["errors"]["embeds"]["0"]["title"]["_errors"][0]["message"],
             "bad"
         );
+    }
+
+    #[test]
+    fn emoji_segments_are_decoded_exactly_once() {
+        let (key, emoji) = channels::parse_emoji(&decode("%F0%9F%91%8D")).unwrap();
+        assert_eq!(key, "👍");
+        assert_eq!(emoji, json!({"id": null, "name": "👍"}));
+        // An escaped percent sign stays escaped after the one decoding.
+        assert_eq!(decode("%2541"), "%41");
+        let (key, emoji) = channels::parse_emoji(&decode("party%3A123")).unwrap();
+        assert_eq!(key, "party:123");
+        assert_eq!(emoji, json!({"id": "123", "name": "party"}));
+        assert_eq!(channels::parse_emoji("party:x").unwrap_err().status, 404);
+        assert_eq!(channels::parse_emoji("").unwrap_err().status, 404);
     }
 }
