@@ -1,10 +1,12 @@
 //! Thin glue, one module per subcommand, and [`run`]: parse, resolve settings, dispatch.
 
 pub mod intents;
+pub mod list_endpoints;
 pub mod listen;
 pub mod login;
 pub mod raw;
 pub mod sandbox;
+pub mod send_message;
 pub mod typed;
 
 use std::ffi::OsString;
@@ -77,6 +79,8 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Sandbox(a) => sandbox::run(&a, global.token.as_deref()),
         Command::Listen(a) => listen::run(&settings, a),
         Command::Intents(a) => intents::run(&settings, &a),
+        Command::Endpoints(a) => list_endpoints::run(&a),
+        Command::SendMessage(a) => send_message::run(&settings, a),
     }
 }
 
