@@ -278,6 +278,13 @@ pub fn parse(text: &str) -> Result<u64> {
             "none" => 0,
             _ => {
                 if let Some(n) = parse_number(&lower) {
+                    // Undocumented bits would only earn a 4013 close from Discord.
+                    let unknown_bits = n & !all();
+                    if unknown_bits != 0 {
+                        return Err(Error::usage(format!(
+                            "--intents {part}: bits {unknown_bits:#x} are not intents Discord documents; run 'discord intents' for the list"
+                        )));
+                    }
                     n
                 } else if let Some(intent) = find(part) {
                     intent.value()
@@ -389,5 +396,13 @@ mod tests {
         assert_eq!(required_for("GUILD_MEMBER_ADD", true), Some(2));
         assert_eq!(required_for("READY", true), None);
         assert_eq!(names(512 | 1), vec!["GUILDS", "GUILD_MESSAGES"]);
+    }
+
+    #[test]
+    fn undocumented_bits_are_refused() {
+        // Found by fuzzing (fuzz/fuzz_targets/intents.rs): 303303 has bits 17-19 set.
+        assert!(parse("303303").is_err());
+        assert!(parse("0x40000").is_err());
+        assert_eq!(parse(&all().to_string()).unwrap(), all());
     }
 }

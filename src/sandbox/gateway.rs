@@ -33,6 +33,12 @@ const LOG_LIMIT: usize = 200_000;
 /// Members per GUILD_MEMBERS_CHUNK.
 const CHUNK_SIZE: usize = 1000;
 
+mod admin;
+mod payloads;
+
+pub use admin::{admin_world, gateway_bot_world};
+use payloads::{log, message_template, on_shard, snowflake, visible};
+
 /// What the gateway needs from the sandbox's world.
 pub trait GatewayWorld: Send + Sync + 'static {
     /// The bot token the sandbox accepts.
@@ -45,6 +51,47 @@ pub trait GatewayWorld: Send + Sync + 'static {
     fn guild_members(&self, guild_id: u64) -> Vec<Value>;
     /// Where REST writes publish dispatches.
     fn hub(&self) -> &EventHub;
+    /// Counts one IDENTIFY against the session start limit.
+    fn identified(&self) {}
+}
+
+impl GatewayWorld for World {
+    fn token(&self) -> String {
+        World::token(self)
+    }
+    fn bot_user(&self) -> Value {
+        World::bot_user(self)
+    }
+    fn guild_create_payloads(&self) -> Vec<Value> {
+        World::guild_create_payloads(self)
+    }
+    fn guild_members(&self, guild_id: u64) -> Vec<Value> {
+        World::guild_members(self, guild_id)
+    }
+    fn hub(&self) -> &EventHub {
+        &self.hub
+    }
+    fn identified(&self) {
+        let mut limit = lock(&self.session_start_limit);
+        if let Some(n) = limit["remaining"].as_u64() {
+            limit["remaining"] = json!(n.saturating_sub(1));
+        }
+    }
+}
+
+/// Serves the sandbox's gateway on `listener` on a background thread.
+pub fn serve(listener: TcpListener, world: Arc<World>) {
+    std::thread::spawn(move || serve_world(listener, world));
+}
+
+/// Admin calls under `/_sandbox/gateway/...`.
+pub fn admin(world: &World, method: &str, path: &str, body: &Value) -> (u16, Value) {
+    admin_world(world, method, path, body)
+}
+
+/// The `/gateway/bot` body for the sandbox world, once its gateway is serving.
+pub fn gateway_bot(world: &World) -> Option<Value> {
+    gateway_bot_world(world)
 }
 
 /// Settings an admin call can change.
@@ -161,183 +208,6 @@ pub fn serve_world<W: GatewayWorld>(listener: TcpListener, world: Arc<W>) {
     }
 }
 
-/// The `/gateway/bot` body for this world's gateway (`None` until [`serve_world`] started).
-pub fn gateway_bot_world<W: GatewayWorld>(world: &W) -> Option<Value> {
-    let server = server_of(world)?;
-    let c = lock(&server.config).clone();
-    Some(json!({
-        "url": server.url,
-        "shards": c.shards,
-        "session_start_limit": {
-            "total": c.start_total,
-            "remaining": c.start_remaining,
-            "reset_after": c.reset_after,
-            "max_concurrency": c.max_concurrency,
-        }
-    }))
-}
-
-/// Handles `/_sandbox/gateway/...` admin calls (the path may keep or drop that prefix).
-pub fn admin_world<W: GatewayWorld>(
-    world: &W,
-    method: &str,
-    path: &str,
-    body: &Value,
-) -> (u16, Value) {
-    let Some(server) = server_of(world) else {
-        return (
-            503,
-            json!({"message": "the sandbox gateway is not running"}),
-        );
-    };
-    let route = path
-        .split('?')
-        .next()
-        .unwrap_or("")
-        .trim_start_matches("/_sandbox/gateway")
-        .trim_matches('/');
-    match (method.to_ascii_uppercase().as_str(), route) {
-        ("GET", "config") => (200, config_json(&lock(&server.config))),
-        ("POST" | "PATCH", "config") => {
-            // The guard must be gone before config_json locks again.
-            let updated = update_config(&mut lock(&server.config), body);
-            match updated {
-                Ok(()) => (200, config_json(&lock(&server.config))),
-                Err(message) => (400, json!({ "message": message })),
-            }
-        }
-        ("GET", "identify") => (
-            200,
-            lock(&server.last_identify).clone().unwrap_or(Value::Null),
-        ),
-        ("GET", "sessions") => (200, sessions_json(&server)),
-        ("POST", "faults") => {
-            if !body["kind"].is_string() {
-                return (
-                    400,
-                    json!({"message": "a fault needs \"kind\": reconnect, invalid_session, invalid_session_resumable, drop, stop_acks or close"}),
-                );
-            }
-            let n = send_control(&server, body, Control::Fault(body.clone()));
-            (200, json!({ "applied": n }))
-        }
-        ("POST", "burst") => {
-            let count = body["count"].as_u64().unwrap_or(1000);
-            let n = send_control(&server, body, Control::Burst(count));
-            (200, json!({ "sessions": n, "count": count }))
-        }
-        ("POST", "dispatch") => match body["t"].as_str() {
-            Some(t) => {
-                world.hub().publish(t, body["d"].clone());
-                (200, json!({"published": t}))
-            }
-            None => (
-                400,
-                json!({"message": "a dispatch needs \"t\" (and \"d\")"}),
-            ),
-        },
-        _ => (
-            404,
-            json!({"message": format!("no sandbox gateway route {method} /_sandbox/gateway/{route}: use config, identify, sessions, faults, burst or dispatch")}),
-        ),
-    }
-}
-
-fn config_json(c: &Config) -> Value {
-    json!({
-        "heartbeat_interval": c.heartbeat_interval,
-        "privileged_enabled": intents::names(c.privileged_enabled),
-        "shards": c.shards,
-        "min_shards": c.min_shards,
-        "max_concurrency": c.max_concurrency,
-        "session_start_limit": {"total": c.start_total, "remaining": c.start_remaining, "reset_after": c.reset_after},
-    })
-}
-
-fn update_config(c: &mut Config, body: &Value) -> Result<(), String> {
-    let num = |k: &str| body.get(k).and_then(Value::as_u64);
-    if let Some(v) = num("heartbeat_interval") {
-        c.heartbeat_interval = v.max(1);
-    }
-    if let Some(v) = body.get("privileged_enabled") {
-        let text = match v {
-            Value::Array(items) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join(","),
-            Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
-            _ => return Err("privileged_enabled takes a list of intent names".into()),
-        };
-        c.privileged_enabled =
-            intents::parse(&text).map_err(|e| e.message)? & intents::privileged();
-    }
-    if let Some(v) = num("shards") {
-        c.shards = v.clamp(1, 1024) as u32;
-    }
-    if let Some(v) = num("min_shards") {
-        c.min_shards = v.clamp(1, 1024) as u32;
-    }
-    if let Some(v) = num("max_concurrency") {
-        c.max_concurrency = v.clamp(1, 1024) as u32;
-    }
-    let limit = &body["session_start_limit"];
-    if let Some(v) = limit["total"].as_u64() {
-        c.start_total = v;
-    }
-    if let Some(v) = limit["remaining"].as_u64() {
-        c.start_remaining = v;
-    }
-    if let Some(v) = limit["reset_after"].as_u64() {
-        c.reset_after = v;
-    }
-    Ok(())
-}
-
-fn sessions_json(server: &Server) -> Value {
-    let live: Vec<String> = lock(&server.live)
-        .iter()
-        .filter_map(|l| lock(&l.session).clone())
-        .collect();
-    let sessions = lock(&server.sessions);
-    let mut list: Vec<Value> = sessions
-        .values()
-        .map(|s| {
-            let inner = lock(&s.inner);
-            json!({
-                "session_id": s.id,
-                "seq": inner.seq,
-                "intents": s.intents,
-                "shard": s.shard,
-                "connected": live.contains(&s.id),
-            })
-        })
-        .collect();
-    list.sort_by(|a, b| a["session_id"].as_str().cmp(&b["session_id"].as_str()));
-    Value::Array(list)
-}
-
-/// Sends a control message to the live connections `body` targets (all identified ones, or
-/// the one whose `session_id` matches); returns how many.
-fn send_control(server: &Server, body: &Value, control: Control) -> usize {
-    let target = body["session_id"].as_str();
-    let live = lock(&server.live);
-    let mut n = 0;
-    for l in live.iter() {
-        let session = lock(&l.session).clone();
-        let hit = match (target, session) {
-            (Some(t), Some(s)) => t == s,
-            (None, Some(_)) => true,
-            (_, None) => false,
-        };
-        if hit && l.control.send(control.clone()).is_ok() {
-            n += 1;
-        }
-    }
-    n
-}
-
 /// Why a connection loop ended.
 enum End {
     /// Close with this code.
@@ -372,7 +242,7 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
             return;
         };
         let mut query = String::new();
-        // The callback's error type is tungstenite's, not ours to shrink.
+        // The closure's type is fixed by tungstenite's handshake callback.
         #[allow(clippy::result_large_err)]
         let callback = |req: &Request, resp: Response| {
             query = req.uri().query().unwrap_or("").to_string();
@@ -498,32 +368,32 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
         }
     }
 
-    /// Sends one payload (compressed when asked); false when the socket failed.
-    fn send(&mut self, text: &str) -> bool {
-        let message = match &mut self.zlib {
+    /// Wraps a payload in a WebSocket message (compressed when asked); `None` when
+    /// compression failed.
+    fn encode(&mut self, text: String) -> Option<Message> {
+        match &mut self.zlib {
             Some(z) => {
-                if z.write(text.as_bytes(), &mut self.zbuf).is_err() {
-                    return false;
-                }
-                Message::binary(self.zbuf.clone())
+                z.write(text.as_bytes(), &mut self.zbuf).ok()?;
+                Some(Message::binary(self.zbuf.clone()))
             }
-            None => Message::text(text),
-        };
-        self.ws.send(message).is_ok()
+            None => Some(Message::text(text)),
+        }
+    }
+
+    /// Sends one payload and flushes; false when the socket failed.
+    fn send(&mut self, text: &str) -> bool {
+        match self.encode(text.to_string()) {
+            Some(message) => self.ws.send(message).is_ok(),
+            None => false,
+        }
     }
 
     /// Queues a payload without flushing (bursts); false when the socket failed.
     fn queue(&mut self, text: String) -> bool {
-        let message = match &mut self.zlib {
-            Some(z) => {
-                if z.write(text.as_bytes(), &mut self.zbuf).is_err() {
-                    return false;
-                }
-                Message::binary(self.zbuf.clone())
-            }
-            None => Message::text(text),
-        };
-        self.ws.write(message).is_ok()
+        match self.encode(text) {
+            Some(message) => self.ws.write(message).is_ok(),
+            None => false,
+        }
     }
 
     /// Handles one client payload; `Some` ends the connection.
@@ -613,6 +483,7 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
             let mut c = lock(&self.server.config);
             c.start_remaining = c.start_remaining.saturating_sub(1);
         }
+        self.world.identified();
         let n = self.server.next_id.fetch_add(1, Ordering::SeqCst);
         let session = Arc::new(SessionState {
             id: format!("sandbox-session-{n:06}"),
@@ -895,210 +766,5 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
     }
 }
 
-fn log(inner: &mut SessionInner, payload: Arc<str>) {
-    let seq = inner.seq;
-    inner.log.push_back((seq, payload));
-    if inner.log.len() > LOG_LIMIT {
-        inner.log.pop_front();
-    }
-}
-
-fn snowflake(v: &Value) -> Option<u64> {
-    v.as_str()
-        .and_then(|s| s.parse().ok())
-        .or_else(|| v.as_u64())
-}
-
-/// Whether a guild (or an event about one) belongs to `shard`: `(guild_id >> 22) % count`;
-/// events without a guild go to shard 0 only.
-fn on_shard(d: &Value, shard: [u32; 2]) -> bool {
-    let guild = snowflake(&d["guild_id"]).or_else(|| {
-        d.get("unavailable")
-            .or(d.get("channels"))
-            .and_then(|_| snowflake(&d["id"]))
-    });
-    match guild {
-        Some(g) => (g >> 22) % u64::from(shard[1].max(1)) == u64::from(shard[0]),
-        None => shard[0] == 0,
-    }
-}
-
-/// The event's data as this session may see it, or `None` when its intents or shard exclude it.
-fn visible(event: &Dispatch, bits: u64, shard: [u32; 2], bot_id: &str) -> Option<Value> {
-    let d = &event.d;
-    let in_guild = d.get("guild_id").is_some_and(|g| !g.is_null());
-    if let Some(mask) = intents::required_for(&event.t, in_guild) {
-        if bits & mask == 0 {
-            return None;
-        }
-    }
-    if !on_shard(d, shard) {
-        return None;
-    }
-    let message = matches!(event.t.as_str(), "MESSAGE_CREATE" | "MESSAGE_UPDATE");
-    if message && in_guild && bits & intents::find("MESSAGE_CONTENT").map_or(0, |i| i.value()) == 0
-    {
-        let own = d["author"]["id"].as_str() == Some(bot_id);
-        let mentioned = d["mentions"]
-            .as_array()
-            .is_some_and(|m| m.iter().any(|u| u["id"].as_str() == Some(bot_id)));
-        if !own && !mentioned {
-            let mut d = d.clone();
-            blank_content(&mut d);
-            return Some(d);
-        }
-    }
-    Some(d.clone())
-}
-
-/// Empties what MESSAGE_CONTENT governs.
-fn blank_content(d: &mut Value) {
-    if let Some(obj) = d.as_object_mut() {
-        for (key, empty) in [
-            ("content", json!("")),
-            ("embeds", json!([])),
-            ("attachments", json!([])),
-            ("components", json!([])),
-        ] {
-            if obj.contains_key(key) {
-                obj.insert(key.to_string(), empty);
-            }
-        }
-        obj.remove("poll");
-    }
-}
-
-/// A pre-serialised MESSAGE_CREATE of about 700 bytes, split around its sequence number and
-/// message id so each copy costs two integer formats.
-struct MessageTemplate {
-    head: String,
-    middle: String,
-    tail: String,
-}
-
-impl MessageTemplate {
-    fn render(&self, seq: u64) -> String {
-        let mut s =
-            String::with_capacity(self.head.len() + self.middle.len() + self.tail.len() + 40);
-        s.push_str(&self.head);
-        s.push_str(&seq.to_string());
-        s.push_str(&self.middle);
-        s.push_str(&(1_300_000_000_000_000_000u64 + seq).to_string());
-        s.push_str(&self.tail);
-        s
-    }
-}
-
-fn message_template<W: GatewayWorld>(world: &W, session: &SessionState) -> MessageTemplate {
-    let guild = world
-        .guild_create_payloads()
-        .into_iter()
-        .find(|g| on_shard(g, session.shard));
-    let guild_id = guild
-        .as_ref()
-        .and_then(|g| g["id"].as_str().map(str::to_string))
-        .unwrap_or_else(|| "1100000000000000000".into());
-    let channel_id = guild
-        .as_ref()
-        .and_then(|g| g["channels"][0]["id"].as_str().map(str::to_string))
-        .unwrap_or_else(|| "1100000000000000001".into());
-    let content_allowed =
-        session.intents & intents::find("MESSAGE_CONTENT").map_or(0, |i| i.value()) != 0;
-    let content = if content_allowed {
-        "Benchmark message: the quick brown fox jumps over the lazy dog, again and again, so that every dispatch carries a realistic amount of text."
-    } else {
-        ""
-    };
-    let rest = json!({
-        "type": 0,
-        "content": content,
-        "channel_id": channel_id,
-        "author": {
-            "id": "1200000000000000042",
-            "username": "burst-user",
-            "avatar": "a1b2c3d4e5f60718293a4b5c6d7e8f90",
-            "discriminator": "0",
-            "public_flags": 0,
-            "flags": 0,
-            "bot": false,
-            "banner": null,
-            "accent_color": null,
-            "global_name": "Burst User",
-            "avatar_decoration_data": null,
-            "banner_color": null,
-            "clan": null
-        },
-        "attachments": [],
-        "embeds": [],
-        "mentions": [],
-        "mention_roles": [],
-        "pinned": false,
-        "mention_everyone": false,
-        "tts": false,
-        "timestamp": "2026-11-22T12:00:00.000000+00:00",
-        "edited_timestamp": null,
-        "flags": 0,
-        "components": [],
-        "nonce": "1300000000000000000",
-        "member": {
-            "roles": [],
-            "premium_since": null,
-            "pending": false,
-            "nick": null,
-            "mute": false,
-            "joined_at": "2026-01-01T00:00:00.000000+00:00",
-            "flags": 0,
-            "deaf": false,
-            "communication_disabled_until": null,
-            "banner": null,
-            "avatar": null
-        },
-        "guild_id": guild_id,
-    });
-    let rest = rest.to_string();
-    MessageTemplate {
-        head: r#"{"t":"MESSAGE_CREATE","s":"#.to_string(),
-        middle: r#","op":0,"d":{"id":""#.to_string(),
-        tail: format!("\",{}}}", &rest[1..]),
-    }
-}
-
 #[cfg(test)]
 mod tests;
-
-impl GatewayWorld for World {
-    fn token(&self) -> String {
-        World::token(self)
-    }
-
-    fn bot_user(&self) -> Value {
-        World::bot_user(self)
-    }
-
-    fn guild_create_payloads(&self) -> Vec<Value> {
-        World::guild_create_payloads(self)
-    }
-
-    fn guild_members(&self, guild_id: u64) -> Vec<Value> {
-        World::guild_members(self, guild_id)
-    }
-
-    fn hub(&self) -> &EventHub {
-        &self.hub
-    }
-}
-
-/// Serves the sandbox world's gateway on `listener` on a background thread.
-pub fn serve(listener: TcpListener, world: Arc<World>) {
-    std::thread::spawn(move || serve_world(listener, world));
-}
-
-/// Admin calls under `/_sandbox/gateway/...` for the sandbox world.
-pub fn admin(world: &World, method: &str, path: &str, body: &Value) -> (u16, Value) {
-    admin_world(world, method, path, body)
-}
-
-/// The `/gateway/bot` body for the sandbox world, once its gateway is serving.
-pub fn gateway_bot(world: &World) -> Option<Value> {
-    gateway_bot_world(world)
-}

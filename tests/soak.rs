@@ -1,0 +1,236 @@
+//! Gateway fault soak: `discord listen` against `discord sandbox` while the sandbox injects
+//! random faults (op 7, op 9 both ways, dropped TCP with unsent and overlapping replays, missing
+//! ACKs, resumable and session-ending close codes) between bursts of dispatches. Checks that each
+//! session's dispatches were printed exactly once and in order, that identifies stayed within
+//! what the faults called for, and that memory stayed bounded; prints the counts.
+//!
+//! `soak_short` runs in the normal suite; `soak_long` (ignored) is the full run:
+//! `SOAK_FAULTS=1000 cargo test --release --test soak -- --ignored --nocapture`
+//! (or `scripts/soak.sh`).
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+use common::Sandbox;
+use serde_json::{json, Value};
+
+/// Close codes after which the session can be resumed.
+const RESUMABLE: [u16; 5] = [4000, 4001, 4002, 4005, 4008];
+/// Close codes after which the session is gone (identify afresh).
+const SESSION_GONE: [u16; 2] = [4007, 4009];
+
+struct Counts {
+    faults: u64,
+    dispatches: u64,
+    lost: u64,
+    duplicated: u64,
+    identifies: u64,
+    resumes: u64,
+    peak_rss_kb: u64,
+}
+
+fn peak_rss_kb(child: &Child) -> u64 {
+    std::fs::read_to_string(format!("/proc/{}/status", child.id()))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Current server-side seq of the connected session.
+fn server_seq(sb: &Sandbox) -> Option<u64> {
+    let sessions = sb.admin("get", "/_sandbox/gateway/sessions", None);
+    sessions
+        .as_array()?
+        .iter()
+        .find(|s| s["connected"] == true)
+        .and_then(|s| s["seq"].as_u64())
+}
+
+fn soak(faults: u64, seed: u64) -> Counts {
+    fastrand::seed(seed);
+    let sb = Sandbox::start();
+    sb.admin(
+        "post",
+        "/_sandbox/gateway/config",
+        Some(r#"{"heartbeat_interval": 400}"#),
+    );
+    let mut child = sb
+        .cmd()
+        .args(["listen", "--intents", "GUILDS,GUILD_MESSAGES"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn listen");
+    let out = child.stdout.take().expect("stdout");
+    let (tx, rx) = channel::<Value>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            let v: Value = serde_json::from_str(&line).expect("every line is JSON");
+            if tx.send(v).is_err() {
+                return;
+            }
+        }
+    });
+    let mut counts = Counts {
+        faults: 0,
+        dispatches: 0,
+        lost: 0,
+        duplicated: 0,
+        identifies: 0,
+        resumes: 0,
+        peak_rss_kb: 0,
+    };
+    // Per session: the last seq printed.
+    let mut last_seq = 0u64;
+    let mut session_ending_faults = 0u64;
+    let drain =
+        |rx: &Receiver<Value>, counts: &mut Counts, last_seq: &mut u64, until: Option<u64>| {
+            let deadline = Instant::now() + Duration::from_secs(90);
+            loop {
+                if let Some(target) = until {
+                    if *last_seq >= target {
+                        return true;
+                    }
+                }
+                let wait = if until.is_some() { 200 } else { 20 };
+                match rx.recv_timeout(Duration::from_millis(wait)) {
+                    Ok(line) => {
+                        let t = line["t"].as_str().unwrap_or("");
+                        let seq = line["s"].as_u64();
+                        if t == "READY" {
+                            counts.identifies += 1;
+                            *last_seq = 0;
+                        }
+                        if t == "RESUMED" {
+                            counts.resumes += 1;
+                        }
+                        match seq {
+                            Some(s) if s <= *last_seq => counts.duplicated += 1,
+                            Some(s) => {
+                                counts.lost += s - *last_seq - 1;
+                                *last_seq = s;
+                            }
+                            // Lines without a sequence number (none expected) are not tracked.
+                            None => {}
+                        }
+                        counts.dispatches += 1;
+                    }
+                    Err(_) if until.is_none() => return true,
+                    Err(_) => {}
+                }
+                if Instant::now() > deadline {
+                    return false;
+                }
+            }
+        };
+    // Wait for the first session to be live.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while server_seq(&sb).is_none() {
+        assert!(Instant::now() < deadline, "listen never connected");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for round in 0..faults {
+        let burst = fastrand::u64(0..40);
+        sb.admin(
+            "post",
+            "/_sandbox/gateway/burst",
+            Some(&json!({ "count": burst }).to_string()),
+        );
+        let fault = match fastrand::u8(0..10) {
+            0 => json!({"kind": "reconnect"}),
+            1 => json!({"kind": "invalid_session_resumable"}),
+            2 => {
+                session_ending_faults += 1;
+                json!({"kind": "invalid_session"})
+            }
+            3 | 4 => {
+                json!({"kind": "drop", "unsent": fastrand::u64(0..30), "replay_overlap": fastrand::u64(0..5)})
+            }
+            5 => json!({"kind": "stop_acks"}),
+            6 => {
+                session_ending_faults += 1;
+                json!({"kind": "close", "code": SESSION_GONE[fastrand::usize(0..2)]})
+            }
+            _ => json!({"kind": "close", "code": RESUMABLE[fastrand::usize(0..5)]}),
+        };
+        let applied = sb.admin("post", "/_sandbox/gateway/faults", Some(&fault.to_string()));
+        if applied["applied"].as_u64().unwrap_or(0) > 0 {
+            counts.faults += 1;
+        }
+        // Let the client recover, then wait until it printed everything the server sent.
+        let deadline = Instant::now() + Duration::from_secs(90);
+        let target = loop {
+            drain(&rx, &mut counts, &mut last_seq, None);
+            if let Some(seq) = server_seq(&sb) {
+                break seq;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "round {round}: no live session after {fault}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(
+            drain(&rx, &mut counts, &mut last_seq, Some(target)),
+            "round {round}: printed up to {last_seq}, server at {target} after {fault}"
+        );
+        counts.peak_rss_kb = counts.peak_rss_kb.max(peak_rss_kb(&child));
+        assert!(
+            child.try_wait().expect("try_wait").is_none(),
+            "listen exited during round {round}"
+        );
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        counts.identifies <= 1 + session_ending_faults,
+        "{} identifies for {} session-ending faults",
+        counts.identifies,
+        session_ending_faults
+    );
+    counts
+}
+
+fn report(c: &Counts) {
+    println!(
+        "soak: faults injected {}, dispatches {}, lost {}, duplicated {}, identifies {}, resumes {}, peak RSS {} kB",
+        c.faults, c.dispatches, c.lost, c.duplicated, c.identifies, c.resumes, c.peak_rss_kb
+    );
+}
+
+#[test]
+fn soak_short() {
+    let c = soak(12, 7);
+    report(&c);
+    assert_eq!(c.lost, 0);
+    assert_eq!(c.duplicated, 0);
+    assert!(c.faults >= 10);
+    assert!(c.peak_rss_kb < 100_000, "{} kB", c.peak_rss_kb);
+}
+
+#[test]
+#[ignore = "long soak; run with --ignored (see scripts/soak.sh)"]
+fn soak_long() {
+    let faults = std::env::var("SOAK_FAULTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let seed = std::env::var("SOAK_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let c = soak(faults, seed);
+    report(&c);
+    assert_eq!(c.lost, 0);
+    assert_eq!(c.duplicated, 0);
+    assert!(c.peak_rss_kb < 30_000 * 2, "{} kB", c.peak_rss_kb);
+}
