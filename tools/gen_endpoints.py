@@ -2,7 +2,7 @@
 """Generates src/endpoints/table.rs from Discord's OpenAPI description.
 
 Run by hand when the reference data changes:
-    python3 tools/gen_endpoints.py /work/shared/reference > src/endpoints/table.rs
+    python3 tools/gen_endpoints.py /work/shared/reference > src/endpoints/table.rs && cargo fmt
 The output is committed, so building and testing never need the reference files.
 """
 import csv
@@ -227,6 +227,9 @@ for row in rows:
     for p in params_of(item, op, "query"):
         sch = p.get("schema", {})
         kind = kind_of(p["name"], sch)
+        if kind == "Kind::Json":
+            # Lists in a query string are comma-separated values, not JSON.
+            kind = "Kind::String { max_len: None }"
         query.append((p["name"], kind, bool(p.get("required")), help_of(p["name"], {**sch, "description": p.get("description")} if p.get("description") else sch, kind)))
     body, multipart, fields = body_fields(op)
     tag = row["tag"]
