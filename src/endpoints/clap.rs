@@ -185,7 +185,13 @@ pub fn example(endpoint: &Endpoint) -> String {
         line.push(' ');
         line.push_str(&sample(p.kind));
     }
-    for (place, f) in required_flags(endpoint) {
+    let mut flags: Vec<(Place, &Field)> = required_flags(endpoint).collect();
+    if flags.is_empty() {
+        // Nothing required: show one optional flag so the example teaches the flag syntax.
+        let first = endpoint.fields.first().map(|f| (Place::Body, f));
+        flags.extend(first.or_else(|| endpoint.query.first().map(|f| (Place::Query, f))));
+    }
+    for (place, f) in flags {
         line.push_str(&format!(
             " --{} {}",
             long_flag(endpoint, place, f),
