@@ -131,6 +131,10 @@ pub enum Command {
     Listen(ListenArgs),
     /// List the gateway intents: name, value, privileged or not, and the events each carries
     Intents(IntentsArgs),
+    /// List the typed endpoint commands: name, method and path, filtered by WORD
+    Endpoints(EndpointsArgs),
+    /// Send a message: content from the argument or stdin, embeds, files, replies, --split
+    SendMessage(SendMessageArgs),
 }
 
 /// Arguments of the raw request commands (`get`, `post`, ...).
@@ -313,4 +317,55 @@ pub struct IntentsArgs {
     /// Print JSON (one object per intent) instead of a table
     #[arg(long)]
     pub json: bool,
+}
+
+/// Arguments of `discord endpoints`.
+#[derive(Debug, Clone, Args)]
+pub struct EndpointsArgs {
+    /// Show only commands whose name, alias or path contains WORD (case-insensitive)
+    #[arg(value_name = "WORD")]
+    pub word: Option<String>,
+}
+
+/// Arguments of `discord send-message`.
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Request: POST /channels/{channel_id}/messages\nExamples:\n  discord send-message 123456789012345678 'build is green' --file log.txt\n  make 2>&1 | discord send-message 123456789012345678 - --split"
+)]
+pub struct SendMessageArgs {
+    /// Channel to send to
+    #[arg(value_name = "CHANNEL_ID")]
+    pub channel: String,
+
+    /// Message text; '-' reads it from stdin
+    #[arg(value_name = "CONTENT")]
+    pub content: Option<String>,
+
+    /// Embed as a JSON object (repeatable, up to 10)
+    #[arg(long = "embed", value_name = "JSON")]
+    pub embeds: Vec<String>,
+
+    /// Reply to this message
+    #[arg(long, value_name = "MESSAGE_ID")]
+    pub reply_to: Option<String>,
+
+    /// Send as text-to-speech
+    #[arg(long)]
+    pub tts: bool,
+
+    /// Send without a push or desktop notification (SUPPRESS_NOTIFICATIONS)
+    #[arg(long)]
+    pub silent: bool,
+
+    /// Who may be pinged, as Discord's allowed_mentions JSON object
+    #[arg(long, value_name = "JSON")]
+    pub allowed_mentions: Option<String>,
+
+    /// Send content over 2000 characters as several messages, in order
+    #[arg(long)]
+    pub split: bool,
+
+    /// File uploads
+    #[command(flatten)]
+    pub files: FileArgs,
 }

@@ -1,10 +1,13 @@
 //! Thin glue, one module per subcommand, and [`run`]: parse, resolve settings, dispatch.
 
 pub mod intents;
+pub mod list_endpoints;
 pub mod listen;
 pub mod login;
 pub mod raw;
 pub mod sandbox;
+pub mod send_message;
+pub mod typed;
 
 use std::ffi::OsString;
 
@@ -17,14 +20,29 @@ use crate::rest::Method;
 use crate::sandbox::{Sandbox, SandboxOptions, DEFAULT_TOKEN};
 use crate::{Error, ErrorKind, Result};
 
-/// The whole clap command: the fixed subcommands plus one per typed endpoint.
+/// The whole clap command: the fixed subcommands plus one (hidden) per typed endpoint, as
+/// completions and man pages need.
 pub fn clap_command() -> clap::Command {
-    Cli::command().subcommands(endpoints::subcommands())
+    root().subcommands(endpoints::clap::all())
+}
+
+/// The fixed subcommands, with the typed ones summarised by group in the help.
+fn root() -> clap::Command {
+    let cmd = Cli::command();
+    let after = cmd
+        .get_after_help()
+        .map(|h| h.to_string())
+        .unwrap_or_default();
+    cmd.after_help(format!("{}\n\n{after}", endpoints::clap::summary()))
 }
 
 /// Parses `args` and runs the chosen subcommand.
 pub fn run(args: Vec<OsString>) -> Result<()> {
-    let matches = match clap_command().try_get_matches_from(args) {
+    let args = endpoints::clap::disambiguate(args);
+    // Only the typed commands named on the command line are built: building all of them on
+    // every run would slow down start-up.
+    let typed = endpoints::clap::named_in(args.iter().skip(1).filter_map(|a| a.to_str()));
+    let matches = match root().subcommands(typed).try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => return Err(clap_error(e)),
     };
@@ -43,9 +61,11 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         clap_command().print_help()?;
         return Ok(());
     };
-    if let Some(_endpoint) = endpoints::find(name) {
-        let _ = sub;
-        return Err(Error::runtime("typed endpoints are not built yet"));
+    if let Some(endpoint) = endpoints::find(name) {
+        return typed::run(&settings, endpoint, sub);
+    }
+    if let Some(removed) = endpoints::find_removed(name) {
+        return Err(Error::usage(removed.message));
     }
     let command = Command::from_arg_matches(&matches).map_err(clap_error)?;
     match command {
@@ -59,6 +79,8 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Sandbox(a) => sandbox::run(&a, global.token.as_deref()),
         Command::Listen(a) => listen::run(&settings, a),
         Command::Intents(a) => intents::run(&settings, &a),
+        Command::Endpoints(a) => list_endpoints::run(&a),
+        Command::SendMessage(a) => send_message::run(&settings, a),
     }
 }
 

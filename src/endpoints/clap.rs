@@ -1,0 +1,367 @@
+//! Building clap subcommands from the route table: positionals for path ids, typed flags for
+//! query parameters and body fields, the shared request flags, and help with method, path and
+//! an example.
+
+use clap::{Arg, ArgAction, Args, Command};
+
+use super::{Body, Endpoint, Field, Kind, Removed, ENDPOINTS};
+use crate::cli::{FileArgs, PageArgs, RequestArgs};
+
+/// Long flags that belong to the shared or global flags; a field with one of these names gets a
+/// `-field`/`-param` suffix instead.
+const RESERVED: &[&str] = &[
+    "data",
+    "raw-field",
+    "field",
+    "query",
+    "header",
+    "reason",
+    "file",
+    "paginate",
+    "lines",
+    "yes",
+    "token",
+    "bearer",
+    "profile",
+    "api-url",
+    "sandbox",
+    "pretty",
+    "compact",
+    "color",
+    "include",
+    "verbose",
+    "dry-run",
+    "connect-timeout",
+    "timeout",
+    "max-wait",
+    "help",
+    "version",
+];
+
+/// Where a flag's value goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// The query string.
+    Query,
+    /// The JSON body.
+    Body,
+}
+
+/// The clap id of a path parameter's positional.
+pub fn path_id(field: &Field) -> String {
+    format!("path.{}", field.name)
+}
+
+/// The clap id of a query parameter's or body field's flag.
+pub fn flag_id(place: Place, field: &Field) -> String {
+    match place {
+        Place::Query => format!("query.{}", field.name),
+        Place::Body => format!("body.{}", field.name),
+    }
+}
+
+/// The long flag of a query parameter or body field, avoiding the shared flags' names and,
+/// where a query parameter and a body field share a name, each other.
+pub fn long_flag(endpoint: &Endpoint, place: Place, field: &Field) -> String {
+    let flag = field.flag();
+    if let Some(other) = renamed(&flag) {
+        return other.to_string();
+    }
+    let clash_with_other = match place {
+        Place::Query => endpoint.fields.iter().any(|f| f.name == field.name),
+        Place::Body => false,
+    };
+    if RESERVED.contains(&flag.as_str()) || clash_with_other {
+        match place {
+            Place::Query => format!("{flag}-param"),
+            Place::Body => format!("{flag}-field"),
+        }
+    } else {
+        flag
+    }
+}
+
+/// The flag of a body field spelled like a global flag: `color` is the global `--color WHEN`,
+/// so a role's or embed's colour is `--colour` (and `--color #rrggbb` is read as it, see
+/// [`disambiguate`]).
+fn renamed(flag: &str) -> Option<&'static str> {
+    (flag == "color").then_some("colour")
+}
+
+/// Rewrites `--color VALUE` to `--colour VALUE` after a typed command with a `color` field when
+/// VALUE is a colour rather than one of the global flag's `auto|always|never`, so the natural
+/// spelling works for both.
+pub fn disambiguate(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let has_colour_field = args
+        .iter()
+        .filter_map(|a| a.to_str())
+        .any(|w| super::find(w).is_some_and(|e| e.fields.iter().any(|f| f.name == "color")));
+    if !has_colour_field {
+        return args;
+    }
+    let is_when = |v: &str| matches!(v, "auto" | "always" | "never");
+    let mut out = Vec::with_capacity(args.len());
+    let mut iter = args.into_iter().peekable();
+    while let Some(arg) = iter.next() {
+        match arg.to_str() {
+            Some("--color") => {
+                let next_is_colour = iter
+                    .peek()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|v| !is_when(v));
+                out.push(if next_is_colour {
+                    "--colour".into()
+                } else {
+                    arg
+                });
+            }
+            Some(a) if a.starts_with("--color=") && !is_when(&a[8..]) => {
+                out.push(format!("--colour={}", &a[8..]).into());
+            }
+            _ => out.push(arg),
+        }
+    }
+    out
+}
+
+/// A sample value of each kind, used in the examples of the help.
+pub fn sample(kind: Kind) -> String {
+    match kind {
+        Kind::Snowflake => "123456789012345678".into(),
+        Kind::Integer => "10".into(),
+        Kind::Number => "1.5".into(),
+        Kind::Bool => "true".into(),
+        Kind::String { .. } => "text".into(),
+        Kind::Enum(values) => values.first().map(|v| v.0).unwrap_or("0").into(),
+        Kind::Permissions => "KICK_MEMBERS,BAN_MEMBERS".into(),
+        Kind::Colour => "'#3498db'".into(),
+        Kind::Json => "'{}'".into(),
+    }
+}
+
+fn kind_help(kind: Kind) -> String {
+    match kind {
+        Kind::Snowflake => "id".into(),
+        Kind::Integer => "integer".into(),
+        Kind::Number => "number".into(),
+        Kind::Bool => "true/false".into(),
+        Kind::String { max_len: Some(n) } => format!("text, at most {n} characters"),
+        Kind::String { max_len: None } => "text".into(),
+        Kind::Enum(values) => {
+            let names: Vec<String> = values.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            format!("one of {}", names.join(", "))
+        }
+        Kind::Permissions => "permission names, comma-separated, or a number".into(),
+        Kind::Colour => "#rrggbb or a number".into(),
+        Kind::Json => "JSON".into(),
+    }
+}
+
+fn flag_arg(endpoint: &Endpoint, place: Place, field: &'static Field) -> Arg {
+    let required = if field.required { "; required" } else { "" };
+    let arg = Arg::new(flag_id(place, field))
+        .long(long_flag(endpoint, place, field))
+        .value_name(field.kind.value_name())
+        .help(format!(
+            "{} ({}{required})",
+            field.help,
+            kind_help(field.kind)
+        ))
+        // Negative numbers are values; anything else starting with '-' is the next flag.
+        .allow_hyphen_values(matches!(field.kind, Kind::Integer | Kind::Number))
+        .action(ArgAction::Set);
+    if field.kind == Kind::Bool {
+        // `--tts` alone means true; `--tts false` is still possible.
+        arg.num_args(0..=1).default_missing_value("true")
+    } else {
+        arg
+    }
+}
+
+/// The example and request line shown after a typed command's help.
+pub fn example(endpoint: &Endpoint) -> String {
+    let mut line = format!("discord {}", endpoint.name);
+    for p in endpoint.path_params {
+        line.push(' ');
+        line.push_str(&sample(p.kind));
+    }
+    let mut flags: Vec<(Place, &Field)> = required_flags(endpoint).collect();
+    if flags.is_empty() {
+        // Nothing required: show one optional flag so the example teaches the flag syntax.
+        let first = endpoint.fields.first().map(|f| (Place::Body, f));
+        flags.extend(first.or_else(|| endpoint.query.first().map(|f| (Place::Query, f))));
+    }
+    for (place, f) in flags {
+        line.push_str(&format!(
+            " --{} {}",
+            long_flag(endpoint, place, f),
+            sample(f.kind)
+        ));
+    }
+    line
+}
+
+fn required_flags(endpoint: &Endpoint) -> impl Iterator<Item = (Place, &'static Field)> + '_ {
+    endpoint
+        .query
+        .iter()
+        .map(|f| (Place::Query, f))
+        .chain(endpoint.fields.iter().map(|f| (Place::Body, f)))
+        .filter(|(_, f)| f.required)
+}
+
+/// The clap subcommand of one endpoint.
+pub fn command(endpoint: &'static Endpoint) -> Command {
+    let mut after = format!(
+        "Request: {} {}\nExample:\n  {}",
+        endpoint.method.as_str(),
+        endpoint.path,
+        example(endpoint)
+    );
+    if endpoint.body == Some(Body::Json) {
+        after.push_str("\nThe body is given whole with --data JSON (or -f/-F fields).");
+    }
+    if !endpoint.auth {
+        after.push_str("\nThe token in the path authorizes this request; no bot token is sent.");
+    }
+    let mut cmd = Command::new(endpoint.name)
+        .about(endpoint.summary)
+        .visible_aliases(endpoint.aliases.iter().copied())
+        .after_help(after)
+        .hide(true);
+    for p in endpoint.path_params {
+        cmd = cmd.arg(
+            Arg::new(path_id(p))
+                .value_name(p.name.to_ascii_uppercase())
+                .help(format!("{} ({})", p.help, kind_help(p.kind)))
+                .required(true)
+                .allow_hyphen_values(true),
+        );
+    }
+    for f in endpoint.query {
+        cmd = cmd.arg(flag_arg(endpoint, Place::Query, f));
+    }
+    for f in endpoint.fields {
+        cmd = cmd.arg(flag_arg(endpoint, Place::Body, f));
+    }
+    cmd = RequestArgs::augment_args(cmd);
+    if !endpoint.reason {
+        cmd = cmd.mut_arg("reason", |a| a.hide(true));
+    }
+    if endpoint.multipart {
+        cmd = FileArgs::augment_args(cmd);
+    }
+    if endpoint.paging.is_some() {
+        cmd = PageArgs::augment_args(cmd);
+    }
+    if endpoint.destructive {
+        cmd = cmd.arg(
+            Arg::new("yes")
+                .long("yes")
+                .short('y')
+                .action(ArgAction::SetTrue)
+                .help("Do not ask for confirmation"),
+        );
+    }
+    cmd
+}
+
+/// A stand-in subcommand for a removed method: accepts anything, so that running it reaches the
+/// message naming the replacement.
+pub fn removed_command(removed: &'static Removed) -> Command {
+    Command::new(removed.name)
+        .hide(true)
+        .about(removed.message)
+        .arg(
+            Arg::new("args")
+                .num_args(0..)
+                .trailing_var_arg(true)
+                .allow_hyphen_values(true),
+        )
+}
+
+/// Every typed subcommand (and the removed-method stand-ins).
+pub fn all() -> Vec<Command> {
+    ENDPOINTS
+        .iter()
+        .map(command)
+        .chain(super::REMOVED.iter().map(removed_command))
+        .collect()
+}
+
+/// The typed subcommands named anywhere in `words` (name or alias); parsing only needs these,
+/// and building all 242 on every run would cost start-up time.
+pub fn named_in<'a>(words: impl IntoIterator<Item = &'a str>) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
+    for w in words {
+        if let Some(e) = super::find(w) {
+            if !out.iter().any(|c| c.get_name() == e.name) {
+                out.push(command(e));
+            }
+        } else if let Some(r) = super::find_removed(w) {
+            if !out.iter().any(|c| c.get_name() == r.name) {
+                out.push(removed_command(r));
+            }
+        }
+    }
+    out
+}
+
+/// The grouped summary of the typed commands shown in `discord --help`.
+pub fn summary() -> String {
+    let mut groups: Vec<(&str, usize)> = Vec::new();
+    for e in ENDPOINTS {
+        match groups.iter_mut().find(|(g, _)| *g == e.group) {
+            Some((_, n)) => *n += 1,
+            None => groups.push((e.group, 1)),
+        }
+    }
+    groups.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let list: Vec<String> = groups.iter().map(|(g, n)| format!("{g} ({n})")).collect();
+    format!(
+        "Typed endpoints ({} commands such as get-channel, create-message, list-guild-members):\n  {}\nRun `discord endpoints [WORD]` to list them, `discord NAME --help` for one.",
+        ENDPOINTS.len(),
+        textwrap_list(&list, 94)
+    )
+}
+
+fn textwrap_list(items: &[String], width: usize) -> String {
+    let mut out = String::new();
+    let mut line_len = 0;
+    for (i, item) in items.iter().enumerate() {
+        let piece = if i + 1 < items.len() {
+            format!("{item}, ")
+        } else {
+            item.clone()
+        };
+        if line_len + piece.len() > width && line_len > 0 {
+            out.push_str("\n  ");
+            line_len = 0;
+        }
+        line_len += piece.len();
+        out.push_str(&piece);
+    }
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_is_valid_clap() {
+        let mut root = Command::new("discord").subcommands(all());
+        root.build();
+        for sub in root.get_subcommands_mut() {
+            sub.clone().debug_assert();
+        }
+    }
+
+    #[test]
+    fn only_named_commands_are_built() {
+        let cmds = named_in(["--token", "get-channel", "123", "get-channel-messages"]);
+        let names: Vec<&str> = cmds.iter().map(|c| c.get_name()).collect();
+        assert_eq!(names, ["get-channel", "get-channel-messages"]);
+        assert_eq!(named_in(["upload-file"])[0].get_name(), "create-message");
+    }
+}

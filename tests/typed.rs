@@ -1,0 +1,440 @@
+//! End-to-end: the typed endpoint commands. Every route table entry is run with `--dry-run` and
+//! its method, URL (ids substituted and encoded, query in order) and body checked; each kind of
+//! validation error exits 2 before anything is sent; a few commands run against the sandbox.
+
+mod common;
+
+use std::process::{Output, Stdio};
+
+use common::{json, stderr, stdout, Sandbox};
+use discord_cli::endpoints::{Body, Endpoint, Field, Kind, ENDPOINTS};
+use serde_json::{json, Map, Value};
+
+/// A base URL nothing listens on: a command that tried to send would fail with exit 1.
+const DEAD_API: &str = "http://127.0.0.1:9/api/v10";
+
+fn offline(args: &[&str]) -> Output {
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::base_cmd(dir.path())
+        .env("DISCORD_TOKEN", "abc.def.ghi")
+        .args(["--api-url", DEAD_API])
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run discord")
+}
+
+/// A sample argument of each kind and the JSON Discord should receive for it, written out here
+/// rather than derived from the code under test.
+fn sample(kind: Kind, n: usize) -> (String, Value) {
+    match kind {
+        Kind::Snowflake => {
+            let id = format!("{}", 100_000 + n);
+            (id.clone(), Value::String(id))
+        }
+        Kind::Integer => ("-7".into(), json!(-7)),
+        Kind::Number => ("2.5".into(), json!(2.5)),
+        Kind::Bool => ("false".into(), json!(false)),
+        Kind::String { .. } => ("hi".into(), json!("hi")),
+        Kind::Enum(values) => {
+            let (name, value) = values[values.len() - 1];
+            (
+                name.into(),
+                serde_json::from_str(value).expect("table enum value"),
+            )
+        }
+        Kind::Permissions => ("KICK_MEMBERS,ADMINISTRATOR".into(), json!("10")),
+        Kind::Colour => ("#0000ff".into(), json!(255)),
+        Kind::Json => (r#"{"k":[1]}"#.into(), json!({"k": [1]})),
+    }
+}
+
+fn flag_for(endpoint: &Endpoint, field: &Field, query: bool) -> String {
+    let flag = field.name.replace('_', "-");
+    let reserved = [
+        "data",
+        "raw-field",
+        "field",
+        "query",
+        "header",
+        "reason",
+        "file",
+        "paginate",
+        "lines",
+        "yes",
+        "token",
+        "bearer",
+        "profile",
+        "api-url",
+        "sandbox",
+        "pretty",
+        "compact",
+        "include",
+        "verbose",
+        "dry-run",
+        "connect-timeout",
+        "timeout",
+        "max-wait",
+        "help",
+        "version",
+    ];
+    if flag == "color" {
+        return "--colour".into();
+    }
+    let clash = query && endpoint.fields.iter().any(|f| f.name == field.name);
+    if reserved.contains(&flag.as_str()) || clash {
+        format!("--{flag}-{}", if query { "param" } else { "field" })
+    } else {
+        format!("--{flag}")
+    }
+}
+
+struct Case {
+    args: Vec<String>,
+    url: String,
+    body: Option<Value>,
+}
+
+fn case(endpoint: &Endpoint) -> Case {
+    let mut args = vec!["--dry-run".to_string(), endpoint.name.to_string()];
+    let mut path = endpoint.path.to_string();
+    for (i, p) in endpoint.path_params.iter().enumerate() {
+        let (arg, encoded) = match p.kind {
+            Kind::Snowflake => sample(p.kind, i).0.clone(),
+            Kind::Integer => "7".to_string(),
+            _ => "a b/c".to_string(),
+        }
+        .pipe(|a| {
+            let e = a.replace(' ', "%20").replace('/', "%2F");
+            (a, e)
+        });
+        path = path.replace(&format!("{{{}}}", p.name), &encoded);
+        args.push(arg);
+    }
+    let mut query = Vec::new();
+    for (i, f) in endpoint.query.iter().enumerate() {
+        let (arg, value) = sample(f.kind, 10 + i);
+        args.push(flag_for(endpoint, f, true));
+        args.push(arg);
+        let text = match value {
+            Value::String(s) => s,
+            other => other.to_string(),
+        };
+        query.push(format!("{}={}", f.name, text));
+    }
+    let mut body = Map::new();
+    for (i, f) in endpoint.fields.iter().enumerate() {
+        let (arg, value) = sample(f.kind, 50 + i);
+        args.push(flag_for(endpoint, f, false));
+        args.push(arg);
+        body.insert(f.name.to_string(), value);
+    }
+    if endpoint.body == Some(Body::Json) {
+        args.push("--data".into());
+        args.push("[1,2]".into());
+    }
+    if endpoint.reason {
+        args.extend(["--reason".to_string(), "why".to_string()]);
+    }
+    let mut url = format!("{DEAD_API}{path}");
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(&query.join("&"));
+    }
+    let body = match endpoint.body {
+        Some(Body::Json) => Some(json!([1, 2])),
+        _ if body.is_empty() => None,
+        _ => Some(Value::Object(body)),
+    };
+    Case { args, url, body }
+}
+
+trait Pipe: Sized {
+    fn pipe<T>(self, f: impl FnOnce(Self) -> T) -> T {
+        f(self)
+    }
+}
+impl<T> Pipe for T {}
+
+fn check(endpoint: &Endpoint) -> Result<(), String> {
+    let c = case(endpoint);
+    let args: Vec<&str> = c.args.iter().map(String::as_str).collect();
+    let out = offline(&args);
+    let text = stdout(&out);
+    if !out.status.success() {
+        return Err(format!(
+            "{}: exit {:?}: {}",
+            endpoint.name,
+            out.status.code(),
+            stderr(&out)
+        ));
+    }
+    let (head, body) = text.split_once("\n\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let first = lines.next().unwrap_or_default();
+    let want = format!("{} {}", endpoint.method.as_str(), c.url);
+    if first != want {
+        return Err(format!(
+            "{}: request line\n  got  {first}\n  want {want}",
+            endpoint.name
+        ));
+    }
+    let headers: Vec<&str> = lines.collect();
+    let has_auth = headers.iter().any(|h| h.starts_with("Authorization:"));
+    if has_auth != endpoint.auth {
+        return Err(format!("{}: Authorization sent: {has_auth}", endpoint.name));
+    }
+    let has_reason = headers.contains(&"X-Audit-Log-Reason: why");
+    if has_reason != endpoint.reason {
+        return Err(format!("{}: reason header: {has_reason}", endpoint.name));
+    }
+    let got: Option<Value> = if body.trim().is_empty() {
+        None
+    } else {
+        Some(
+            serde_json::from_str(body.trim())
+                .map_err(|e| format!("{}: body: {e}", endpoint.name))?,
+        )
+    };
+    if got != c.body {
+        return Err(format!(
+            "{}: body\n  got  {got:?}\n  want {:?}",
+            endpoint.name, c.body
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn every_endpoint_builds_its_request() {
+    let chunks: Vec<&[Endpoint]> = ENDPOINTS.chunks(ENDPOINTS.len().div_ceil(4)).collect();
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .iter()
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .filter_map(|e| check(e).err())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("thread"))
+            .collect()
+    });
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn endpoints_lists_one_line_per_entry() {
+    let out = offline(&["endpoints"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), ENDPOINTS.len());
+    assert!(text
+        .lines()
+        .any(|l| l == "get-channel\tGET\t/channels/{channel_id}"));
+    let filtered = stdout(&offline(&["endpoints", "ban"]));
+    assert!(filtered.lines().count() >= 3);
+    assert!(filtered.lines().all(|l| l.contains("ban")));
+}
+
+fn usage_error(args: &[&str], mentions: &str) {
+    let out = offline(args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert_eq!(err.lines().count(), 1, "{args:?}: one line: {err}");
+    assert!(
+        err.contains(mentions),
+        "{args:?}: {err} should mention {mentions}"
+    );
+    assert!(stdout(&out).is_empty());
+}
+
+#[test]
+fn validation_errors_exit_2_before_sending() {
+    usage_error(&["get-channel", "12x"], "<CHANNEL_ID>");
+    usage_error(&["get-channel", "99999999999999999999"], "<CHANNEL_ID>");
+    usage_error(&["get-channel-messages", "1", "--limit", "ten"], "--limit");
+    usage_error(&["create-message", "1", "--tts", "maybe"], "--tts");
+    usage_error(
+        &[
+            "create-guild-channel",
+            "1",
+            "--name",
+            "x",
+            "--type",
+            "garden",
+        ],
+        "--type",
+    );
+    usage_error(&["create-guild-role", "1", "--permissions", "FLY"], "FLY");
+    usage_error(&["create-guild-role", "1", "--color", "#12"], "--colour");
+    usage_error(&["create-message", "1", "--embeds", "{"], "--embeds");
+    let long = "x".repeat(101);
+    usage_error(&["create-guild-channel", "1", "--name", &long], "--name");
+    usage_error(&["create-guild-channel", "1"], "--name");
+    usage_error(&["get-channel", "1", "--reason", "x"], "--reason");
+    usage_error(&["get-guild-embed", "1"], "get-guild-widget-settings");
+    usage_error(&["delete-guild", "1"], "leave-guild");
+}
+
+#[test]
+fn typed_values_and_raw_fields_merge() {
+    let out = offline(&[
+        "--dry-run",
+        "create-guild-channel",
+        "5",
+        "--name",
+        "news",
+        "--type",
+        "forum",
+        "-F",
+        "position=3",
+        "-f",
+        "topic=hello",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let body: Value =
+        serde_json::from_str(text.split_once("\n\n").expect("body").1.trim()).expect("json");
+    assert_eq!(
+        body,
+        json!({"name": "news", "type": 15, "position": 3, "topic": "hello"})
+    );
+    // A required field given through -f satisfies the check.
+    let out = offline(&["--dry-run", "create-guild-channel", "5", "-f", "name=x"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Aliases from the original library work.
+    let out = offline(&["--dry-run", "get-channel-messages", "5"]);
+    let alias = offline(&["--dry-run", "list-messages", "5"]);
+    assert_eq!(stdout(&out), stdout(&alias));
+}
+
+#[test]
+fn destructive_commands_never_block_a_script() {
+    // No terminal: no question, the request goes ahead (here to a dead port: exit 1, not 2).
+    let out = offline(&["delete-channel", "5"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
+fn help_is_grouped_and_per_command() {
+    let out = offline(&["--help"]);
+    let text = stdout(&out);
+    assert!(text.contains("discord endpoints"));
+    assert!(
+        !text.contains("get-channel-messages"),
+        "242 commands are not listed"
+    );
+    let out = offline(&["create-guild-role", "--help"]);
+    let text = stdout(&out);
+    assert!(text.contains("POST /guilds/{guild_id}/roles"));
+    assert!(text.contains("--permissions <PERMS>"));
+    assert!(text.contains("Example:"));
+}
+
+// Against the sandbox.
+
+#[test]
+fn sandbox_get_channel_and_create_message() {
+    let sb = Sandbox::start();
+    let channel = sb.general_channel();
+    let got = json(&sb.run(&["get-channel", &channel]));
+    assert_eq!(got["id"], json!(channel));
+    assert_eq!(got["name"], "general");
+    let out = sb.run(&[
+        "create-message",
+        &channel,
+        "--content",
+        "typed hello",
+        "--tts",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let msg = json(&out);
+    assert_eq!(msg["content"], "typed hello");
+    let id = msg["id"].as_str().expect("id").to_string();
+    let back = json(&sb.run(&["get-channel-message", &channel, &id]));
+    assert_eq!(back["content"], "typed hello");
+}
+
+#[test]
+fn sandbox_list_guild_members_paginates() {
+    let sb = Sandbox::start();
+    let guild = sb.guild_id();
+    let out = sb.run(&[
+        "list-guild-members",
+        &guild,
+        "--limit",
+        "1000",
+        "--paginate",
+        "--lines",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let ids: Vec<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("json line")["user"]["id"].to_string())
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "each member once");
+    assert!(ids.len() > 1000, "more than one page: {}", ids.len());
+}
+
+#[test]
+fn sandbox_send_message_split_in_order() {
+    let sb = Sandbox::start();
+    let channel = sb.general_channel();
+    let words: Vec<String> = (0..900).map(|i| format!("w{i:04}")).collect();
+    let text = words.join(" ");
+    assert!(text.len() > 4000);
+    let refused = sb.run(&["send-message", &channel, &text]);
+    assert_eq!(refused.status.code(), Some(2));
+    let mut child = sb
+        .cmd()
+        .args(["send-message", &channel, "-", "--split"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(text.as_bytes()).expect("write");
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sent: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(sent.len(), 3);
+    let joined: Vec<&str> = sent
+        .iter()
+        .map(|m| m["content"].as_str().expect("content"))
+        .collect();
+    assert!(joined.iter().all(|c| c.chars().count() <= 2000));
+    assert_eq!(joined.join(" "), text);
+    let recent = json(&sb.run(&["get-channel-messages", &channel, "--limit", "3"]));
+    let newest_first: Vec<&str> = recent
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|m| m["content"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        newest_first,
+        joined.iter().rev().copied().collect::<Vec<_>>()
+    );
+}
