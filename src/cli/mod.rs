@@ -131,6 +131,26 @@ pub enum Command {
     Listen(ListenArgs),
     /// List the gateway intents: name, value, privileged or not, and the events each carries
     Intents(IntentsArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions(CompletionsArgs),
+    /// Write man pages (discord.1 and one per subcommand) into a folder
+    Man(ManArgs),
+}
+
+/// Arguments of `discord completions`.
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to print a completion script for
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `discord man`.
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// Folder to write the pages into (created if missing)
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 /// Arguments of the raw request commands (`get`, `post`, ...).
