@@ -81,7 +81,7 @@ impl Settings {
             token,
             token_problem,
             profile,
-            printer: Printer::from_args(args),
+            printer: Printer::from_args(args)?,
             include: args.include,
             verbose: args.verbose,
             dry_run: args.dry_run,

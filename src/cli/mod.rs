@@ -83,6 +83,14 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
 
+    /// Filter every printed JSON value through a jq expression (jaq, built in)
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub jq: Option<String>,
+
+    /// Print strings unquoted (with --jq, like jq -r)
+    #[arg(short = 'r', long, global = true)]
+    pub raw_output: bool,
+
     /// Print the response status line and headers to stderr
     #[arg(short = 'i', long, global = true)]
     pub include: bool,
