@@ -16,6 +16,9 @@ _discord() {
             ",$1")
                 cmd="discord"
                 ;;
+            discord,batch)
+                cmd="discord__subcmd__batch"
+                ;;
             discord,completions)
                 cmd="discord__subcmd__completions"
                 ;;
@@ -54,6 +57,9 @@ _discord() {
                 ;;
             discord,sandbox)
                 cmd="discord__subcmd__sandbox"
+                ;;
+            discord__subcmd__help,batch)
+                cmd="discord__subcmd__help__subcmd__batch"
                 ;;
             discord__subcmd__help,completions)
                 cmd="discord__subcmd__help__subcmd__completions"
@@ -101,7 +107,7 @@ _discord() {
 
     case "${cmd}" in
         discord)
-            opts="-i -v -h -V --token --bearer --profile --api-url --sandbox --pretty --compact --color --include --verbose --dry-run --connect-timeout --timeout --max-wait --help --version get post put patch delete login logout sandbox intents completions man listen help"
+            opts="-r -i -v -h -V --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --help --version get post put patch delete login logout sandbox intents batch completions man listen help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -121,6 +127,64 @@ _discord() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        discord__subcmd__batch)
+            opts="-j -r -i -v -h --jobs --fail-fast --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --connect-timeout)
@@ -143,7 +207,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__completions)
-            opts="-i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --include --verbose --dry-run --connect-timeout --timeout --max-wait --help bash elvish fish powershell zsh"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -163,6 +227,10 @@ _discord() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --connect-timeout)
@@ -185,7 +253,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete)
-            opts="-f -F -q -H -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -249,6 +317,10 @@ _discord() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --connect-timeout)
@@ -271,7 +343,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get)
-            opts="-f -F -q -H -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -337,6 +409,10 @@ _discord() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -357,8 +433,22 @@ _discord() {
             return 0
             ;;
         discord__subcmd__help)
-            opts="get post put patch delete login logout sandbox intents completions man listen help"
+            opts="get post put patch delete login logout sandbox intents batch completions man listen help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        discord__subcmd__help__subcmd__batch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -553,7 +643,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__intents)
-            opts="-i -v -h --json --token --bearer --profile --api-url --sandbox --pretty --compact --color --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
+            opts="-r -i -v -h --json --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -573,6 +663,10 @@ _discord() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --connect-timeout)
@@ -595,7 +689,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__listen)
-            opts="-i -v -h --max-events --compress --large-threshold --status --activity --shard --shards --stdin --request-members --intents --events --token --bearer --profile --api-url --sandbox --pretty --compact --color --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
+            opts="-r -i -v -h --max-events --compress --large-threshold --status --activity --shard --shards --stdin --request-members --intents --events --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -653,6 +747,10 @@ _discord() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -673,7 +771,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__login)
-            opts="-i -v -h --with-token --token --bearer --profile --api-url --sandbox --pretty --compact --color --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
+            opts="-r -i -v -h --with-token --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -693,6 +791,10 @@ _discord() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --connect-timeout)
@@ -715,7 +817,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__logout)
-            opts="-i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -735,6 +837,10 @@ _discord() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --connect-timeout)
@@ -757,7 +863,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__man)
-            opts="-i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -777,6 +883,10 @@ _discord() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --connect-timeout)
@@ -799,7 +909,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__patch)
-            opts="-f -F -q -H -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -863,6 +973,10 @@ _discord() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --connect-timeout)
@@ -885,7 +999,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__post)
-            opts="-f -F -q -H -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -949,6 +1063,10 @@ _discord() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --connect-timeout)
@@ -971,7 +1089,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__put)
-            opts="-f -F -q -H -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1037,6 +1155,10 @@ _discord() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1057,7 +1179,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sandbox)
-            opts="-i -v -h --port --rate-limit-scale --no-rate-limits --token --bearer --profile --api-url --sandbox --pretty --compact --color --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
+            opts="-r -i -v -h --port --rate-limit-scale --no-rate-limits --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1085,6 +1207,10 @@ _discord() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --connect-timeout)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_discord_global_optspecs
-    string join \n token= bearer profile= api-url= sandbox pretty compact color= i/include v/verbose dry-run connect-timeout= timeout= max-wait= h/help V/version
+    string join \n token= bearer profile= api-url= sandbox pretty compact color= jq= r/raw-output i/include v/verbose dry-run connect-timeout= timeout= max-wait= h/help V/version
 end
 
 function __fish_discord_needs_command
@@ -30,6 +30,7 @@ complete -c discord -n "__fish_discord_needs_command" -l api-url -d 'API base UR
 complete -c discord -n "__fish_discord_needs_command" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c discord -n "__fish_discord_needs_command" -l jq -d 'Filter every printed JSON value through a jq expression (jaq, built in)' -r
 complete -c discord -n "__fish_discord_needs_command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_needs_command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_needs_command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
@@ -37,6 +38,7 @@ complete -c discord -n "__fish_discord_needs_command" -l bearer -d 'Send the tok
 complete -c discord -n "__fish_discord_needs_command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_needs_command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
 complete -c discord -n "__fish_discord_needs_command" -l compact -d 'Print JSON compactly on one line (default when stdout is not a terminal)'
+complete -c discord -n "__fish_discord_needs_command" -s r -l raw-output -d 'Print strings unquoted (with --jq, like jq -r)'
 complete -c discord -n "__fish_discord_needs_command" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_needs_command" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_needs_command" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
@@ -51,6 +53,7 @@ complete -c discord -n "__fish_discord_needs_command" -f -a "login" -d 'Store a 
 complete -c discord -n "__fish_discord_needs_command" -f -a "logout" -d 'Remove the stored token of a profile'
 complete -c discord -n "__fish_discord_needs_command" -f -a "sandbox" -d 'Run a local, stateful stand-in for Discord\'s REST API and gateway'
 complete -c discord -n "__fish_discord_needs_command" -f -a "intents" -d 'List the gateway intents: name, value, privileged or not, and the events each carries'
+complete -c discord -n "__fish_discord_needs_command" -f -a "batch" -d 'Run JSON request lines from stdin concurrently; one JSON result line each, in input order'
 complete -c discord -n "__fish_discord_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
 complete -c discord -n "__fish_discord_needs_command" -f -a "man" -d 'Write man pages (discord.1 and one per subcommand) into a folder'
 complete -c discord -n "__fish_discord_needs_command" -f -a "listen" -d 'Stream gateway events as JSON lines, one per dispatch'
@@ -68,6 +71,7 @@ complete -c discord -n "__fish_discord_using_subcommand get" -l api-url -d 'API 
 complete -c discord -n "__fish_discord_using_subcommand get" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c discord -n "__fish_discord_using_subcommand get" -l jq -d 'Filter every printed JSON value through a jq expression (jaq, built in)' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
@@ -77,6 +81,7 @@ complete -c discord -n "__fish_discord_using_subcommand get" -l bearer -d 'Send 
 complete -c discord -n "__fish_discord_using_subcommand get" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
 complete -c discord -n "__fish_discord_using_subcommand get" -l compact -d 'Print JSON compactly on one line (default when stdout is not a terminal)'
+complete -c discord -n "__fish_discord_using_subcommand get" -s r -l raw-output -d 'Print strings unquoted (with --jq, like jq -r)'
 complete -c discord -n "__fish_discord_using_subcommand get" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand get" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand get" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
@@ -94,6 +99,7 @@ complete -c discord -n "__fish_discord_using_subcommand post" -l api-url -d 'API
 complete -c discord -n "__fish_discord_using_subcommand post" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c discord -n "__fish_discord_using_subcommand post" -l jq -d 'Filter every printed JSON value through a jq expression (jaq, built in)' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
@@ -103,6 +109,7 @@ complete -c discord -n "__fish_discord_using_subcommand post" -l bearer -d 'Send
 complete -c discord -n "__fish_discord_using_subcommand post" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand post" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
 complete -c discord -n "__fish_discord_using_subcommand post" -l compact -d 'Print JSON compactly on one line (default when stdout is not a terminal)'
+complete -c discord -n "__fish_discord_using_subcommand post" -s r -l raw-output -d 'Print strings unquoted (with --jq, like jq -r)'
 complete -c discord -n "__fish_discord_using_subcommand post" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand post" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand post" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
@@ -120,6 +127,7 @@ complete -c discord -n "__fish_discord_using_subcommand put" -l api-url -d 'API 
 complete -c discord -n "__fish_discord_using_subcommand put" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c discord -n "__fish_discord_using_subcommand put" -l jq -d 'Filter every printed JSON value through a jq expression (jaq, built in)' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
@@ -129,6 +137,7 @@ complete -c discord -n "__fish_discord_using_subcommand put" -l bearer -d 'Send 
 complete -c discord -n "__fish_discord_using_subcommand put" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand put" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
 complete -c discord -n "__fish_discord_using_subcommand put" -l compact -d 'Print JSON compactly on one line (default when stdout is not a terminal)'
+complete -c discord -n "__fish_discord_using_subcommand put" -s r -l raw-output -d 'Print strings unquoted (with --jq, like jq -r)'
 complete -c discord -n "__fish_discord_using_subcommand put" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand put" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand put" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
@@ -146,6 +155,7 @@ complete -c discord -n "__fish_discord_using_subcommand patch" -l api-url -d 'AP
 complete -c discord -n "__fish_discord_using_subcommand patch" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c discord -n "__fish_discord_using_subcommand patch" -l jq -d 'Filter every printed JSON value through a jq expression (jaq, built in)' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
@@ -155,6 +165,7 @@ complete -c discord -n "__fish_discord_using_subcommand patch" -l bearer -d 'Sen
 complete -c discord -n "__fish_discord_using_subcommand patch" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand patch" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
 complete -c discord -n "__fish_discord_using_subcommand patch" -l compact -d 'Print JSON compactly on one line (default when stdout is not a terminal)'
+complete -c discord -n "__fish_discord_using_subcommand patch" -s r -l raw-output -d 'Print strings unquoted (with --jq, like jq -r)'
 complete -c discord -n "__fish_discord_using_subcommand patch" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand patch" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand patch" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
@@ -172,6 +183,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete" -l api-url -d 'A
 complete -c discord -n "__fish_discord_using_subcommand delete" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c discord -n "__fish_discord_using_subcommand delete" -l jq -d 'Filter every printed JSON value through a jq expression (jaq, built in)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
@@ -181,6 +193,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete" -l bearer -d 'Se
 complete -c discord -n "__fish_discord_using_subcommand delete" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand delete" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
 complete -c discord -n "__fish_discord_using_subcommand delete" -l compact -d 'Print JSON compactly on one line (default when stdout is not a terminal)'
+complete -c discord -n "__fish_discord_using_subcommand delete" -s r -l raw-output -d 'Print strings unquoted (with --jq, like jq -r)'
 complete -c discord -n "__fish_discord_using_subcommand delete" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand delete" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand delete" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
@@ -191,6 +204,7 @@ complete -c discord -n "__fish_discord_using_subcommand login" -l api-url -d 'AP
 complete -c discord -n "__fish_discord_using_subcommand login" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c discord -n "__fish_discord_using_subcommand login" -l jq -d 'Filter every printed JSON value through a jq expression (jaq, built in)' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
@@ -199,6 +213,7 @@ complete -c discord -n "__fish_discord_using_subcommand login" -l bearer -d 'Sen
 complete -c discord -n "__fish_discord_using_subcommand login" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand login" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
 complete -c discord -n "__fish_discord_using_subcommand login" -l compact -d 'Print JSON compactly on one line (default when stdout is not a terminal)'
+complete -c discord -n "__fish_discord_using_subcommand login" -s r -l raw-output -d 'Print strings unquoted (with --jq, like jq -r)'
 complete -c discord -n "__fish_discord_using_subcommand login" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand login" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand login" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
@@ -209,6 +224,7 @@ complete -c discord -n "__fish_discord_using_subcommand logout" -l api-url -d 'A
 complete -c discord -n "__fish_discord_using_subcommand logout" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c discord -n "__fish_discord_using_subcommand logout" -l jq -d 'Filter every printed JSON value through a jq expression (jaq, built in)' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
@@ -216,6 +232,7 @@ complete -c discord -n "__fish_discord_using_subcommand logout" -l bearer -d 'Se
 complete -c discord -n "__fish_discord_using_subcommand logout" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand logout" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
 complete -c discord -n "__fish_discord_using_subcommand logout" -l compact -d 'Print JSON compactly on one line (default when stdout is not a terminal)'
+complete -c discord -n "__fish_discord_using_subcommand logout" -s r -l raw-output -d 'Print strings unquoted (with --jq, like jq -r)'
 complete -c discord -n "__fish_discord_using_subcommand logout" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand logout" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand logout" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
@@ -228,6 +245,7 @@ complete -c discord -n "__fish_discord_using_subcommand sandbox" -l api-url -d '
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c discord -n "__fish_discord_using_subcommand sandbox" -l jq -d 'Filter every printed JSON value through a jq expression (jaq, built in)' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
@@ -236,6 +254,7 @@ complete -c discord -n "__fish_discord_using_subcommand sandbox" -l bearer -d 'S
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l compact -d 'Print JSON compactly on one line (default when stdout is not a terminal)'
+complete -c discord -n "__fish_discord_using_subcommand sandbox" -s r -l raw-output -d 'Print strings unquoted (with --jq, like jq -r)'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
@@ -246,6 +265,7 @@ complete -c discord -n "__fish_discord_using_subcommand intents" -l api-url -d '
 complete -c discord -n "__fish_discord_using_subcommand intents" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c discord -n "__fish_discord_using_subcommand intents" -l jq -d 'Filter every printed JSON value through a jq expression (jaq, built in)' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
@@ -254,16 +274,39 @@ complete -c discord -n "__fish_discord_using_subcommand intents" -l bearer -d 'S
 complete -c discord -n "__fish_discord_using_subcommand intents" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand intents" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
 complete -c discord -n "__fish_discord_using_subcommand intents" -l compact -d 'Print JSON compactly on one line (default when stdout is not a terminal)'
+complete -c discord -n "__fish_discord_using_subcommand intents" -s r -l raw-output -d 'Print strings unquoted (with --jq, like jq -r)'
 complete -c discord -n "__fish_discord_using_subcommand intents" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand intents" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand intents" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand intents" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c discord -n "__fish_discord_using_subcommand batch" -s j -l jobs -d 'Requests in flight at once (all share one rate limiter)' -r
+complete -c discord -n "__fish_discord_using_subcommand batch" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand batch" -l profile -d 'Profile in the config file to take the token from' -r
+complete -c discord -n "__fish_discord_using_subcommand batch" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
+complete -c discord -n "__fish_discord_using_subcommand batch" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c discord -n "__fish_discord_using_subcommand batch" -l jq -d 'Filter every printed JSON value through a jq expression (jaq, built in)' -r
+complete -c discord -n "__fish_discord_using_subcommand batch" -l connect-timeout -d 'Seconds to wait for a connection' -r
+complete -c discord -n "__fish_discord_using_subcommand batch" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand batch" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand batch" -l fail-fast -d 'Stop starting requests after the first failure'
+complete -c discord -n "__fish_discord_using_subcommand batch" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
+complete -c discord -n "__fish_discord_using_subcommand batch" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
+complete -c discord -n "__fish_discord_using_subcommand batch" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
+complete -c discord -n "__fish_discord_using_subcommand batch" -l compact -d 'Print JSON compactly on one line (default when stdout is not a terminal)'
+complete -c discord -n "__fish_discord_using_subcommand batch" -s r -l raw-output -d 'Print strings unquoted (with --jq, like jq -r)'
+complete -c discord -n "__fish_discord_using_subcommand batch" -s i -l include -d 'Print the response status line and headers to stderr'
+complete -c discord -n "__fish_discord_using_subcommand batch" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
+complete -c discord -n "__fish_discord_using_subcommand batch" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
+complete -c discord -n "__fish_discord_using_subcommand batch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand completions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c discord -n "__fish_discord_using_subcommand completions" -l jq -d 'Filter every printed JSON value through a jq expression (jaq, built in)' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
@@ -271,6 +314,7 @@ complete -c discord -n "__fish_discord_using_subcommand completions" -l bearer -
 complete -c discord -n "__fish_discord_using_subcommand completions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand completions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
 complete -c discord -n "__fish_discord_using_subcommand completions" -l compact -d 'Print JSON compactly on one line (default when stdout is not a terminal)'
+complete -c discord -n "__fish_discord_using_subcommand completions" -s r -l raw-output -d 'Print strings unquoted (with --jq, like jq -r)'
 complete -c discord -n "__fish_discord_using_subcommand completions" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand completions" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand completions" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
@@ -281,6 +325,7 @@ complete -c discord -n "__fish_discord_using_subcommand man" -l api-url -d 'API 
 complete -c discord -n "__fish_discord_using_subcommand man" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c discord -n "__fish_discord_using_subcommand man" -l jq -d 'Filter every printed JSON value through a jq expression (jaq, built in)' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
@@ -288,6 +333,7 @@ complete -c discord -n "__fish_discord_using_subcommand man" -l bearer -d 'Send 
 complete -c discord -n "__fish_discord_using_subcommand man" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand man" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
 complete -c discord -n "__fish_discord_using_subcommand man" -l compact -d 'Print JSON compactly on one line (default when stdout is not a terminal)'
+complete -c discord -n "__fish_discord_using_subcommand man" -s r -l raw-output -d 'Print strings unquoted (with --jq, like jq -r)'
 complete -c discord -n "__fish_discord_using_subcommand man" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand man" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand man" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
@@ -398,6 +444,7 @@ complete -c discord -n "__fish_discord_using_subcommand listen" -l api-url -d 'A
 complete -c discord -n "__fish_discord_using_subcommand listen" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c discord -n "__fish_discord_using_subcommand listen" -l jq -d 'Filter every printed JSON value through a jq expression (jaq, built in)' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
@@ -407,20 +454,22 @@ complete -c discord -n "__fish_discord_using_subcommand listen" -l bearer -d 'Se
 complete -c discord -n "__fish_discord_using_subcommand listen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand listen" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
 complete -c discord -n "__fish_discord_using_subcommand listen" -l compact -d 'Print JSON compactly on one line (default when stdout is not a terminal)'
+complete -c discord -n "__fish_discord_using_subcommand listen" -s r -l raw-output -d 'Print strings unquoted (with --jq, like jq -r)'
 complete -c discord -n "__fish_discord_using_subcommand listen" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand listen" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand listen" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents completions man listen help" -f -a "get" -d 'Send a GET request to any API path'
-complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents completions man listen help" -f -a "post" -d 'Send a POST request to any API path'
-complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents completions man listen help" -f -a "put" -d 'Send a PUT request to any API path'
-complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents completions man listen help" -f -a "patch" -d 'Send a PATCH request to any API path'
-complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents completions man listen help" -f -a "delete" -d 'Send a DELETE request to any API path'
-complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents completions man listen help" -f -a "login" -d 'Store a token in the config file (prompted with hidden input and checked first)'
-complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents completions man listen help" -f -a "logout" -d 'Remove the stored token of a profile'
-complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents completions man listen help" -f -a "sandbox" -d 'Run a local, stateful stand-in for Discord\'s REST API and gateway'
-complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents completions man listen help" -f -a "intents" -d 'List the gateway intents: name, value, privileged or not, and the events each carries'
-complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents completions man listen help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
-complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents completions man listen help" -f -a "man" -d 'Write man pages (discord.1 and one per subcommand) into a folder'
-complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents completions man listen help" -f -a "listen" -d 'Stream gateway events as JSON lines, one per dispatch'
-complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents completions man listen help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents batch completions man listen help" -f -a "get" -d 'Send a GET request to any API path'
+complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents batch completions man listen help" -f -a "post" -d 'Send a POST request to any API path'
+complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents batch completions man listen help" -f -a "put" -d 'Send a PUT request to any API path'
+complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents batch completions man listen help" -f -a "patch" -d 'Send a PATCH request to any API path'
+complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents batch completions man listen help" -f -a "delete" -d 'Send a DELETE request to any API path'
+complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents batch completions man listen help" -f -a "login" -d 'Store a token in the config file (prompted with hidden input and checked first)'
+complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents batch completions man listen help" -f -a "logout" -d 'Remove the stored token of a profile'
+complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents batch completions man listen help" -f -a "sandbox" -d 'Run a local, stateful stand-in for Discord\'s REST API and gateway'
+complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents batch completions man listen help" -f -a "intents" -d 'List the gateway intents: name, value, privileged or not, and the events each carries'
+complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents batch completions man listen help" -f -a "batch" -d 'Run JSON request lines from stdin concurrently; one JSON result line each, in input order'
+complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents batch completions man listen help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
+complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents batch completions man listen help" -f -a "man" -d 'Write man pages (discord.1 and one per subcommand) into a folder'
+complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents batch completions man listen help" -f -a "listen" -d 'Stream gateway events as JSON lines, one per dispatch'
+complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents batch completions man listen help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -84,3 +84,28 @@ fn bad_jq_is_a_usage_error_and_sends_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("cannot index"), "{}", stderr(&out));
 }
+
+#[test]
+fn jq_filters_listen_event_lines() {
+    let sb = Sandbox::start();
+    let plain = sb.run(&["listen", "--max-events", "2"]);
+    assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+    let types: Vec<String> = stdout(&plain)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["t"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(types.len(), 2);
+
+    let out = sb.run(&["listen", "--max-events", "2", "--jq", ".t", "-r"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let got: Vec<String> = stdout(&out).lines().map(str::to_string).collect();
+    assert_eq!(got, types);
+
+    let out = sb.run(&["listen", "--max-events", "2", "--jq", "{t} | .t |"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}

@@ -139,10 +139,24 @@ pub enum Command {
     Listen(ListenArgs),
     /// List the gateway intents: name, value, privileged or not, and the events each carries
     Intents(IntentsArgs),
+    /// Run JSON request lines from stdin concurrently; one JSON result line each, in input order
+    Batch(BatchArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
     /// Write man pages (discord.1 and one per subcommand) into a folder
     Man(ManArgs),
+}
+
+/// Arguments of `discord batch`.
+#[derive(Debug, Clone, Args)]
+pub struct BatchArgs {
+    /// Requests in flight at once (all share one rate limiter)
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 4)]
+    pub jobs: usize,
+
+    /// Stop starting requests after the first failure
+    #[arg(long)]
+    pub fail_fast: bool,
 }
 
 /// Arguments of `discord completions`.

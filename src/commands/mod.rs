@@ -1,5 +1,6 @@
 //! Thin glue, one module per subcommand, and [`run`]: parse, resolve settings, dispatch.
 
+pub mod batch;
 pub mod generate;
 pub mod intents;
 pub mod listen;
@@ -60,6 +61,7 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Sandbox(a) => sandbox::run(&a, global.token.as_deref()),
         Command::Listen(a) => listen::run(&settings, a),
         Command::Intents(a) => intents::run(&settings, &a),
+        Command::Batch(a) => batch::run(&settings, &a),
         Command::Completions(a) => generate::completions(&a),
         Command::Man(a) => generate::man(&a),
     }

@@ -9,6 +9,9 @@ use jaq_core::{data, unwrap_valr, Compiler, Ctx, Vars};
 use jaq_json::Val;
 use serde_json::Value;
 
+use std::io::Write;
+
+use crate::output::Printer;
 use crate::{Error, Result};
 
 type Data = data::JustLut<Val>;
@@ -89,6 +92,65 @@ impl Jq {
             outputs.push(to_json(&val)?);
         }
         Ok(outputs)
+    }
+}
+
+/// A writer that takes JSON lines (as `listen` writes them), runs each through the printer's
+/// `--jq` filter and writes the outputs one per line. A filter error on one line is reported on
+/// stderr and that line skipped, so one odd event does not end a long `listen`.
+pub struct FilterLines {
+    printer: Printer,
+    out: Box<dyn Write + Send>,
+    pending: Vec<u8>,
+}
+
+impl FilterLines {
+    /// Wraps `out`; `printer` carries the filter and `-r`, and prints one value per line.
+    pub fn new(printer: Printer, out: Box<dyn Write + Send>) -> FilterLines {
+        FilterLines {
+            printer: printer.one_line(),
+            out,
+            pending: Vec::new(),
+        }
+    }
+
+    fn line(&mut self, line: &[u8]) -> std::io::Result<()> {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
+        let value = match serde_json::from_slice::<Value>(line) {
+            Ok(v) => v,
+            Err(e) => {
+                crate::output::diag(&format!("error: --jq skipped a line that is not JSON: {e}"));
+                return Ok(());
+            }
+        };
+        match self.printer.write_value(&mut self.out, &value) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind == crate::ErrorKind::BrokenPipe => {
+                Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+            }
+            Err(e) if e.kind == crate::ErrorKind::Usage => {
+                crate::output::diag(&format!("error: {}", e.message));
+                Ok(())
+            }
+            Err(e) => Err(std::io::Error::other(e.message)),
+        }
+    }
+}
+
+impl Write for FilterLines {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        while let Some(end) = self.pending.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = self.pending.drain(..=end).collect();
+            self.line(&line)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
 }
 
