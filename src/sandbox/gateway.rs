@@ -368,32 +368,32 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
         }
     }
 
-    /// Sends one payload (compressed when asked); false when the socket failed.
-    fn send(&mut self, text: &str) -> bool {
-        let message = match &mut self.zlib {
+    /// Wraps a payload in a WebSocket message (compressed when asked); `None` when
+    /// compression failed.
+    fn encode(&mut self, text: String) -> Option<Message> {
+        match &mut self.zlib {
             Some(z) => {
-                if z.write(text.as_bytes(), &mut self.zbuf).is_err() {
-                    return false;
-                }
-                Message::binary(self.zbuf.clone())
+                z.write(text.as_bytes(), &mut self.zbuf).ok()?;
+                Some(Message::binary(self.zbuf.clone()))
             }
-            None => Message::text(text),
-        };
-        self.ws.send(message).is_ok()
+            None => Some(Message::text(text)),
+        }
+    }
+
+    /// Sends one payload and flushes; false when the socket failed.
+    fn send(&mut self, text: &str) -> bool {
+        match self.encode(text.to_string()) {
+            Some(message) => self.ws.send(message).is_ok(),
+            None => false,
+        }
     }
 
     /// Queues a payload without flushing (bursts); false when the socket failed.
     fn queue(&mut self, text: String) -> bool {
-        let message = match &mut self.zlib {
-            Some(z) => {
-                if z.write(text.as_bytes(), &mut self.zbuf).is_err() {
-                    return false;
-                }
-                Message::binary(self.zbuf.clone())
-            }
-            None => Message::text(text),
-        };
-        self.ws.write(message).is_ok()
+        match self.encode(text) {
+            Some(message) => self.ws.write(message).is_ok(),
+            None => false,
+        }
     }
 
     /// Handles one client payload; `Some` ends the connection.
