@@ -37,6 +37,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -89,6 +90,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -125,6 +127,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -161,6 +164,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -197,6 +201,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -233,6 +238,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -257,6 +263,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -280,6 +287,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -306,6 +314,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -330,6 +339,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -356,6 +366,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -379,6 +390,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -402,6 +414,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -436,6 +449,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
             cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_discord_global_optspecs
-    string join \n token= bearer profile= api-url= sandbox pretty compact color= jq= r/raw-output i/include v/verbose dry-run connect-timeout= timeout= max-wait= h/help V/version
+    string join \n token= bearer profile= api-url= sandbox pretty compact color= jq= r/raw-output i/include v/verbose dry-run connect-timeout= timeout= max-wait= no-rate-limit-cache h/help V/version
 end
 
 function __fish_discord_needs_command
@@ -42,6 +42,7 @@ complete -c discord -n "__fish_discord_needs_command" -s r -l raw-output -d 'Pri
 complete -c discord -n "__fish_discord_needs_command" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_needs_command" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_needs_command" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
+complete -c discord -n "__fish_discord_needs_command" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_needs_command" -s V -l version -d 'Print version'
 complete -c discord -n "__fish_discord_needs_command" -f -a "get" -d 'Send a GET request to any API path'
@@ -85,6 +86,7 @@ complete -c discord -n "__fish_discord_using_subcommand get" -s r -l raw-output 
 complete -c discord -n "__fish_discord_using_subcommand get" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand get" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand get" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
+complete -c discord -n "__fish_discord_using_subcommand get" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand post" -l data -d 'Request body from a string, @file or @- for stdin' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -s f -l raw-field -d 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)' -r
@@ -113,6 +115,7 @@ complete -c discord -n "__fish_discord_using_subcommand post" -s r -l raw-output
 complete -c discord -n "__fish_discord_using_subcommand post" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand post" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand post" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
+complete -c discord -n "__fish_discord_using_subcommand post" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand post" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand put" -l data -d 'Request body from a string, @file or @- for stdin' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -s f -l raw-field -d 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)' -r
@@ -141,6 +144,7 @@ complete -c discord -n "__fish_discord_using_subcommand put" -s r -l raw-output 
 complete -c discord -n "__fish_discord_using_subcommand put" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand put" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand put" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
+complete -c discord -n "__fish_discord_using_subcommand put" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand put" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand patch" -l data -d 'Request body from a string, @file or @- for stdin' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -s f -l raw-field -d 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)' -r
@@ -169,6 +173,7 @@ complete -c discord -n "__fish_discord_using_subcommand patch" -s r -l raw-outpu
 complete -c discord -n "__fish_discord_using_subcommand patch" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand patch" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand patch" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
+complete -c discord -n "__fish_discord_using_subcommand patch" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand patch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand delete" -l data -d 'Request body from a string, @file or @- for stdin' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -s f -l raw-field -d 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)' -r
@@ -197,6 +202,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete" -s r -l raw-outp
 complete -c discord -n "__fish_discord_using_subcommand delete" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand delete" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand delete" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
+complete -c discord -n "__fish_discord_using_subcommand delete" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand login" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l profile -d 'Profile in the config file to take the token from' -r
@@ -217,6 +223,7 @@ complete -c discord -n "__fish_discord_using_subcommand login" -s r -l raw-outpu
 complete -c discord -n "__fish_discord_using_subcommand login" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand login" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand login" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
+complete -c discord -n "__fish_discord_using_subcommand login" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand logout" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l profile -d 'Profile in the config file to take the token from' -r
@@ -236,6 +243,7 @@ complete -c discord -n "__fish_discord_using_subcommand logout" -s r -l raw-outp
 complete -c discord -n "__fish_discord_using_subcommand logout" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand logout" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand logout" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
+complete -c discord -n "__fish_discord_using_subcommand logout" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l port -d 'Port to listen on (default: a free port)' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l rate-limit-scale -d 'Multiply every rate-limit window by FACTOR (1 = Discord\'s; smaller makes tests faster)' -r
@@ -258,6 +266,7 @@ complete -c discord -n "__fish_discord_using_subcommand sandbox" -s r -l raw-out
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
+complete -c discord -n "__fish_discord_using_subcommand sandbox" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand intents" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l profile -d 'Profile in the config file to take the token from' -r
@@ -278,6 +287,7 @@ complete -c discord -n "__fish_discord_using_subcommand intents" -s r -l raw-out
 complete -c discord -n "__fish_discord_using_subcommand intents" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand intents" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand intents" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
+complete -c discord -n "__fish_discord_using_subcommand intents" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand intents" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand batch" -s j -l jobs -d 'Requests in flight at once (all share one rate limiter)' -r
 complete -c discord -n "__fish_discord_using_subcommand batch" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
@@ -299,6 +309,7 @@ complete -c discord -n "__fish_discord_using_subcommand batch" -s r -l raw-outpu
 complete -c discord -n "__fish_discord_using_subcommand batch" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand batch" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand batch" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
+complete -c discord -n "__fish_discord_using_subcommand batch" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand batch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand completions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l profile -d 'Profile in the config file to take the token from' -r
@@ -318,6 +329,7 @@ complete -c discord -n "__fish_discord_using_subcommand completions" -s r -l raw
 complete -c discord -n "__fish_discord_using_subcommand completions" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand completions" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand completions" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
+complete -c discord -n "__fish_discord_using_subcommand completions" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand man" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l profile -d 'Profile in the config file to take the token from' -r
@@ -337,6 +349,7 @@ complete -c discord -n "__fish_discord_using_subcommand man" -s r -l raw-output 
 complete -c discord -n "__fish_discord_using_subcommand man" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand man" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand man" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
+complete -c discord -n "__fish_discord_using_subcommand man" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand listen" -l max-events -d 'Exit after printing N lines' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l large-threshold -d 'Member count above which offline members are left out of GUILD_CREATE (50-250)' -r
@@ -458,6 +471,7 @@ complete -c discord -n "__fish_discord_using_subcommand listen" -s r -l raw-outp
 complete -c discord -n "__fish_discord_using_subcommand listen" -s i -l include -d 'Print the response status line and headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand listen" -s v -l verbose -d 'Print the request line and headers (token redacted) and the response headers to stderr'
 complete -c discord -n "__fish_discord_using_subcommand listen" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
+complete -c discord -n "__fish_discord_using_subcommand listen" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents batch completions man listen help" -f -a "get" -d 'Send a GET request to any API path'
 complete -c discord -n "__fish_discord_using_subcommand help; and not __fish_seen_subcommand_from get post put patch delete login logout sandbox intents batch completions man listen help" -f -a "post" -d 'Send a POST request to any API path'

@@ -114,6 +114,11 @@ pub struct GlobalArgs {
     /// Give up instead of waiting when a rate limit asks for a wait longer than SECS
     #[arg(long, global = true, value_name = "SECS", default_value_t = 300.0)]
     pub max_wait: f64,
+
+    /// Keep rate-limit state to this process instead of sharing it with other invocations
+    /// through the cache directory ($DISCORD_CACHE_DIR)
+    #[arg(long, global = true)]
+    pub no_rate_limit_cache: bool,
 }
 
 /// The fixed subcommands (typed endpoint subcommands are added from the route table).
