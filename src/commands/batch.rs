@@ -87,14 +87,17 @@ pub fn run(settings: &Settings, args: &BatchArgs) -> Result<()> {
     let mut next = 0u64;
     let (mut total, mut failed) = (0u64, 0u64);
     let mut out = std::io::stdout().lock();
+    let progress = crate::output::progress::Progress::counter("requests");
     for (index, value, ok) in res_rx {
         pending.insert(index, (value, ok));
         while let Some((value, ok)) = pending.remove(&next) {
             writeln!(out, "{value}")?;
             out.flush()?;
             total += 1;
+            progress.inc(1);
             if !ok {
                 failed += 1;
+                progress.note(format!("{failed} failed"));
                 if args.fail_fast {
                     stop.store(true, Ordering::Relaxed);
                 }

@@ -108,6 +108,7 @@ fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: b
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut first = true;
+    let progress = crate::output::progress::Progress::counter("items");
     if !lines && gathered.is_none() {
         out.write_all(b"[")?;
     }
@@ -130,7 +131,9 @@ fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: b
                     ))
                 }
             };
-        for item in walk.take_page(items, paging.id_key) {
+        let page = walk.take_page(items, paging.id_key);
+        progress.inc(page.len() as u64);
+        for item in page {
             if let Some(all) = gathered.as_mut() {
                 all.push(item);
                 continue;

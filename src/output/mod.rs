@@ -3,6 +3,7 @@
 //! stderr. `--jq` (see [`jq`]) filters every JSON value on its way through here.
 
 pub mod jq;
+pub mod progress;
 
 use std::io::{self, IsTerminal, Write};
 use std::sync::Arc;
