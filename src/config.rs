@@ -45,6 +45,8 @@ pub struct Settings {
     pub timeout: Option<Duration>,
     /// The longest rate-limit wait accepted before giving up.
     pub max_wait: Duration,
+    /// Where rate-limit state is shared with other invocations (`None`: this process only).
+    pub rate_limit_cache: Option<PathBuf>,
 }
 
 impl Settings {
@@ -81,7 +83,7 @@ impl Settings {
             token,
             token_problem,
             profile,
-            printer: Printer::from_args(args),
+            printer: Printer::from_args(args)?,
             include: args.include,
             verbose: args.verbose,
             dry_run: args.dry_run,
@@ -89,6 +91,11 @@ impl Settings {
                 .unwrap_or(Duration::from_secs(10)),
             timeout: seconds(args.timeout, "--timeout")?,
             max_wait: seconds(args.max_wait, "--max-wait")?.unwrap_or(Duration::ZERO),
+            rate_limit_cache: if args.no_rate_limit_cache {
+                None
+            } else {
+                crate::rest::ratecache::RateCache::default_dir()
+            },
         })
     }
 

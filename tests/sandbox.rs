@@ -105,9 +105,10 @@ fn too_fast_gets_429_and_the_client_recovers() {
     let sb = Sandbox::start_with(&["--rate-limit-scale", "0.2"]);
     let channel = sb.general_channel();
     sb.admin("delete", "/_sandbox/requests", None);
-    // Separate invocations know nothing of each other's buckets.
+    // Separate invocations that keep their buckets to themselves (no shared cache).
     for i in 0..8 {
         let out = sb.run(&[
+            "--no-rate-limit-cache",
             "post",
             &format!("/channels/{channel}/messages"),
             "-f",

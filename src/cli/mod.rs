@@ -83,6 +83,14 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
 
+    /// Filter every printed JSON value through a jq expression (jaq, built in)
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub jq: Option<String>,
+
+    /// Print strings unquoted (with --jq, like jq -r)
+    #[arg(short = 'r', long, global = true)]
+    pub raw_output: bool,
+
     /// Print the response status line and headers to stderr
     #[arg(short = 'i', long, global = true)]
     pub include: bool,
@@ -106,6 +114,11 @@ pub struct GlobalArgs {
     /// Give up instead of waiting when a rate limit asks for a wait longer than SECS
     #[arg(long, global = true, value_name = "SECS", default_value_t = 300.0)]
     pub max_wait: f64,
+
+    /// Keep rate-limit state to this process instead of sharing it with other invocations
+    /// through the cache directory ($DISCORD_CACHE_DIR)
+    #[arg(long, global = true)]
+    pub no_rate_limit_cache: bool,
 }
 
 /// The fixed subcommands (typed endpoint subcommands are added from the route table).
@@ -135,6 +148,40 @@ pub enum Command {
     Endpoints(EndpointsArgs),
     /// Send a message: content from the argument or stdin, embeds, files, replies, --split
     SendMessage(SendMessageArgs),
+    /// Run JSON request lines from stdin concurrently; one JSON result line each, in input order
+    Batch(BatchArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions(CompletionsArgs),
+    /// Write man pages (discord.1 and one per subcommand) into a folder
+    Man(ManArgs),
+}
+
+/// Arguments of `discord batch`.
+#[derive(Debug, Clone, Args)]
+pub struct BatchArgs {
+    /// Requests in flight at once (all share one rate limiter)
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 4)]
+    pub jobs: usize,
+
+    /// Stop starting requests after the first failure
+    #[arg(long)]
+    pub fail_fast: bool,
+}
+
+/// Arguments of `discord completions`.
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to print a completion script for
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `discord man`.
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// Folder to write the pages into (created if missing)
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 /// Arguments of the raw request commands (`get`, `post`, ...).

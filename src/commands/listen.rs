@@ -119,8 +119,16 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
             stop.request();
         });
     }
+    // Event lines pass through untouched unless --jq asks for a filter.
+    let out: Box<dyn std::io::Write + Send> = match settings.printer.jq {
+        Some(_) => Box::new(crate::output::jq::FilterLines::new(
+            settings.printer.clone(),
+            Box::new(std::io::stdout()),
+        )),
+        None => Box::new(std::io::stdout()),
+    };
     let sink = Sink::new(
-        Box::new(std::io::stdout()),
+        out,
         options.events.clone(),
         options.max_events,
         Arc::clone(&stop),

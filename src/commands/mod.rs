@@ -1,5 +1,7 @@
 //! Thin glue, one module per subcommand, and [`run`]: parse, resolve settings, dispatch.
 
+pub mod batch;
+pub mod generate;
 pub mod intents;
 pub mod list_endpoints;
 pub mod listen;
@@ -81,6 +83,9 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Intents(a) => intents::run(&settings, &a),
         Command::Endpoints(a) => list_endpoints::run(&a),
         Command::SendMessage(a) => send_message::run(&settings, a),
+        Command::Batch(a) => batch::run(&settings, &a),
+        Command::Completions(a) => generate::completions(&a),
+        Command::Man(a) => generate::man(&a),
     }
 }
 

@@ -100,11 +100,16 @@ fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: b
     let mut user_query = typed_query;
     user_query.extend(spec.query.iter().cloned());
     let mut walk = Walk::start(paging, &user_query)?;
-    let printer = settings.printer;
+    let printer = &settings.printer;
+    let line_printer = printer.one_line();
+    // `--jq` sees the whole export as one array, as `| jq` would, so without --lines the items
+    // are gathered first; with --lines each item is filtered as it arrives.
+    let mut gathered: Option<Vec<Value>> = (printer.jq.is_some() && !lines).then(Vec::new);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut first = true;
-    if !lines {
+    let progress = crate::output::progress::Progress::counter("items");
+    if !lines && gathered.is_none() {
         out.write_all(b"[")?;
     }
     while !walk.done {
@@ -126,13 +131,15 @@ fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: b
                     ))
                 }
             };
-        for item in walk.take_page(items, paging.id_key) {
+        let page = walk.take_page(items, paging.id_key);
+        progress.inc(page.len() as u64);
+        for item in page {
+            if let Some(all) = gathered.as_mut() {
+                all.push(item);
+                continue;
+            }
             if lines {
-                let compact = crate::output::Printer {
-                    pretty: false,
-                    color: printer.color,
-                };
-                compact.write_value(&mut out, &item)?;
+                line_printer.write_value(&mut out, &item)?;
             } else {
                 if !first {
                     out.write_all(b",")?;
@@ -154,7 +161,9 @@ fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: b
         }
         out.flush()?;
     }
-    if !lines {
+    if let Some(all) = gathered {
+        printer.write_value(&mut out, &Value::Array(all))?;
+    } else if !lines {
         if printer.pretty && !first {
             out.write_all(b"\n")?;
         }

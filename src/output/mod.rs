@@ -1,8 +1,12 @@
 //! How results reach stdout: pretty, coloured JSON on a terminal, compact one-line JSON
 //! otherwise, non-JSON bodies passed through unchanged. Diagnostics never come here; they go to
-//! stderr.
+//! stderr. `--jq` (see [`jq`]) filters every JSON value on its way through here.
+
+pub mod jq;
+pub mod progress;
 
 use std::io::{self, IsTerminal, Write};
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -10,22 +14,41 @@ use crate::cli::{ColorChoice, GlobalArgs};
 use crate::Result;
 
 /// How JSON is written to stdout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Printer {
     /// Indent JSON over several lines.
     pub pretty: bool,
     /// Colour JSON (colored_json).
     pub color: bool,
+    /// The `--jq` filter each value goes through before it is written (shared, compiled once).
+    pub jq: Option<Arc<jq::Jq>>,
+    /// Write string values without quotes (`-r`).
+    pub raw_output: bool,
 }
 
 impl Printer {
     /// Decides pretty/colour from the flags, whether stdout is a terminal, and `NO_COLOR`.
     /// `DISCORD_FORCE_TTY=1` makes stdout count as a terminal (for tests).
-    pub fn from_args(args: &GlobalArgs) -> Printer {
+    /// Compiles `--jq` here, once, so a bad expression fails before any request is sent.
+    pub fn from_args(args: &GlobalArgs) -> Result<Printer> {
         let tty = std::env::var_os("DISCORD_FORCE_TTY").is_some_and(|v| v == "1")
             || io::stdout().is_terminal();
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Printer::decide(args.pretty, args.compact, args.color, tty, no_color)
+        let mut printer = Printer::decide(args.pretty, args.compact, args.color, tty, no_color);
+        printer.jq = match &args.jq {
+            Some(expr) => Some(Arc::new(jq::Jq::compile(expr)?)),
+            None => None,
+        };
+        printer.raw_output = args.raw_output;
+        Ok(printer)
+    }
+
+    /// The same settings printing one compact line per value (for `--lines` style output).
+    pub fn one_line(&self) -> Printer {
+        Printer {
+            pretty: false,
+            ..self.clone()
+        }
     }
 
     /// The decision itself, as a pure function.
@@ -48,7 +71,12 @@ impl Printer {
             ColorChoice::Never => false,
             ColorChoice::Auto => tty && !no_color,
         };
-        Printer { pretty, color }
+        Printer {
+            pretty,
+            color,
+            jq: None,
+            raw_output: false,
+        }
     }
 
     /// Renders a JSON value as text (without a trailing newline).
@@ -72,22 +100,41 @@ impl Printer {
         text.unwrap_or_default()
     }
 
-    /// Writes a JSON value to `out` followed by a newline.
+    /// Writes a JSON value to `out` followed by a newline; with `--jq`, writes each of the
+    /// filter's outputs instead, one per line.
     pub fn write_value(&self, out: &mut dyn Write, value: &Value) -> Result<()> {
-        let text = self.render(value);
-        out.write_all(text.as_bytes())?;
+        match &self.jq {
+            Some(jq) => {
+                for output in jq.run(value)? {
+                    self.write_one(out, &output)?;
+                }
+                Ok(())
+            }
+            None => self.write_one(out, value),
+        }
+    }
+
+    fn write_one(&self, out: &mut dyn Write, value: &Value) -> Result<()> {
+        match value {
+            Value::String(s) if self.raw_output => out.write_all(s.as_bytes())?,
+            _ => out.write_all(self.render(value).as_bytes())?,
+        }
         out.write_all(b"\n")?;
         Ok(())
     }
 
     /// Writes a response body: JSON is re-rendered per the settings, anything else is passed
-    /// through unchanged. An empty body writes nothing.
+    /// through unchanged (`--jq` needs JSON, so a non-JSON body with `--jq` is an error).
+    /// An empty body writes nothing.
     pub fn write_body(&self, out: &mut dyn Write, body: &[u8]) -> Result<()> {
         if body.is_empty() {
             return Ok(());
         }
         match serde_json::from_slice::<Value>(body) {
             Ok(value) => self.write_value(out, &value),
+            Err(_) if self.jq.is_some() => Err(crate::Error::runtime(
+                "--jq needs a JSON response, but the server answered with something else; drop --jq to see it",
+            )),
             Err(_) => {
                 out.write_all(body)?;
                 Ok(())

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use super::errors::api_error;
 use super::multipart::{self, Upload};
+use super::ratecache::RateCache;
 use super::ratelimit::{RateLimitHeaders, RateLimiter, RouteKey};
 use super::url::{build_url, check_token_transport, encode_reason};
 use super::RequestSpec;
@@ -74,6 +75,8 @@ pub struct Client {
     token: Option<Token>,
     token_problem: Option<String>,
     limiter: Arc<RateLimiter>,
+    /// The rate-limit state shared with other invocations, if on.
+    shared: Option<RateCache>,
     verbose: bool,
     include: bool,
     max_wait: Duration,
@@ -104,6 +107,10 @@ impl Client {
             base: settings.api_url.clone(),
             token: settings.token.clone(),
             token_problem: settings.token_problem.clone(),
+            shared: settings
+                .rate_limit_cache
+                .as_deref()
+                .map(|dir| RateCache::new(dir, &settings.api_url, settings.token.as_ref())),
             limiter,
             verbose: settings.verbose,
             include: settings.include || settings.verbose,
@@ -207,12 +214,12 @@ impl Client {
                     return Err(self.redacted(e.context(host_of(&prepared.url))));
                 }
             };
-            self.limiter.update(&key, &limits);
+            self.limit_state(|l| l.update(&key, &limits));
             match status {
                 429 if rate_limited < MAX_RATE_LIMIT_RETRIES => {
                     rate_limited += 1;
                     let (retry_after, global) = retry_after(&body, &limits);
-                    self.limiter.on_rate_limited(&key, retry_after, global);
+                    self.limit_state(|l| l.on_rate_limited(&key, retry_after, global));
                     continue;
                 }
                 502..=504 if spec.method.is_idempotent() && server_errors < MAX_SERVER_RETRIES => {
@@ -377,7 +384,7 @@ impl Client {
 
     /// Waits (saying so when it is over a second) until the rate limiter lets the request go.
     fn wait_for_slot(&self, key: &RouteKey) -> Result<()> {
-        while let Some(wait) = self.limiter.try_acquire(key) {
+        while let Some(wait) = self.limit_state(|l| l.try_acquire(key)) {
             if wait > self.max_wait {
                 return Err(Error::new(
                     ErrorKind::Api,
@@ -397,6 +404,16 @@ impl Client {
             std::thread::sleep(wait.max(Duration::from_millis(1)));
         }
         Ok(())
+    }
+
+    /// Every look at or change to the rate-limit state goes through here. With the shared cache
+    /// on, it happens under the cache file's lock with the state other invocations left, so
+    /// separate processes reserve slots from one set of buckets.
+    fn limit_state<T>(&self, f: impl FnOnce(&RateLimiter) -> T) -> T {
+        match &self.shared {
+            Some(cache) => cache.with_locked(&self.limiter, f),
+            None => f(&self.limiter),
+        }
     }
 
     fn note(&self, text: &str) {

@@ -6,6 +6,7 @@ pub mod client;
 pub mod errors;
 pub mod multipart;
 pub mod paginate;
+pub mod ratecache;
 pub mod ratelimit;
 pub mod url;
 

@@ -158,6 +158,11 @@ impl RateLimiter {
         }
     }
 
+    /// Replaces the state wholesale (with what the shared cache file holds).
+    pub fn replace(&self, state: LimiterState) {
+        *self.lock() = state;
+    }
+
     /// A copy of the current state.
     pub fn snapshot(&self) -> LimiterState {
         self.lock().clone()

@@ -152,6 +152,7 @@ pub fn base_cmd(config_dir: &Path) -> Command {
         .env_remove("DISCORD_PROFILE")
         .env_remove("DISCORD_FORCE_TTY")
         .env("DISCORD_CONFIG_DIR", config_dir)
+        .env("DISCORD_CACHE_DIR", config_dir.join("cache"))
         .env("NO_COLOR", "1")
         .stdin(Stdio::null());
     cmd

@@ -1,0 +1,91 @@
+//! `discord completions SHELL` and `discord man DIR`: shell completion scripts and man pages,
+//! both generated from [`crate::commands::clap_command`] so they cover every typed endpoint.
+//! The results are committed under `completions/` and `man/`; `tests/generated.rs` fails when
+//! they drift (refresh with `scripts/regenerate.sh`).
+
+use std::io::Write;
+use std::path::Path;
+
+use clap::builder::PossibleValuesParser;
+
+use crate::cli::{CompletionsArgs, ManArgs};
+use crate::gateway::intents::{ALIASES, INTENTS};
+use crate::{Error, Result};
+
+/// The file name each shell's script is committed under in `completions/`.
+pub fn script_file_name(shell: clap_complete::Shell) -> &'static str {
+    use clap_complete::Shell;
+    match shell {
+        Shell::Bash => "discord.bash",
+        Shell::Zsh => "_discord",
+        Shell::Fish => "discord.fish",
+        Shell::Elvish => "discord.elv",
+        Shell::PowerShell => "_discord.ps1",
+        _ => "discord.completion",
+    }
+}
+
+/// The clap command used for generation only: like the parsing one, but `listen --intents`
+/// and `--events` list their names as possible values so the scripts can complete them.
+/// Parsing keeps free-form values (comma lists, numbers, `all`), hence a separate copy.
+pub fn completion_command() -> clap::Command {
+    let mut intents: Vec<&'static str> = INTENTS.iter().map(|i| i.name).collect();
+    intents.extend(ALIASES.iter().map(|(from, _)| *from));
+    intents.extend(["all", "unprivileged", "none"]);
+    let mut events: Vec<&'static str> = INTENTS
+        .iter()
+        .flat_map(|i| i.events.iter().copied())
+        .collect();
+    events.sort_unstable();
+    events.dedup();
+    super::clap_command().mut_subcommand("listen", |c| {
+        c.mut_arg("intents", |a| {
+            a.value_parser(PossibleValuesParser::new(intents))
+        })
+        .mut_arg("events", |a| {
+            a.value_parser(PossibleValuesParser::new(events))
+        })
+    })
+}
+
+/// Writes the completion script for `shell` to `out`.
+pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn Write) {
+    let mut cmd = completion_command();
+    clap_complete::generate(shell, &mut cmd, "discord", out);
+}
+
+/// Writes `discord.1` and one `discord-SUB.1` page per subcommand (nested ones joined by `-`)
+/// into `dir`, creating it if needed.
+pub fn write_man_pages(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::usage(format!("cannot create {}: {e}", dir.display())))?;
+    let mut cmd = completion_command();
+    cmd.build();
+    write_page(&cmd, "discord", dir)
+}
+
+fn write_page(cmd: &clap::Command, name: &str, dir: &Path) -> Result<()> {
+    let page = cmd.clone().name(name.to_string());
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(page).render(&mut buf)?;
+    let path = dir.join(format!("{name}.1"));
+    std::fs::write(&path, buf)
+        .map_err(|e| Error::runtime(format!("cannot write {}: {e}", path.display())))?;
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        write_page(sub, &format!("{name}-{}", sub.get_name()), dir)?;
+    }
+    Ok(())
+}
+
+/// `discord completions SHELL`.
+pub fn completions(args: &CompletionsArgs) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    write_completions(args.shell, &mut out);
+    out.flush()?;
+    Ok(())
+}
+
+/// `discord man DIR`.
+pub fn man(args: &ManArgs) -> Result<()> {
+    write_man_pages(&args.dir)
+}

@@ -1,0 +1,203 @@
+//! Rate-limit state shared across invocations: `for id in ...; do discord post ...; done` starts
+//! one process per request, and each would otherwise start blind to the buckets the previous one
+//! drained. The [`LimiterState`] lives in one small JSON file per API base and token (named by a
+//! hash of the token, never the token) in the cache directory, and every read-decide-write of
+//! the limiter happens under an exclusive lock on that file, so concurrent invocations (and
+//! `batch` threads) reserve slots one at a time instead of spending the same one twice.
+//!
+//! The cache is only an aid: a file that cannot be opened is skipped (the process falls back to
+//! its own limiter), and one that is corrupt or from another version is ignored and rewritten.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha1::{Digest, Sha1};
+
+use super::ratelimit::{now_epoch, LimiterState, RateLimiter};
+use crate::token::Token;
+
+/// Bumped when [`LimiterState`]'s shape changes, so an old file is ignored, not misread.
+const VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct CacheFile {
+    version: u32,
+    state: LimiterState,
+}
+
+/// The on-disk rate-limit state for one API base and token.
+#[derive(Debug, Clone)]
+pub struct RateCache {
+    path: PathBuf,
+}
+
+impl RateCache {
+    /// The cache directory: `$DISCORD_CACHE_DIR`, else the platform's (`~/.cache/discord` on
+    /// Linux). `None` when neither exists.
+    pub fn default_dir() -> Option<PathBuf> {
+        if let Some(dir) = std::env::var_os("DISCORD_CACHE_DIR") {
+            return Some(PathBuf::from(dir));
+        }
+        directories::ProjectDirs::from("", "", "discord").map(|d| d.cache_dir().to_path_buf())
+    }
+
+    /// The cache for `api_base` and `token` inside `dir`.
+    pub fn new(dir: &Path, api_base: &str, token: Option<&Token>) -> RateCache {
+        // Buckets belong to a token on an API; the file name says which without revealing
+        // either (the base may carry a port or a path, so it is hashed too).
+        let mut hash = Sha1::new();
+        hash.update(api_base.as_bytes());
+        hash.update([0]);
+        if let Some(t) = token {
+            hash.update(t.secret().as_bytes());
+        }
+        let digest = hash.finalize();
+        let name: String = digest[..10].iter().map(|b| format!("{b:02x}")).collect();
+        RateCache {
+            path: dir.join(format!("ratelimit-{name}.json")),
+        }
+    }
+
+    /// The file the state is kept in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` on `limiter` holding the file lock, with the limiter first brought up to date
+    /// from the file and the result written back, so `f`'s decision accounts for every other
+    /// process. When the file cannot be used, `f` runs on the limiter alone.
+    pub fn with_locked<T>(&self, limiter: &RateLimiter, f: impl FnOnce(&RateLimiter) -> T) -> T {
+        let Some(mut file) = self.open_locked() else {
+            return f(limiter);
+        };
+        let now = now_epoch();
+        limiter.replace(read_state(&mut file).unwrap_or_default());
+        limiter.prune(now);
+        let result = f(limiter);
+        // A failed write only means the next process starts less informed.
+        let _ = write_state(&mut file, &limiter.snapshot());
+        // Dropping the file releases the lock.
+        drop(file);
+        result
+    }
+
+    fn open_locked(&self) -> Option<File> {
+        let open = || {
+            OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&self.path)
+        };
+        let file = match open() {
+            Ok(f) => f,
+            Err(_) => {
+                let dir = self.path.parent()?;
+                std::fs::create_dir_all(dir).ok()?;
+                open().ok()?
+            }
+        };
+        file.lock().ok()?;
+        Some(file)
+    }
+}
+
+fn read_state(file: &mut File) -> Option<LimiterState> {
+    let mut text = Vec::new();
+    file.seek(SeekFrom::Start(0)).ok()?;
+    // A state file is a few kilobytes; anything far bigger is not ours.
+    file.take(4 << 20).read_to_end(&mut text).ok()?;
+    let cached: CacheFile = serde_json::from_slice(&text).ok()?;
+    (cached.version == VERSION).then_some(cached.state)
+}
+
+fn write_state(file: &mut File, state: &LimiterState) -> std::io::Result<()> {
+    let text = serde_json::to_vec(&CacheFile {
+        version: VERSION,
+        state: state.clone(),
+    })
+    .map_err(std::io::Error::other)?;
+    file.seek(SeekFrom::Start(0))?;
+    file.set_len(0)?;
+    file.write_all(&text)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rest::ratelimit::{RateLimitHeaders, RouteKey};
+
+    fn headers(limit: u32, remaining: u32) -> RateLimitHeaders {
+        RateLimitHeaders {
+            limit: Some(limit),
+            remaining: Some(remaining),
+            reset_after: Some(30.0),
+            bucket: Some("b1".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn separate_limiters_share_the_bucket_through_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = RateCache::new(dir.path(), "http://127.0.0.1:1/api", None);
+        let key = RouteKey::new("POST", "/channels/1/messages");
+        let first = RateLimiter::default();
+        cache.with_locked(&first, |l| l.update(&key, &headers(5, 2)));
+        // A second "process": fresh limiter, same file.
+        let second = RateLimiter::default();
+        assert_eq!(cache.with_locked(&second, |l| l.try_acquire(&key)), None);
+        assert_eq!(cache.with_locked(&second, |l| l.try_acquire(&key)), None);
+        let third = RateLimiter::default();
+        let wait = cache.with_locked(&third, |l| l.try_acquire(&key));
+        assert!(wait.is_some_and(|w| w.as_secs_f64() > 20.0), "{wait:?}");
+    }
+
+    #[test]
+    fn corrupt_or_foreign_files_are_ignored_and_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = RateCache::new(dir.path(), "http://127.0.0.1:1/api", None);
+        let key = RouteKey::new("GET", "/users/@me");
+        for junk in [
+            &b"{not json"[..],
+            b"",
+            br#"{"version":999,"state":{}}"#,
+            b"\xff\xfe",
+        ] {
+            std::fs::write(cache.path(), junk).unwrap();
+            let limiter = RateLimiter::default();
+            assert_eq!(cache.with_locked(&limiter, |l| l.try_acquire(&key)), None);
+            let text = std::fs::read(cache.path()).unwrap();
+            let back: CacheFile = serde_json::from_slice(&text).unwrap();
+            assert_eq!(back.version, VERSION);
+        }
+    }
+
+    #[test]
+    fn the_file_name_hides_the_token_and_differs_per_token_and_base() {
+        let dir = Path::new("/tmp/x");
+        let a = Token::parse("Secret.Token-AAAA", false).unwrap();
+        let b = Token::parse("Secret.Token-BBBB", false).unwrap();
+        let pa = RateCache::new(dir, "http://h/api", Some(&a));
+        let pb = RateCache::new(dir, "http://h/api", Some(&b));
+        let pc = RateCache::new(dir, "http://other/api", Some(&a));
+        assert_ne!(pa.path(), pb.path());
+        assert_ne!(pa.path(), pc.path());
+        assert!(!pa.path().to_string_lossy().contains("Secret"));
+    }
+
+    #[test]
+    fn an_unusable_directory_falls_back_to_the_process_limiter() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("file");
+        std::fs::write(&blocker, b"x").unwrap();
+        let cache = RateCache::new(&blocker.join("sub"), "http://h/api", None);
+        let key = RouteKey::new("GET", "/users/@me");
+        let limiter = RateLimiter::default();
+        assert_eq!(cache.with_locked(&limiter, |l| l.try_acquire(&key)), None);
+    }
+}

@@ -1,0 +1,113 @@
+//! End-to-end: `discord batch` against the sandbox with its real limits (scaled down in time):
+//! thousands of requests, zero 429s, results in input order, bad lines reported in place.
+
+mod common;
+
+use common::{stderr, Sandbox};
+use serde_json::Value;
+use std::io::Write;
+use std::process::{Output, Stdio};
+
+fn batch(sb: &Sandbox, args: &[&str], input: &str) -> Output {
+    let mut child = sb
+        .cmd()
+        .arg("batch")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn batch");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let out = child.wait_with_output().expect("batch output");
+    writer.join().expect("writer");
+    out
+}
+
+fn lines(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("result line is JSON"))
+        .collect()
+}
+
+#[test]
+fn thousands_of_requests_zero_429s_in_input_order() {
+    let sb = Sandbox::start_with(&["--rate-limit-scale", "0.02"]);
+    let channel = sb.general_channel();
+    let guild = sb.guild_id();
+    sb.admin("delete", "/_sandbox/requests", None);
+    let n = 2000;
+    let mut input = String::new();
+    for i in 0..n {
+        // Message creates are few: the sandbox caps messages per channel over a long window.
+        let line = match i % 3 {
+            0 if i % 30 == 0 => format!(
+                r#"{{"method":"POST","path":"/channels/{channel}/messages","body":{{"content":"m{i}"}}}}"#
+            ),
+            0 => format!(r#"{{"method":"GET","path":"/channels/{channel}"}}"#),
+            1 => format!(r#"{{"method":"GET","path":"/guilds/{guild}/channels"}}"#),
+            _ => r#"{"method":"GET","path":"/users/@me"}"#.to_string(),
+        };
+        input.push_str(&line);
+        input.push('\n');
+    }
+    let out = batch(&sb, &["--jobs", "8"], &input);
+    assert!(out.status.success(), "batch failed: {}", stderr(&out));
+    let results = lines(&out);
+    assert_eq!(results.len(), n);
+    for (i, r) in results.iter().enumerate() {
+        assert_eq!(r["index"], i, "result {i} out of order: {r}");
+        assert_eq!(r["status"].as_u64().map(|s| s < 300), Some(true), "{r}");
+        if i % 30 == 0 {
+            assert_eq!(r["body"]["content"], format!("m{i}"), "{r}");
+        }
+    }
+    let log = sb.admin("get", "/_sandbox/requests", None);
+    let log = log.as_array().cloned().unwrap_or_default();
+    assert!(log.len() >= n, "request log has {} entries", log.len());
+    let limited: Vec<_> = log.iter().filter(|r| r["status"] == 429).collect();
+    assert!(
+        limited.is_empty(),
+        "{} responses were 429: {:?}",
+        limited.len(),
+        limited.first()
+    );
+}
+
+#[test]
+fn bad_lines_and_failures_are_reported_in_place_and_exit_1() {
+    let sb = Sandbox::start();
+    let input = "not json\n{\"method\":\"GET\",\"path\":\"/users/@me\"}\n{\"method\":\"GET\",\"path\":\"/channels/1\"}\n";
+    let out = batch(&sb, &[], input);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let r = lines(&out);
+    assert_eq!(r.len(), 3);
+    assert!(
+        r[0]["error"].as_str().unwrap_or("").contains("not JSON"),
+        "{}",
+        r[0]
+    );
+    assert_eq!(r[1]["status"], 200);
+    assert_eq!(r[2]["index"], 2);
+    assert!(r[2]["status"].as_u64().unwrap_or(0) >= 400, "{}", r[2]);
+}
+
+#[test]
+fn all_good_exits_0_and_empty_input_prints_nothing() {
+    let sb = Sandbox::start();
+    let out = batch(&sb, &[], "");
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    let out = batch(
+        &sb,
+        &["-j", "2"],
+        "{\"method\":\"GET\",\"path\":\"/users/@me\"}\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(lines(&out)[0]["status"], 200);
+}

@@ -1,0 +1,96 @@
+//! The committed completion scripts (completions/) and man pages (man/) match what the current
+//! clap definition generates; refresh them with `scripts/regenerate.sh`.
+
+use std::path::Path;
+use std::process::Command;
+
+const SCRIPTS: &[(&str, &str)] = &[
+    ("bash", "discord.bash"),
+    ("zsh", "_discord"),
+    ("fish", "discord.fish"),
+    ("elvish", "discord.elv"),
+    ("powershell", "_discord.ps1"),
+];
+
+const FIX: &str = "run `scripts/regenerate.sh` to refresh completions/ and man/";
+
+fn bin() -> Command {
+    let home = tempfile::tempdir().expect("tempdir").keep();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_discord"));
+    cmd.env_remove("DISCORD_TOKEN")
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", &home);
+    cmd
+}
+
+#[test]
+fn completion_scripts_are_current() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for (shell, file) in SCRIPTS {
+        let out = bin()
+            .args(["completions", shell])
+            .output()
+            .expect("run discord");
+        assert!(out.status.success(), "completions {shell} failed: {out:?}");
+        let committed = std::fs::read(root.join(file))
+            .unwrap_or_else(|e| panic!("completions/{file} missing ({e}): {FIX}"));
+        assert!(
+            committed == out.stdout,
+            "completions/{file} is stale: {FIX}"
+        );
+    }
+}
+
+#[test]
+fn completions_offer_intents_events_and_typed_commands() {
+    let out = bin()
+        .args(["completions", "bash"])
+        .output()
+        .expect("run discord");
+    let script = String::from_utf8_lossy(&out.stdout);
+    for word in [
+        "GUILD_MESSAGES",
+        "MESSAGE_CREATE",
+        "listen",
+        "--intents",
+        "--events",
+    ] {
+        assert!(script.contains(word), "bash completion lacks {word}");
+    }
+}
+
+#[test]
+fn man_pages_are_current() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = bin()
+        .arg("man")
+        .arg(dir.path())
+        .output()
+        .expect("run discord");
+    assert!(out.status.success(), "discord man failed: {out:?}");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let mut fresh: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("read tempdir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    fresh.sort();
+    for must in [
+        "discord.1",
+        "discord-listen.1",
+        "discord-get.1",
+        "discord-man.1",
+    ] {
+        assert!(fresh.iter().any(|f| f == must), "{must} not generated");
+    }
+    let mut committed: Vec<_> = std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("man/ missing ({e}): {FIX}"))
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    committed.sort();
+    assert_eq!(committed, fresh, "man/ has a different set of pages: {FIX}");
+    for name in fresh {
+        let a = std::fs::read(dir.path().join(&name)).expect("read fresh page");
+        let b = std::fs::read(root.join(&name)).expect("read committed page");
+        assert!(a == b, "man/{} is stale: {FIX}", name.to_string_lossy());
+    }
+}
