@@ -308,16 +308,66 @@ def gateway(discord, sb, n):
         row("gateway", "listen vs discord.py", f"{listen_rate / dpy_rate:.1f}x", "", "target >= 20x")
 
 
+def run_measured(cmd, env):
+    """Runs cmd to completion with stdout to /dev/null: (seconds, peak RSS MB)."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    elapsed = time.perf_counter() - t
+    if status != 0:
+        raise SystemExit(f"bench: {' '.join(cmd)} failed: {p.stderr.read().decode()[-500:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def huge(discord, sb, sizes):
+    guild = sb.call("GET", "/api/v10/users/@me/guilds")[0]
+    channel = next(c for c in sb.call("GET", f"/api/v10/guilds/{guild['id']}/channels") if c["type"] == 0)
+    base = sb.call("GET", f"/api/v10/guilds/{guild['id']}")
+    seeded = 0
+    for n in sizes:
+        members = [{"user": {"id": str(1500000000000000000 + i), "username": f"member{i}", "global_name": f"Member {i}",
+                             "avatar": None, "discriminator": "0", "public_flags": 0, "bot": False},
+                    "roles": [], "nick": None, "joined_at": "2026-01-01T00:00:00.000000+00:00", "deaf": False,
+                    "mute": False, "flags": 0, "pending": False, "premium_since": None}
+                   for i in range(n)]
+        d = dict(base, members=members, member_count=n, large=True, channels=[], threads=[], presences=[],
+                 voice_states=[], unavailable=False)
+        body = json.dumps({"t": "GUILD_CREATE", "d": d})
+        before = len(sb.sessions())
+        # The first GUILD_CREATE is the one sent on connect; the second is the huge one.
+        cmd = [discord, "listen", "--events", "GUILD_CREATE", "--max-events", "2"]
+        p = subprocess.Popen(cmd, env=sb.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wait_session(sb, before)
+        time.sleep(0.3)
+        t = time.perf_counter()
+        req = urllib.request.Request(sb.root + "/_sandbox/gateway/dispatch", data=body.encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(req, timeout=120).read()
+        _, status, usage = os.wait4(p.pid, 0)
+        elapsed = time.perf_counter() - t
+        if status != 0:
+            raise SystemExit(f"bench: listen on a huge GUILD_CREATE failed: {p.stderr.read().decode()[-500:]}")
+        row("huge", f"GUILD_CREATE {n:,} members ({len(body) / 1e6:.0f} MB) via listen", f"{elapsed:.2f}", "s", "",
+            f"peak RSS {usage.ru_maxrss / 1024:.1f} MB (incl. sandbox send time)")
+    for n in sizes:
+        sb.call("POST", "/_sandbox/seed-messages", {"channel_id": channel["id"], "count": n - seeded})
+        seeded = n
+        cmd = [discord, "get", f"/channels/{channel['id']}/messages", "--paginate", "--lines"]
+        e, rss = run_measured(cmd, sb.env)
+        row("huge", f"export >= {n:,} messages --paginate --lines", f"{e:.2f}", "s", "",
+            f"peak RSS {rss:.1f} MB")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--binary", default=os.path.join(ROOT, "target/release/discord"))
     ap.add_argument("-n", type=int, default=50, help="invocations per round-trip/start-up median")
     ap.add_argument("--events", type=int, default=200_000, help="dispatches per gateway run")
-    ap.add_argument("--only", choices=["request", "startup", "gateway"], action="append")
+    ap.add_argument("--only", choices=["request", "startup", "gateway", "huge"], action="append")
     a = ap.parse_args()
     if not os.access(a.binary, os.X_OK):
         raise SystemExit(f"bench: no {a.binary}: run `cargo build --release` first")
-    only = set(a.only or ["request", "startup", "gateway"])
+    only = set(a.only or ["request", "startup", "gateway", "huge"])
     sb = Sandbox(a.binary)
     try:
         if "request" in only:
@@ -326,6 +376,8 @@ def main():
             startup(a.binary, a.n)
         if "gateway" in only:
             gateway(a.binary, sb, a.events)
+        if "huge" in only:
+            huge(a.binary, sb, [10_000, 100_000])
     finally:
         sb.stop()
     print(f"| section | what | value | unit | ratio | note |\n|---|---|---:|---|---|---|")
