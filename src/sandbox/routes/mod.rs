@@ -235,7 +235,10 @@ fn seed_messages(world: &World, body: &Value) -> Response {
             },
         );
     }
-    Response::json(200, &json!({ "seeded": count, "total": chan.messages.len() }))
+    Response::json(
+        200,
+        &json!({ "seeded": count, "total": chan.messages.len() }),
+    )
 }
 
 fn log_entry(req: &Request, api_path: &str, response: &Response) -> Value {
