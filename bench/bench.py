@@ -328,33 +328,10 @@ def run_measured(cmd, env):
 def huge(discord, sb, sizes):
     guild = sb.call("GET", "/api/v10/users/@me/guilds")[0]
     channel = next(c for c in sb.call("GET", f"/api/v10/guilds/{guild['id']}/channels") if c["type"] == 0)
-    base = sb.call("GET", f"/api/v10/guilds/{guild['id']}")
+    # A GUILD_CREATE posted to /_sandbox/gateway/dispatch is not forwarded to the session by
+    # the sandbox (REST-made events are), so the 100,000-member GUILD_CREATE is not measured yet.
+    row("huge", "GUILD_CREATE 100,000 members via listen", "n/a", "", "", "sandbox cannot inject it yet")
     seeded = 0
-    for n in sizes:
-        members = [{"user": {"id": str(1500000000000000000 + i), "username": f"member{i}", "global_name": f"Member {i}",
-                             "avatar": None, "discriminator": "0", "public_flags": 0, "bot": False},
-                    "roles": [], "nick": None, "joined_at": "2026-01-01T00:00:00.000000+00:00", "deaf": False,
-                    "mute": False, "flags": 0, "pending": False, "premium_since": None}
-                   for i in range(n)]
-        d = dict(base, members=members, member_count=n, large=True, channels=[], threads=[], presences=[],
-                 voice_states=[], unavailable=False)
-        body = json.dumps({"t": "GUILD_CREATE", "d": d})
-        before = len(sb.sessions())
-        # The first GUILD_CREATE is the one sent on connect; the second is the huge one.
-        cmd = [discord, "listen", "--events", "GUILD_CREATE", "--max-events", "2"]
-        p = subprocess.Popen(cmd, env=sb.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        wait_session(sb, before)
-        time.sleep(0.3)
-        t = time.perf_counter()
-        req = urllib.request.Request(sb.root + "/_sandbox/gateway/dispatch", data=body.encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
-        urllib.request.urlopen(req, timeout=120).read()
-        _, status, usage = os.wait4(p.pid, 0)
-        elapsed = time.perf_counter() - t
-        if status != 0:
-            raise SystemExit(f"bench: listen on a huge GUILD_CREATE failed: {p.stderr.read().decode()[-500:]}")
-        row("huge", f"GUILD_CREATE {n:,} members ({len(body) / 1e6:.0f} MB) via listen", f"{elapsed:.2f}", "s", "",
-            f"peak RSS {usage.ru_maxrss / 1024:.1f} MB (incl. sandbox send time)")
     for n in sizes:
         sb.call("POST", "/_sandbox/seed-messages", {"channel_id": channel["id"], "count": n - seeded})
         seeded = n
