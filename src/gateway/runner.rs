@@ -167,7 +167,14 @@ impl Stop {
     }
 }
 
-/// Where dispatch lines go: one write and one flush per line, `--events` and `--max-events`.
+/// Lines buffered before they are written out regardless of time.
+const SINK_BYTES: usize = 64 * 1024;
+/// How long a line may wait in the buffer while more keep arriving: a lone event is written
+/// at once, a burst in one write per this interval (or per [`SINK_BYTES`]).
+const SINK_LATENCY: Duration = Duration::from_millis(2);
+
+/// Where dispatch lines go: `--events`, `--max-events`, and batched writes, so a burst costs
+/// one write per [`SINK_BYTES`] or [`SINK_LATENCY`] instead of one per line.
 pub struct Sink {
     inner: Mutex<SinkInner>,
     events: Option<Vec<String>>,
@@ -176,9 +183,25 @@ pub struct Sink {
 
 struct SinkInner {
     out: Box<dyn Write + Send>,
-    line: Vec<u8>,
+    buf: Vec<u8>,
     written: u64,
     max: Option<u64>,
+    last_write: Instant,
+}
+
+impl SinkInner {
+    fn write_out(&mut self) -> std::io::Result<()> {
+        self.last_write = Instant::now();
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let result = self
+            .out
+            .write_all(&self.buf)
+            .and_then(|()| self.out.flush());
+        self.buf.clear();
+        result
+    }
 }
 
 impl Sink {
@@ -192,16 +215,18 @@ impl Sink {
         Sink {
             inner: Mutex::new(SinkInner {
                 out,
-                line: Vec::with_capacity(64 * 1024),
+                buf: Vec::with_capacity(SINK_BYTES + 4096),
                 written: 0,
                 max,
+                last_write: Instant::now(),
             }),
             events,
             stop,
         }
     }
 
-    /// Writes one dispatch as received (with the shard spliced in when asked).
+    /// Queues one dispatch as received (with the shard spliced in when asked), writing the
+    /// buffer out when it is full, old, or the last line `--max-events` allows.
     pub fn emit(&self, payload: &str, t: &str, shard: Option<[u32; 2]>) -> Result<()> {
         if let Some(events) = &self.events {
             if !events.iter().any(|e| e == t) {
@@ -212,29 +237,33 @@ impl Sink {
         if inner.max.is_some_and(|m| inner.written >= m) {
             return Ok(());
         }
-        let SinkInner { out, line, .. } = &mut *inner;
-        line.clear();
         match shard {
-            Some(s) => frame::with_shard(payload, s, line),
-            None => line.extend_from_slice(payload.trim_end().as_bytes()),
+            Some(s) => frame::with_shard(payload, s, &mut inner.buf),
+            None => inner.buf.extend_from_slice(payload.trim_end().as_bytes()),
         }
-        line.push(b'\n');
-        let result = out.write_all(line).and_then(|()| out.flush());
-        if let Err(e) = result {
-            self.stop.request();
-            return Err(e.into());
-        }
+        inner.buf.push(b'\n');
         inner.written += 1;
-        if inner.max.is_some_and(|m| inner.written >= m) {
+        let last = inner.max.is_some_and(|m| inner.written >= m);
+        if last || inner.buf.len() >= SINK_BYTES || inner.last_write.elapsed() >= SINK_LATENCY {
+            if let Err(e) = inner.write_out() {
+                self.stop.request();
+                return Err(e.into());
+            }
+        }
+        if last {
             self.stop.request();
         }
         Ok(())
     }
 
-    /// Flushes the output.
+    /// Writes out and flushes whatever is buffered (called when the connection is quiet and
+    /// at the end).
     pub fn flush(&self) -> Result<()> {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        inner.out.flush()?;
+        if let Err(e) = inner.write_out() {
+            self.stop.request();
+            return Err(e.into());
+        }
         Ok(())
     }
 }
@@ -656,6 +685,10 @@ fn drive(
             },
             _ => None,
         };
+        if message.is_none() {
+            // Quiet for a poll interval: nothing buffered may wait longer than that.
+            shared.sink.flush()?;
+        }
         let now = Instant::now();
         if let Some(text) = text {
             let frame = match Frame::parse(text) {

@@ -190,6 +190,7 @@ fn admin(world: &World, req: &Request, path: &str) -> Response {
             world.faults.clear_log();
             Response::no_content()
         }
+        ("POST", "/seed-messages") => seed_messages(world, &body),
         (method, p) if p.starts_with("/gateway") => {
             let (status, value) =
                 super::gateway::admin(world, method, &format!("/_sandbox{p}"), &body);
@@ -197,6 +198,48 @@ fn admin(world: &World, req: &Request, path: &str) -> Response {
         }
         _ => not_found(),
     }
+}
+
+/// Adds `count` bot-authored messages to a channel without publishing events, so exports of
+/// many pages can be benchmarked without as many POSTs.
+fn seed_messages(world: &World, body: &Value) -> Response {
+    let channel = body["channel_id"]
+        .as_str()
+        .and_then(|c| c.parse::<u64>().ok())
+        .or_else(|| body["channel_id"].as_u64());
+    let (Some(channel_id), Some(count)) = (channel, body["count"].as_u64()) else {
+        return error(
+            400,
+            0,
+            "seed-messages needs \"channel_id\" (a channel's id) and \"count\"",
+        );
+    };
+    let count = count.min(1_000_000);
+    let author = world.bot_user();
+    let mut state = world.lock();
+    let Some(chan) = state.channels.get_mut(&channel_id) else {
+        return error(404, 10003, "Unknown Channel");
+    };
+    for i in 0..count {
+        let mid = world.next_id();
+        let object = json!({"id": mid.to_string(), "type": 0, "channel_id": channel_id.to_string(),
+            "author": author, "content": format!("seeded message {i}"),
+            "timestamp": super::state::timestamp_of(mid), "edited_timestamp": null, "tts": false,
+            "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
+            "embeds": [], "pinned": false, "flags": 0, "components": []});
+        chan.object["last_message_id"] = json!(mid.to_string());
+        chan.messages.insert(
+            mid,
+            super::state::Message {
+                object,
+                reactions: Default::default(),
+            },
+        );
+    }
+    Response::json(
+        200,
+        &json!({ "seeded": count, "total": chan.messages.len() }),
+    )
 }
 
 fn log_entry(req: &Request, api_path: &str, response: &Response) -> Value {
