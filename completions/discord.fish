@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_discord_global_optspecs
-    string join \n token= bearer profile= api-url= sandbox pretty compact color= jq= r/raw-output i/include v/verbose dry-run connect-timeout= timeout= max-wait= no-rate-limit-cache h/help V/version
+    string join \n token= bearer profile= api-url= sandbox pretty compact color= jq= r/raw-output i/include v/verbose dry-run connect-timeout= timeout= max-wait= global-limit= no-rate-limit-cache h/help V/version
 end
 
 function __fish_discord_needs_command
@@ -34,6 +34,7 @@ complete -c discord -n "__fish_discord_needs_command" -l jq -d 'Filter every pri
 complete -c discord -n "__fish_discord_needs_command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_needs_command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_needs_command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_needs_command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_needs_command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_needs_command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_needs_command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -475,6 +476,7 @@ complete -c discord -n "__fish_discord_using_subcommand get" -l jq -d 'Filter ev
 complete -c discord -n "__fish_discord_using_subcommand get" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -504,6 +506,7 @@ complete -c discord -n "__fish_discord_using_subcommand post" -l jq -d 'Filter e
 complete -c discord -n "__fish_discord_using_subcommand post" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand post" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand post" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand post" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -533,6 +536,7 @@ complete -c discord -n "__fish_discord_using_subcommand put" -l jq -d 'Filter ev
 complete -c discord -n "__fish_discord_using_subcommand put" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand put" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand put" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand put" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -562,6 +566,7 @@ complete -c discord -n "__fish_discord_using_subcommand patch" -l jq -d 'Filter 
 complete -c discord -n "__fish_discord_using_subcommand patch" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand patch" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand patch" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand patch" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -591,6 +596,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete" -l jq -d 'Filter
 complete -c discord -n "__fish_discord_using_subcommand delete" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand delete" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand delete" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -613,6 +619,7 @@ complete -c discord -n "__fish_discord_using_subcommand login" -l jq -d 'Filter 
 complete -c discord -n "__fish_discord_using_subcommand login" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand login" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l with-token -d 'Read the token from stdin instead of prompting'
 complete -c discord -n "__fish_discord_using_subcommand login" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand login" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -634,6 +641,7 @@ complete -c discord -n "__fish_discord_using_subcommand logout" -l jq -d 'Filter
 complete -c discord -n "__fish_discord_using_subcommand logout" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand logout" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand logout" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand logout" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -656,6 +664,7 @@ complete -c discord -n "__fish_discord_using_subcommand sandbox" -l jq -d 'Filte
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand sandbox" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l no-rate-limits -d 'Do not enforce rate limits at all'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -677,6 +686,7 @@ complete -c discord -n "__fish_discord_using_subcommand intents" -l jq -d 'Filte
 complete -c discord -n "__fish_discord_using_subcommand intents" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand intents" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l json -d 'Print JSON (one object per intent) instead of a table'
 complete -c discord -n "__fish_discord_using_subcommand intents" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand intents" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -698,6 +708,7 @@ complete -c discord -n "__fish_discord_using_subcommand endpoints" -l jq -d 'Fil
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand endpoints" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -722,6 +733,7 @@ complete -c discord -n "__fish_discord_using_subcommand send-message" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand send-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l tts -d 'Send as text-to-speech'
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l silent -d 'Send without a push or desktop notification (SUPPRESS_NOTIFICATIONS)'
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l split -d 'Send content over 2000 characters as several messages, in order'
@@ -746,6 +758,7 @@ complete -c discord -n "__fish_discord_using_subcommand batch" -l jq -d 'Filter 
 complete -c discord -n "__fish_discord_using_subcommand batch" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand batch" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand batch" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand batch" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand batch" -l fail-fast -d 'Stop starting requests after the first failure'
 complete -c discord -n "__fish_discord_using_subcommand batch" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand batch" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -767,6 +780,7 @@ complete -c discord -n "__fish_discord_using_subcommand completions" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand completions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand completions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand completions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand completions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -787,6 +801,7 @@ complete -c discord -n "__fish_discord_using_subcommand man" -l jq -d 'Filter ev
 complete -c discord -n "__fish_discord_using_subcommand man" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand man" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand man" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand man" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -813,6 +828,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-application"
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -839,6 +855,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l j
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -882,6 +899,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-current-application
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -925,6 +943,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-application" -
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -951,6 +970,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -994,6 +1014,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application" -l j
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1020,6 +1041,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-activity
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1046,6 +1068,7 @@ complete -c discord -n "__fish_discord_using_subcommand applications-get-activit
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1073,6 +1096,7 @@ complete -c discord -n "__fish_discord_using_subcommand upload-application-attac
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1100,6 +1124,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-global-application-c
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1127,6 +1152,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-application-command
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1153,6 +1179,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-ap
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1179,6 +1206,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-com
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1216,6 +1244,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-global-applicatio
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1253,6 +1282,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-application-comma
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1279,6 +1309,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-global-application-c
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1305,6 +1336,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-command"
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1331,6 +1363,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-global-applicatio
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1358,6 +1391,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-comma
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1395,6 +1429,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-global-application-
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1431,6 +1466,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-comma
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1457,6 +1493,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-application-emojis"
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1485,6 +1522,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1511,6 +1549,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1537,6 +1576,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1565,6 +1605,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1592,6 +1633,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1627,6 +1669,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l jq
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -1664,6 +1707,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -1695,6 +1739,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement"
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1724,6 +1769,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l j
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1750,6 +1796,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1776,6 +1823,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement"
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1803,6 +1851,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l j
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1830,6 +1879,7 @@ complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" 
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1856,6 +1906,7 @@ complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l 
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1883,6 +1934,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1910,6 +1962,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1936,6 +1989,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-app
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1962,6 +2016,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-applicati
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1999,6 +2054,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-application
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2025,6 +2081,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2051,6 +2108,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2077,6 +2135,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2103,6 +2162,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-application
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2140,6 +2200,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2176,6 +2237,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-application
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2202,6 +2264,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-command-
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2229,6 +2292,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-application-command
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2256,6 +2320,7 @@ complete -c discord -n "__fish_discord_using_subcommand set-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2282,6 +2347,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-role-con
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2308,6 +2374,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-role-con
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2334,6 +2401,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-role-
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2360,6 +2428,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-role-
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2386,6 +2455,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2412,6 +2482,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2439,6 +2510,7 @@ complete -c discord -n "__fish_discord_using_subcommand close-channel" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand close-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2492,6 +2564,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2544,6 +2617,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-channel" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2571,6 +2645,7 @@ complete -c discord -n "__fish_discord_using_subcommand follow-announcement-chan
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2598,6 +2673,7 @@ complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2624,6 +2700,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2650,6 +2727,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2685,6 +2763,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2715,6 +2794,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -2747,6 +2827,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-messages" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -2789,6 +2870,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-message" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2829,6 +2911,7 @@ complete -c discord -n "__fish_discord_using_subcommand upload-file" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand upload-file" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2856,6 +2939,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2885,6 +2969,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2913,6 +2998,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-pins" -l jq -d 'Fil
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2939,6 +3025,7 @@ complete -c discord -n "__fish_discord_using_subcommand pin-message" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand pin-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2965,6 +3052,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-pin" -l jq -d 'Fi
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2991,6 +3079,7 @@ complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3018,6 +3107,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l jq -d 'Fi
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3045,6 +3135,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3071,6 +3162,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-message" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3097,6 +3189,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-message" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3132,6 +3225,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-message" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3166,6 +3260,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-message" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3192,6 +3287,7 @@ complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l jq
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3218,6 +3314,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3245,6 +3342,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-message-react
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3275,6 +3373,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -3306,6 +3405,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-b
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -3334,6 +3434,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3361,6 +3462,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-message-react
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3388,6 +3490,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3414,6 +3517,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction"
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3440,6 +3544,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3467,6 +3572,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reacti
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3494,6 +3600,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3521,6 +3628,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reac
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3551,6 +3659,7 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-from-messag
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3580,6 +3689,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-thread-from-messa
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3609,6 +3719,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3638,6 +3749,7 @@ complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-o
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3664,6 +3776,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel-permissio
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3691,6 +3804,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel-permissio
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3718,6 +3832,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-depr
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3744,6 +3859,7 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3770,6 +3886,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3796,6 +3913,7 @@ complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" 
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3822,6 +3940,7 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3848,6 +3967,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-messa
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3874,6 +3994,7 @@ complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3901,6 +4022,7 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3928,6 +4050,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-me
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3957,6 +4080,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l jq
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3983,6 +4107,7 @@ complete -c discord -n "__fish_discord_using_subcommand end-poll" -l jq -d 'Filt
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand end-poll" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4009,6 +4134,7 @@ complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4037,6 +4163,7 @@ complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" 
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4065,6 +4192,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l jq
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4091,6 +4219,7 @@ complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipien
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4118,6 +4247,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4147,6 +4277,7 @@ complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4176,6 +4307,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4202,6 +4334,7 @@ complete -c discord -n "__fish_discord_using_subcommand join-thread" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand join-thread" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4228,6 +4361,7 @@ complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4256,6 +4390,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l jq
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4282,6 +4417,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l jq
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4308,6 +4444,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4335,6 +4472,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4370,6 +4508,7 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-without-mes
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4404,6 +4543,7 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4438,6 +4578,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-thread" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-thread" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4466,6 +4607,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-private-archived-th
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4494,6 +4636,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-public-archived-thr
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4531,6 +4674,7 @@ complete -c discord -n "__fish_discord_using_subcommand thread-search" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand thread-search" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4557,6 +4701,7 @@ complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4585,6 +4730,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-joined-private-arch
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4613,6 +4759,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4640,6 +4787,7 @@ complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4667,6 +4815,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-sta
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4693,6 +4842,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4719,6 +4869,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4747,6 +4898,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4775,6 +4927,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" 
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4801,6 +4954,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4827,6 +4981,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4853,6 +5008,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4879,6 +5035,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l j
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4906,6 +5063,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild" -l jq -d 'Fil
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4953,6 +5111,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5000,6 +5159,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5032,6 +5192,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5064,6 +5225,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-ent
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5090,6 +5252,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rul
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5116,6 +5279,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rul
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5150,6 +5314,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5176,6 +5341,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5202,6 +5368,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5237,6 +5404,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5271,6 +5439,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5300,6 +5469,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -5331,6 +5501,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -5359,6 +5530,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5387,6 +5559,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5416,6 +5589,7 @@ complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l 
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5443,6 +5617,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5470,6 +5645,7 @@ complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5499,6 +5675,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5528,6 +5705,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guil
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5555,6 +5733,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l j
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5581,6 +5760,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5626,6 +5806,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5652,6 +5833,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-pos
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5678,6 +5860,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channe
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5704,6 +5887,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l jq
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5730,6 +5914,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5759,6 +5944,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l j
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5785,6 +5971,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5811,6 +5998,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l j
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5840,6 +6028,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l j
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5868,6 +6057,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l j
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5896,6 +6086,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-ac
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5924,6 +6115,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-ac
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5950,6 +6142,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5976,6 +6169,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations"
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6002,6 +6196,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6029,6 +6224,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l jq
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6055,6 +6251,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l j
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6083,6 +6280,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l j
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -6115,6 +6313,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6145,6 +6344,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" 
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6175,6 +6375,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6203,6 +6404,7 @@ complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6229,6 +6431,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6261,6 +6464,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6287,6 +6491,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6314,6 +6519,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6348,6 +6554,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6381,6 +6588,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6407,6 +6615,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6433,6 +6642,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6460,6 +6670,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6511,6 +6722,7 @@ complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6561,6 +6773,7 @@ complete -c discord -n "__fish_discord_using_subcommand guild-search" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand guild-search" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6587,6 +6800,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-wel
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6613,6 +6827,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6639,6 +6854,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6669,6 +6885,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding"
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6699,6 +6916,7 @@ complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6725,6 +6943,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l jq
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6753,6 +6972,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6781,6 +7001,7 @@ complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l 
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6810,6 +7031,7 @@ complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l jq
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6840,6 +7062,7 @@ complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6867,6 +7090,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions"
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6893,6 +7117,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6923,6 +7148,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests"
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6951,6 +7177,7 @@ complete -c discord -n "__fish_discord_using_subcommand action-guild-join-reques
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6977,6 +7204,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7003,6 +7231,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7037,6 +7266,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l jq
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7063,6 +7293,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positi
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7089,6 +7320,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles"
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7115,6 +7347,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7141,6 +7374,7 @@ complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7167,6 +7401,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7193,6 +7428,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l jq
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7228,6 +7464,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l jq
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7262,6 +7499,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l jq
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7289,6 +7527,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-fo
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7316,6 +7555,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7352,6 +7592,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7379,6 +7620,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-even
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7405,6 +7647,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7443,6 +7686,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7480,6 +7724,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7510,6 +7755,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7536,6 +7782,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7566,6 +7813,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7596,6 +7844,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-even
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -7628,6 +7877,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -7657,6 +7907,7 @@ complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-ev
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7687,6 +7938,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7713,6 +7965,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-so
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7744,6 +7997,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7770,6 +8024,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sou
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7796,6 +8051,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7827,6 +8083,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7857,6 +8114,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7883,6 +8141,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7913,6 +8172,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7939,6 +8199,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l jq
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7965,6 +8226,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7995,6 +8257,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8024,6 +8287,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8050,6 +8314,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8076,6 +8341,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8104,6 +8370,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8130,6 +8397,7 @@ complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l 
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8156,6 +8424,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8185,6 +8454,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8213,6 +8483,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8239,6 +8510,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-active-guild-thread
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8265,6 +8537,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8291,6 +8564,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8317,6 +8591,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-s
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8343,6 +8618,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8372,6 +8648,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voic
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8401,6 +8678,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state"
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8427,6 +8705,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8453,6 +8732,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8481,6 +8761,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state"
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8509,6 +8790,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l j
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8535,6 +8817,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l j
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8561,6 +8844,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8590,6 +8874,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-scr
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8619,6 +8904,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-scr
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8645,6 +8931,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-setting
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8673,6 +8960,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l 
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8701,6 +8989,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-sett
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8727,6 +9016,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8754,6 +9044,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8781,6 +9072,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8811,6 +9103,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-interaction-respo
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8841,6 +9134,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite" -l jq -d 'Fi
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8871,6 +9165,7 @@ complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8897,6 +9192,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8924,6 +9220,7 @@ complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8951,6 +9248,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8977,6 +9275,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users"
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9004,6 +9303,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l 
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9031,6 +9331,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-invite-target-use
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9057,6 +9358,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-sta
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9083,6 +9385,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9114,6 +9417,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9145,6 +9449,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9171,6 +9476,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l jq -d 'Fil
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9197,6 +9503,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9229,6 +9536,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9260,6 +9568,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l jq -d 'Fi
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9287,6 +9596,7 @@ complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9314,6 +9624,7 @@ complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobb
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9341,6 +9652,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link"
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9367,6 +9679,7 @@ complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9394,6 +9707,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-inv
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9420,6 +9734,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guil
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9446,6 +9761,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-member
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9475,6 +9791,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby"
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9504,6 +9821,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9530,6 +9848,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-l
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9557,6 +9876,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9584,6 +9904,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-inv
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9610,6 +9931,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guil
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9637,6 +9959,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l j
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9677,6 +10000,7 @@ complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l j
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9717,6 +10041,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9744,6 +10069,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-mod
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9771,6 +10097,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-ext
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9797,6 +10124,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-authorizatio
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9823,6 +10151,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorizat
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9849,6 +10178,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-bot-applicat
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9875,6 +10205,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-applicatio
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9901,6 +10232,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" 
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9927,6 +10259,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9953,6 +10286,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-useri
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9980,6 +10314,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-user-message-exte
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10010,6 +10345,7 @@ complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-prov
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10037,6 +10373,7 @@ complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10067,6 +10404,7 @@ complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l jq
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10096,6 +10434,7 @@ complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10126,6 +10465,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" 
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -10158,6 +10498,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -10187,6 +10528,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10213,6 +10555,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10239,6 +10582,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-s
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10270,6 +10614,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10296,6 +10641,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l j
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10322,6 +10668,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10351,6 +10698,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10379,6 +10727,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10405,6 +10754,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l j
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10431,6 +10781,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10457,6 +10808,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10483,6 +10835,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10509,6 +10862,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10538,6 +10892,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l 
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10567,6 +10922,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10595,6 +10951,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-applica
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10621,6 +10978,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-applica
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10647,6 +11005,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-user-rol
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10676,6 +11035,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-current-user-appl
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10705,6 +11065,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-user-
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10731,6 +11092,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-current-user-appl
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10758,6 +11120,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-user-
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10788,6 +11151,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-dm" -l jq -d 'Fil
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-dm" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10817,6 +11181,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10843,6 +11208,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-connect
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10869,6 +11235,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10895,6 +11262,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10925,6 +11293,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds"
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -10957,6 +11326,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -10985,6 +11355,7 @@ complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11012,6 +11383,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-m
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11038,6 +11410,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11064,6 +11437,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-user" -l jq -d 'Filt
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11090,6 +11464,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l j
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11116,6 +11491,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11142,6 +11518,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11172,6 +11549,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11201,6 +11579,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11227,6 +11606,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" 
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11253,6 +11633,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11295,6 +11676,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11337,6 +11719,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-followup-message"
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11363,6 +11746,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-toke
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11390,6 +11774,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token"
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11419,6 +11804,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-toke
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11447,6 +11833,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token"
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11495,6 +11882,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatib
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11543,6 +11931,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-github-compatibl
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11570,6 +11959,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-original-interaction
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11597,6 +11987,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-mes
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11624,6 +12015,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-original-interact
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11652,6 +12044,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11689,6 +12082,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-original-interactio
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11725,6 +12119,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11752,6 +12147,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11779,6 +12175,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11806,6 +12203,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" 
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11834,6 +12232,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-followup-message"
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11871,6 +12270,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11907,6 +12307,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11943,6 +12344,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" 
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11976,6 +12378,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11996,6 +12399,7 @@ complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12016,6 +12420,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12036,6 +12441,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12056,6 +12462,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12076,6 +12483,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12096,6 +12504,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l j
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12116,6 +12525,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12136,6 +12546,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url"
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12156,6 +12567,7 @@ complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" 
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12276,6 +12688,7 @@ complete -c discord -n "__fish_discord_using_subcommand listen" -l jq -d 'Filter
 complete -c discord -n "__fish_discord_using_subcommand listen" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
+complete -c discord -n "__fish_discord_using_subcommand listen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l compress -d 'Ask for zlib-stream transport compression'
 complete -c discord -n "__fish_discord_using_subcommand listen" -l stdin -d 'Read gateway commands (JSON, one per line: ops 3, 4, 8, 31, 43) from stdin and send them'
 complete -c discord -n "__fish_discord_using_subcommand listen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'

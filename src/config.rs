@@ -45,6 +45,8 @@ pub struct Settings {
     pub timeout: Option<Duration>,
     /// The longest rate-limit wait accepted before giving up.
     pub max_wait: Duration,
+    /// Requests per second allowed across all routes.
+    pub global_limit: u32,
     /// Where rate-limit state is shared with other invocations (`None`: this process only).
     pub rate_limit_cache: Option<PathBuf>,
 }
@@ -91,6 +93,7 @@ impl Settings {
                 .unwrap_or(Duration::from_secs(10)),
             timeout: seconds(args.timeout, "--timeout")?,
             max_wait: seconds(args.max_wait, "--max-wait")?.unwrap_or(Duration::ZERO),
+            global_limit: args.global_limit,
             rate_limit_cache: if args.no_rate_limit_cache {
                 None
             } else {

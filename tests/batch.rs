@@ -36,40 +36,50 @@ fn lines(out: &Output) -> Vec<Value> {
 }
 
 #[test]
-fn thousands_of_requests_zero_429s_in_input_order() {
+fn ten_thousand_requests_zero_429s_in_input_order() {
     let sb = Sandbox::start_with(&["--rate-limit-scale", "0.02"]);
     let channel = sb.general_channel();
     let guild = sb.guild_id();
     sb.admin("delete", "/_sandbox/requests", None);
-    let n = 2000;
+    let n = 10_000;
     let mut input = String::new();
     for i in 0..n {
-        // Message creates are few: the sandbox caps messages per channel over a long window.
-        let line = match i % 3 {
-            0 if i % 30 == 0 => format!(
-                r#"{{"method":"POST","path":"/channels/{channel}/messages","body":{{"content":"m{i}"}}}}"#
-            ),
-            0 => format!(r#"{{"method":"GET","path":"/channels/{channel}"}}"#),
+        // Raw and typed lines mixed; message creates hit the small per-channel bucket (5 per
+        // window), the rest the global limit.
+        let line = match i % 4 {
+            0 if i % 20 == 0 => {
+                format!(r#"{{"command":"send-message","args":["{channel}","m{i}"]}}"#)
+            }
+            0 => format!(r#"{{"command":"get-channel","args":["{channel}"]}}"#),
             1 => format!(r#"{{"method":"GET","path":"/guilds/{guild}/channels"}}"#),
+            2 if i % 40 == 2 => {
+                format!(r#"{{"command":"create-message","args":["{channel}","--content","c{i}"]}}"#)
+            }
             _ => r#"{"method":"GET","path":"/users/@me"}"#.to_string(),
         };
         input.push_str(&line);
         input.push('\n');
     }
-    let out = batch(&sb, &["--jobs", "8"], &input);
+    // The sandbox's global window is scaled too (50 per 20 ms); 2000 a second, evenly spaced,
+    // stays under it.
+    let out = batch(&sb, &["--jobs", "8", "--global-limit", "2000"], &input);
     assert!(out.status.success(), "batch failed: {}", stderr(&out));
     let results = lines(&out);
     assert_eq!(results.len(), n);
     for (i, r) in results.iter().enumerate() {
         assert_eq!(r["index"], i, "result {i} out of order: {r}");
         assert_eq!(r["status"].as_u64().map(|s| s < 300), Some(true), "{r}");
-        if i % 30 == 0 {
+        if i % 20 == 0 {
             assert_eq!(r["body"]["content"], format!("m{i}"), "{r}");
+        } else if i % 40 == 2 {
+            assert_eq!(r["body"]["content"], format!("c{i}"), "{r}");
+        } else if i % 4 == 0 {
+            assert_eq!(r["body"]["id"], channel.as_str(), "{r}");
         }
     }
     let log = sb.admin("get", "/_sandbox/requests", None);
     let log = log.as_array().cloned().unwrap_or_default();
-    assert!(log.len() >= n, "request log has {} entries", log.len());
+    assert_eq!(log.len(), n, "every line sent exactly once");
     let limited: Vec<_> = log.iter().filter(|r| r["status"] == 429).collect();
     assert!(
         limited.is_empty(),
@@ -77,6 +87,9 @@ fn thousands_of_requests_zero_429s_in_input_order() {
         limited.len(),
         limited.first()
     );
+    // The messages arrived in the channel once each.
+    let posts = log.iter().filter(|r| r["method"] == "POST").count();
+    assert_eq!(posts, n / 20 + n / 40);
 }
 
 #[test]
@@ -110,4 +123,42 @@ fn all_good_exits_0_and_empty_input_prints_nothing() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(lines(&out)[0]["status"], 200);
+}
+
+#[test]
+fn typed_lines_split_messages_and_bad_arguments_in_place() {
+    let sb = Sandbox::start();
+    let channel = sb.general_channel();
+    let long = "word ".repeat(500);
+    let input = format!(
+        "{}\n{}\n",
+        serde_json::json!({"command": "send-message", "args": [channel, long, "--split"]}),
+        r#"{"command":"get-channel","args":["abc"]}"#
+    );
+    let out = batch(&sb, &[], &input);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let r = lines(&out);
+    assert_eq!(r.len(), 2);
+    assert_eq!(r[0]["status"], 200, "{}", r[0]);
+    let parts = r[0]["body"]
+        .as_array()
+        .expect("a split message has one body per part");
+    assert_eq!(parts.len(), 2);
+    let words: usize = parts
+        .iter()
+        .map(|p| {
+            p["content"]
+                .as_str()
+                .unwrap_or("")
+                .split_whitespace()
+                .count()
+        })
+        .sum();
+    assert_eq!(words, 500);
+    let error = r[1]["error"].as_str().unwrap_or("");
+    assert!(
+        error.contains("<CHANNEL_ID>") && !error.contains('\n'),
+        "{}",
+        r[1]
+    );
 }

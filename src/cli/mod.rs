@@ -115,6 +115,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "SECS", default_value_t = 300.0)]
     pub max_wait: f64,
 
+    /// Requests per second across all routes; Discord allows 50 unless it raised your bot's limit
+    #[arg(long, global = true, value_name = "N", env = "DISCORD_GLOBAL_LIMIT", default_value_t = 50,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub global_limit: u32,
+
     /// Keep rate-limit state to this process instead of sharing it with other invocations
     /// through the cache directory ($DISCORD_CACHE_DIR)
     #[arg(long, global = true)]

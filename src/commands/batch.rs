@@ -13,8 +13,12 @@ use std::sync::{Arc, Condvar, Mutex};
 
 use serde_json::{json, Value};
 
-use crate::cli::BatchArgs;
+use clap::{Args, FromArgMatches};
+
+use super::{send_message, typed};
+use crate::cli::{BatchArgs, FileArgs, SendMessageArgs};
 use crate::config::Settings;
+use crate::endpoints;
 use crate::rest::{Client, Method, RequestSpec};
 use crate::{Error, ErrorKind, Result};
 
@@ -125,35 +129,56 @@ pub fn run(settings: &Settings, args: &BatchArgs) -> Result<()> {
     Ok(())
 }
 
-/// Runs one input line; returns its result line and whether it succeeded.
+/// Runs one input line; returns its result line and whether it succeeded. A line that stands
+/// for several requests (a split message) runs them in order and stops at the first failure;
+/// its result has the last status and every body, as an array.
 fn run_line(client: &Client, index: u64, line: &str) -> (Value, bool) {
-    let spec = match parse_line(line) {
-        Ok(spec) => spec,
+    let specs = match parse_line(line) {
+        Ok(specs) => specs,
         Err(e) => return (json!({"index": index, "error": e}), false),
     };
-    match client.send_raw(&spec) {
-        Ok(resp) => {
-            let body = serde_json::from_slice::<Value>(&resp.body).unwrap_or_else(|_| {
-                Value::String(String::from_utf8_lossy(&resp.body).into_owned())
-            });
-            let ok = resp.status < 400;
-            (
-                json!({"index": index, "status": resp.status, "body": body}),
-                ok,
-            )
+    let several = specs.len() > 1;
+    let mut bodies = Vec::with_capacity(specs.len());
+    let mut status = 0;
+    for spec in &specs {
+        match client.send_raw(spec) {
+            Ok(resp) => {
+                status = resp.status;
+                bodies.push(
+                    serde_json::from_slice::<Value>(&resp.body).unwrap_or_else(|_| {
+                        Value::String(String::from_utf8_lossy(&resp.body).into_owned())
+                    }),
+                );
+                if status >= 400 {
+                    break;
+                }
+            }
+            Err(e) => return (json!({"index": index, "error": e.to_string()}), false),
         }
-        Err(e) => (json!({"index": index, "error": e.to_string()}), false),
     }
+    let body = if several {
+        Value::Array(bodies)
+    } else {
+        bodies.pop().unwrap_or(Value::Null)
+    };
+    (
+        json!({"index": index, "status": status, "body": body}),
+        status < 400,
+    )
 }
 
-/// Turns one JSON input line into a request; the message says what was wrong with the line.
-pub fn parse_line(line: &str) -> std::result::Result<RequestSpec, String> {
+/// Turns one JSON input line into its requests (several only for `send-message --split`); the
+/// message says what was wrong with the line.
+pub fn parse_line(line: &str) -> std::result::Result<Vec<RequestSpec>, String> {
     let value: Value = serde_json::from_str(line).map_err(|e| format!("line is not JSON: {e}"))?;
     let Some(obj) = value.as_object() else {
         return Err("line must be a JSON object".into());
     };
-    if obj.contains_key("command") {
-        return Err("typed commands in batch are not supported yet; use method and path".into());
+    if let Some(command) = obj.get("command") {
+        let Some(name) = command.as_str() else {
+            return Err("\"command\" must be a string such as \"send-message\"".into());
+        };
+        return parse_command(name, obj.get("args"));
     }
     let method = match obj
         .get("method")
@@ -194,7 +219,73 @@ pub fn parse_line(line: &str) -> std::result::Result<RequestSpec, String> {
         Some(Value::String(r)) => spec.reason = Some(r.clone()),
         Some(_) => return Err("\"reason\" must be a string".into()),
     }
-    Ok(spec)
+    Ok(vec![spec])
+}
+
+/// A typed command line (`{"command":"create-message","args":["1","--content","hi"]}`): its
+/// arguments go through the same clap definition and checks as on the command line.
+fn parse_command(
+    name: &str,
+    args: Option<&Value>,
+) -> std::result::Result<Vec<RequestSpec>, String> {
+    let args: Vec<String> = match args {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => Ok(s.clone()),
+                Value::Number(n) => Ok(n.to_string()),
+                _ => Err("\"args\" must be an array of strings".to_string()),
+            })
+            .collect::<std::result::Result<_, _>>()?,
+        Some(_) => return Err("\"args\" must be an array of strings".into()),
+    };
+    // stdin holds the batch itself, so nothing in a line may read from it.
+    if args.iter().any(|a| a == "@-" || a.ends_with("=@-")) {
+        return Err(
+            "'@-' would read stdin, which holds the batch; put the data in the line".into(),
+        );
+    }
+    let parse = |cmd: clap::Command| {
+        cmd.no_binary_name(true)
+            .disable_help_flag(true)
+            .try_get_matches_from(&args)
+            .map_err(|e| format!("{name}: {}", super::clap_message(&e)))
+    };
+    if name == "send-message" {
+        let matches = parse(SendMessageArgs::augment_args(clap::Command::new(
+            "send-message",
+        )))?;
+        let parsed = SendMessageArgs::from_arg_matches(&matches).map_err(|e| e.to_string())?;
+        if parsed.content.as_deref() == Some("-") {
+            return Err(
+                "send-message: content '-' would read stdin, which holds the batch; put the text in args"
+                    .into(),
+            );
+        }
+        return send_message::requests(&parsed).map_err(|e| e.to_string());
+    }
+    if let Some(endpoint) = endpoints::find(name) {
+        let matches = parse(endpoints::clap::command(endpoint))?;
+        if endpoint.paging.is_some() && matches.get_flag("paginate") {
+            return Err(format!(
+                "{name}: --paginate is not available in batch; page with before/after in the lines"
+            ));
+        }
+        let mut spec = typed::build(endpoint, &matches).map_err(|e| e.to_string())?;
+        if endpoint.multipart {
+            spec.files = FileArgs::from_arg_matches(&matches)
+                .map_err(|e| e.to_string())?
+                .files;
+        }
+        return Ok(vec![spec]);
+    }
+    if let Some(removed) = endpoints::find_removed(name) {
+        return Err(removed.message.to_string());
+    }
+    Err(format!(
+        "unknown command {name:?}; batch runs send-message and the typed endpoint commands (`discord endpoints` lists them)"
+    ))
 }
 
 #[cfg(test)]
@@ -203,8 +294,10 @@ mod tests {
 
     #[test]
     fn parses_a_raw_request_line() {
-        let spec = parse_line(r#"{"method":"post","path":"/channels/1/messages","body":{"content":"hi"},"query":{"a":1},"reason":"r"}"#)
+        let mut specs = parse_line(r#"{"method":"post","path":"/channels/1/messages","body":{"content":"hi"},"query":{"a":1},"reason":"r"}"#)
             .unwrap();
+        assert_eq!(specs.len(), 1);
+        let spec = specs.remove(0);
         assert_eq!(spec.method, Method::Post);
         assert_eq!(spec.path, "/channels/1/messages");
         assert_eq!(spec.query, vec![("a".to_string(), "1".to_string())]);
@@ -222,5 +315,61 @@ mod tests {
         assert!(parse_line(r#"{"method":"GET"}"#)
             .unwrap_err()
             .contains("path"));
+    }
+
+    #[test]
+    fn typed_command_lines_build_checked_requests() {
+        let specs =
+            parse_line(r#"{"command":"create-message","args":["12","--content","hi","--tts"]}"#)
+                .unwrap();
+        assert_eq!(specs.len(), 1);
+        assert_eq!(specs[0].method, Method::Post);
+        assert_eq!(specs[0].path, "/channels/12/messages");
+        assert_eq!(specs[0].body, Some(json!({"content": "hi", "tts": true})));
+
+        let specs = parse_line(r#"{"command":"send-message","args":["7",  "hello"]}"#).unwrap();
+        assert_eq!(specs[0].path, "/channels/7/messages");
+        assert_eq!(specs[0].body, Some(json!({"content": "hello"})));
+
+        // Numbers in args are taken as their text.
+        let specs = parse_line(r#"{"command":"get-channel","args":[5]}"#).unwrap();
+        assert_eq!(
+            (specs[0].method, specs[0].path.as_str()),
+            (Method::Get, "/channels/5")
+        );
+    }
+
+    #[test]
+    fn split_messages_become_several_requests_in_order() {
+        let text = "word ".repeat(900);
+        let line = json!({"command": "send-message", "args": ["7", text, "--split"]}).to_string();
+        let specs = parse_line(&line).unwrap();
+        assert_eq!(specs.len(), 3);
+        let joined: Vec<String> = specs
+            .iter()
+            .map(|s| {
+                s.body.as_ref().unwrap()["content"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(joined.join(" ").split_whitespace().count(), 900);
+    }
+
+    #[test]
+    fn bad_typed_lines_say_what_is_wrong() {
+        let err = |l: &str| parse_line(l).unwrap_err();
+        assert!(err(r#"{"command":"get-channel","args":["abc"]}"#).contains("<CHANNEL_ID>"));
+        assert!(err(r#"{"command":"create-message","args":["1","--bogus"]}"#).contains("--bogus"));
+        assert!(err(r#"{"command":"no-such-thing"}"#).contains("unknown command"));
+        assert!(err(r#"{"command":"get-guild-embed","args":["1"]}"#).contains("widget"));
+        assert!(err(r#"{"command":"send-message","args":["1","-"]}"#).contains("stdin"));
+        assert!(
+            err(r#"{"command":"create-message","args":["1","--data","@-"]}"#).contains("stdin")
+        );
+        assert!(err(r#"{"command":"send-message","args":"1 hi"}"#).contains("array"));
+        assert!(err(r#"{"command":5}"#).contains("string"));
+        assert!(err(r#"{"command":"send-message","args":["1"]}"#).contains("nothing to send"));
     }
 }

@@ -98,34 +98,38 @@ fn clap_error(err: clap::Error) -> Error {
             let _ = err.print();
             Error::new(ErrorKind::Help, "")
         }
-        _ => {
-            let rendered = err.render().to_string();
-            // clap spreads one error over several lines (the message, indented continuations,
-            // a tip, the usage); keep the message and its continuations on one line.
-            let mut first = String::new();
-            for line in rendered.lines() {
-                let trimmed = line.trim();
-                if trimmed.is_empty()
-                    || trimmed.starts_with("tip:")
-                    || trimmed.starts_with("Usage:")
-                    || trimmed.starts_with("For more information")
-                {
-                    if !first.is_empty() {
-                        break;
-                    }
-                    continue;
-                }
-                if !first.is_empty() {
-                    first.push(' ');
-                }
-                first.push_str(trimmed.trim_start_matches("error: "));
-            }
-            let tip = rendered
-                .lines()
-                .find_map(|l| l.trim().strip_prefix("tip: "))
-                .map(|t| format!(" ({t})"))
-                .unwrap_or_default();
-            Error::usage(format!("{first}{tip}; see --help"))
-        }
+        _ => Error::usage(format!("{}; see --help", clap_message(&err))),
     }
+}
+
+/// A clap parse error as one line: the message with its continuations and clap's tip, without
+/// the usage block.
+pub fn clap_message(err: &clap::Error) -> String {
+    let rendered = err.render().to_string();
+    // clap spreads one error over several lines (the message, indented continuations,
+    // a tip, the usage); keep the message and its continuations on one line.
+    let mut first = String::new();
+    for line in rendered.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty()
+            || trimmed.starts_with("tip:")
+            || trimmed.starts_with("Usage:")
+            || trimmed.starts_with("For more information")
+        {
+            if !first.is_empty() {
+                break;
+            }
+            continue;
+        }
+        if !first.is_empty() {
+            first.push(' ');
+        }
+        first.push_str(trimmed.trim_start_matches("error: "));
+    }
+    let tip = rendered
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("tip: "))
+        .map(|t| format!(" ({t})"))
+        .unwrap_or_default();
+    format!("{first}{tip}")
 }

@@ -20,21 +20,28 @@ pub const MAX_CONTENT: usize = 2000;
 const SUPPRESS_NOTIFICATIONS: u64 = 1 << 12;
 
 /// Sends the message (or, with `--split`, the messages in order).
-pub fn run(settings: &Settings, args: SendMessageArgs) -> Result<()> {
+pub fn run(settings: &Settings, mut args: SendMessageArgs) -> Result<()> {
+    if args.content.as_deref() == Some("-") {
+        let mut text = String::new();
+        io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Error::usage(format!("could not read the content from stdin: {e}")))?;
+        // The newline a shell pipeline ends with is not part of the message.
+        args.content = Some(text.trim_end_matches(['\n', '\r']).to_string());
+    }
+    for spec in requests(&args)? {
+        raw::execute(settings, spec, &FileArgs::default(), &PageArgs::default())?;
+    }
+    Ok(())
+}
+
+/// The checked requests that send the message: one, or with `--split` one per part, in order.
+/// The content is taken as it stands (the caller has already read a '-' from stdin); the files
+/// ride on the last request.
+pub fn requests(args: &SendMessageArgs) -> Result<Vec<RequestSpec>> {
     let channel = typed::parse_value(Kind::Snowflake, "<CHANNEL_ID>", &args.channel)?;
     let channel = channel.as_str().unwrap_or_default().to_string();
-    let content = match args.content.as_deref() {
-        Some("-") => {
-            let mut text = String::new();
-            io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| Error::usage(format!("could not read the content from stdin: {e}")))?;
-            // The newline a shell pipeline ends with is not part of the message.
-            Some(text.trim_end_matches(['\n', '\r']).to_string())
-        }
-        other => other.map(str::to_string),
-    };
-    let content = content.filter(|c| !c.is_empty());
+    let content = args.content.clone().filter(|c| !c.is_empty());
     let embeds = args
         .embeds
         .iter()
@@ -76,6 +83,7 @@ pub fn run(settings: &Settings, args: SendMessageArgs) -> Result<()> {
     };
     let last = chunks.len() - 1;
     let path = format!("/channels/{}/messages", encode_segment(&channel));
+    let mut specs = Vec::with_capacity(chunks.len());
     for (i, chunk) in chunks.into_iter().enumerate() {
         let mut body = Map::new();
         if let Some(text) = chunk {
@@ -97,19 +105,17 @@ pub fn run(settings: &Settings, args: SendMessageArgs) -> Result<()> {
                 body.insert("message_reference".into(), json!({ "message_id": id }));
             }
         }
-        let files = if i == last {
+        let mut spec = RequestSpec::new(Method::Post, path.clone());
+        if i == last {
             if !embeds.is_empty() {
                 body.insert("embeds".into(), Value::Array(embeds.clone()));
             }
-            args.files.clone()
-        } else {
-            FileArgs::default()
-        };
-        let mut spec = RequestSpec::new(Method::Post, path.clone());
+            spec.files = args.files.files.clone();
+        }
         spec.body = Some(Value::Object(body));
-        raw::execute(settings, spec, &files, &PageArgs::default())?;
+        specs.push(spec);
     }
-    Ok(())
+    Ok(specs)
 }
 
 /// Cuts text into pieces of at most `max` characters, preferring to cut at the last newline,

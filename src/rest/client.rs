@@ -85,7 +85,7 @@ pub struct Client {
 impl Client {
     /// A client for the resolved settings.
     pub fn new(settings: &Settings) -> Result<Client> {
-        Self::with_limiter(settings, Arc::new(RateLimiter::default()))
+        Self::with_limiter(settings, Arc::new(RateLimiter::new(settings.global_limit)))
     }
 
     /// A client sharing an existing rate limiter.
@@ -162,6 +162,7 @@ impl Client {
             let response = match result {
                 Ok(r) => r,
                 Err(e) => {
+                    self.limit_state(|l| l.release(&key));
                     let never_opened = e.is_connect();
                     let retry = if never_opened {
                         connect_errors < MAX_CONNECT_RETRIES
@@ -205,6 +206,7 @@ impl Client {
             let body = match read_body(response) {
                 Ok(body) => body,
                 Err(e) => {
+                    self.limit_state(|l| l.release(&key));
                     if spec.method.is_idempotent() && server_errors < MAX_SERVER_RETRIES {
                         server_errors += 1;
                         self.note(&format!("{e} (retrying)"));
@@ -401,7 +403,8 @@ impl Client {
                     wait.as_secs_f64()
                 ));
             }
-            std::thread::sleep(wait.max(Duration::from_millis(1)));
+            // Short waits are common at a raised global rate; a floor keeps this from spinning.
+            std::thread::sleep(wait.max(Duration::from_micros(100)));
         }
         Ok(())
     }

@@ -146,13 +146,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = RateCache::new(dir.path(), "http://127.0.0.1:1/api", None);
         let key = RouteKey::new("POST", "/channels/1/messages");
-        let first = RateLimiter::default();
+        let first = RateLimiter::new(u32::MAX);
         cache.with_locked(&first, |l| l.update(&key, &headers(5, 2)));
         // A second "process": fresh limiter, same file.
-        let second = RateLimiter::default();
+        let second = RateLimiter::new(u32::MAX);
         assert_eq!(cache.with_locked(&second, |l| l.try_acquire(&key)), None);
         assert_eq!(cache.with_locked(&second, |l| l.try_acquire(&key)), None);
-        let third = RateLimiter::default();
+        let third = RateLimiter::new(u32::MAX);
         let wait = cache.with_locked(&third, |l| l.try_acquire(&key));
         assert!(wait.is_some_and(|w| w.as_secs_f64() > 20.0), "{wait:?}");
     }
@@ -169,7 +169,7 @@ mod tests {
             b"\xff\xfe",
         ] {
             std::fs::write(cache.path(), junk).unwrap();
-            let limiter = RateLimiter::default();
+            let limiter = RateLimiter::new(u32::MAX);
             assert_eq!(cache.with_locked(&limiter, |l| l.try_acquire(&key)), None);
             let text = std::fs::read(cache.path()).unwrap();
             let back: CacheFile = serde_json::from_slice(&text).unwrap();
@@ -197,7 +197,7 @@ mod tests {
         std::fs::write(&blocker, b"x").unwrap();
         let cache = RateCache::new(&blocker.join("sub"), "http://h/api", None);
         let key = RouteKey::new("GET", "/users/@me");
-        let limiter = RateLimiter::default();
+        let limiter = RateLimiter::new(u32::MAX);
         assert_eq!(cache.with_locked(&limiter, |l| l.try_acquire(&key)), None);
     }
 }

@@ -83,9 +83,37 @@ pub struct Bucket {
     pub limit: u32,
     /// Requests left in the current window.
     pub remaining: u32,
-    /// When the window resets (epoch seconds).
+    /// When the window resets (epoch seconds); `f64::MAX` while a new window's first responses
+    /// are still on their way.
     pub reset_at: f64,
+    /// When the current window was assumed to open (epoch seconds), for giving up on responses
+    /// that never come.
+    #[serde(default)]
+    pub opened_at: f64,
 }
+
+impl Bucket {
+    /// A bucket nothing is known about, with its first request in flight.
+    fn probe(now: f64) -> Bucket {
+        Bucket {
+            limit: 0,
+            remaining: 0,
+            reset_at: f64::MAX,
+            opened_at: now,
+        }
+    }
+
+    /// Whether this is a first request's placeholder rather than a learnt bucket.
+    fn is_probe(&self) -> bool {
+        self.limit == 0
+    }
+}
+
+/// How long to wait for in-flight responses to say when a new window resets.
+const AWAIT_RESPONSES: f64 = 0.05;
+
+/// After this long without a response telling the reset time, assume another full window.
+const RESPONSES_LOST_AFTER: f64 = 10.0;
 
 /// All that is known about rate limits: plain data, serialisable.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -96,10 +124,11 @@ pub struct LimiterState {
     pub buckets: HashMap<String, Bucket>,
     /// No request at all until then (epoch seconds), after a global 429.
     pub global_until: f64,
-    /// Start of the current one-second global window (epoch seconds).
-    pub global_window: f64,
-    /// Requests sent in the current global window.
-    pub global_count: u32,
+    /// The earliest time the next request may go (epoch seconds): requests are spaced evenly
+    /// at the global rate, so no one-second window, however it is aligned with the server's,
+    /// holds more than the limit.
+    #[serde(default)]
+    pub global_next: f64,
 }
 
 /// The headers a response carried that matter for rate limits.
@@ -145,16 +174,26 @@ impl RateLimitHeaders {
 }
 
 /// Thread-safe rate-limit tracking for one process.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct RateLimiter {
     state: Mutex<LimiterState>,
+    /// Requests per second allowed across all routes.
+    global_per_second: u32,
+}
+
+impl Default for RateLimiter {
+    fn default() -> RateLimiter {
+        RateLimiter::new(GLOBAL_PER_SECOND)
+    }
 }
 
 impl RateLimiter {
-    /// A limiter starting from known state (e.g. loaded from the cache).
-    pub fn with_state(state: LimiterState) -> RateLimiter {
+    /// An empty limiter allowing `global_per_second` requests a second in all (Discord's is
+    /// [`GLOBAL_PER_SECOND`] unless it raised a bot's).
+    pub fn new(global_per_second: u32) -> RateLimiter {
         RateLimiter {
-            state: Mutex::new(state),
+            state: Mutex::new(LimiterState::default()),
+            global_per_second: global_per_second.max(1),
         }
     }
 
@@ -184,27 +223,60 @@ impl RateLimiter {
         if state.global_until > now {
             return Some(secs(state.global_until - now));
         }
-        if now - state.global_window >= 1.0 {
-            state.global_window = now;
-            state.global_count = 0;
-        }
-        if state.global_count >= GLOBAL_PER_SECOND {
-            return Some(secs(state.global_window + 1.0 - now));
+        if state.global_next > now {
+            return Some(secs(state.global_next - now));
         }
         let bucket_key = bucket_key(&state, key);
-        if let Some(bucket) = state.buckets.get_mut(&bucket_key) {
-            if bucket.reset_at <= now {
-                // The window has passed: assume a full one until the response says otherwise.
+        let Some(bucket) = state.buckets.get_mut(&bucket_key) else {
+            // Nothing known about this bucket yet: one request goes first to learn its limits,
+            // so concurrent ones cannot overrun a small bucket.
+            state.buckets.insert(bucket_key, Bucket::probe(now));
+            state.global_next = now + self.global_interval();
+            return None;
+        };
+        if bucket.is_probe() {
+            if now - bucket.opened_at <= RESPONSES_LOST_AFTER {
+                return Some(secs(AWAIT_RESPONSES));
+            }
+            // The probe's answer never came: send another.
+            bucket.opened_at = now;
+        } else {
+            let unknown = bucket.reset_at == f64::MAX;
+            if (!unknown && bucket.reset_at <= now)
+                || (unknown && now - bucket.opened_at > RESPONSES_LOST_AFTER)
+            {
+                // The window has passed: assume a full one until a response says otherwise.
                 bucket.remaining = bucket.limit;
                 bucket.reset_at = f64::MAX;
+                bucket.opened_at = now;
             }
             if bucket.remaining == 0 {
+                if bucket.reset_at == f64::MAX {
+                    // The new window is used up before any of its responses said when it ends;
+                    // they will shortly.
+                    return Some(secs(AWAIT_RESPONSES));
+                }
                 return Some(secs(bucket.reset_at - now));
             }
             bucket.remaining -= 1;
         }
-        state.global_count += 1;
+        state.global_next = now + self.global_interval();
         None
+    }
+
+    /// Seconds between two requests at the global rate.
+    fn global_interval(&self) -> f64 {
+        1.0 / f64::from(self.global_per_second)
+    }
+
+    /// Gives up the first-request slot of a bucket whose limits are still unknown, when its
+    /// request ended without rate-limit headers (a network error, a route without limits).
+    pub fn release(&self, key: &RouteKey) {
+        let mut state = self.lock();
+        let bucket_key = bucket_key(&state, key);
+        if state.buckets.get(&bucket_key).is_some_and(Bucket::is_probe) {
+            state.buckets.remove(&bucket_key);
+        }
     }
 
     /// Records what a response's headers say about its bucket.
@@ -215,6 +287,12 @@ impl RateLimiter {
     /// [`Self::update`] at a given time (for tests).
     pub fn update_at(&self, key: &RouteKey, headers: &RateLimitHeaders, now: f64) {
         let mut state = self.lock();
+        // The first request's slot was kept under the key known before this response; the
+        // headers below may move the route to its bucket id.
+        let probe_key = bucket_key(&state, key);
+        if state.buckets.get(&probe_key).is_some_and(Bucket::is_probe) {
+            state.buckets.remove(&probe_key);
+        }
         if let Some(bucket) = &headers.bucket {
             state.routes.insert(key.route.clone(), bucket.clone());
         }
@@ -229,14 +307,22 @@ impl RateLimiter {
             limit,
             remaining,
             reset_at,
+            opened_at: now,
         });
         // Responses to concurrent requests arrive out of order: keep the most pessimistic
         // view of the current window.
-        if reset_at > entry.reset_at + 0.5 || entry.reset_at == f64::MAX {
+        if entry.reset_at == f64::MAX {
+            // The first word on a window this process opened: its reset time, and whichever
+            // count is lower (ours includes requests the server has not answered yet).
+            entry.limit = limit;
+            entry.remaining = entry.remaining.min(remaining);
+            entry.reset_at = reset_at;
+        } else if reset_at > entry.reset_at + 0.5 {
             *entry = Bucket {
                 limit,
                 remaining,
                 reset_at,
+                opened_at: now,
             };
         } else {
             entry.limit = limit;
@@ -259,7 +345,9 @@ impl RateLimiter {
             limit: 1,
             remaining: 0,
             reset_at: until,
+            opened_at: now,
         });
+        entry.limit = entry.limit.max(1);
         entry.remaining = 0;
         entry.reset_at = if entry.reset_at == f64::MAX {
             until
@@ -271,9 +359,10 @@ impl RateLimiter {
     /// Drops buckets whose windows ended long ago, so a long-lived state stays small.
     pub fn prune(&self, now: f64) {
         let mut state = self.lock();
-        state
-            .buckets
-            .retain(|_, b| b.reset_at == f64::MAX || b.reset_at + 60.0 > now);
+        state.buckets.retain(|_, b| match b.reset_at == f64::MAX {
+            true => now - b.opened_at <= RESPONSES_LOST_AFTER,
+            false => b.reset_at + 60.0 > now,
+        });
         if state.routes.len() > 10_000 {
             state.routes.clear();
         }
@@ -294,6 +383,11 @@ fn secs(s: f64) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A limiter whose global limit never gets in the way of bucket tests.
+    fn unthrottled() -> RateLimiter {
+        RateLimiter::new(u32::MAX)
+    }
 
     fn headers(limit: u32, remaining: u32, reset_after: f64, bucket: &str) -> RateLimitHeaders {
         RateLimitHeaders {
@@ -323,7 +417,7 @@ mod tests {
 
     #[test]
     fn waits_when_bucket_is_empty_until_reset() {
-        let rl = RateLimiter::default();
+        let rl = unthrottled();
         let key = RouteKey::new("POST", "/channels/1/messages");
         assert_eq!(rl.try_acquire_at(&key, 100.0), None);
         rl.update_at(&key, &headers(5, 0, 2.0, "b1"), 100.0);
@@ -338,7 +432,7 @@ mod tests {
 
     #[test]
     fn reserves_remaining_slots() {
-        let rl = RateLimiter::default();
+        let rl = unthrottled();
         let key = RouteKey::new("GET", "/guilds/1/members");
         rl.update_at(&key, &headers(2, 2, 10.0, "m"), 0.0);
         assert_eq!(rl.try_acquire_at(&key, 0.1), None);
@@ -347,15 +441,87 @@ mod tests {
     }
 
     #[test]
-    fn global_limit_per_second() {
-        let rl = RateLimiter::default();
-        for i in 0..GLOBAL_PER_SECOND {
-            let key = RouteKey::new("GET", &format!("/channels/{i}"));
-            assert_eq!(rl.try_acquire_at(&key, 10.0), None);
+    fn a_new_window_used_up_waits_for_its_responses_not_a_day() {
+        let rl = unthrottled();
+        let key = RouteKey::new("POST", "/channels/1/messages");
+        rl.update_at(&key, &headers(2, 0, 1.0, "m"), 0.0);
+        // The window passes; two requests take the new one before any response is back.
+        assert_eq!(rl.try_acquire_at(&key, 1.1), None);
+        assert_eq!(rl.try_acquire_at(&key, 1.11), None);
+        let wait = rl.try_acquire_at(&key, 1.2).unwrap();
+        assert!(wait <= Duration::from_millis(100), "waited {wait:?}");
+        // The first response tells the real reset time, which is then waited for.
+        rl.update_at(&key, &headers(2, 1, 1.0, "m"), 1.3);
+        let wait = rl.try_acquire_at(&key, 1.4).unwrap();
+        assert!((wait.as_secs_f64() - 0.9).abs() < 1e-6, "waited {wait:?}");
+        // Responses that never come do not block the bucket for good.
+        let rl = unthrottled();
+        rl.update_at(&key, &headers(1, 0, 1.0, "m"), 0.0);
+        assert_eq!(rl.try_acquire_at(&key, 2.0), None);
+        assert!(rl.try_acquire_at(&key, 3.0).is_some());
+        assert_eq!(
+            rl.try_acquire_at(&key, 2.0 + RESPONSES_LOST_AFTER + 0.1),
+            None
+        );
+    }
+
+    #[test]
+    fn the_first_request_to_an_unknown_bucket_goes_alone() {
+        let rl = unthrottled();
+        let key = RouteKey::new("POST", "/channels/9/messages");
+        assert_eq!(rl.try_acquire_at(&key, 0.0), None);
+        // Others wait (briefly) for its answer instead of overrunning a bucket of 5.
+        let wait = rl.try_acquire_at(&key, 0.01).unwrap();
+        assert!(wait <= Duration::from_millis(100));
+        rl.update_at(&key, &headers(5, 4, 5.0, "msg"), 0.02);
+        for i in 0..4 {
+            assert_eq!(rl.try_acquire_at(&key, 0.03 + f64::from(i) * 0.001), None);
         }
-        let key = RouteKey::new("GET", "/channels/999");
-        assert!(rl.try_acquire_at(&key, 10.5).is_some());
-        assert_eq!(rl.try_acquire_at(&key, 11.01), None);
+        assert!(rl.try_acquire_at(&key, 0.04).unwrap() > Duration::from_secs(4));
+        // A request that ended without headers frees the slot for the next one.
+        let other = RouteKey::new("GET", "/users/@me");
+        assert_eq!(rl.try_acquire_at(&other, 0.05), None);
+        assert!(rl.try_acquire_at(&other, 0.06).is_some());
+        rl.release(&other);
+        assert_eq!(rl.try_acquire_at(&other, 0.07), None);
+        rl.update_at(&other, &RateLimitHeaders::default(), 0.1);
+        assert_eq!(rl.try_acquire_at(&other, 0.1), None);
+    }
+
+    /// Requests on distinct routes, each asking as soon as it may; returns the send times.
+    fn send_times(rl: &RateLimiter, count: usize, start: f64) -> Vec<f64> {
+        let mut now = start;
+        let mut times = Vec::new();
+        for i in 0..count {
+            let key = RouteKey::new("GET", &format!("/channels/{i}"));
+            while let Some(wait) = rl.try_acquire_at(&key, now) {
+                now += wait.as_secs_f64();
+            }
+            times.push(now);
+        }
+        times
+    }
+
+    #[test]
+    fn global_limit_spaces_requests_evenly() {
+        let times = send_times(&RateLimiter::default(), 200, 10.0);
+        // No one-second window, wherever it starts, holds more than 50.
+        for (i, t) in times.iter().enumerate() {
+            let in_window = times[i..]
+                .iter()
+                .take_while(|u| **u < t + 1.0 - 1e-9)
+                .count();
+            assert!(
+                in_window <= GLOBAL_PER_SECOND as usize,
+                "{in_window} at {t}"
+            );
+        }
+        // And the rate is the limit, not less.
+        let span = times[times.len() - 1] - times[0];
+        assert!((span - 199.0 / 50.0).abs() < 1e-6, "{span}");
+        // A raised global limit lets more through.
+        let times = send_times(&RateLimiter::new(1000), 1000, 0.0);
+        assert!(times[999] < 1.0);
     }
 
     #[test]
