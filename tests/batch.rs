@@ -162,3 +162,48 @@ fn typed_lines_split_messages_and_bad_arguments_in_place() {
         r[1]
     );
 }
+
+/// Progress is drawn on a terminal only: under `script` stderr is a pseudo-terminal (stdin and
+/// stdout stay files), and the counter shows up there and nowhere else.
+#[test]
+fn progress_on_a_terminal_stderr_only() {
+    let sb = Sandbox::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in.jsonl");
+    let output = dir.path().join("out.jsonl");
+    let line = "{\"method\":\"GET\",\"path\":\"/users/@me\"}\n";
+    std::fs::write(&input, line.repeat(60)).expect("write input");
+    let template = sb.cmd();
+    let mut cmd = std::process::Command::new("script");
+    for (k, v) in template.get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let shell = format!(
+        "'{}' --global-limit 30 batch < '{}' > '{}'",
+        common::BIN,
+        input.display(),
+        output.display()
+    );
+    let out = cmd
+        .args(["-qec", &shell, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run script (util-linux)");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let terminal = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        terminal.contains("requests") && terminal.contains("held for rate limits"),
+        "no progress on the terminal: {terminal:?}"
+    );
+    let results = std::fs::read_to_string(&output).expect("read output");
+    assert_eq!(results.lines().count(), 60);
+    assert!(!results.contains("held for rate limits"));
+
+    // The same batch with stderr on a pipe draws nothing.
+    let out = batch(&sb, &[], &line.repeat(3));
+    assert!(out.status.success());
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+}

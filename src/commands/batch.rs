@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
 
@@ -38,9 +38,11 @@ pub fn run(settings: &Settings, args: &BatchArgs) -> Result<()> {
     let job_rx = Arc::new(Mutex::new(job_rx));
     let (res_tx, res_rx) = mpsc::channel::<(u64, Value, bool)>();
 
+    let read = Arc::new(AtomicU64::new(0));
     let reader = {
         let printed = Arc::clone(&printed);
         let stop = Arc::clone(&stop);
+        let read = Arc::clone(&read);
         std::thread::spawn(move || -> std::io::Result<()> {
             let stdin = std::io::stdin();
             let mut index = 0u64;
@@ -60,6 +62,7 @@ pub fn run(settings: &Settings, args: &BatchArgs) -> Result<()> {
                     break;
                 }
                 index += 1;
+                read.store(index, Ordering::Relaxed);
             }
             Ok(())
         })
@@ -98,14 +101,18 @@ pub fn run(settings: &Settings, args: &BatchArgs) -> Result<()> {
             writeln!(out, "{value}")?;
             out.flush()?;
             total += 1;
-            progress.inc(1);
             if !ok {
                 failed += 1;
-                progress.note(format!("{failed} failed"));
                 if args.fail_fast {
                     stop.store(true, Ordering::Relaxed);
                 }
             }
+            progress.inc(1);
+            progress.note(format!(
+                "of {} read, {failed} failed, {} held for rate limits",
+                read.load(Ordering::Relaxed),
+                client.rate_limit_waits()
+            ));
             next += 1;
             let (lock, cvar) = &*printed;
             *lock.lock().expect("printed counter poisoned") = next;

@@ -3,7 +3,7 @@
 //! host and the cause.
 
 use std::io::Read;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -75,6 +75,8 @@ pub struct Client {
     token: Option<Token>,
     token_problem: Option<String>,
     limiter: Arc<RateLimiter>,
+    /// Requests so far that had to wait for a rate limit (shared by clones, for progress).
+    held: Arc<AtomicU64>,
     /// The rate-limit state shared with other invocations, if on.
     shared: Option<RateCache>,
     verbose: bool,
@@ -112,6 +114,7 @@ impl Client {
                 .as_deref()
                 .map(|dir| RateCache::new(dir, &settings.api_url, settings.token.as_ref())),
             limiter,
+            held: Arc::new(AtomicU64::new(0)),
             verbose: settings.verbose,
             include: settings.include || settings.verbose,
             max_wait: settings.max_wait,
@@ -385,8 +388,18 @@ impl Client {
     }
 
     /// Waits (saying so when it is over a second) until the rate limiter lets the request go.
+    /// How many requests so far waited for a rate limit before going out.
+    pub fn rate_limit_waits(&self) -> u64 {
+        self.held.load(Ordering::Relaxed)
+    }
+
     fn wait_for_slot(&self, key: &RouteKey) -> Result<()> {
+        let mut counted = false;
         while let Some(wait) = self.limit_state(|l| l.try_acquire(key)) {
+            if !counted {
+                counted = true;
+                self.held.fetch_add(1, Ordering::Relaxed);
+            }
             if wait > self.max_wait {
                 return Err(Error::new(
                     ErrorKind::Api,
