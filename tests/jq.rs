@@ -28,6 +28,11 @@ fn jq_filters_a_raw_response_and_raw_output_unquotes() {
     // Several outputs: one line each.
     let out = sb.run(&["get", "/users/@me", "--jq", ".id, .bot", "--compact"]);
     assert_eq!(stdout(&out), format!("\"{id}\"\ntrue\n"));
+
+    // A typed command's output goes through the same filter.
+    let out = sb.run(&["get-current-user", "--jq", ".id", "-r"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), format!("{id}\n"));
 }
 
 #[test]
