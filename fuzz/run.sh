@@ -10,7 +10,12 @@ targets=$(cargo fuzz list)
 status=0
 for t in $targets; do
     log=$(mktemp)
-    if cargo fuzz run -O "$t" -- -max_total_time="$seconds" >"$log" 2>&1; then
+    # The working corpus grows in corpus/ (not committed); seeds/ holds a few committed
+    # hand-written starting points for targets whose inputs are hard to stumble upon.
+    dirs=("corpus/$t")
+    mkdir -p "corpus/$t"
+    if [ -d "seeds/$t" ]; then dirs+=("seeds/$t"); fi
+    if cargo fuzz run -O "$t" "${dirs[@]}" -- -max_total_time="$seconds" >"$log" 2>&1; then
         runs=$(grep -o 'Done [0-9]* runs' "$log" | tail -1)
         echo "$t: ${runs:-ran} in ${seconds}s, no crash"
     else

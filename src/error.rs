@@ -45,6 +45,25 @@ pub struct Error {
     pub details: Vec<String>,
 }
 
+/// User input as an error message shows it: on one line (control characters escaped) and cut
+/// short when long, so a stray newline or a megabyte of JSON cannot spread over the terminal.
+pub fn shown(text: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == MAX_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    format!("'{out}'")
+}
+
 /// The tool's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -123,5 +142,13 @@ mod tests {
     fn broken_pipe_io_error_is_quiet() {
         let err: Error = std::io::Error::from(std::io::ErrorKind::BrokenPipe).into();
         assert_eq!(err.kind, ErrorKind::BrokenPipe);
+    }
+
+    #[test]
+    fn shown_input_stays_on_one_short_line() {
+        assert_eq!(shown("12a"), "'12a'");
+        assert_eq!(shown("1\n2\t"), "'1\\n2\\t'");
+        let long = shown(&"x".repeat(1000));
+        assert!(long.chars().count() < 70 && long.ends_with("…'"));
     }
 }

@@ -255,9 +255,9 @@ fn token_with_whitespace_and_doubled_prefix_is_cleaned() {
 }
 
 /// A fake gateway: serves `/gateway/bot` over HTTP pointing at a WebSocket listener whose
-/// connections are handed to `script` (with the connection's number).
+/// connections are handed to `script` (with the connection's number and the listener's URL).
 fn fake_gateway(
-    script: impl Fn(usize, tungstenite::WebSocket<TcpStream>) + Send + Sync + 'static,
+    script: impl Fn(usize, &str, tungstenite::WebSocket<TcpStream>) + Send + Sync + 'static,
 ) -> (String, Arc<AtomicUsize>) {
     let ws = TcpListener::bind("127.0.0.1:0").unwrap();
     let ws_url = format!("ws://{}", ws.local_addr().unwrap());
@@ -272,14 +272,16 @@ fn fake_gateway(
     let conns = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&conns);
     let script = Arc::new(script);
+    let own_url = ws_url.clone();
     std::thread::spawn(move || {
         for stream in ws.incoming() {
             let Ok(stream) = stream else { continue };
             let n = counter.fetch_add(1, Ordering::SeqCst);
             let script = Arc::clone(&script);
+            let own_url = own_url.clone();
             std::thread::spawn(move || {
                 if let Ok(socket) = tungstenite::accept(stream) {
-                    script(n, socket);
+                    script(n, &own_url, socket);
                 }
             });
         }
@@ -305,7 +307,7 @@ fn hello_ready(socket: &mut tungstenite::WebSocket<TcpStream>) {
 
 #[test]
 fn gateway_frame_of_tens_of_megabytes_passes_through() {
-    let (url, _) = fake_gateway(|_, mut socket| {
+    let (url, _) = fake_gateway(|_, _, mut socket| {
         hello_ready(&mut socket);
         let big = "x".repeat(40 << 20);
         let payload =
@@ -324,7 +326,7 @@ fn gateway_frame_of_tens_of_megabytes_passes_through() {
 
 #[test]
 fn hello_that_never_comes_is_retried() {
-    let (url, conns) = fake_gateway(|n, mut socket| {
+    let (url, conns) = fake_gateway(|n, _, mut socket| {
         if n == 0 {
             // Say nothing at all.
             std::thread::sleep(Duration::from_secs(60));
@@ -338,4 +340,56 @@ fn hello_that_never_comes_is_retried() {
     assert!(stdout(&out).contains("READY"));
     assert!(stderr(&out).contains("HELLO"), "{}", stderr(&out));
     assert_eq!(conns.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn a_close_frame_without_a_code_resumes() {
+    use tungstenite::Message;
+    let seen: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let log = Arc::clone(&seen);
+    let (url, conns) = fake_gateway(move |n, ws_url, mut socket| {
+        let hello = r#"{"op":10,"d":{"heartbeat_interval":45000},"s":null,"t":null}"#;
+        let _ = socket.send(Message::text(hello));
+        if let Ok(Message::Text(first)) = socket.read() {
+            log.lock().unwrap().push(first.to_string());
+        }
+        if n == 0 {
+            // READY names the listener itself as the place to resume.
+            let ready = format!(
+                r#"{{"op":0,"t":"READY","s":1,"d":{{"v":10,"user":{{"id":"1","username":"b"}},"guilds":[],"session_id":"abc","resume_gateway_url":"{ws_url}","application":{{"id":"1","flags":0}}}}}}"#
+            );
+            let _ = socket.send(Message::text(ready));
+            let _ = socket.send(Message::text(
+                r#"{"op":0,"t":"MESSAGE_CREATE","s":2,"d":{"id":"2","content":"before"}}"#,
+            ));
+            // A close frame with no status code at all.
+            let _ = socket.close(None);
+            let _ = socket.flush();
+            let until = std::time::Instant::now() + Duration::from_secs(2);
+            while std::time::Instant::now() < until && socket.read().is_ok() {}
+        } else {
+            let _ = socket.send(Message::text(
+                r#"{"op":0,"t":"MESSAGE_CREATE","s":3,"d":{"id":"3","content":"after"}}"#,
+            ));
+            let _ = socket.send(Message::text(r#"{"op":0,"t":"RESUMED","s":null,"d":{}}"#));
+            std::thread::sleep(Duration::from_secs(5));
+        }
+    });
+    let out = run(&url, &["listen", "--max-events", "3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let seqs: Vec<u64> = stdout(&out)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["s"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(seqs, vec![1, 2, 3], "each dispatch once, in order");
+    assert_eq!(conns.load(Ordering::SeqCst), 2);
+    let seen = seen.lock().unwrap();
+    let resume: serde_json::Value = serde_json::from_str(&seen[1]).unwrap();
+    assert_eq!(resume["op"], 6, "the second connection resumes: {resume}");
+    assert_eq!(resume["d"]["session_id"], "abc");
+    assert_eq!(resume["d"]["seq"], 2);
 }

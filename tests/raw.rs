@@ -688,3 +688,97 @@ fn unicode_and_spaces_in_paths_are_encoded_once() {
     assert_eq!(log[0]["path"], "/users/%C3%BCber%20uns");
     assert_eq!(log[0]["query"]["x"], "ü y&z");
 }
+
+#[test]
+fn unreadable_config_is_a_one_line_error_naming_the_file() {
+    let sb = sandbox();
+    let path = sb.config_dir.path().join("config.json");
+    let stored = || {
+        common::base_cmd(sb.config_dir.path())
+            .env("DISCORD_API_URL", &sb.api_url)
+            .args(["get", "/users/@me"])
+            .output()
+            .unwrap()
+    };
+    // A directory where the file should be cannot be read by anyone, root included.
+    std::fs::create_dir(&path).unwrap();
+    let out = stored();
+    assert_ne!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("config.json") && err.contains("cannot read"),
+        "{err}"
+    );
+    assert!(stdout(&out).is_empty());
+    std::fs::remove_dir(&path).unwrap();
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::write(
+            &path,
+            format!(r#"{{"profiles":{{"default":{{"token":"{TOKEN}"}}}}}}"#),
+        )
+        .unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+        // Root reads a mode-000 file anyway; everyone else gets the error.
+        if std::fs::read(&path).is_err() {
+            let out = stored();
+            assert_ne!(out.status.code(), Some(0));
+            let err = stderr(&out);
+            assert_eq!(err.lines().count(), 1, "{err}");
+            assert!(err.contains("permissions"), "{err}");
+            assert_no_token(&out);
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_world_readable_config_gets_mode_0600_on_the_next_login() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = sandbox();
+    let path = sb.config_dir.path().join("config.json");
+    std::fs::write(
+        &path,
+        r#"{"profiles":{"other":{"token":"Bot old.token.value"}}}"#,
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mut child = common::base_cmd(sb.config_dir.path())
+        .env("DISCORD_API_URL", &sb.api_url)
+        .args(["login", "--with-token"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{TOKEN}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_no_token(&out);
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    // The other profile survived the rewrite.
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("other") && text.contains("default"), "{text}");
+}
+
+#[test]
+fn control_characters_in_arguments_stay_on_one_line() {
+    let sb = sandbox();
+    let out = sb.run(&["get-channel", "12\n34"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("12\\n34") && err.contains("<CHANNEL_ID>"),
+        "{err}"
+    );
+}

@@ -11,6 +11,7 @@ use crate::cli::{FileArgs, PageArgs, RequestArgs};
 use crate::config::Settings;
 use crate::endpoints::clap::{flag_id, long_flag, path_id, Place};
 use crate::endpoints::{permissions, Body, Endpoint, Kind};
+use crate::error::shown;
 use crate::rest::url::encode_segment;
 use crate::rest::RequestSpec;
 use crate::{Error, Result};
@@ -122,7 +123,7 @@ fn check_required(endpoint: &Endpoint, spec: &RequestSpec) -> Result<()> {
 /// Checks one argument against its kind and turns it into the JSON value Discord expects.
 /// `label` names the argument in the error (`<CHANNEL_ID>`, `--limit`).
 pub fn parse_value(kind: Kind, label: &str, text: &str) -> Result<Value> {
-    let bad = |why: &str| Error::usage(format!("invalid value '{text}' for {label}: {why}"));
+    let bad = |why: &str| Error::usage(format!("invalid value {} for {label}: {why}", shown(text)));
     match kind {
         Kind::Snowflake => {
             if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {

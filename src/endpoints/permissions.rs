@@ -70,8 +70,9 @@ pub fn parse(text: &str) -> Result<u64, String> {
             Some((_, bit)) => bits |= 1u64 << bit,
             None => {
                 return Err(format!(
-                "unknown permission '{part}' (use names like KICK_MEMBERS,BAN_MEMBERS or a number)"
-            ))
+                    "unknown permission {} (use names like KICK_MEMBERS,BAN_MEMBERS or a number)",
+                    crate::error::shown(part)
+                ))
             }
         }
     }
