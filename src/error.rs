@@ -49,19 +49,26 @@ pub struct Error {
 /// short when long, so a stray newline or a megabyte of JSON cannot spread over the terminal.
 pub fn shown(text: &str) -> String {
     const MAX_CHARS: usize = 60;
-    let mut out = String::new();
-    for (i, c) in text.chars().enumerate() {
-        if i == MAX_CHARS {
-            out.push('…');
-            break;
+    let cut: String = text.chars().take(MAX_CHARS).collect();
+    let more = if cut.len() < text.len() { "…" } else { "" };
+    format!("'{}{more}'", EscapedControls(&cut))
+}
+
+/// Writes text with control characters (line breaks, escapes) as `\n`-style escapes, so
+/// whatever a message quotes cannot break it over lines or drive the terminal.
+struct EscapedControls<'a>(&'a str);
+
+impl fmt::Display for EscapedControls<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
         }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
+        Ok(())
     }
-    format!("'{out}'")
 }
 
 /// The tool's result type.
@@ -107,9 +114,10 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
+        // The message and each detail are one line each, whatever user input they quote.
+        write!(f, "{}", EscapedControls(&self.message))?;
         for line in &self.details {
-            write!(f, "\n{line}")?;
+            write!(f, "\n{}", EscapedControls(line))?;
         }
         Ok(())
     }
@@ -142,6 +150,13 @@ mod tests {
     fn broken_pipe_io_error_is_quiet() {
         let err: Error = std::io::Error::from(std::io::ErrorKind::BrokenPipe).into();
         assert_eq!(err.kind, ErrorKind::BrokenPipe);
+    }
+
+    #[test]
+    fn messages_quoting_line_breaks_stay_on_one_line() {
+        let err = Error::usage("field 'a\nb\x1b[31m' must look like key=value");
+        assert_eq!(err.to_string().lines().count(), 1);
+        assert!(err.to_string().contains("a\\nb\\u{1b}[31m"));
     }
 
     #[test]

@@ -378,5 +378,8 @@ mod tests {
         assert!(err(r#"{"command":"send-message","args":"1 hi"}"#).contains("array"));
         assert!(err(r#"{"command":5}"#).contains("string"));
         assert!(err(r#"{"command":"send-message","args":["1"]}"#).contains("nothing to send"));
+        // Found by fuzzing: a field argument with line breaks made a multi-line error.
+        let e = err(r#"{"command":"create-guild-channel","args":["0","--name","x","-fn\b\n\b["]}"#);
+        assert!(!e.contains('\n') && e.contains("key=value"), "{e}");
     }
 }
