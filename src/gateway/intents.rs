@@ -324,17 +324,20 @@ pub fn names(bits: u64) -> Vec<&'static str> {
 
 /// The intents that carry event `t`, for a guild event or a direct-message one. `None` when no
 /// intent governs it (READY, RESUMED, INTERACTION_CREATE, ...): such events are always sent.
+/// An event only guild intents carry is a guild event even when its data has no `guild_id`
+/// (GUILD_CREATE and GUILD_UPDATE carry the guild itself).
 pub fn required_for(t: &str, in_guild: bool) -> Option<u64> {
-    let mut mask = 0;
+    let (mut guild, mut direct) = (0, 0);
     let mut governed = false;
-    for intent in INTENTS {
-        if intent.events.contains(&t) {
-            governed = true;
-            if intent.is_direct() != in_guild {
-                mask |= intent.value();
-            }
+    for intent in INTENTS.iter().filter(|i| i.events.contains(&t)) {
+        governed = true;
+        if intent.is_direct() {
+            direct |= intent.value();
+        } else {
+            guild |= intent.value();
         }
     }
+    let mask = if in_guild || direct == 0 { guild } else { direct };
     governed.then_some(mask)
 }
 
@@ -395,6 +398,9 @@ mod tests {
         assert_eq!(required_for("MESSAGE_CREATE", false), Some(4096));
         assert_eq!(required_for("GUILD_MEMBER_ADD", true), Some(2));
         assert_eq!(required_for("READY", true), None);
+        // The guild object itself has no guild_id, and is still a GUILDS event.
+        assert_eq!(required_for("GUILD_CREATE", false), Some(1));
+        assert_eq!(required_for("GUILD_UPDATE", false), Some(1));
         assert_eq!(names(512 | 1), vec!["GUILDS", "GUILD_MESSAGES"]);
     }
 

@@ -217,6 +217,12 @@ fn identify_stream_intents_and_content_blanking() {
         "/_sandbox/gateway/dispatch",
         json!({"t": "TYPING_START", "d": {"guild_id": GUILD}}),
     );
+    // The guild object itself has no guild_id and is still a GUILDS event.
+    h.admin(
+        "POST",
+        "/_sandbox/gateway/dispatch",
+        json!({"t": "GUILD_UPDATE", "d": {"id": GUILD, "name": "renamed"}}),
+    );
     h.admin("POST", "/_sandbox/gateway/burst", json!({"count": 200}));
     let lines = l.wait_for("the burst", |ls| count_t(ls, "MESSAGE_CREATE") == 202);
     let creates: Vec<&Value> = lines
@@ -243,6 +249,7 @@ fn identify_stream_intents_and_content_blanking() {
     let (lines, result) = l.finish();
     result.unwrap();
     assert_eq!(count_t(&lines, "TYPING_START"), 0);
+    assert_eq!(count_t(&lines, "GUILD_UPDATE"), 1);
 }
 
 /// Runs a fault and checks the printed sequence numbers are exactly the ones the server sent.
