@@ -292,11 +292,65 @@ def run_discordpy(sb, n):
     return float(line.split()[1]) - t, rss
 
 
+def run_bare(sb, n):
+    """A bare socket reader: WebSocket handshake and IDENTIFY by hand, then raw recv() counting
+    dispatch markers with bytes.count (C speed). It does no framing or JSON work at all, so its
+    rate is what the sandbox's burst generator can deliver: the ceiling for every client."""
+    import base64
+    import socket
+    from urllib.parse import urlparse
+    gw = urlparse(sb.call("GET", "/api/v10/gateway/bot")["url"])
+    before = len(sb.sessions())
+    s = socket.create_connection((gw.hostname, gw.port))
+    key = base64.b64encode(os.urandom(16)).decode()
+    s.sendall((f"GET /?v=10&encoding=json HTTP/1.1\r\nHost: {gw.hostname}:{gw.port}\r\n"
+               f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+               "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += s.recv(4096)
+    ident = json.dumps({"op": 2, "d": {"token": sb.token, "intents": 33281,
+                                       "properties": {"os": "linux", "browser": "bare", "device": "bare"}}}).encode()
+    mask = os.urandom(4)
+    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(ident))
+    frame = bytes([0x81, 0x80 | 126]) + len(ident).to_bytes(2, "big") + mask + masked
+    s.sendall(frame)
+    wait_session(sb, before)
+    # Drain READY and GUILD_CREATE until the line goes quiet.
+    s.settimeout(0.3)
+    try:
+        while s.recv(1 << 20):
+            pass
+    except socket.timeout:
+        pass
+    s.settimeout(None)
+    marker = b'"op":0'
+    seen, tail = 0, b""
+    t = time.perf_counter()
+    sb.call("POST", "/_sandbox/gateway/burst", {"count": n})
+    while seen < n:
+        chunk = s.recv(1 << 20)
+        if not chunk:
+            break
+        buf = tail + chunk
+        seen += buf.count(marker) - tail.count(marker)
+        tail = buf[-(len(marker) - 1):]
+    elapsed = time.perf_counter() - t
+    s.close()
+    return elapsed
+
+
 def gateway(discord, sb, n):
     # Clients that never heartbeat (websocat) must not be dropped as zombies mid-run.
     sb.call("POST", "/_sandbox/gateway/config", {"heartbeat_interval": 3_600_000})
+    e = run_bare(sb, n)
+    bare_rate = n / e
+    row("gateway", "bare socket reader (sandbox ceiling)", f"{bare_rate:,.0f}", "events/s", "",
+        f"{e:.2f} s; counts bytes, parses nothing")
     e, rss = run_listen(discord, sb, n, False)
     listen_rate = gateway_row(f"discord listen > /dev/null ({n:,})", n, e, rss)
+    row("gateway", "listen vs bare socket reader", f"{listen_rate / bare_rate:.2f}x", "",
+        "1.0x would mean the sandbox, not listen, is the limit")
     e, rss = run_listen(discord, sb, n, True)
     gateway_row(f"discord listen --compress > /dev/null", n, e, rss)
     websocat = tool("websocat")
@@ -325,12 +379,59 @@ def run_measured(cmd, env):
     return elapsed, usage.ru_maxrss / 1024
 
 
+def big_guild(members):
+    """A GUILD_CREATE payload shaped like Discord's, with `members` full member objects."""
+    gid = 1_300_000_000_000_000_000
+    return {
+        "id": str(gid), "name": "big guild", "member_count": members, "large": True,
+        "channels": [{"id": str(gid + 1), "type": 0, "name": "general", "position": 0}],
+        "roles": [{"id": str(gid), "name": "@everyone", "permissions": "104324673", "position": 0}],
+        "members": [{
+            "user": {"id": str(gid + 10 + i), "username": f"member{i}", "global_name": f"Member {i}",
+                     "avatar": None, "discriminator": "0", "public_flags": 0},
+            "nick": None, "roles": [], "joined_at": "2024-01-01T00:00:00.000000+00:00",
+            "deaf": False, "mute": False, "flags": 0, "pending": False,
+        } for i in range(members)],
+    }
+
+
+def run_guild_create(discord, sb, members):
+    """listen receives one GUILD_CREATE of `members` members: wall time from the dispatch
+    request to the client's exit, the client's CPU time, peak RSS and payload size."""
+    before = len(sb.sessions())
+    cmd = [discord, "listen", "--intents", "GUILDS", "--events", "GUILD_CREATE", "--max-events", "2"]
+    p = subprocess.Popen(cmd, env=sb.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    size = {"bytes": 0}
+
+    def drain():
+        while True:
+            chunk = p.stdout.read1(1 << 20)
+            if not chunk:
+                return
+            size["bytes"] += len(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    wait_session(sb, before)
+    body = {"t": "GUILD_CREATE", "d": big_guild(members)}
+    t = time.perf_counter()
+    sb.call("POST", "/_sandbox/gateway/dispatch", body)
+    _, status, usage = os.wait4(p.pid, 0)
+    elapsed = time.perf_counter() - t
+    reader.join(timeout=10)
+    if status != 0:
+        raise SystemExit(f"bench: listen failed on the big GUILD_CREATE: {p.stderr.read().decode()[-500:]}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, cpu, usage.ru_maxrss / 1024, size["bytes"] / 1e6
+
+
 def huge(discord, sb, sizes):
     guild = sb.call("GET", "/api/v10/users/@me/guilds")[0]
     channel = next(c for c in sb.call("GET", f"/api/v10/guilds/{guild['id']}/channels") if c["type"] == 0)
-    # A GUILD_CREATE posted to /_sandbox/gateway/dispatch is not forwarded to the session by
-    # the sandbox (REST-made events are), so the 100,000-member GUILD_CREATE is not measured yet.
-    row("huge", "GUILD_CREATE 100,000 members via listen", "n/a", "", "", "sandbox cannot inject it yet")
+    for n in sizes:
+        e, cpu, rss, mb = run_guild_create(discord, sb, n)
+        row("huge", f"GUILD_CREATE {n:,} members via listen", f"{e:.2f}", "s", "",
+            f"{mb:.1f} MB printed; listen CPU {cpu:.2f} s; peak RSS {rss:.1f} MB")
     seeded = 0
     for n in sizes:
         sb.call("POST", "/_sandbox/seed-messages", {"channel_id": channel["id"], "count": n - seeded})
