@@ -598,6 +598,27 @@ fn login_stores_token_0600_and_profiles_choose_it() {
     assert_eq!(run_stored(&["get", "/users/@me"]).status.code(), Some(2));
 }
 
+/// `discord get /users/@me` with no token but the one in the sandbox's config directory.
+fn run_with_stored_config(sb: &Sandbox) -> std::process::Output {
+    common::base_cmd(sb.config_dir.path())
+        .env("DISCORD_API_URL", &sb.api_url)
+        .args(["get", "/users/@me"])
+        .output()
+        .unwrap()
+}
+
+/// Writes a config file storing the sandbox token, with the given file mode.
+#[cfg(unix)]
+fn write_config(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(
+        path,
+        format!(r#"{{"profiles":{{"default":{{"token":"{TOKEN}"}}}}}}"#),
+    )
+    .unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
 #[test]
 fn corrupt_or_world_readable_config() {
     let sb = sandbox();
@@ -608,11 +629,7 @@ fn corrupt_or_world_readable_config() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
-    let out = common::base_cmd(sb.config_dir.path())
-        .env("DISCORD_API_URL", &sb.api_url)
-        .args(["get", "/users/@me"])
-        .output()
-        .unwrap();
+    let out = run_with_stored_config(&sb);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("corrupt"), "{}", stderr(&out));
     assert_eq!(stderr(&out).lines().count(), 1);
@@ -621,18 +638,8 @@ fn corrupt_or_world_readable_config() {
 
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::write(
-            &path,
-            format!(r#"{{"profiles":{{"default":{{"token":"{TOKEN}"}}}}}}"#),
-        )
-        .unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-        let out = common::base_cmd(sb.config_dir.path())
-            .env("DISCORD_API_URL", &sb.api_url)
-            .args(["get", "/users/@me"])
-            .output()
-            .unwrap();
+        write_config(&path, 0o644);
+        let out = run_with_stored_config(&sb);
         assert!(out.status.success());
         assert!(stderr(&out).contains("warning"), "{}", stderr(&out));
         assert_no_token(&out);
@@ -693,16 +700,9 @@ fn unicode_and_spaces_in_paths_are_encoded_once() {
 fn unreadable_config_is_a_one_line_error_naming_the_file() {
     let sb = sandbox();
     let path = sb.config_dir.path().join("config.json");
-    let stored = || {
-        common::base_cmd(sb.config_dir.path())
-            .env("DISCORD_API_URL", &sb.api_url)
-            .args(["get", "/users/@me"])
-            .output()
-            .unwrap()
-    };
     // A directory where the file should be cannot be read by anyone, root included.
     std::fs::create_dir(&path).unwrap();
-    let out = stored();
+    let out = run_with_stored_config(&sb);
     assert_ne!(out.status.code(), Some(0));
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -715,16 +715,10 @@ fn unreadable_config_is_a_one_line_error_naming_the_file() {
 
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::write(
-            &path,
-            format!(r#"{{"profiles":{{"default":{{"token":"{TOKEN}"}}}}}}"#),
-        )
-        .unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+        write_config(&path, 0o000);
         // Root reads a mode-000 file anyway; everyone else gets the error.
         if std::fs::read(&path).is_err() {
-            let out = stored();
+            let out = run_with_stored_config(&sb);
             assert_ne!(out.status.code(), Some(0));
             let err = stderr(&out);
             assert_eq!(err.lines().count(), 1, "{err}");

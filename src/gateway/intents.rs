@@ -337,7 +337,11 @@ pub fn required_for(t: &str, in_guild: bool) -> Option<u64> {
             guild |= intent.value();
         }
     }
-    let mask = if in_guild || direct == 0 { guild } else { direct };
+    let mask = if in_guild || direct == 0 {
+        guild
+    } else {
+        direct
+    };
     governed.then_some(mask)
 }
 
