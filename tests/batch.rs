@@ -5,27 +5,10 @@ mod common;
 
 use common::{stderr, Sandbox};
 use serde_json::Value;
-use std::io::Write;
 use std::process::{Output, Stdio};
 
 fn batch(sb: &Sandbox, args: &[&str], input: &str) -> Output {
-    let mut child = sb
-        .cmd()
-        .arg("batch")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn batch");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = input.to_string();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(input.as_bytes());
-    });
-    let out = child.wait_with_output().expect("batch output");
-    writer.join().expect("writer");
-    out
+    common::output_with_stdin(sb.cmd().arg("batch").args(args), input.as_bytes())
 }
 
 fn lines(out: &Output) -> Vec<Value> {

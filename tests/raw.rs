@@ -132,26 +132,15 @@ fn data_from_file_and_stdin() {
     ]);
     assert_eq!(json(&out)["content"], "from file");
 
-    let mut child = sb
-        .cmd()
-        .args([
+    let out = common::output_with_stdin(
+        sb.cmd().args([
             "post",
             &format!("/channels/{channel}/messages"),
             "--data",
             "@-",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(br#"{"content":"from stdin"}"#)
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+        ]),
+        br#"{"content":"from stdin"}"#,
+    );
     assert_eq!(json(&out)["content"], "from stdin");
 }
 
@@ -740,21 +729,12 @@ fn a_world_readable_config_gets_mode_0600_on_the_next_login() {
     )
     .unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let mut child = common::base_cmd(sb.config_dir.path())
-        .env("DISCORD_API_URL", &sb.api_url)
-        .args(["login", "--with-token"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{TOKEN}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::output_with_stdin(
+        common::base_cmd(sb.config_dir.path())
+            .env("DISCORD_API_URL", &sb.api_url)
+            .args(["login", "--with-token"]),
+        format!("{TOKEN}\n").as_bytes(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_no_token(&out);
     let mode = std::fs::metadata(&path).unwrap().permissions().mode();

@@ -158,6 +158,26 @@ pub fn base_cmd(config_dir: &Path) -> Command {
     cmd
 }
 
+/// Runs `cmd` with `input` written to its stdin (from a thread, so a large input cannot
+/// deadlock against a full stdout pipe) and collects its output.
+pub fn output_with_stdin(cmd: &mut Command, input: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn discord");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("collect output");
+    let _ = writer.join();
+    out
+}
+
 /// stdout as text.
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
