@@ -6,9 +6,11 @@
 pub mod close_codes;
 pub mod frame;
 pub mod heartbeat;
+pub mod identify_gate;
 pub mod inflate;
 pub mod intents;
 pub mod limiter;
 pub mod runner;
 pub mod session;
 pub mod shard;
+pub mod sink;

@@ -1,14 +1,13 @@
 //! Drives shards over real sockets: opens the WebSocket (ws:// or wss:// with rustls), feeds
 //! what arrives into [`Shard::process`], does what it answers, and writes dispatches to the
-//! output one line at a time. One thread per shard; a shared gate spaces IDENTIFYs as Discord
-//! requires (`max_concurrency` per 5 s, the daily session start limit).
+//! output ([`super::sink`]). One thread per shard; a shared gate ([`super::identify_gate`]) spaces
+//! IDENTIFYs as Discord requires.
 
-use std::collections::{HashMap, VecDeque};
-use std::io::Write;
+use std::collections::VecDeque;
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -18,17 +17,17 @@ use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
 use super::frame::{self, op, Frame, Hello, IdentifyConfig, Ready};
+use super::identify_gate::IdentifyGate;
 use super::inflate::ZlibStream;
 use super::limiter::SendLimiter;
 use super::shard::{Action, Event, Shard, State};
+use super::sink::Sink;
 use crate::output::diag;
 use crate::token::Token;
 use crate::{Error, ErrorKind, Result};
 
 /// How long a read waits before the loop looks at timers, commands and Ctrl-C.
 const POLL: Duration = Duration::from_millis(50);
-/// Discord's window for `max_concurrency` IDENTIFYs.
-const IDENTIFY_WINDOW: Duration = Duration::from_secs(5);
 
 /// What `GET /gateway/bot` said.
 #[derive(Debug, Clone)]
@@ -164,202 +163,6 @@ impl Stop {
             std::thread::sleep((end - now).min(POLL));
         }
         false
-    }
-}
-
-/// Lines buffered before they are written out regardless of time.
-const SINK_BYTES: usize = 64 * 1024;
-/// How long a line may wait in the buffer while more keep arriving: a lone event is written
-/// at once, a burst in one write per this interval (or per [`SINK_BYTES`]).
-const SINK_LATENCY: Duration = Duration::from_millis(2);
-
-/// Where dispatch lines go: `--events`, `--max-events`, and batched writes, so a burst costs
-/// one write per [`SINK_BYTES`] or [`SINK_LATENCY`] instead of one per line.
-pub struct Sink {
-    inner: Mutex<SinkInner>,
-    events: Option<Vec<String>>,
-    stop: Arc<Stop>,
-}
-
-struct SinkInner {
-    out: Box<dyn Write + Send>,
-    buf: Vec<u8>,
-    written: u64,
-    max: Option<u64>,
-    last_write: Instant,
-}
-
-impl SinkInner {
-    fn write_out(&mut self) -> std::io::Result<()> {
-        self.last_write = Instant::now();
-        if self.buf.is_empty() {
-            return Ok(());
-        }
-        let result = self
-            .out
-            .write_all(&self.buf)
-            .and_then(|()| self.out.flush());
-        self.buf.clear();
-        result
-    }
-}
-
-impl Sink {
-    /// A sink writing to `out`.
-    pub fn new(
-        out: Box<dyn Write + Send>,
-        events: Option<Vec<String>>,
-        max: Option<u64>,
-        stop: Arc<Stop>,
-    ) -> Sink {
-        Sink {
-            inner: Mutex::new(SinkInner {
-                out,
-                buf: Vec::with_capacity(SINK_BYTES + 4096),
-                written: 0,
-                max,
-                last_write: Instant::now(),
-            }),
-            events,
-            stop,
-        }
-    }
-
-    /// Queues one dispatch as received (with the shard spliced in when asked), writing the
-    /// buffer out when it is full, old, or the last line `--max-events` allows.
-    pub fn emit(&self, payload: &str, t: &str, shard: Option<[u32; 2]>) -> Result<()> {
-        if let Some(events) = &self.events {
-            if !events.iter().any(|e| e == t) {
-                return Ok(());
-            }
-        }
-        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if inner.max.is_some_and(|m| inner.written >= m) {
-            return Ok(());
-        }
-        match shard {
-            Some(s) => frame::with_shard(payload, s, &mut inner.buf),
-            None => inner.buf.extend_from_slice(payload.trim_end().as_bytes()),
-        }
-        inner.buf.push(b'\n');
-        inner.written += 1;
-        let last = inner.max.is_some_and(|m| inner.written >= m);
-        if last || inner.buf.len() >= SINK_BYTES || inner.last_write.elapsed() >= SINK_LATENCY {
-            if let Err(e) = inner.write_out() {
-                self.stop.request();
-                return Err(e.into());
-            }
-        }
-        if last {
-            self.stop.request();
-        }
-        Ok(())
-    }
-
-    /// Writes out and flushes whatever is buffered (called when the connection is quiet and
-    /// at the end).
-    pub fn flush(&self) -> Result<()> {
-        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if let Err(e) = inner.write_out() {
-            self.stop.request();
-            return Err(e.into());
-        }
-        Ok(())
-    }
-}
-
-/// Spaces IDENTIFYs: one per rate-limit key (`shard_id % max_concurrency`) per 5 s, and no more
-/// than the session start limit allows.
-#[derive(Debug)]
-pub struct IdentifyGate {
-    inner: Mutex<GateInner>,
-    max_concurrency: u32,
-}
-
-#[derive(Debug)]
-struct GateInner {
-    last: HashMap<u32, Instant>,
-    total: u64,
-    remaining: u64,
-    reset_at: Instant,
-    identified: bool,
-}
-
-impl IdentifyGate {
-    /// A gate from `/gateway/bot`'s `session_start_limit`.
-    pub fn new(info: &GatewayInfo) -> IdentifyGate {
-        IdentifyGate {
-            inner: Mutex::new(GateInner {
-                last: HashMap::new(),
-                total: info.total,
-                remaining: info.remaining,
-                reset_at: Instant::now() + info.reset_after,
-                identified: false,
-            }),
-            max_concurrency: info.max_concurrency.max(1),
-        }
-    }
-
-    /// Waits until shard `id` may IDENTIFY; false when stopped while waiting. With no session
-    /// starts left before the first IDENTIFY, fails with when they reset.
-    pub fn acquire(&self, id: u32, stop: &Stop) -> Result<bool> {
-        let key = id % self.max_concurrency;
-        loop {
-            let now = Instant::now();
-            let wait = {
-                let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-                if g.remaining == 0 && now >= g.reset_at {
-                    g.remaining = g.total;
-                    g.reset_at = now + Duration::from_secs(24 * 3600);
-                }
-                if g.remaining == 0 {
-                    let left = g.reset_at - now;
-                    let when = describe_wait(left);
-                    if !g.identified {
-                        return Err(Error::new(
-                            ErrorKind::Gateway,
-                            format!("no gateway session starts left today (0 of {}): Discord resets the limit in {when}; try again then (more IDENTIFYs now would get the token reset)", g.total),
-                        ));
-                    }
-                    diag(&format!(
-                        "gateway: no session starts left; waiting {when} for Discord to reset the limit"
-                    ));
-                    left
-                } else {
-                    match g.last.get(&key) {
-                        Some(t) if now < *t + IDENTIFY_WINDOW => *t + IDENTIFY_WINDOW - now,
-                        _ => {
-                            g.last.insert(key, now);
-                            g.remaining -= 1;
-                            g.identified = true;
-                            if g.remaining <= (g.total / 10).max(1) {
-                                diag(&format!(
-                                    "gateway: warning: only {} of {} session starts left; they reset in {}",
-                                    g.remaining,
-                                    g.total,
-                                    describe_wait(g.reset_at.saturating_duration_since(now))
-                                ));
-                            }
-                            return Ok(true);
-                        }
-                    }
-                }
-            };
-            if !stop.sleep(wait) {
-                return Ok(false);
-            }
-        }
-    }
-}
-
-fn describe_wait(d: Duration) -> String {
-    let secs = d.as_secs();
-    if secs >= 3600 {
-        format!("{}h {}m", secs / 3600, secs % 3600 / 60)
-    } else if secs >= 60 {
-        format!("{}m {}s", secs / 60, secs % 60)
-    } else {
-        format!("{:.1}s", d.as_secs_f64())
     }
 }
 
@@ -828,62 +631,5 @@ mod tests {
             (3, 7, 2)
         );
         assert!(GatewayInfo::from_json(&serde_json::json!({})).is_err());
-    }
-
-    #[test]
-    fn gate_refuses_when_no_starts_are_left() {
-        let v = serde_json::json!({"url": "wss://g", "session_start_limit": {"total": 1000, "remaining": 0, "reset_after": 3_600_000, "max_concurrency": 1}});
-        let gate = IdentifyGate::new(&GatewayInfo::from_json(&v).unwrap());
-        let err = gate.acquire(0, &Stop::default()).unwrap_err();
-        assert!(
-            err.message.contains("resets the limit in"),
-            "{}",
-            err.message
-        );
-    }
-
-    #[test]
-    fn gate_lets_one_identify_per_key_through() {
-        let v = serde_json::json!({"url": "wss://g", "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 2}});
-        let gate = IdentifyGate::new(&GatewayInfo::from_json(&v).unwrap());
-        let stop = Stop::default();
-        assert!(gate.acquire(0, &stop).unwrap());
-        assert!(gate.acquire(1, &stop).unwrap());
-        // Shard 2 shares shard 0's key: it must wait, so a stop ends the wait.
-        stop.request();
-        assert!(!gate.acquire(2, &stop).unwrap());
-    }
-
-    #[test]
-    fn sink_filters_counts_and_stops() {
-        #[derive(Clone, Default)]
-        struct Buf(Arc<Mutex<Vec<u8>>>);
-        impl Write for Buf {
-            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-                self.0.lock().unwrap().extend_from_slice(b);
-                Ok(b.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        let buf = Buf::default();
-        let stop = Arc::new(Stop::default());
-        let sink = Sink::new(
-            Box::new(buf.clone()),
-            Some(vec!["A".into()]),
-            Some(2),
-            Arc::clone(&stop),
-        );
-        sink.emit(r#"{"t":"A","s":1}"#, "A", Some([0, 2])).unwrap();
-        sink.emit(r#"{"t":"B","s":2}"#, "B", None).unwrap();
-        assert!(!stop.requested());
-        sink.emit(r#"{"t":"A","s":3}"#, "A", None).unwrap();
-        sink.emit(r#"{"t":"A","s":4}"#, "A", None).unwrap();
-        assert!(stop.requested());
-        assert_eq!(
-            String::from_utf8(buf.0.lock().unwrap().clone()).unwrap(),
-            "{\"t\":\"A\",\"s\":1,\"shard\":[0,2]}\n{\"t\":\"A\",\"s\":3}\n"
-        );
     }
 }

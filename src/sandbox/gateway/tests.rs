@@ -9,7 +9,8 @@ use serde_json::{json, Value};
 
 use super::*;
 use crate::gateway::frame::{self as client_frame, IdentifyConfig};
-use crate::gateway::runner::{self, GatewayInfo, ListenOptions, Sink, Stop};
+use crate::gateway::runner::{self, GatewayInfo, ListenOptions, Stop};
+use crate::gateway::sink::Sink;
 use crate::token::Token;
 
 const TOKEN: &str = "test-token";
