@@ -51,8 +51,6 @@ pub trait GatewayWorld: Send + Sync + 'static {
     fn guild_members(&self, guild_id: u64) -> Vec<Value>;
     /// Where REST writes publish dispatches.
     fn hub(&self) -> &EventHub;
-    /// Counts one IDENTIFY against the session start limit.
-    fn identified(&self) {}
 }
 
 impl GatewayWorld for World {
@@ -71,12 +69,6 @@ impl GatewayWorld for World {
     fn hub(&self) -> &EventHub {
         &self.hub
     }
-    fn identified(&self) {
-        let mut limit = lock(&self.session_start_limit);
-        if let Some(n) = limit["remaining"].as_u64() {
-            limit["remaining"] = json!(n.saturating_sub(1));
-        }
-    }
 }
 
 /// Serves the sandbox's gateway on `listener` on a background thread.
@@ -89,9 +81,11 @@ pub fn admin(world: &World, method: &str, path: &str, body: &Value) -> (u16, Val
     admin_world(world, method, path, body)
 }
 
-/// The `/gateway/bot` body for the sandbox world, once its gateway is serving.
-pub fn gateway_bot(world: &World) -> Option<Value> {
+/// The `/gateway/bot` body for the sandbox world: its gateway's live settings, or the defaults
+/// in the moment before the gateway is serving.
+pub fn gateway_bot(world: &World) -> Value {
     gateway_bot_world(world)
+        .unwrap_or_else(|| admin::gateway_bot_body(&world.gateway_url, &Config::default()))
 }
 
 /// Settings an admin call can change.
@@ -483,7 +477,6 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
             let mut c = lock(&self.server.config);
             c.start_remaining = c.start_remaining.saturating_sub(1);
         }
-        self.world.identified();
         let n = self.server.next_id.fetch_add(1, Ordering::SeqCst);
         let session = Arc::new(SessionState {
             id: format!("sandbox-session-{n:06}"),

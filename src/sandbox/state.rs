@@ -141,9 +141,6 @@ pub struct World {
     pub faults: Faults,
     /// The gateway's URL (`ws://127.0.0.1:PORT`), as `/gateway` and READY announce it.
     pub gateway_url: String,
-    /// What `/gateway/bot` reports as `session_start_limit` (the gateway counts identifies
-    /// against it).
-    pub session_start_limit: Mutex<Value>,
     token: String,
     bot_id: u64,
     counter: AtomicU64,
@@ -159,9 +156,6 @@ impl World {
             limits,
             faults: Faults::default(),
             gateway_url,
-            session_start_limit: Mutex::new(json!({
-                "total": 1000, "remaining": 1000, "reset_after": 86_400_000, "max_concurrency": 1
-            })),
             token,
             bot_id,
             counter: AtomicU64::new(1),

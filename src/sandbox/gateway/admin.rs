@@ -7,8 +7,13 @@ use super::*;
 pub fn gateway_bot_world<W: GatewayWorld>(world: &W) -> Option<Value> {
     let server = server_of(world)?;
     let c = lock(&server.config).clone();
-    Some(json!({
-        "url": server.url,
+    Some(gateway_bot_body(&server.url, &c))
+}
+
+/// The `/gateway/bot` body for a gateway at `url` with settings `c`.
+pub(super) fn gateway_bot_body(url: &str, c: &Config) -> Value {
+    json!({
+        "url": url,
         "shards": c.shards,
         "session_start_limit": {
             "total": c.start_total,
@@ -16,7 +21,7 @@ pub fn gateway_bot_world<W: GatewayWorld>(world: &W) -> Option<Value> {
             "reset_after": c.reset_after,
             "max_concurrency": c.max_concurrency,
         }
-    }))
+    })
 }
 
 /// Handles `/_sandbox/gateway/...` admin calls (the path may keep or drop that prefix).

@@ -11,18 +11,7 @@ use crate::sandbox::state::{Channel, Guild, State};
 pub fn route(ctx: &Ctx, method: &str, seg: &[&str]) -> Reply {
     match (method, seg) {
         ("GET", ["gateway"]) => ok(json!({"url": ctx.world.gateway_url})),
-        ("GET", ["gateway", "bot"]) => {
-            if let Some(body) = crate::sandbox::gateway::gateway_bot(ctx.world) {
-                return ok(body);
-            }
-            let limit = ctx
-                .world
-                .session_start_limit
-                .lock()
-                .map(|l| l.clone())
-                .unwrap_or(Value::Null);
-            ok(json!({"url": ctx.world.gateway_url, "shards": 1, "session_start_limit": limit}))
-        }
+        ("GET", ["gateway", "bot"]) => ok(crate::sandbox::gateway::gateway_bot(ctx.world)),
         ("GET", ["users", "@me"]) => ok(ctx.world.bot_user()),
         ("PATCH", ["users", "@me"]) => {
             let mut state = ctx.world.lock();
