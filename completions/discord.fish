@@ -34,7 +34,7 @@ complete -c discord -n "__fish_discord_needs_command" -l jq -d 'Filter every pri
 complete -c discord -n "__fish_discord_needs_command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_needs_command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_needs_command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_needs_command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_needs_command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_needs_command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_needs_command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_needs_command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -476,7 +476,7 @@ complete -c discord -n "__fish_discord_using_subcommand get" -l jq -d 'Filter ev
 complete -c discord -n "__fish_discord_using_subcommand get" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -506,7 +506,7 @@ complete -c discord -n "__fish_discord_using_subcommand post" -l jq -d 'Filter e
 complete -c discord -n "__fish_discord_using_subcommand post" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand post" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand post" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand post" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand post" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -536,7 +536,7 @@ complete -c discord -n "__fish_discord_using_subcommand put" -l jq -d 'Filter ev
 complete -c discord -n "__fish_discord_using_subcommand put" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand put" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand put" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand put" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand put" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -566,7 +566,7 @@ complete -c discord -n "__fish_discord_using_subcommand patch" -l jq -d 'Filter 
 complete -c discord -n "__fish_discord_using_subcommand patch" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand patch" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand patch" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand patch" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand patch" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -596,7 +596,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete" -l jq -d 'Filter
 complete -c discord -n "__fish_discord_using_subcommand delete" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand delete" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand delete" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -619,7 +619,7 @@ complete -c discord -n "__fish_discord_using_subcommand login" -l jq -d 'Filter 
 complete -c discord -n "__fish_discord_using_subcommand login" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand login" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand login" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l with-token -d 'Read the token from stdin instead of prompting'
 complete -c discord -n "__fish_discord_using_subcommand login" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand login" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -641,7 +641,7 @@ complete -c discord -n "__fish_discord_using_subcommand logout" -l jq -d 'Filter
 complete -c discord -n "__fish_discord_using_subcommand logout" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand logout" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand logout" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand logout" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand logout" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -653,7 +653,7 @@ complete -c discord -n "__fish_discord_using_subcommand logout" -l dry-run -d 'P
 complete -c discord -n "__fish_discord_using_subcommand logout" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l port -d 'Port to listen on (default: a free port)' -r
-complete -c discord -n "__fish_discord_using_subcommand sandbox" -l rate-limit-scale -d 'Multiply every rate-limit window by FACTOR (1 = Discord\'s; smaller makes tests faster)' -r
+complete -c discord -n "__fish_discord_using_subcommand sandbox" -l rate-limit-scale -d 'Multiply every route\'s rate-limit window by FACTOR (1 = Discord\'s; smaller makes tests faster); the global limit stays per second (see --global-limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
@@ -664,7 +664,7 @@ complete -c discord -n "__fish_discord_using_subcommand sandbox" -l jq -d 'Filte
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand sandbox" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand sandbox" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l no-rate-limits -d 'Do not enforce rate limits at all'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -686,7 +686,7 @@ complete -c discord -n "__fish_discord_using_subcommand intents" -l jq -d 'Filte
 complete -c discord -n "__fish_discord_using_subcommand intents" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand intents" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand intents" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l json -d 'Print JSON (one object per intent) instead of a table'
 complete -c discord -n "__fish_discord_using_subcommand intents" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand intents" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -708,7 +708,7 @@ complete -c discord -n "__fish_discord_using_subcommand endpoints" -l jq -d 'Fil
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand endpoints" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand endpoints" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -733,7 +733,7 @@ complete -c discord -n "__fish_discord_using_subcommand send-message" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand send-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand send-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l tts -d 'Send as text-to-speech'
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l silent -d 'Send without a push or desktop notification (SUPPRESS_NOTIFICATIONS)'
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l split -d 'Send content over 2000 characters as several messages, in order'
@@ -758,7 +758,7 @@ complete -c discord -n "__fish_discord_using_subcommand batch" -l jq -d 'Filter 
 complete -c discord -n "__fish_discord_using_subcommand batch" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand batch" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand batch" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand batch" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand batch" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand batch" -l fail-fast -d 'Stop starting requests after the first failure'
 complete -c discord -n "__fish_discord_using_subcommand batch" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand batch" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -780,7 +780,7 @@ complete -c discord -n "__fish_discord_using_subcommand completions" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand completions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand completions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand completions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand completions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand completions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -801,7 +801,7 @@ complete -c discord -n "__fish_discord_using_subcommand man" -l jq -d 'Filter ev
 complete -c discord -n "__fish_discord_using_subcommand man" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand man" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand man" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand man" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand man" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -828,7 +828,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-application"
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -855,7 +855,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l j
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -899,7 +899,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-current-application
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -943,7 +943,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-application" -
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -970,7 +970,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1014,7 +1014,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application" -l j
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1041,7 +1041,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-activity
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1068,7 +1068,7 @@ complete -c discord -n "__fish_discord_using_subcommand applications-get-activit
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1096,7 +1096,7 @@ complete -c discord -n "__fish_discord_using_subcommand upload-application-attac
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1124,7 +1124,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-global-application-c
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1152,7 +1152,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-application-command
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1179,7 +1179,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-ap
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1206,7 +1206,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-com
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1244,7 +1244,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-global-applicatio
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1282,7 +1282,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-application-comma
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1309,7 +1309,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-global-application-c
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1336,7 +1336,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-command"
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1363,7 +1363,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-global-applicatio
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1391,7 +1391,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-comma
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1429,7 +1429,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-global-application-
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1466,7 +1466,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-comma
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1493,7 +1493,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-application-emojis"
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1522,7 +1522,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1549,7 +1549,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1576,7 +1576,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1605,7 +1605,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1633,7 +1633,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1669,7 +1669,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l jq
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -1707,7 +1707,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -1739,7 +1739,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement"
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1769,7 +1769,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l j
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1796,7 +1796,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1823,7 +1823,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement"
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1851,7 +1851,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l j
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1879,7 +1879,7 @@ complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" 
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1906,7 +1906,7 @@ complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l 
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1934,7 +1934,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1962,7 +1962,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -1989,7 +1989,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-app
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2016,7 +2016,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-applicati
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2054,7 +2054,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-application
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2081,7 +2081,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2108,7 +2108,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2135,7 +2135,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2162,7 +2162,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-application
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2200,7 +2200,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2237,7 +2237,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-application
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2264,7 +2264,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-command-
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2292,7 +2292,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-application-command
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2320,7 +2320,7 @@ complete -c discord -n "__fish_discord_using_subcommand set-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2347,7 +2347,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-role-con
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2374,7 +2374,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-role-con
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2401,7 +2401,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-role-
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2428,7 +2428,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-role-
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2455,7 +2455,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2482,7 +2482,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2510,7 +2510,7 @@ complete -c discord -n "__fish_discord_using_subcommand close-channel" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand close-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand close-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2564,7 +2564,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2617,7 +2617,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-channel" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2645,7 +2645,7 @@ complete -c discord -n "__fish_discord_using_subcommand follow-announcement-chan
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2673,7 +2673,7 @@ complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2700,7 +2700,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2727,7 +2727,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2763,7 +2763,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2794,7 +2794,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -2827,7 +2827,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-messages" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -2870,7 +2870,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-message" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2911,7 +2911,7 @@ complete -c discord -n "__fish_discord_using_subcommand upload-file" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand upload-file" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand upload-file" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2939,7 +2939,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2969,7 +2969,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -2998,7 +2998,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-pins" -l jq -d 'Fil
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3025,7 +3025,7 @@ complete -c discord -n "__fish_discord_using_subcommand pin-message" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand pin-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand pin-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3052,7 +3052,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-pin" -l jq -d 'Fi
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3079,7 +3079,7 @@ complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3107,7 +3107,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l jq -d 'Fi
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3135,7 +3135,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3162,7 +3162,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-message" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3189,7 +3189,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-message" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3225,7 +3225,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-message" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3260,7 +3260,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-message" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3287,7 +3287,7 @@ complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l jq
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3314,7 +3314,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3342,7 +3342,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-message-react
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3373,7 +3373,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -3405,7 +3405,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-b
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -3434,7 +3434,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3462,7 +3462,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-message-react
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3490,7 +3490,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3517,7 +3517,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction"
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3544,7 +3544,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3572,7 +3572,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reacti
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3600,7 +3600,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3628,7 +3628,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reac
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3659,7 +3659,7 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-from-messag
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3689,7 +3689,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-thread-from-messa
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3719,7 +3719,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3749,7 +3749,7 @@ complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-o
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3776,7 +3776,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel-permissio
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3804,7 +3804,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel-permissio
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3832,7 +3832,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-depr
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3859,7 +3859,7 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3886,7 +3886,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3913,7 +3913,7 @@ complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" 
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3940,7 +3940,7 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3967,7 +3967,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-messa
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -3994,7 +3994,7 @@ complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4022,7 +4022,7 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4050,7 +4050,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-me
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4080,7 +4080,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l jq
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4107,7 +4107,7 @@ complete -c discord -n "__fish_discord_using_subcommand end-poll" -l jq -d 'Filt
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand end-poll" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand end-poll" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4134,7 +4134,7 @@ complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4163,7 +4163,7 @@ complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" 
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4192,7 +4192,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l jq
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4219,7 +4219,7 @@ complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipien
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4247,7 +4247,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4277,7 +4277,7 @@ complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4307,7 +4307,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4334,7 +4334,7 @@ complete -c discord -n "__fish_discord_using_subcommand join-thread" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand join-thread" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand join-thread" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4361,7 +4361,7 @@ complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4390,7 +4390,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l jq
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4417,7 +4417,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l jq
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4444,7 +4444,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4472,7 +4472,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4508,7 +4508,7 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-without-mes
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4543,7 +4543,7 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4578,7 +4578,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-thread" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-thread" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-thread" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4607,7 +4607,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-private-archived-th
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4636,7 +4636,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-public-archived-thr
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4674,7 +4674,7 @@ complete -c discord -n "__fish_discord_using_subcommand thread-search" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand thread-search" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand thread-search" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4701,7 +4701,7 @@ complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4730,7 +4730,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-joined-private-arch
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4759,7 +4759,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4787,7 +4787,7 @@ complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4815,7 +4815,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-sta
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4842,7 +4842,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4869,7 +4869,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4898,7 +4898,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4927,7 +4927,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" 
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4954,7 +4954,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -4981,7 +4981,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5008,7 +5008,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5035,7 +5035,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l j
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5063,7 +5063,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild" -l jq -d 'Fil
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5111,7 +5111,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5159,7 +5159,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5192,7 +5192,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5225,7 +5225,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-ent
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5252,7 +5252,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rul
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5279,7 +5279,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rul
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5314,7 +5314,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5341,7 +5341,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5368,7 +5368,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5404,7 +5404,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5439,7 +5439,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5469,7 +5469,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -5501,7 +5501,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -5530,7 +5530,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5559,7 +5559,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5589,7 +5589,7 @@ complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l 
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5617,7 +5617,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5645,7 +5645,7 @@ complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5675,7 +5675,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5705,7 +5705,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guil
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5733,7 +5733,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l j
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5760,7 +5760,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5806,7 +5806,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5833,7 +5833,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-pos
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5860,7 +5860,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channe
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5887,7 +5887,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l jq
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5914,7 +5914,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5944,7 +5944,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l j
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5971,7 +5971,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -5998,7 +5998,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l j
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6028,7 +6028,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l j
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6057,7 +6057,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l j
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6086,7 +6086,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-ac
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6115,7 +6115,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-ac
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6142,7 +6142,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6169,7 +6169,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations"
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6196,7 +6196,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6224,7 +6224,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l jq
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6251,7 +6251,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l j
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6280,7 +6280,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l j
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -6313,7 +6313,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6344,7 +6344,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" 
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6375,7 +6375,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6404,7 +6404,7 @@ complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6431,7 +6431,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6464,7 +6464,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6491,7 +6491,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6519,7 +6519,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6554,7 +6554,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6588,7 +6588,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6615,7 +6615,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6642,7 +6642,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6670,7 +6670,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6722,7 +6722,7 @@ complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6773,7 +6773,7 @@ complete -c discord -n "__fish_discord_using_subcommand guild-search" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand guild-search" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand guild-search" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6800,7 +6800,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-wel
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6827,7 +6827,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6854,7 +6854,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6885,7 +6885,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding"
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6916,7 +6916,7 @@ complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6943,7 +6943,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l jq
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -6972,7 +6972,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7001,7 +7001,7 @@ complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l 
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7031,7 +7031,7 @@ complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l jq
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7062,7 +7062,7 @@ complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7090,7 +7090,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions"
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7117,7 +7117,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7148,7 +7148,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests"
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7177,7 +7177,7 @@ complete -c discord -n "__fish_discord_using_subcommand action-guild-join-reques
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7204,7 +7204,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7231,7 +7231,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7266,7 +7266,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l jq
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7293,7 +7293,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positi
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7320,7 +7320,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles"
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7347,7 +7347,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7374,7 +7374,7 @@ complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7401,7 +7401,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7428,7 +7428,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l jq
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7464,7 +7464,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l jq
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7499,7 +7499,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l jq
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7527,7 +7527,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-fo
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7555,7 +7555,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7592,7 +7592,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7620,7 +7620,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-even
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7647,7 +7647,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7686,7 +7686,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7724,7 +7724,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7755,7 +7755,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7782,7 +7782,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7813,7 +7813,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7844,7 +7844,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-even
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -7877,7 +7877,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -7907,7 +7907,7 @@ complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-ev
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7938,7 +7938,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7965,7 +7965,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-so
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -7997,7 +7997,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8024,7 +8024,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sou
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8051,7 +8051,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8083,7 +8083,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8114,7 +8114,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8141,7 +8141,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8172,7 +8172,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8199,7 +8199,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l jq
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8226,7 +8226,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8257,7 +8257,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8287,7 +8287,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8314,7 +8314,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8341,7 +8341,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8370,7 +8370,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8397,7 +8397,7 @@ complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l 
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8424,7 +8424,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8454,7 +8454,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8483,7 +8483,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8510,7 +8510,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-active-guild-thread
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8537,7 +8537,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8564,7 +8564,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8591,7 +8591,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-s
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8618,7 +8618,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8648,7 +8648,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voic
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8678,7 +8678,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state"
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8705,7 +8705,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8732,7 +8732,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8761,7 +8761,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state"
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8790,7 +8790,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l j
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8817,7 +8817,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l j
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8844,7 +8844,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8874,7 +8874,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-scr
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8904,7 +8904,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-scr
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8931,7 +8931,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-setting
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8960,7 +8960,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l 
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -8989,7 +8989,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-sett
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9016,7 +9016,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9044,7 +9044,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9072,7 +9072,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9103,7 +9103,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-interaction-respo
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9134,7 +9134,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite" -l jq -d 'Fi
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9165,7 +9165,7 @@ complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9192,7 +9192,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9220,7 +9220,7 @@ complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9248,7 +9248,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9275,7 +9275,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users"
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9303,7 +9303,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l 
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9331,7 +9331,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-invite-target-use
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9358,7 +9358,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-sta
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9385,7 +9385,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9417,7 +9417,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9449,7 +9449,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9476,7 +9476,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l jq -d 'Fil
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9503,7 +9503,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9536,7 +9536,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9568,7 +9568,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l jq -d 'Fi
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9596,7 +9596,7 @@ complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9624,7 +9624,7 @@ complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobb
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9652,7 +9652,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link"
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9679,7 +9679,7 @@ complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9707,7 +9707,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-inv
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9734,7 +9734,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guil
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9761,7 +9761,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-member
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9791,7 +9791,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby"
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9821,7 +9821,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9848,7 +9848,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-l
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9876,7 +9876,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9904,7 +9904,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-inv
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9931,7 +9931,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guil
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -9959,7 +9959,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l j
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10000,7 +10000,7 @@ complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l j
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10041,7 +10041,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10069,7 +10069,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-mod
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10097,7 +10097,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-ext
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10124,7 +10124,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-authorizatio
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10151,7 +10151,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorizat
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10178,7 +10178,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-bot-applicat
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10205,7 +10205,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-applicatio
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10232,7 +10232,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" 
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10259,7 +10259,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10286,7 +10286,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-useri
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10314,7 +10314,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-user-message-exte
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10345,7 +10345,7 @@ complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-prov
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10373,7 +10373,7 @@ complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10404,7 +10404,7 @@ complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l jq
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10434,7 +10434,7 @@ complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10465,7 +10465,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" 
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -10498,7 +10498,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -10528,7 +10528,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10555,7 +10555,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10582,7 +10582,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-s
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10614,7 +10614,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10641,7 +10641,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l j
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10668,7 +10668,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10698,7 +10698,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10727,7 +10727,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10754,7 +10754,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l j
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10781,7 +10781,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10808,7 +10808,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10835,7 +10835,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l jq 
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10862,7 +10862,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10892,7 +10892,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l 
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10922,7 +10922,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10951,7 +10951,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-applica
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -10978,7 +10978,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-applica
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11005,7 +11005,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-user-rol
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11035,7 +11035,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-current-user-appl
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11065,7 +11065,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-user-
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11092,7 +11092,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-current-user-appl
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11120,7 +11120,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-user-
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11151,7 +11151,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-dm" -l jq -d 'Fil
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-dm" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-dm" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11181,7 +11181,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11208,7 +11208,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-connect
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11235,7 +11235,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11262,7 +11262,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11293,7 +11293,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds"
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -11326,7 +11326,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -11355,7 +11355,7 @@ complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11383,7 +11383,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-m
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11410,7 +11410,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11437,7 +11437,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-user" -l jq -d 'Filt
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11464,7 +11464,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l j
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11491,7 +11491,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l jq -d 'F
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11518,7 +11518,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11549,7 +11549,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11579,7 +11579,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l jq -d
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11606,7 +11606,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" 
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11633,7 +11633,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11676,7 +11676,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11719,7 +11719,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-followup-message"
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11746,7 +11746,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-toke
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11774,7 +11774,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token"
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11804,7 +11804,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-toke
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11833,7 +11833,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token"
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11882,7 +11882,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatib
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11931,7 +11931,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-github-compatibl
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11959,7 +11959,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-original-interaction
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -11987,7 +11987,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-mes
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12015,7 +12015,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-original-interact
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12044,7 +12044,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12082,7 +12082,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-original-interactio
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12119,7 +12119,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12147,7 +12147,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12175,7 +12175,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12203,7 +12203,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" 
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12232,7 +12232,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-followup-message"
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12270,7 +12270,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12307,7 +12307,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12344,7 +12344,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" 
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12378,7 +12378,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12399,7 +12399,7 @@ complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l jq -d 
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12420,7 +12420,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12441,7 +12441,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12462,7 +12462,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l jq -
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12483,7 +12483,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l jq -d '
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12504,7 +12504,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l j
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12525,7 +12525,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12546,7 +12546,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url"
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12567,7 +12567,7 @@ complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" 
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12688,7 +12688,7 @@ complete -c discord -n "__fish_discord_using_subcommand listen" -l jq -d 'Filter
 complete -c discord -n "__fish_discord_using_subcommand listen" -l connect-timeout -d 'Seconds to wait for a connection' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
-complete -c discord -n "__fish_discord_using_subcommand listen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit' -r
+complete -c discord -n "__fish_discord_using_subcommand listen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l compress -d 'Ask for zlib-stream transport compression'
 complete -c discord -n "__fish_discord_using_subcommand listen" -l stdin -d 'Read gateway commands (JSON, one per line: ops 3, 4, 8, 31, 43) from stdin and send them'
 complete -c discord -n "__fish_discord_using_subcommand listen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'

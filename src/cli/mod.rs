@@ -116,6 +116,7 @@ pub struct GlobalArgs {
     pub max_wait: f64,
 
     /// Requests per second across all routes; Discord allows 50 unless it raised your bot's limit
+    /// (`discord sandbox` enforces this limit)
     #[arg(long, global = true, value_name = "N", env = "DISCORD_GLOBAL_LIMIT", default_value_t = 50,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub global_limit: u32,
@@ -277,7 +278,8 @@ pub struct SandboxArgs {
     #[arg(long, value_name = "PORT")]
     pub port: Option<u16>,
 
-    /// Multiply every rate-limit window by FACTOR (1 = Discord's; smaller makes tests faster)
+    /// Multiply every route's rate-limit window by FACTOR (1 = Discord's; smaller makes tests
+    /// faster); the global limit stays per second (see --global-limit)
     #[arg(long, value_name = "FACTOR", default_value_t = 1.0)]
     pub rate_limit_scale: f64,
 

@@ -52,7 +52,10 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
     // Keeps the in-process sandbox alive for the whole run.
     let mut sandbox = None;
     if global.sandbox {
-        let sb = Sandbox::start(SandboxOptions::new(DEFAULT_TOKEN))?;
+        let sb = Sandbox::start(SandboxOptions {
+            global_limit: global.global_limit,
+            ..SandboxOptions::new(DEFAULT_TOKEN)
+        })?;
         global.token = Some(DEFAULT_TOKEN.to_string());
         global.bearer = false;
         sandbox = Some(sb);
@@ -78,7 +81,7 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Delete(a) => raw::run(&settings, Method::Delete, a),
         Command::Login(a) => login::login(&settings, &a, global.bearer),
         Command::Logout => login::logout(&settings),
-        Command::Sandbox(a) => sandbox::run(&a, global.token.as_deref()),
+        Command::Sandbox(a) => sandbox::run(&a, global.token.as_deref(), global.global_limit),
         Command::Listen(a) => listen::run(&settings, a),
         Command::Intents(a) => intents::run(&settings, &a),
         Command::Endpoints(a) => list_endpoints::run(&a),

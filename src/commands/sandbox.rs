@@ -8,8 +8,8 @@ use crate::sandbox::{Sandbox, SandboxOptions, DEFAULT_TOKEN};
 use crate::token::Token;
 use crate::Result;
 
-/// Runs the sandbox in the foreground.
-pub fn run(args: &SandboxArgs, token: Option<&str>) -> Result<()> {
+/// Runs the sandbox in the foreground, enforcing `global_limit` requests a second.
+pub fn run(args: &SandboxArgs, token: Option<&str>, global_limit: u32) -> Result<()> {
     let token = match token {
         Some(raw) => Token::parse(raw, false)?.secret().to_string(),
         None => DEFAULT_TOKEN.to_string(),
@@ -19,6 +19,7 @@ pub fn run(args: &SandboxArgs, token: Option<&str>) -> Result<()> {
         token: token.clone(),
         rate_limit_scale: args.rate_limit_scale,
         rate_limits: !args.no_rate_limits,
+        global_limit,
     })?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -37,6 +37,8 @@ pub struct SandboxOptions {
     pub rate_limit_scale: f64,
     /// Whether rate limits are enforced at all.
     pub rate_limits: bool,
+    /// Requests per second allowed across all routes.
+    pub global_limit: u32,
 }
 
 impl SandboxOptions {
@@ -47,6 +49,7 @@ impl SandboxOptions {
             token: token.into(),
             rate_limit_scale: 1.0,
             rate_limits: true,
+            global_limit: ratelimit::GLOBAL_LIMIT,
         }
     }
 }
@@ -75,7 +78,11 @@ impl Sandbox {
         let gateway_url = format!("ws://{gateway_addr}");
         let world = Arc::new(World::new(
             options.token,
-            ratelimit::Limits::new(options.rate_limit_scale, options.rate_limits),
+            ratelimit::Limits::new(
+                options.rate_limit_scale,
+                options.rate_limits,
+                options.global_limit,
+            ),
             gateway_url.clone(),
         ));
         gateway::serve(gateway, Arc::clone(&world));

@@ -17,7 +17,7 @@ pub struct BucketRule {
     pub window: f64,
 }
 
-/// Discord's global limit: requests per second per token.
+/// Discord's global limit: requests per second per token (unless Discord raised a bot's).
 pub const GLOBAL_LIMIT: u32 = 50;
 
 /// Which bucket a route falls in (segments of the API path, method).
@@ -54,17 +54,20 @@ struct Window {
     used: u32,
 }
 
-/// All buckets; `scale` multiplies every window, `enabled: false` allows everything.
+/// All buckets; `scale` multiplies every route's window, `enabled: false` allows everything.
+/// The global limit is `global_limit` per real second, unscaled, like a limit Discord raised.
 #[derive(Debug)]
 pub struct Limits {
     scale: f64,
     enabled: bool,
+    global_limit: u32,
     windows: Mutex<HashMap<String, Window>>,
 }
 
 impl Limits {
-    /// Limits with windows multiplied by `scale` (1.0 = Discord's).
-    pub fn new(scale: f64, enabled: bool) -> Limits {
+    /// Limits with route windows multiplied by `scale` (1.0 = Discord's) and `global_limit`
+    /// requests a second in all.
+    pub fn new(scale: f64, enabled: bool, global_limit: u32) -> Limits {
         Limits {
             scale: if scale.is_finite() && scale > 0.0 {
                 scale
@@ -72,6 +75,7 @@ impl Limits {
                 1.0
             },
             enabled,
+            global_limit: global_limit.max(1),
             windows: Mutex::new(HashMap::new()),
         }
     }
@@ -90,7 +94,7 @@ impl Limits {
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
         let bucket_key = format!("{}:{major}", rule.name);
         let global_key = format!("global:{token_key}");
-        let global_window = self.scale;
+        let global_window = 1.0;
 
         let roll = |w: &mut Window, length: f64| {
             if now.duration_since(w.start).as_secs_f64() >= length {
@@ -113,7 +117,7 @@ impl Limits {
             |w: &Window| (window - now.duration_since(w.start).as_secs_f64()).max(0.0);
         let refused = if !self.enabled {
             None
-        } else if global.used >= GLOBAL_LIMIT {
+        } else if global.used >= self.global_limit {
             Some((
                 (global_window - now.duration_since(global.start).as_secs_f64()).max(0.001),
                 true,
@@ -161,7 +165,7 @@ mod tests {
 
     #[test]
     fn message_create_allows_five_per_channel() {
-        let limits = Limits::new(1.0, true);
+        let limits = Limits::new(1.0, true, GLOBAL_LIMIT);
         let seg = ["channels", "1", "messages"];
         for _ in 0..5 {
             assert!(limits.check("POST", &seg, "t").refused.is_none());
@@ -181,7 +185,7 @@ mod tests {
 
     #[test]
     fn global_limit_and_disabled() {
-        let limits = Limits::new(1.0, true);
+        let limits = Limits::new(1.0, true, GLOBAL_LIMIT);
         for i in 0..GLOBAL_LIMIT {
             let id = i.to_string();
             assert!(limits
@@ -196,7 +200,7 @@ mod tests {
                 .map(|r| r.1),
             Some(true)
         );
-        let off = Limits::new(1.0, false);
+        let off = Limits::new(1.0, false, GLOBAL_LIMIT);
         for _ in 0..100 {
             assert!(off
                 .check("POST", &["channels", "1", "messages"], "t")
