@@ -123,11 +123,16 @@ def startup(discord, n):
 
 
 class RssWatch(threading.Thread):
-    """Samples VmRSS of a pid every 20 ms: peak, and RSS at a quarter and at the end of the run."""
+    """Samples a pid's /proc status every 5 ms: its peak RSS (VmHWM, the kernel's own high-water
+    mark), and VmRSS at a quarter and at the end of the run.
+
+    Not wait4's ru_maxrss: Linux carries the forking parent's peak across exec into it, so a
+    child of this (large) Python process would report Python's size instead of its own."""
 
     def __init__(self, pid):
         super().__init__(daemon=True)
-        self.pid, self.samples, self.done = pid, [], False
+        self.pid, self.samples, self.peak, self.done = pid, [], 0, False
+        self.start()
 
     def run(self):
         while not self.done:
@@ -136,15 +141,18 @@ class RssWatch(threading.Thread):
                     for line in f:
                         if line.startswith("VmRSS:"):
                             self.samples.append(int(line.split()[1]))
+                        elif line.startswith("VmHWM:"):
+                            self.peak = max(self.peak, int(line.split()[1]))
             except OSError:
                 return
-            time.sleep(0.02)
+            time.sleep(0.005)
 
     def summary(self):
+        """(peak, RSS at a quarter of the run, RSS at the end) in MB."""
         self.done = True
         s = self.samples or [0]
         q = s[len(s) // 4]
-        return max(s) / 1024, q / 1024, s[-1] / 1024
+        return max(self.peak, max(s)) / 1024, q / 1024, s[-1] / 1024
 
 
 def wait_session(sb, before, timeout=30):
@@ -173,18 +181,16 @@ def run_listen(discord, sb, n, compress):
         cmd.append("--compress")
     p = subprocess.Popen(cmd, env=sb.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     watch = RssWatch(p.pid)
-    watch.start()
     wait_session(sb, before)
     t = time.perf_counter()
     sb.call("POST", "/_sandbox/gateway/burst", {"count": n})
     _, status, usage = os.wait4(p.pid, 0)
     elapsed = time.perf_counter() - t
     rss = watch.summary()
-    peak = max(rss[0], usage.ru_maxrss / 1024)
     if status != 0:
         raise SystemExit(f"bench: discord listen failed: {p.stderr.read().decode()[-500:]}")
     print(f"  (listen CPU: {usage.ru_utime + usage.ru_stime:.2f} s)", file=sys.stderr)
-    return elapsed, (peak, rss[1], rss[2])
+    return elapsed, rss
 
 
 def count_lines_until(stream, target, state):
@@ -204,7 +210,6 @@ def run_websocat(websocat, sb, n):
     p = subprocess.Popen([websocat, "-t", "--no-close", gw], stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     watch = RssWatch(p.pid)
-    watch.start()
     ident = {"op": 2, "d": {"token": sb.token, "intents": 33281,
                             "properties": {"os": "linux", "browser": "websocat", "device": "websocat"}}}
     p.stdin.write((json.dumps(ident) + "\n").encode())
@@ -277,7 +282,6 @@ def run_discordpy(sb, n):
     p = subprocess.Popen([sys.executable, script, sb.api, sb.token, str(n), gw], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     watch = RssWatch(p.pid)
-    watch.start()
     if p.stdout.readline().strip() != "ready":
         raise SystemExit(f"bench: discord.py client failed: {p.stderr.read()[-800:]}")
     wait_session(sb, before)
@@ -372,11 +376,12 @@ def run_measured(cmd, env):
     """Runs cmd to completion with stdout to /dev/null: (seconds, peak RSS MB)."""
     t = time.perf_counter()
     p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
+    watch = RssWatch(p.pid)
+    _, status, _ = os.wait4(p.pid, 0)
     elapsed = time.perf_counter() - t
     if status != 0:
         raise SystemExit(f"bench: {' '.join(cmd)} failed: {p.stderr.read().decode()[-500:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, watch.summary()[0]
 
 
 def big_guild(members):
@@ -401,6 +406,7 @@ def run_guild_create(discord, sb, members):
     before = len(sb.sessions())
     cmd = [discord, "listen", "--intents", "GUILDS", "--events", "GUILD_CREATE", "--max-events", "2"]
     p = subprocess.Popen(cmd, env=sb.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    watch = RssWatch(p.pid)
     size = {"bytes": 0}
 
     def drain():
@@ -422,7 +428,7 @@ def run_guild_create(discord, sb, members):
     if status != 0:
         raise SystemExit(f"bench: listen failed on the big GUILD_CREATE: {p.stderr.read().decode()[-500:]}")
     cpu = usage.ru_utime + usage.ru_stime
-    return elapsed, cpu, usage.ru_maxrss / 1024, size["bytes"] / 1e6
+    return elapsed, cpu, watch.summary()[0], size["bytes"] / 1e6
 
 
 def huge(discord, sb, sizes):

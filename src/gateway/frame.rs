@@ -179,16 +179,22 @@ pub fn user_command(line: &str) -> Result<(u8, Value)> {
     }
 }
 
-/// Appends `,"shard":[id,count]` inside a payload's outer object, leaving the rest untouched.
-pub fn with_shard(payload: &str, shard: [u32; 2], out: &mut Vec<u8>) {
+/// Writes a payload as one output line, as received, with `,"shard":[id,count]` spliced
+/// inside its outer object when `shard` is given and the rest left untouched.
+pub fn write_line(
+    payload: &str,
+    shard: Option<[u32; 2]>,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     let trimmed = payload.trim_end();
-    match trimmed.strip_suffix('}') {
-        Some(body) => {
-            out.extend_from_slice(body.as_bytes());
-            out.extend_from_slice(format!(",\"shard\":[{},{}]}}", shard[0], shard[1]).as_bytes());
+    match (shard, trimmed.strip_suffix('}')) {
+        (Some([id, count]), Some(body)) => {
+            out.write_all(body.as_bytes())?;
+            write!(out, ",\"shard\":[{id},{count}]}}")?;
         }
-        None => out.extend_from_slice(trimmed.as_bytes()),
+        _ => out.write_all(trimmed.as_bytes())?,
     }
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]
@@ -231,8 +237,12 @@ mod tests {
     #[test]
     fn shard_is_spliced_in_textually() {
         let mut out = Vec::new();
-        with_shard("{\"op\":0,\"d\":{\"a\":1}}\n", [2, 3], &mut out);
-        assert_eq!(out, b"{\"op\":0,\"d\":{\"a\":1},\"shard\":[2,3]}");
+        write_line("{\"op\":0,\"d\":{\"a\":1}}\n", Some([2, 3]), &mut out).unwrap();
+        write_line("{\"op\":0}\r\n", None, &mut out).unwrap();
+        assert_eq!(
+            out,
+            b"{\"op\":0,\"d\":{\"a\":1},\"shard\":[2,3]}\n{\"op\":0}\n"
+        );
     }
 
     #[test]

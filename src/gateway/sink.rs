@@ -79,18 +79,30 @@ impl Sink {
         if inner.max.is_some_and(|m| inner.written >= m) {
             return Ok(());
         }
-        match shard {
-            Some(s) => frame::with_shard(payload, s, &mut inner.buf),
-            None => inner.buf.extend_from_slice(payload.trim_end().as_bytes()),
-        }
-        inner.buf.push(b'\n');
         inner.written += 1;
         let last = inner.max.is_some_and(|m| inner.written >= m);
-        if last || inner.buf.len() >= SINK_BYTES || inner.last_write.elapsed() >= SINK_LATENCY {
-            if let Err(e) = inner.write_out() {
-                self.stop.request();
-                return Err(e.into());
-            }
+        let result = if payload.len() >= SINK_BYTES {
+            // A payload this big (a GUILD_CREATE of a large guild can be tens of MB) is written
+            // straight from the frame rather than copied into the buffer first.
+            inner.write_out().and_then(|()| {
+                let inner = &mut *inner;
+                frame::write_line(payload, shard, &mut inner.out).and_then(|()| inner.out.flush())
+            })
+        } else {
+            frame::write_line(payload, shard, &mut inner.buf).and_then(|()| {
+                let due = last
+                    || inner.buf.len() >= SINK_BYTES
+                    || inner.last_write.elapsed() >= SINK_LATENCY;
+                if due {
+                    inner.write_out()
+                } else {
+                    Ok(())
+                }
+            })
+        };
+        if let Err(e) = result {
+            self.stop.request();
+            return Err(e.into());
         }
         if last {
             self.stop.request();
@@ -114,19 +126,21 @@ impl Sink {
 mod tests {
     use super::*;
 
+    /// Collects what the sink writes.
+    #[derive(Clone, Default)]
+    struct Buf(Arc<Mutex<Vec<u8>>>);
+    impl Write for Buf {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
     #[test]
     fn sink_filters_counts_and_stops() {
-        #[derive(Clone, Default)]
-        struct Buf(Arc<Mutex<Vec<u8>>>);
-        impl Write for Buf {
-            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-                self.0.lock().unwrap().extend_from_slice(b);
-                Ok(b.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
         let buf = Buf::default();
         let stop = Arc::new(Stop::default());
         let sink = Sink::new(
@@ -145,5 +159,27 @@ mod tests {
             String::from_utf8(buf.0.lock().unwrap().clone()).unwrap(),
             "{\"t\":\"A\",\"s\":1,\"shard\":[0,2]}\n{\"t\":\"A\",\"s\":3}\n"
         );
+    }
+
+    #[test]
+    fn big_payloads_are_written_in_order_without_the_buffer() {
+        let buf = Buf::default();
+        let sink = Sink::new(Box::new(buf.clone()), None, None, Arc::default());
+        let big = format!(r#"{{"t":"A","s":2,"d":"{}"}}"#, "x".repeat(SINK_BYTES));
+        sink.emit(r#"{"t":"A","s":1}"#, "A", Some([1, 2])).unwrap();
+        sink.emit(&big, "A", Some([1, 2])).unwrap();
+        sink.emit(r#"{"t":"A","s":3}"#, "A", Some([1, 2])).unwrap();
+        sink.flush().unwrap();
+        let out = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0], r#"{"t":"A","s":1,"shard":[1,2]}"#);
+        assert_eq!(
+            lines[1],
+            format!("{},\"shard\":[1,2]}}", &big[..big.len() - 1])
+        );
+        assert_eq!(lines[2], r#"{"t":"A","s":3,"shard":[1,2]}"#);
+        // The buffer never grew to hold the big one.
+        assert!(sink.inner.lock().unwrap().buf.capacity() < 2 * SINK_BYTES);
     }
 }
