@@ -85,7 +85,11 @@ def wall(cmd, env, n):
 def round_trip(discord, sb, n):
     url = sb.api + "/users/@me"
     auth = "Authorization: Bot " + sb.token
-    cmds = {"discord get /users/@me": [discord, "get", "/users/@me"]}
+    cmds = {
+        "discord get /users/@me": [discord, "get", "/users/@me"],
+        # The same without the shared rate-limit cache: the difference is what the cache costs.
+        "... --no-rate-limit-cache": [discord, "get", "/users/@me", "--no-rate-limit-cache"],
+    }
     curl = tool("curl")
     if curl:
         cmds["curl"] = [curl, "-sf", "-H", auth, url]

@@ -4,8 +4,8 @@
 
 use std::borrow::Cow;
 
+use serde::de::IgnoredAny;
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use crate::{Error, ErrorKind, Result};
@@ -49,26 +49,31 @@ pub mod op {
     ];
 }
 
-/// The routing part of one received payload; `d` borrows the original text.
-#[derive(Debug, Deserialize)]
+/// The routing part of one received payload. Nothing is copied: `t` borrows the text, and
+/// `d` is only read when [`Frame::data`] asks for it.
+#[derive(Debug)]
 pub struct Frame<'a> {
     /// The opcode.
     pub op: u8,
     /// Sequence number (dispatches only).
-    #[serde(default)]
     pub s: Option<u64>,
     /// Event name (dispatches only).
-    #[serde(default, borrow)]
     pub t: Option<Cow<'a, str>>,
-    /// The data, unparsed.
-    #[serde(default, borrow)]
-    pub d: Option<&'a RawValue>,
+    /// The text from `d`'s value to the end of the payload.
+    d: Option<&'a str>,
 }
 
+/// An event name as it appears in the text (owned only if it has escapes).
+#[derive(Deserialize)]
+struct Name<'a>(#[serde(borrow)] Cow<'a, str>);
+
 impl<'a> Frame<'a> {
-    /// Parses the routing fields of a payload.
+    /// Reads the routing fields of a payload without walking `d`, when `d` comes after `op`, `t`
+    /// and `s` (the order Discord sends): a dispatch's data is passed through as received, so
+    /// scanning it would be the whole cost of reading a payload. Otherwise every member is
+    /// read in turn.
     pub fn parse(text: &'a str) -> Result<Frame<'a>> {
-        serde_json::from_str(text).map_err(|e| {
+        Frame::scan(text).map_err(|e| {
             Error::new(
                 ErrorKind::Network,
                 format!("the gateway sent a payload that is not valid JSON: {e}"),
@@ -76,9 +81,98 @@ impl<'a> Frame<'a> {
         })
     }
 
+    fn scan(text: &'a str) -> std::result::Result<Frame<'a>, String> {
+        let bytes = text.as_bytes();
+        let mut at = expect(bytes, skip_space(bytes, 0), b'{')?;
+        let (mut op, mut s, mut t, mut d) = (None, None, None, None);
+        let (mut seen_s, mut seen_t) = (false, false);
+        at = skip_space(bytes, at);
+        let mut more = bytes.get(at) != Some(&b'}');
+        if !more {
+            at += 1;
+        }
+        while more {
+            let (key, next): (Cow<'a, str>, usize) = value_at(text, at)?;
+            at = skip_space(bytes, expect(bytes, skip_space(bytes, next), b':')?);
+            if key == "d" {
+                d = Some(&text[at..]);
+                if let (Some(op), true, true) = (op, seen_s, seen_t) {
+                    // All that routing needs is known: `d` and the rest are passed through.
+                    if !text.trim_end().ends_with('}') {
+                        return Err("the payload does not end with '}'".into());
+                    }
+                    return Ok(Frame { op, s, t, d });
+                }
+            }
+            at = match key.as_ref() {
+                "op" => {
+                    let (v, n) = value_at(text, at)?;
+                    op = Some(v);
+                    n
+                }
+                "s" => {
+                    let (v, n) = value_at(text, at)?;
+                    (s, seen_s) = (v, true);
+                    n
+                }
+                "t" => {
+                    let (v, n) = value_at::<Option<Name>>(text, at)?;
+                    (t, seen_t) = (v.map(|name| name.0), true);
+                    n
+                }
+                _ => value_at::<IgnoredAny>(text, at)?.1,
+            };
+            at = skip_space(bytes, at);
+            match bytes.get(at) {
+                Some(b',') => at = skip_space(bytes, at + 1),
+                Some(b'}') => {
+                    at += 1;
+                    more = false;
+                }
+                _ => return Err(format!("expected ',' or '}}' at byte {at}")),
+            }
+        }
+        if skip_space(bytes, at) < bytes.len() {
+            return Err(format!("trailing characters at byte {at}"));
+        }
+        let op = op.ok_or("missing field `op`")?;
+        Ok(Frame { op, s, t, d })
+    }
+
     /// `d` parsed as `T` (for the few payloads whose data the client needs).
     pub fn data<T: Deserialize<'a>>(&self) -> Option<T> {
-        self.d.and_then(|d| serde_json::from_str(d.get()).ok())
+        self.d
+            .and_then(|d| T::deserialize(&mut serde_json::Deserializer::from_str(d)).ok())
+    }
+}
+
+/// The position after byte `want` at `at`, or what was found instead.
+fn expect(bytes: &[u8], at: usize, want: u8) -> std::result::Result<usize, String> {
+    if bytes.get(at) == Some(&want) {
+        Ok(at + 1)
+    } else {
+        Err(format!("expected '{}' at byte {at}", want as char))
+    }
+}
+
+fn skip_space(bytes: &[u8], mut at: usize) -> usize {
+    while matches!(bytes.get(at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        at += 1;
+    }
+    at
+}
+
+/// Reads one JSON value of type `T` starting at byte `at`; returns it and where it ended.
+fn value_at<'a, T: Deserialize<'a>>(
+    text: &'a str,
+    at: usize,
+) -> std::result::Result<(T, usize), String> {
+    let rest = text.get(at..).ok_or("unexpected end")?;
+    let mut values = serde_json::Deserializer::from_str(rest).into_iter::<T>();
+    match values.next() {
+        Some(Ok(v)) => Ok((v, at + values.byte_offset())),
+        Some(Err(e)) => Err(e.to_string()),
+        None => Err("unexpected end".into()),
     }
 }
 
@@ -209,11 +303,53 @@ mod tests {
             (f.op, f.s, f.t.as_deref()),
             (0, Some(42), Some("MESSAGE_CREATE"))
         );
-        assert_eq!(f.d.unwrap().get(), r#"{"content":"hi \"there\""}"#);
+        assert_eq!(
+            f.data::<Value>().unwrap(),
+            json!({"content": "hi \"there\""})
+        );
         let hello = Frame::parse(r#"{"op":10,"d":{"heartbeat_interval":41250},"s":null,"t":null}"#)
             .unwrap();
         assert_eq!(hello.data::<Hello>().unwrap().heartbeat_interval, 41250);
         assert!(Frame::parse("{").is_err());
+    }
+
+    #[test]
+    fn reads_members_in_any_order_and_rejects_what_is_not_a_payload() {
+        // `d` first: it is stepped over to reach the routing fields, and still readable.
+        let f = Frame::parse(r#" { "d" : [1, {"x":"}"}], "op" : 0 , "s":7, "t":"A\u005fB" } "#)
+            .unwrap();
+        assert_eq!((f.op, f.s, f.t.as_deref()), (0, Some(7), Some("A_B")));
+        assert_eq!(f.data::<Value>().unwrap(), json!([1, {"x": "}"}]));
+        // No `d` at all, or unknown members.
+        let f = Frame::parse(r#"{"op":11,"extra":{"a":[null]}}"#).unwrap();
+        assert_eq!((f.op, f.s, f.t.as_deref()), (11, None, None));
+        assert!(f.data::<Value>().is_none());
+        for bad in [
+            "",
+            "[]",
+            "{}",
+            r#"{"op":0,"s":1,"t":"A","d":{"a":1"#,
+            r#"{"op":0} x"#,
+            r#"{"op":0,}"#,
+            r#"{"op":"0"}"#,
+            r#"{"op":0 "s":1}"#,
+            r#"{"s":1,"d":{"a":}"op":0}"#,
+            "{\"op\":0}\u{c}",
+        ] {
+            assert!(Frame::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn data_after_the_routing_fields_is_not_walked() {
+        // The fast path: with op, s and t known, `d` runs to the end unread (it is passed
+        // through as received), so even a damaged `d` costs nothing to route.
+        let f = Frame::parse(r#"{"t":"X","s":3,"op":0,"d":{"a":[1,2}}"#).unwrap();
+        assert_eq!((f.op, f.s, f.t.as_deref()), (0, Some(3), Some("X")));
+        assert!(f.data::<Value>().is_none());
+        let f =
+            Frame::parse(r#"{"t":null,"s":null,"op":10,"d":{"heartbeat_interval":5}}"#).unwrap();
+        assert_eq!(f.data::<Hello>().unwrap().heartbeat_interval, 5);
     }
 
     #[test]

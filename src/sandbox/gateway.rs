@@ -5,6 +5,7 @@
 //! benchmarks.
 
 use std::collections::{HashMap, VecDeque};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
@@ -30,6 +31,8 @@ const POLL: Duration = Duration::from_millis(5);
 const RESUMABLE_FOR: Duration = Duration::from_secs(300);
 /// Dispatches kept per session for replay on RESUME.
 const LOG_LIMIT: usize = 200_000;
+/// Bytes of burst frames gathered before one write to the socket.
+const BURST_BATCH_BYTES: usize = 256 * 1024;
 /// Members per GUILD_MEMBERS_CHUNK.
 const CHUNK_SIZE: usize = 1000;
 
@@ -37,7 +40,9 @@ mod admin;
 mod payloads;
 
 pub use admin::{admin_world, gateway_bot_world};
-use payloads::{log, message_template, on_shard, snowflake, visible};
+use payloads::{
+    log, message_template, on_shard, record, snowflake, text_frame_header, visible, Logged,
+};
 
 /// What the gateway needs from the sandbox's world.
 pub trait GatewayWorld: Send + Sync + 'static {
@@ -134,7 +139,7 @@ struct SessionState {
 
 struct SessionInner {
     seq: u64,
-    log: VecDeque<(u64, Arc<str>)>,
+    log: VecDeque<(u64, Logged)>,
     events: Receiver<Arc<Dispatch>>,
     overlap: u64,
     left_at: Option<Instant>,
@@ -537,7 +542,7 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
             return (!self.send(r#"{"op":9,"d":false,"s":null,"t":null}"#)).then_some(End::Gone);
         };
         let client_seq = d["seq"].as_u64().unwrap_or(0);
-        let replay: Vec<Arc<str>> = {
+        let replay: Vec<String> = {
             let mut inner = lock(&session.inner);
             if client_seq > inner.seq {
                 return Some(End::Close(4007));
@@ -554,14 +559,14 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
                 .log
                 .iter()
                 .filter(|(s, _)| *s > from)
-                .map(|(_, p)| Arc::clone(p))
+                .map(|(s, entry)| entry.text(*s))
                 .collect()
         };
         session.owner.store(self.id, Ordering::SeqCst);
         *lock(&self.session_name) = Some(session.id.clone());
         self.session = Some(Arc::clone(&session));
         for payload in replay {
-            if !self.queue(payload.to_string()) {
+            if !self.queue(payload) {
                 return Some(End::Gone);
             }
         }
@@ -633,18 +638,7 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
 
     /// Numbers, logs and sends one dispatch to this connection's session.
     fn dispatch(&mut self, session: &SessionState, t: &str, d: &Value) -> bool {
-        let payload = {
-            let mut inner = lock(&session.inner);
-            inner.seq += 1;
-            let payload: Arc<str> = format!(
-                r#"{{"t":"{t}","s":{},"op":0,"d":{}}}"#,
-                inner.seq,
-                serde_json::to_string(d).unwrap_or_else(|_| "null".into())
-            )
-            .into();
-            log(&mut inner, Arc::clone(&payload));
-            payload
-        };
+        let payload = record(&mut lock(&session.inner), t, d);
         self.send(&payload)
     }
 
@@ -663,19 +657,7 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
             let Some(d) = visible(&event, session.intents, session.shard, &bot_id) else {
                 continue;
             };
-            let payload = {
-                let mut inner = lock(&session.inner);
-                inner.seq += 1;
-                let p: Arc<str> = format!(
-                    r#"{{"t":"{}","s":{},"op":0,"d":{}}}"#,
-                    event.t,
-                    inner.seq,
-                    serde_json::to_string(&d).unwrap_or_else(|_| "null".into())
-                )
-                .into();
-                log(&mut inner, Arc::clone(&p));
-                p
-            };
+            let payload = record(&mut lock(&session.inner), &event.t, &d);
             if !self.queue(payload.to_string()) {
                 return false;
             }
@@ -716,14 +698,11 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
                     "drop" => {
                         let unsent = fault["unsent"].as_u64().unwrap_or(0);
                         let overlap = fault["replay_overlap"].as_u64().unwrap_or(0);
-                        let template = message_template(self.world, &session);
+                        let template = Arc::new(message_template(self.world, &session));
                         let mut inner = lock(&session.inner);
                         inner.overlap = overlap;
                         for _ in 0..unsent {
-                            inner.seq += 1;
-                            let seq = inner.seq;
-                            let p: Arc<str> = template.render(seq).into();
-                            log(&mut inner, p);
+                            log(&mut inner, Logged::Burst(Arc::clone(&template)));
                         }
                         Some(End::Drop)
                     }
@@ -742,20 +721,43 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
         if session.intents & intents::required_for("MESSAGE_CREATE", true).unwrap_or(0) == 0 {
             return true;
         }
-        let template = message_template(self.world, session);
-        for _ in 0..count {
-            let payload: Arc<str> = {
+        let template = Arc::new(message_template(self.world, session));
+        if self.zlib.is_some() {
+            for _ in 0..count {
+                let seq = log(
+                    &mut lock(&session.inner),
+                    Logged::Burst(Arc::clone(&template)),
+                );
+                if !self.queue(template.render(seq)) {
+                    return false;
+                }
+            }
+            return self.ws.flush().is_ok();
+        }
+        // Uncompressed, the frames are written here in large batches, straight to the socket
+        // once tungstenite's own buffer is empty: through tungstenite, a burst was limited
+        // by the sandbox rather than by the client being measured.
+        if self.ws.flush().is_err() {
+            return false;
+        }
+        let mut batch = Vec::with_capacity(BURST_BATCH_BYTES + 4096);
+        let mut left = count;
+        while left > 0 {
+            {
                 let mut inner = lock(&session.inner);
-                inner.seq += 1;
-                let p: Arc<str> = template.render(inner.seq).into();
-                log(&mut inner, Arc::clone(&p));
-                p
-            };
-            if !self.queue(payload.to_string()) {
+                while left > 0 && batch.len() < BURST_BATCH_BYTES {
+                    let seq = log(&mut inner, Logged::Burst(Arc::clone(&template)));
+                    text_frame_header(template.len(seq), &mut batch);
+                    template.render_into(seq, &mut batch);
+                    left -= 1;
+                }
+            }
+            if self.ws.get_mut().write_all(&batch).is_err() {
                 return false;
             }
+            batch.clear();
         }
-        self.ws.flush().is_ok()
+        true
     }
 }
 
