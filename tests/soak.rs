@@ -1,6 +1,8 @@
 //! Gateway fault soak: `discord listen` against `discord sandbox` while the sandbox injects
 //! random faults (op 7, op 9 both ways, dropped TCP with unsent and overlapping replays, missing
-//! ACKs, resumable and session-ending close codes) between bursts of dispatches. Checks that each
+//! ACKs, resumable and session-ending close codes, slow and fragmented frames, and with
+//! `--compress` zlib-stream payloads split across messages) between bursts of dispatches, half
+//! of the run plain and half compressed. Checks that each
 //! session's dispatches were printed exactly once and in order, that identifies stayed within
 //! what the faults called for, and that memory stayed bounded; prints the counts.
 //!
@@ -55,7 +57,7 @@ fn server_seq(sb: &Sandbox) -> Option<u64> {
         .and_then(|s| s["seq"].as_u64())
 }
 
-fn soak(faults: u64, seed: u64) -> Counts {
+fn soak(faults: u64, seed: u64, compress: bool) -> Counts {
     fastrand::seed(seed);
     let sb = Sandbox::start();
     sb.admin(
@@ -66,6 +68,7 @@ fn soak(faults: u64, seed: u64) -> Counts {
     let mut child = sb
         .cmd()
         .args(["listen", "--intents", "GUILDS,GUILD_MESSAGES"])
+        .args(compress.then_some("--compress"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -145,7 +148,7 @@ fn soak(faults: u64, seed: u64) -> Counts {
             "/_sandbox/gateway/burst",
             Some(&json!({ "count": burst }).to_string()),
         );
-        let fault = match fastrand::u8(0..10) {
+        let fault = match fastrand::u8(0..12) {
             0 => json!({"kind": "reconnect"}),
             1 => json!({"kind": "invalid_session_resumable"}),
             2 => {
@@ -160,6 +163,14 @@ fn soak(faults: u64, seed: u64) -> Counts {
                 session_ending_faults += 1;
                 json!({"kind": "close", "code": SESSION_GONE[fastrand::usize(0..2)]})
             }
+            // The next payloads in pieces: continuation frames, or with --compress separate
+            // messages that only together make a zlib-stream flush.
+            7 | 8 => json!({
+                "kind": "fragment",
+                "count": fastrand::u64(1..20),
+                "pieces": fastrand::u64(2..6),
+                "delay_ms": fastrand::u64(0..10),
+            }),
             _ => json!({"kind": "close", "code": RESUMABLE[fastrand::usize(0..5)]}),
         };
         let applied = sb.admin("post", "/_sandbox/gateway/faults", Some(&fault.to_string()));
@@ -200,27 +211,29 @@ fn soak(faults: u64, seed: u64) -> Counts {
     counts
 }
 
-fn report(c: &Counts) {
+fn report(label: &str, c: &Counts) {
     println!(
-        "soak: faults injected {}, dispatches {}, lost {}, duplicated {}, identifies {}, resumes {}, peak RSS {} kB",
+        "soak ({label}): faults injected {}, dispatches {}, lost {}, duplicated {}, identifies {}, resumes {}, peak RSS {} kB",
         c.faults, c.dispatches, c.lost, c.duplicated, c.identifies, c.resumes, c.peak_rss_kb
     );
 }
 
 #[test]
 fn soak_short() {
-    let c = soak(12, 7);
-    report(&c);
-    assert_eq!(c.lost, 0);
-    assert_eq!(c.duplicated, 0);
-    assert!(c.faults >= 10);
-    assert!(c.peak_rss_kb < 100_000, "{} kB", c.peak_rss_kb);
+    for (compress, label) in [(false, "plain"), (true, "--compress")] {
+        let c = soak(12, 7, compress);
+        report(label, &c);
+        assert_eq!(c.lost, 0);
+        assert_eq!(c.duplicated, 0);
+        assert!(c.faults >= 10);
+        assert!(c.peak_rss_kb < 100_000, "{} kB", c.peak_rss_kb);
+    }
 }
 
 #[test]
 #[ignore = "long soak; run with --ignored (see scripts/soak.sh)"]
 fn soak_long() {
-    let faults = std::env::var("SOAK_FAULTS")
+    let faults: u64 = std::env::var("SOAK_FAULTS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
@@ -228,9 +241,15 @@ fn soak_long() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1);
-    let c = soak(faults, seed);
-    report(&c);
-    assert_eq!(c.lost, 0);
-    assert_eq!(c.duplicated, 0);
-    assert!(c.peak_rss_kb < 30_000 * 2, "{} kB", c.peak_rss_kb);
+    // Half the faults against a plain session, half against a compressed one.
+    for (n, compress, label) in [
+        (faults / 2, false, "plain"),
+        (faults - faults / 2, true, "--compress"),
+    ] {
+        let c = soak(n, seed, compress);
+        report(label, &c);
+        assert_eq!(c.lost, 0);
+        assert_eq!(c.duplicated, 0);
+        assert!(c.peak_rss_kb < 30_000 * 2, "{} kB", c.peak_rss_kb);
+    }
 }

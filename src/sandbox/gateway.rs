@@ -230,6 +230,18 @@ struct Connection<'a, W: GatewayWorld> {
     control: Receiver<Control>,
     acks: bool,
     received: VecDeque<Instant>,
+    fragmenting: Option<Fragmenting>,
+}
+
+/// The `fragment` fault: how the next payloads are cut up and slowed down.
+#[derive(Debug, Clone, Copy)]
+struct Fragmenting {
+    /// Payloads still to be sent this way.
+    left: u64,
+    /// Pieces per payload.
+    pieces: usize,
+    /// Pause before each piece after the first.
+    delay: Duration,
 }
 
 impl<'a, W: GatewayWorld> Connection<'a, W> {
@@ -270,6 +282,7 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
             ws,
             zlib: (params.get("compress") == Some(&"zlib-stream")).then(ZlibWriter::default),
             zbuf: Vec::new(),
+            fragmenting: None,
             session: None,
             session_name,
             control: rx,
@@ -381,18 +394,69 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
 
     /// Sends one payload and flushes; false when the socket failed.
     fn send(&mut self, text: &str) -> bool {
-        match self.encode(text.to_string()) {
-            Some(message) => self.ws.send(message).is_ok(),
-            None => false,
-        }
+        self.queue(text.to_string()) && self.ws.flush().is_ok()
     }
 
     /// Queues a payload without flushing (bursts); false when the socket failed.
     fn queue(&mut self, text: String) -> bool {
+        if let Some(f) = self.fragmenting.as_mut().filter(|f| f.left > 0) {
+            f.left -= 1;
+            let f = *f;
+            return self.send_in_pieces(text, f);
+        }
         match self.encode(text) {
             Some(message) => self.ws.write(message).is_ok(),
             None => false,
         }
+    }
+
+    /// Sends a payload in `f.pieces` pieces, pausing before each but the first: as WebSocket
+    /// continuation frames, or with zlib-stream as separate binary messages (each itself in
+    /// two frames), of which only the last ends with the stream's flush suffix.
+    fn send_in_pieces(&mut self, text: String, f: Fragmenting) -> bool {
+        use tungstenite::protocol::frame::coding::{Data, OpCode};
+        use tungstenite::protocol::frame::Frame;
+        let (bytes, first) = match &mut self.zlib {
+            Some(z) => {
+                if z.write(text.as_bytes(), &mut self.zbuf).is_err() {
+                    return false;
+                }
+                (self.zbuf.clone(), Data::Binary)
+            }
+            None => (text.into_bytes(), Data::Text),
+        };
+        let size = bytes.len().div_ceil(f.pieces.max(1)).max(1);
+        let pieces: Vec<&[u8]> = bytes.chunks(size).collect();
+        let frames = |piece: &[u8], opcode: Data, last: bool| -> Vec<Frame> {
+            match piece.len() {
+                0 | 1 => vec![Frame::message(piece.to_vec(), OpCode::Data(opcode), last)],
+                n => vec![
+                    Frame::message(piece[..n / 2].to_vec(), OpCode::Data(opcode), false),
+                    Frame::message(piece[n / 2..].to_vec(), OpCode::Data(Data::Continue), last),
+                ],
+            }
+        };
+        for (i, piece) in pieces.iter().enumerate() {
+            if i > 0 {
+                if self.ws.flush().is_err() {
+                    return false;
+                }
+                std::thread::sleep(f.delay);
+            }
+            let last = i + 1 == pieces.len();
+            let sent = if self.zlib.is_some() {
+                frames(piece, Data::Binary, true)
+            } else {
+                let opcode = if i == 0 { first } else { Data::Continue };
+                vec![Frame::message(piece.to_vec(), OpCode::Data(opcode), last)]
+            };
+            for frame in sent {
+                if self.ws.write(Message::Frame(frame)).is_err() {
+                    return false;
+                }
+            }
+        }
+        true
     }
 
     /// Handles one client payload; `Some` ends the connection.
@@ -695,6 +759,16 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
                         self.acks = false;
                         None
                     }
+                    "fragment" => {
+                        self.fragmenting = Some(Fragmenting {
+                            left: fault["count"].as_u64().unwrap_or(10),
+                            pieces: fault["pieces"].as_u64().unwrap_or(3).clamp(1, 1000) as usize,
+                            delay: Duration::from_millis(
+                                fault["delay_ms"].as_u64().unwrap_or(0).min(5000),
+                            ),
+                        });
+                        None
+                    }
                     "drop" => {
                         let unsent = fault["unsent"].as_u64().unwrap_or(0);
                         let overlap = fault["replay_overlap"].as_u64().unwrap_or(0);
@@ -722,7 +796,7 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
             return true;
         }
         let template = Arc::new(message_template(self.world, session));
-        if self.zlib.is_some() {
+        if self.zlib.is_some() || self.fragmenting.is_some_and(|f| f.left > 0) {
             for _ in 0..count {
                 let seq = log(
                     &mut lock(&session.inner),

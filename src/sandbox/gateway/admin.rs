@@ -63,7 +63,7 @@ pub fn admin_world<W: GatewayWorld>(
             if !body["kind"].is_string() {
                 return (
                     400,
-                    json!({"message": "a fault needs \"kind\": reconnect, invalid_session, invalid_session_resumable, drop, stop_acks or close"}),
+                    json!({"message": "a fault needs \"kind\": reconnect, invalid_session, invalid_session_resumable, drop, stop_acks, fragment or close"}),
                 );
             }
             let n = send_control(&server, body, Control::Fault(body.clone()));

@@ -334,6 +334,139 @@ fn big_bursts_and_replayed_burst_messages_arrive_whole_and_numbered() {
 }
 
 #[test]
+fn slow_fragmented_frames_and_split_zlib_messages_are_reassembled() {
+    for compress in [false, true] {
+        let h = start();
+        let mut o = options(intents::unprivileged() | 32768);
+        o.compress = compress;
+        let l = h.listen(o);
+        l.wait_for("GUILD_CREATE", |ls| count_t(ls, "GUILD_CREATE") == 1);
+        h.admin(
+            "POST",
+            "/_sandbox/gateway/faults",
+            json!({"kind": "fragment", "count": 6, "pieces": 4, "delay_ms": 20}),
+        );
+        h.admin("POST", "/_sandbox/gateway/burst", json!({"count": 10}));
+        let lines = l.wait_for("burst", |ls| count_t(ls, "MESSAGE_CREATE") == 10);
+        l.finish().1.unwrap();
+        assert_burst_messages_numbered(&lines);
+        assert_eq!(seqs(&lines), (1..=lines.len() as u64).collect::<Vec<_>>());
+    }
+}
+
+/// The frames (FIN bit, opcode, payload) the server sends after a `fragment` fault and a
+/// burst, until `messages` messages have ended, read off the wire by hand: tungstenite would
+/// reassemble them. `query` is added to the gateway URL.
+fn raw_frames_after_fragment_fault(
+    h: &Harness,
+    query: &str,
+    fault: Value,
+    burst: usize,
+    messages: usize,
+) -> Vec<(bool, u8, Vec<u8>)> {
+    use std::io::Read;
+    let url = gateway_bot_world(&*h.world).unwrap()["url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (mut ws, _) = tungstenite::connect(format!("{url}/?v=10&encoding=json{query}")).unwrap();
+    ws.read().unwrap(); // HELLO
+    let identify = client_frame::identify(
+        TOKEN,
+        &IdentifyConfig {
+            intents: intents::unprivileged() | 32768,
+            large_threshold: 50,
+            presence: None,
+        },
+        [0, 1],
+    );
+    ws.send(Message::text(identify)).unwrap();
+    ws.read().unwrap(); // READY
+    ws.read().unwrap(); // GUILD_CREATE
+    h.admin("POST", "/_sandbox/gateway/faults", fault);
+    h.admin("POST", "/_sandbox/gateway/burst", json!({"count": burst}));
+    let stream = match ws.get_mut() {
+        tungstenite::stream::MaybeTlsStream::Plain(s) => s,
+        _ => unreachable!("plain ws:// to 127.0.0.1"),
+    };
+    let mut bytes = Vec::new();
+    let mut frames = Vec::new();
+    let mut ended = 0;
+    while ended < messages {
+        let mut chunk = [0u8; 65536];
+        let n = stream.read(&mut chunk).unwrap();
+        assert!(n > 0, "server closed");
+        bytes.extend_from_slice(&chunk[..n]);
+        // Peel off every complete frame (server frames are unmasked).
+        loop {
+            if bytes.len() < 2 {
+                break;
+            }
+            let (fin, opcode) = (bytes[0] & 0x80 != 0, bytes[0] & 0x0f);
+            let (len, head) = match bytes[1] & 0x7f {
+                126 if bytes.len() >= 4 => (u16::from_be_bytes([bytes[2], bytes[3]]) as usize, 4),
+                127 if bytes.len() >= 10 => (
+                    u64::from_be_bytes(bytes[2..10].try_into().unwrap()) as usize,
+                    10,
+                ),
+                126 | 127 => break,
+                n => (n as usize, 2),
+            };
+            if bytes.len() < head + len {
+                break;
+            }
+            frames.push((fin, opcode, bytes[head..head + len].to_vec()));
+            bytes.drain(..head + len);
+            if fin {
+                ended += 1;
+            }
+        }
+    }
+    frames
+}
+
+#[test]
+fn fragment_fault_cuts_payloads_into_continuation_frames() {
+    let h = start();
+    let fault = json!({"kind": "fragment", "count": 3, "pieces": 4, "delay_ms": 1});
+    let frames = raw_frames_after_fragment_fault(&h, "", fault, 5, 5);
+    // Three messages in four frames each (text, then continuations, FIN on the last), then two
+    // whole text frames.
+    let shape: Vec<(bool, u8)> = frames.iter().map(|f| (f.0, f.1)).collect();
+    let cut = [(false, 1), (false, 0), (false, 0), (true, 0)];
+    let whole = [(true, 1)];
+    let expected: Vec<(bool, u8)> = [&cut[..], &cut, &cut, &whole, &whole].concat();
+    assert_eq!(shape, expected);
+    let first: Vec<u8> = frames[..4].iter().flat_map(|f| f.2.clone()).collect();
+    let v: Value = serde_json::from_slice(&first).unwrap();
+    assert_eq!(v["t"], "MESSAGE_CREATE");
+}
+
+#[test]
+fn fragment_fault_splits_a_zlib_payload_across_messages() {
+    let h = start();
+    let fault = json!({"kind": "fragment", "count": 2, "pieces": 3});
+    let frames = raw_frames_after_fragment_fault(&h, "&compress=zlib-stream", fault, 3, 7);
+    // Two payloads in three binary messages each (every message itself in two frames), then one
+    // whole message; only the last piece of a payload ends with the zlib flush suffix.
+    let mut messages: Vec<Vec<u8>> = Vec::new();
+    let mut current = Vec::new();
+    for (fin, opcode, data) in &frames {
+        assert_eq!(*opcode, if current.is_empty() { 2 } else { 0 });
+        current.extend_from_slice(data);
+        if *fin {
+            messages.push(std::mem::take(&mut current));
+        }
+    }
+    let suffixed: Vec<bool> = messages
+        .iter()
+        .map(|m| m.ends_with(&[0, 0, 0xff, 0xff]))
+        .collect();
+    assert_eq!(suffixed, [false, false, true, false, false, true, true]);
+    assert_eq!(frames.len(), 6 * 2 + 1);
+}
+
+#[test]
 fn missing_acks_mean_zombie_then_resume() {
     fault_then_resume(json!({"kind": "stop_acks"}), false);
 }
