@@ -1,8 +1,7 @@
 //! The gateway client ([`crate::gateway::runner`]) against this server over real sockets on
 //! 127.0.0.1, with a small stand-in world: sessions, intents, faults, resumes, compression.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -10,7 +9,7 @@ use serde_json::{json, Value};
 use super::*;
 use crate::gateway::frame::{self as client_frame, IdentifyConfig};
 use crate::gateway::runner::{self, GatewayInfo, ListenOptions, Stop};
-use crate::gateway::sink::Sink;
+use crate::gateway::sink::{Buf, Sink};
 use crate::token::Token;
 
 const TOKEN: &str = "test-token";
@@ -40,19 +39,6 @@ impl GatewayWorld for TestWorld {
     }
     fn hub(&self) -> &EventHub {
         &self.hub
-    }
-}
-
-#[derive(Clone, Default)]
-struct Buf(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buf {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 
