@@ -360,7 +360,7 @@ def gateway(discord, sb, n):
         f"{e:.2f} s; counts bytes, parses nothing")
     e, rss, cpu = run_listen(discord, sb, n, False)
     listen_rate = gateway_row(f"discord listen > /dev/null ({n:,})", n, e, rss, cpu)
-    row("gateway", "listen vs bare socket reader", f"{listen_rate / bare_rate:.2f}x", "",
+    row("gateway", "listen vs bare socket reader", f"{listen_rate / bare_rate:.2f}x", "", "",
         "near 1.0x, the sandbox may be the limit; a listen CPU time near its wall time means "
         "listen itself is")
     e, rss, cpu = run_listen(discord, sb, n, True)
@@ -375,9 +375,9 @@ def gateway(discord, sb, n):
     if dpy:
         dpy_rate = gateway_row("discord.py Client, on_message counter", n, *dpy)
     if ws_rate:
-        row("gateway", "listen vs websocat", f"{listen_rate / ws_rate:.2f}x", "", "target >= 1.0x")
+        row("gateway", "listen vs websocat", f"{listen_rate / ws_rate:.2f}x", "", "", "target >= 1.0x")
     if dpy_rate:
-        row("gateway", "listen vs discord.py", f"{listen_rate / dpy_rate:.1f}x", "", "target >= 20x")
+        row("gateway", "listen vs discord.py", f"{listen_rate / dpy_rate:.1f}x", "", "", "target >= 20x")
 
 
 def run_measured(cmd, env):
