@@ -532,7 +532,7 @@ fn drive(
                     if t == "RESUMED" {
                         diag(&format!("gateway: {label}resumed"));
                     }
-                    shared.sink.emit(text, t, tag)?;
+                    shared.sink.emit(text, t, tag, now)?;
                 }
                 other => {
                     if let Some(end) = act(other, conn, &mut limiter, label, now)? {

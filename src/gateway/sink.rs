@@ -68,8 +68,16 @@ impl Sink {
     }
 
     /// Queues one dispatch as received (with the shard spliced in when asked), writing the
-    /// buffer out when it is full, old, or the last line `--max-events` allows.
-    pub fn emit(&self, payload: &str, t: &str, shard: Option<[u32; 2]>) -> Result<()> {
+    /// buffer out when it is full, old, or the last line `--max-events` allows. `now` is when
+    /// the payload arrived: the caller has read the clock already, and at a million events a
+    /// second each clock read shows.
+    pub fn emit(
+        &self,
+        payload: &str,
+        t: &str,
+        shard: Option<[u32; 2]>,
+        now: Instant,
+    ) -> Result<()> {
         if let Some(events) = &self.events {
             if !events.iter().any(|e| e == t) {
                 return Ok(());
@@ -92,7 +100,7 @@ impl Sink {
             frame::write_line(payload, shard, &mut inner.buf).and_then(|()| {
                 let due = last
                     || inner.buf.len() >= SINK_BYTES
-                    || inner.last_write.elapsed() >= SINK_LATENCY;
+                    || now.saturating_duration_since(inner.last_write) >= SINK_LATENCY;
                 if due {
                     inner.write_out()
                 } else {
@@ -155,11 +163,15 @@ mod tests {
             Some(2),
             Arc::clone(&stop),
         );
-        sink.emit(r#"{"t":"A","s":1}"#, "A", Some([0, 2])).unwrap();
-        sink.emit(r#"{"t":"B","s":2}"#, "B", None).unwrap();
+        sink.emit(r#"{"t":"A","s":1}"#, "A", Some([0, 2]), Instant::now())
+            .unwrap();
+        sink.emit(r#"{"t":"B","s":2}"#, "B", None, Instant::now())
+            .unwrap();
         assert!(!stop.requested());
-        sink.emit(r#"{"t":"A","s":3}"#, "A", None).unwrap();
-        sink.emit(r#"{"t":"A","s":4}"#, "A", None).unwrap();
+        sink.emit(r#"{"t":"A","s":3}"#, "A", None, Instant::now())
+            .unwrap();
+        sink.emit(r#"{"t":"A","s":4}"#, "A", None, Instant::now())
+            .unwrap();
         assert!(stop.requested());
         assert_eq!(
             String::from_utf8(buf.0.lock().unwrap().clone()).unwrap(),
@@ -172,9 +184,11 @@ mod tests {
         let buf = Buf::default();
         let sink = Sink::new(Box::new(buf.clone()), None, None, Arc::default());
         let big = format!(r#"{{"t":"A","s":2,"d":"{}"}}"#, "x".repeat(SINK_BYTES));
-        sink.emit(r#"{"t":"A","s":1}"#, "A", Some([1, 2])).unwrap();
-        sink.emit(&big, "A", Some([1, 2])).unwrap();
-        sink.emit(r#"{"t":"A","s":3}"#, "A", Some([1, 2])).unwrap();
+        sink.emit(r#"{"t":"A","s":1}"#, "A", Some([1, 2]), Instant::now())
+            .unwrap();
+        sink.emit(&big, "A", Some([1, 2]), Instant::now()).unwrap();
+        sink.emit(r#"{"t":"A","s":3}"#, "A", Some([1, 2]), Instant::now())
+            .unwrap();
         sink.flush().unwrap();
         let out = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
         let lines: Vec<&str> = out.lines().collect();
