@@ -16278,6 +16278,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
         }
         'discord;listen' {
             [CompletionResult]::new('--max-events', '--max-events', [CompletionResultType]::ParameterName, 'Exit after printing N lines')
+            [CompletionResult]::new('--compress', '--compress', [CompletionResultType]::ParameterName, 'Ask for transport compression: zlib-stream (the default when given alone) or zstd-stream (--compress=zstd)')
             [CompletionResult]::new('--large-threshold', '--large-threshold', [CompletionResultType]::ParameterName, 'Member count above which offline members are left out of GUILD_CREATE (50-250)')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Presence status to show while connected')
             [CompletionResult]::new('--activity', '--activity', [CompletionResultType]::ParameterName, 'Activity text shown as "Playing TEXT"')
@@ -16295,7 +16296,6 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
             [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
             [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
-            [CompletionResult]::new('--compress', '--compress', [CompletionResultType]::ParameterName, 'Ask for zlib-stream transport compression')
             [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'Read gateway commands (JSON, one per line: ops 3, 4, 8, 31, 43) from stdin and send them')
             [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')

@@ -24881,6 +24881,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --compress)
+                    COMPREPLY=($(compgen -W "zlib zstd" -- "${cur}"))
+                    return 0
+                    ;;
                 --large-threshold)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -15863,6 +15863,7 @@ set edit:completion:arg-completer[discord] = {|@words|
         }
         &'discord;listen'= {
             cand --max-events 'Exit after printing N lines'
+            cand --compress 'Ask for transport compression: zlib-stream (the default when given alone) or zstd-stream (--compress=zstd)'
             cand --large-threshold 'Member count above which offline members are left out of GUILD_CREATE (50-250)'
             cand --status 'Presence status to show while connected'
             cand --activity 'Activity text shown as "Playing TEXT"'
@@ -15880,7 +15881,6 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
             cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
             cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
-            cand --compress 'Ask for zlib-stream transport compression'
             cand --stdin 'Read gateway commands (JSON, one per line: ops 3, 4, 8, 31, 43) from stdin and send them'
             cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
             cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'

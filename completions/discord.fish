@@ -12579,6 +12579,8 @@ complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" 
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand listen" -l max-events -d 'Exit after printing N lines' -r
+complete -c discord -n "__fish_discord_using_subcommand listen" -l compress -d 'Ask for transport compression: zlib-stream (the default when given alone) or zstd-stream (--compress=zstd)' -r -f -a "zlib\t'`zlib-stream`: zlib with a sync flush after each message'
+zstd\t'`zstd-stream`: one endless zstd frame, flushed after each message'"
 complete -c discord -n "__fish_discord_using_subcommand listen" -l large-threshold -d 'Member count above which offline members are left out of GUILD_CREATE (50-250)' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l status -d 'Presence status to show while connected' -r -f -a "online\t'Online'
 idle\t'Idle'
@@ -12689,7 +12691,6 @@ complete -c discord -n "__fish_discord_using_subcommand listen" -l connect-timeo
 complete -c discord -n "__fish_discord_using_subcommand listen" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
-complete -c discord -n "__fish_discord_using_subcommand listen" -l compress -d 'Ask for zlib-stream transport compression'
 complete -c discord -n "__fish_discord_using_subcommand listen" -l stdin -d 'Read gateway commands (JSON, one per line: ops 3, 4, 8, 31, 43) from stdin and send them'
 complete -c discord -n "__fish_discord_using_subcommand listen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand listen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'

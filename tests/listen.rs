@@ -155,6 +155,17 @@ fn stream_rest_message_intents_and_sigint() {
 
 #[test]
 fn faults_resume_and_printed_seqs_are_exactly_the_sent_ones() {
+    faults_resume_exactly_once("--compress", "zlib-stream");
+}
+
+#[test]
+fn zstd_stream_compression_survives_every_fault() {
+    faults_resume_exactly_once("--compress=zstd", "zstd-stream");
+}
+
+/// Runs each resumable fault against a compressed session and checks that the printed
+/// sequence numbers are exactly the server's, and that every connection used `transport`.
+fn faults_resume_exactly_once(compress_flag: &str, transport: &str) {
     let sb = Sandbox::start();
     sb.admin(
         "post",
@@ -163,9 +174,20 @@ fn faults_resume_and_printed_seqs_are_exactly_the_sent_ones() {
     );
     let mut l = Listen::start(
         &sb,
-        &["--intents", "unprivileged,MESSAGE_CONTENT", "--compress"],
+        &["--intents", "unprivileged,MESSAGE_CONTENT", compress_flag],
     );
     l.wait_for("READY", |ls| ls.iter().any(|v| v["t"] == "READY"));
+    let compression_in_use = |sb: &Sandbox| {
+        let sessions = sb.admin("get", "/_sandbox/gateway/sessions", None);
+        sessions
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["connected"] == true)
+            .unwrap()["compress"]
+            .clone()
+    };
+    assert_eq!(compression_in_use(&sb), transport);
     let mut expected = 0;
     for (done, fault) in [
         json!({"kind": "reconnect"}),
@@ -188,6 +210,7 @@ fn faults_resume_and_printed_seqs_are_exactly_the_sent_ones() {
         l.wait_for("RESUMED", |ls| {
             ls.iter().filter(|v| v["t"] == "RESUMED").count() == resumes
         });
+        assert_eq!(compression_in_use(&sb), transport, "after {fault}");
     }
     sb.admin("post", "/_sandbox/gateway/burst", Some(r#"{"count": 10}"#));
     expected += 10;

@@ -1,8 +1,8 @@
 //! Gateway fault soak: `discord listen` against `discord sandbox` while the sandbox injects
 //! random faults (op 7, op 9 both ways, dropped TCP with unsent and overlapping replays, missing
 //! ACKs, resumable and session-ending close codes, slow and fragmented frames, and with
-//! `--compress` zlib-stream payloads split across messages) between bursts of dispatches, half
-//! of the run plain and half compressed. Checks that each
+//! `--compress` zlib-stream payloads split across messages) between bursts of dispatches, a
+//! third of the run plain, a third zlib-stream and a third zstd-stream. Checks that each
 //! session's dispatches were printed exactly once and in order, that identifies stayed within
 //! what the faults called for, and that memory stayed bounded; prints the counts.
 //!
@@ -57,7 +57,10 @@ fn server_seq(sb: &Sandbox) -> Option<u64> {
         .and_then(|s| s["seq"].as_u64())
 }
 
-fn soak(faults: u64, seed: u64, compress: bool) -> Counts {
+/// The three transports a soak runs against: `listen`'s compression flag, if any.
+const TRANSPORTS: [Option<&str>; 3] = [None, Some("--compress"), Some("--compress=zstd")];
+
+fn soak(faults: u64, seed: u64, compress: Option<&str>) -> Counts {
     fastrand::seed(seed);
     let sb = Sandbox::start();
     sb.admin(
@@ -68,7 +71,7 @@ fn soak(faults: u64, seed: u64, compress: bool) -> Counts {
     let mut child = sb
         .cmd()
         .args(["listen", "--intents", "GUILDS,GUILD_MESSAGES"])
-        .args(compress.then_some("--compress"))
+        .args(compress)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -229,9 +232,9 @@ fn report(label: &str, c: &Counts) {
 
 #[test]
 fn soak_short() {
-    for (compress, label) in [(false, "plain"), (true, "--compress")] {
+    for compress in TRANSPORTS {
         let c = soak(12, 7, compress);
-        report(label, &c);
+        report(compress.unwrap_or("plain"), &c);
         assert_eq!(c.lost, 0);
         assert_eq!(c.duplicated, 0);
         assert_eq!(c.faults, 12);
@@ -250,13 +253,11 @@ fn soak_long() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1);
-    // Half the faults against a plain session, half against a compressed one.
-    for (n, compress, label) in [
-        (faults / 2, false, "plain"),
-        (faults - faults / 2, true, "--compress"),
-    ] {
+    // A third of the faults against each transport.
+    for (i, compress) in TRANSPORTS.into_iter().enumerate() {
+        let n = faults / 3 + u64::from((i as u64) < faults % 3);
         let c = soak(n, seed, compress);
-        report(label, &c);
+        report(compress.unwrap_or("plain"), &c);
         assert_eq!(c.lost, 0);
         assert_eq!(c.duplicated, 0);
         assert!(c.peak_rss_kb < 30_000 * 2, "{} kB", c.peak_rss_kb);

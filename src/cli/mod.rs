@@ -331,9 +331,16 @@ pub struct ListenArgs {
     #[arg(long, value_name = "N")]
     pub max_events: Option<u64>,
 
-    /// Ask for zlib-stream transport compression
-    #[arg(long)]
-    pub compress: bool,
+    /// Ask for transport compression: zlib-stream (the default when given alone) or
+    /// zstd-stream (--compress=zstd)
+    #[arg(
+        long,
+        value_name = "KIND",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "zlib"
+    )]
+    pub compress: Option<crate::gateway::inflate::Compression>,
 
     /// Member count above which offline members are left out of GUILD_CREATE (50-250)
     #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u8).range(50..=250))]

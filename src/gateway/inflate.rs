@@ -1,11 +1,104 @@
-//! `compress=zlib-stream` transport compression: one inflate context for the whole connection;
-//! binary frames are buffered until one ends with the Z_SYNC_FLUSH suffix `00 00 ff ff`, which
-//! marks the end of one gateway message. Source: Discord docs, "Gateway > Transport
-//! Compression". A new [`ZlibStream`] (or [`ZlibStream::reset`]) is needed on every reconnect.
+//! Gateway transport compression (Discord docs, "Gateway > Transport Compression"), both kinds:
+//!
+//! - `compress=zlib-stream`: one inflate context for the whole connection; binary frames are
+//!   buffered until one ends with the Z_SYNC_FLUSH suffix `00 00 ff ff`, which marks the end
+//!   of one gateway message.
+//! - `compress=zstd-stream`: one zstd decompression stream for the whole connection whose frame
+//!   never ends; each binary WebSocket message is exactly one gateway message, flushed.
+//!
+//! A new [`Inflater`] is needed on every reconnect: the context belongs to the connection.
 
-use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
+use flate2::{Compress, Decompress, FlushCompress, FlushDecompress, Status};
+use zstd_safe::{CCtx, DCtx, InBuffer, OutBuffer};
 
 use crate::{Error, ErrorKind, Result};
+
+/// The transport compressions Discord offers; `--compress` picks one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Compression {
+    /// `zlib-stream`: zlib with a sync flush after each message.
+    Zlib,
+    /// `zstd-stream`: one endless zstd frame, flushed after each message.
+    Zstd,
+}
+
+impl Compression {
+    /// The value of the gateway URL's `compress` query parameter.
+    pub fn query_value(self) -> &'static str {
+        match self {
+            Compression::Zlib => "zlib-stream",
+            Compression::Zstd => "zstd-stream",
+        }
+    }
+
+    /// Reads the `compress` query parameter; `None` for anything Discord does not offer.
+    pub fn from_query_value(value: &str) -> Option<Compression> {
+        [Compression::Zlib, Compression::Zstd]
+            .into_iter()
+            .find(|c| c.query_value() == value)
+    }
+}
+
+/// The receiving side of one connection, whichever compression it asked for.
+pub enum Inflater {
+    /// zlib-stream.
+    Zlib(ZlibStream),
+    /// zstd-stream.
+    Zstd(ZstdStream),
+}
+
+impl Inflater {
+    /// A fresh context for a new connection.
+    pub fn new(compression: Compression) -> Inflater {
+        match compression {
+            Compression::Zlib => Inflater::Zlib(ZlibStream::default()),
+            Compression::Zstd => Inflater::Zstd(ZstdStream::default()),
+        }
+    }
+
+    /// Adds one binary WebSocket message; returns the decompressed gateway message once it is
+    /// whole (zlib-stream may spread one over several messages).
+    pub fn push(&mut self, message: &[u8]) -> Result<Option<&[u8]>> {
+        match self {
+            Inflater::Zlib(z) => z.push(message),
+            Inflater::Zstd(z) => z.push(message).map(Some),
+        }
+    }
+}
+
+/// The sending side of one connection (used by the sandbox).
+pub enum Deflater {
+    /// zlib-stream.
+    Zlib(ZlibWriter),
+    /// zstd-stream.
+    Zstd(ZstdWriter),
+}
+
+impl Deflater {
+    /// A fresh context for a new connection.
+    pub fn new(compression: Compression) -> Deflater {
+        match compression {
+            Compression::Zlib => Deflater::Zlib(ZlibWriter::default()),
+            Compression::Zstd => Deflater::Zstd(ZstdWriter::default()),
+        }
+    }
+
+    /// Which compression this is.
+    pub fn compression(&self) -> Compression {
+        match self {
+            Deflater::Zlib(_) => Compression::Zlib,
+            Deflater::Zstd(_) => Compression::Zstd,
+        }
+    }
+
+    /// Compresses one gateway message into `out` (cleared first).
+    pub fn write(&mut self, message: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        match self {
+            Deflater::Zlib(z) => z.write(message, out),
+            Deflater::Zstd(z) => z.write(message, out),
+        }
+    }
+}
 
 /// The suffix that ends each compressed gateway message.
 pub const SUFFIX: [u8; 4] = [0x00, 0x00, 0xff, 0xff];
@@ -85,7 +178,7 @@ pub struct ZlibWriter {
 impl Default for ZlibWriter {
     fn default() -> Self {
         ZlibWriter {
-            deflater: Compress::new(Compression::fast(), true),
+            deflater: Compress::new(flate2::Compression::fast(), true),
         }
     }
 }
@@ -111,10 +204,116 @@ impl ZlibWriter {
     }
 }
 
+/// The zstd-stream decompressor of one connection.
+pub struct ZstdStream {
+    context: DCtx<'static>,
+    output: Vec<u8>,
+}
+
+impl Default for ZstdStream {
+    fn default() -> Self {
+        ZstdStream {
+            context: DCtx::create(),
+            output: Vec::with_capacity(32 * 1024),
+        }
+    }
+}
+
+impl std::fmt::Debug for ZstdStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ZstdStream").finish_non_exhaustive()
+    }
+}
+
+impl ZstdStream {
+    /// Decompresses one binary WebSocket message: one whole gateway message.
+    pub fn push(&mut self, message: &[u8]) -> Result<&[u8]> {
+        self.output.clear();
+        let mut input = InBuffer::around(message);
+        loop {
+            if self.output.capacity() - self.output.len() < 4096 {
+                let grow = self.output.capacity().max(32 * 1024);
+                self.output.reserve(grow);
+            }
+            let start = self.output.len();
+            let mut out = OutBuffer::around_pos(&mut self.output, start);
+            self.context
+                .decompress_stream(&mut out, &mut input)
+                .map_err(zstd_corrupt)?;
+            let full = out.pos() == out.capacity();
+            // With room left in the output and the input used up, zstd has given all it can.
+            if input.pos() == message.len() && !full {
+                return Ok(&self.output);
+            }
+        }
+    }
+}
+
+/// The zstd-stream compressor of one connection: the frame is never ended, and each message
+/// is flushed so that the receiver can decode it whole.
+pub struct ZstdWriter {
+    context: CCtx<'static>,
+}
+
+impl Default for ZstdWriter {
+    fn default() -> Self {
+        ZstdWriter {
+            context: CCtx::create(),
+        }
+    }
+}
+
+impl std::fmt::Debug for ZstdWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ZstdWriter").finish_non_exhaustive()
+    }
+}
+
+impl ZstdWriter {
+    /// Compresses one message into `out` (cleared first), ending with a flush.
+    pub fn write(&mut self, message: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        out.clear();
+        let mut input = InBuffer::around(message);
+        loop {
+            if out.capacity() - out.len() < 1024 {
+                out.reserve(message.len() / 2 + 1024);
+            }
+            let start = out.len();
+            let mut buffer = OutBuffer::around_pos(out, start);
+            let left = self
+                .context
+                .compress_stream2(
+                    &mut buffer,
+                    &mut input,
+                    zstd_safe::zstd_sys::ZSTD_EndDirective::ZSTD_e_flush,
+                )
+                .map_err(|code| {
+                    Error::runtime(format!(
+                        "zstd compression failed ({})",
+                        zstd_safe::get_error_name(code)
+                    ))
+                })?;
+            if left == 0 && input.pos() == message.len() {
+                return Ok(());
+            }
+        }
+    }
+}
+
 fn corrupt(detail: &str) -> Error {
     Error::new(
         ErrorKind::Network,
         format!("the gateway sent corrupt zlib-stream data ({detail})"),
+    )
+}
+
+fn zstd_corrupt(code: usize) -> Error {
+    Error::new(
+        ErrorKind::Network,
+        format!(
+            "the gateway sent corrupt zstd-stream data ({})",
+            zstd_safe::get_error_name(code)
+        ),
     )
 }
 
@@ -193,5 +392,44 @@ mod tests {
         assert_eq!(z.push(&frames[0]).unwrap().unwrap(), b"{\"op\":11}");
         let mut z = ZlibStream::default();
         assert!(z.push(&[1, 2, 3, 0, 0, 0xff, 0xff]).is_err());
+    }
+
+    #[test]
+    fn zstd_messages_share_one_endless_frame() {
+        let big = format!(r#"{{"op":0,"d":{{"content":"{}"}}}}"#, "xy".repeat(200_000));
+        let msgs: Vec<&[u8]> = vec![b"{\"op\":10}", big.as_bytes(), b"{\"op\":11}", b""];
+        let mut writer = Deflater::new(Compression::Zstd);
+        let mut reader = Inflater::new(Compression::Zstd);
+        let mut sizes = Vec::new();
+        for m in &msgs {
+            let mut out = Vec::new();
+            writer.write(m, &mut out).unwrap();
+            sizes.push(out.len());
+            assert_eq!(reader.push(&out).unwrap().unwrap(), *m);
+        }
+        // Only the first message carries the frame header; the repeated one is a back-reference.
+        assert!(sizes[2] < sizes[0], "{sizes:?}");
+        assert!(sizes[1] < big.len() / 100, "{sizes:?}");
+    }
+
+    #[test]
+    fn zstd_garbage_and_a_missing_context_are_errors() {
+        let mut writer = ZstdWriter::default();
+        let (mut first, mut second) = (Vec::new(), Vec::new());
+        writer.write(b"{\"op\":10}", &mut first).unwrap();
+        writer.write(b"{\"op\":11}", &mut second).unwrap();
+        assert!(ZstdStream::default().push(&second).is_err());
+        assert!(ZstdStream::default().push(b"not zstd at all").is_err());
+        let mut z = ZstdStream::default();
+        assert_eq!(z.push(&first).unwrap(), b"{\"op\":10}");
+        assert_eq!(z.push(&second).unwrap(), b"{\"op\":11}");
+    }
+
+    #[test]
+    fn compression_names_match_the_query_values() {
+        for c in [Compression::Zlib, Compression::Zstd] {
+            assert_eq!(Compression::from_query_value(c.query_value()), Some(c));
+        }
+        assert_eq!(Compression::from_query_value("gzip"), None);
     }
 }

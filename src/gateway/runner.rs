@@ -18,7 +18,7 @@ use tungstenite::{Message, WebSocket};
 
 use super::frame::{self, op, Frame, Hello, IdentifyConfig, Ready};
 use super::identify_gate::IdentifyGate;
-use super::inflate::ZlibStream;
+use super::inflate::{Compression, Inflater};
 use super::limiter::SendLimiter;
 use super::shard::{Action, Event, Shard, State};
 use super::sink::Sink;
@@ -77,8 +77,8 @@ pub struct ListenOptions {
     pub token: Token,
     /// Intents, large threshold, presence.
     pub identify: IdentifyConfig,
-    /// `compress=zlib-stream`.
-    pub compress: bool,
+    /// Transport compression asked for in the gateway URL.
+    pub compress: Option<Compression>,
     /// Only these dispatch types are printed (`None`: all).
     pub events: Option<Vec<String>>,
     /// Stop after this many lines.
@@ -97,8 +97,8 @@ pub struct ListenOptions {
     pub connect_timeout: Duration,
 }
 
-/// Appends the query Discord expects: `v=10`, `encoding=json`, and `compress=zlib-stream`.
-pub fn connect_url(base: &str, compress: bool) -> Result<String> {
+/// Appends the query Discord expects: `v=10`, `encoding=json`, and `compress` when asked.
+pub fn connect_url(base: &str, compress: Option<Compression>) -> Result<String> {
     let mut url = reqwest::Url::parse(base).map_err(|e| {
         Error::new(
             ErrorKind::Api,
@@ -125,8 +125,8 @@ pub fn connect_url(base: &str, compress: bool) -> Result<String> {
             q.append_pair(k, v);
         }
         q.append_pair("v", "10").append_pair("encoding", "json");
-        if compress {
-            q.append_pair("compress", "zlib-stream");
+        if let Some(compression) = compress {
+            q.append_pair("compress", compression.query_value());
         }
     }
     let text = url.to_string();
@@ -439,7 +439,7 @@ fn drive(
 ) -> Result<Ended> {
     let options = shared.options;
     let tag = options.tag_shard.then_some(shard.shard);
-    let mut zlib = ZlibStream::default();
+    let mut inflater = options.compress.map(Inflater::new);
     let mut limiter = SendLimiter::default();
     loop {
         if shared.stop.requested() {
@@ -468,7 +468,10 @@ fn drive(
         };
         let text: Option<&str> = match &message {
             Some(Message::Text(t)) => Some(t.as_str()),
-            Some(Message::Binary(b)) => match zlib.push(b) {
+            Some(Message::Binary(b)) => match inflater
+                .as_mut()
+                .map_or(Ok(Some(b.as_ref())), |i| i.push(b))
+            {
                 Ok(Some(bytes)) => match std::str::from_utf8(bytes) {
                     Ok(s) => Some(s),
                     Err(_) => {
@@ -611,15 +614,23 @@ mod tests {
     #[test]
     fn connect_url_gets_the_query() {
         assert_eq!(
-            connect_url("wss://gateway.discord.gg", false).unwrap(),
+            connect_url("wss://gateway.discord.gg", None).unwrap(),
             "wss://gateway.discord.gg/?v=10&encoding=json"
         );
         assert_eq!(
-            connect_url("ws://127.0.0.1:9/?v=9", true).unwrap(),
+            connect_url("ws://127.0.0.1:9/?v=9", Some(Compression::Zlib)).unwrap(),
             "ws://127.0.0.1:9/?v=10&encoding=json&compress=zlib-stream"
         );
-        assert!(connect_url("ws://example.com", false).is_err());
-        assert!(connect_url("https://example.com", false).is_err());
+        assert_eq!(
+            connect_url(
+                "ws://127.0.0.1:9/?compress=zlib-stream",
+                Some(Compression::Zstd)
+            )
+            .unwrap(),
+            "ws://127.0.0.1:9/?v=10&encoding=json&compress=zstd-stream"
+        );
+        assert!(connect_url("ws://example.com", None).is_err());
+        assert!(connect_url("https://example.com", None).is_err());
     }
 
     #[test]

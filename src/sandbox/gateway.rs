@@ -1,6 +1,6 @@
 //! The sandbox's gateway: a WebSocket server speaking Discord's gateway protocol v10 (HELLO,
 //! IDENTIFY checks, READY + GUILD_CREATE, heartbeats, RESUME with replay, op 8 member chunks,
-//! intents filtering, zlib-stream), fed by the [`EventHub`] that REST writes publish to, plus
+//! intents filtering, zlib-stream or zstd-stream), fed by the [`EventHub`] that REST writes publish to, plus
 //! the admin routes under `/_sandbox/gateway/` that inject faults and bursts for tests and
 //! benchmarks.
 
@@ -21,7 +21,7 @@ use tungstenite::{Message, WebSocket};
 use super::events::{Dispatch, EventHub};
 use super::World;
 use crate::gateway::frame::op;
-use crate::gateway::inflate::ZlibWriter;
+use crate::gateway::inflate::{Compression, Deflater};
 use crate::gateway::intents;
 use crate::gateway::limiter::{MAX_PAYLOAD_BYTES, SENDS_PER_WINDOW, WINDOW};
 
@@ -150,6 +150,8 @@ struct Live {
     conn: u64,
     session: Arc<Mutex<Option<String>>>,
     control: Sender<Control>,
+    /// The transport compression the connection asked for.
+    compression: Option<Compression>,
 }
 
 /// The gateway server's state.
@@ -223,7 +225,8 @@ struct Connection<'a, W: GatewayWorld> {
     world: &'a W,
     id: u64,
     ws: WebSocket<TcpStream>,
-    zlib: Option<ZlibWriter>,
+    /// The connection's transport compression, when it asked for one.
+    deflater: Option<Deflater>,
     zbuf: Vec<u8>,
     session: Option<Arc<SessionState>>,
     session_name: Arc<Mutex<Option<String>>>,
@@ -270,17 +273,21 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
         let id = server.next_id.fetch_add(1, Ordering::SeqCst);
         let (tx, rx) = channel();
         let session_name = Arc::new(Mutex::new(None));
+        let compression = params
+            .get("compress")
+            .and_then(|c| Compression::from_query_value(c));
         lock(&server.live).push(Live {
             conn: id,
             session: Arc::clone(&session_name),
             control: tx,
+            compression,
         });
         let mut conn = Connection {
             server,
             world,
             id,
             ws,
-            zlib: (params.get("compress") == Some(&"zlib-stream")).then(ZlibWriter::default),
+            deflater: compression.map(Deflater::new),
             zbuf: Vec::new(),
             fragmenting: None,
             session: None,
@@ -383,9 +390,9 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
     /// Wraps a payload in a WebSocket message (compressed when asked); `None` when
     /// compression failed.
     fn encode(&mut self, text: String) -> Option<Message> {
-        match &mut self.zlib {
-            Some(z) => {
-                z.write(text.as_bytes(), &mut self.zbuf).ok()?;
+        match &mut self.deflater {
+            Some(d) => {
+                d.write(text.as_bytes(), &mut self.zbuf).ok()?;
                 Some(Message::binary(self.zbuf.clone()))
             }
             None => Some(Message::text(text)),
@@ -412,19 +419,24 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
 
     /// Sends a payload in `f.pieces` pieces, pausing before each but the first: as WebSocket
     /// continuation frames, or with zlib-stream as separate binary messages (each itself in
-    /// two frames), of which only the last ends with the stream's flush suffix.
+    /// two frames), of which only the last ends with the stream's flush suffix. zstd-stream
+    /// has no such suffix (a message is one payload), so there it is continuation frames.
     fn send_in_pieces(&mut self, text: String, f: Fragmenting) -> bool {
         use tungstenite::protocol::frame::coding::{Data, OpCode};
         use tungstenite::protocol::frame::Frame;
-        let (bytes, first) = match &mut self.zlib {
-            Some(z) => {
-                if z.write(text.as_bytes(), &mut self.zbuf).is_err() {
+        let (bytes, first) = match &mut self.deflater {
+            Some(d) => {
+                if d.write(text.as_bytes(), &mut self.zbuf).is_err() {
                     return false;
                 }
                 (self.zbuf.clone(), Data::Binary)
             }
             None => (text.into_bytes(), Data::Text),
         };
+        let split_messages = self
+            .deflater
+            .as_ref()
+            .is_some_and(|d| d.compression() == Compression::Zlib);
         let size = bytes.len().div_ceil(f.pieces.max(1)).max(1);
         let pieces: Vec<&[u8]> = bytes.chunks(size).collect();
         let frames = |piece: &[u8], opcode: Data, last: bool| -> Vec<Frame> {
@@ -444,7 +456,7 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
                 std::thread::sleep(f.delay);
             }
             let last = i + 1 == pieces.len();
-            let sent = if self.zlib.is_some() {
+            let sent = if split_messages {
                 frames(piece, Data::Binary, true)
             } else {
                 let opcode = if i == 0 { first } else { Data::Continue };
@@ -796,7 +808,7 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
             return true;
         }
         let template = Arc::new(message_template(self.world, session));
-        if self.zlib.is_some() || self.fragmenting.is_some_and(|f| f.left > 0) {
+        if self.deflater.is_some() || self.fragmenting.is_some_and(|f| f.left > 0) {
             for _ in 0..count {
                 let seq = log(
                     &mut lock(&session.inner),

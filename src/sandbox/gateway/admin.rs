@@ -144,9 +144,9 @@ fn update_config(c: &mut Config, body: &Value) -> Result<(), String> {
 }
 
 fn sessions_json(server: &Server) -> Value {
-    let live: Vec<String> = lock(&server.live)
+    let live: HashMap<String, Option<Compression>> = lock(&server.live)
         .iter()
-        .filter_map(|l| lock(&l.session).clone())
+        .filter_map(|l| Some((lock(&l.session).clone()?, l.compression)))
         .collect();
     let sessions = lock(&server.sessions);
     let mut list: Vec<Value> = sessions
@@ -158,7 +158,8 @@ fn sessions_json(server: &Server) -> Value {
                 "seq": inner.seq,
                 "intents": s.intents,
                 "shard": s.shard,
-                "connected": live.contains(&s.id),
+                "connected": live.contains_key(&s.id),
+                "compress": live.get(&s.id).copied().flatten().map(Compression::query_value),
             })
         })
         .collect();

@@ -76,7 +76,7 @@ fn options(intents: u64) -> ListenOptions {
             large_threshold: 50,
             presence: client_frame::presence(Some("idle"), None),
         },
-        compress: false,
+        compress: None,
         events: None,
         max_events: None,
         shard_ids: vec![0],
@@ -240,7 +240,7 @@ fn identify_stream_intents_and_content_blanking() {
 }
 
 /// Runs a fault and checks the printed sequence numbers are exactly the ones the server sent.
-fn fault_then_resume(fault: Value, compress: bool) {
+fn fault_then_resume(fault: Value, compress: Option<Compression>) {
     let h = start();
     h.admin(
         "POST",
@@ -287,19 +287,26 @@ fn assert_burst_messages_numbered(lines: &[Value]) {
 
 #[test]
 fn reconnect_op7_resumes() {
-    fault_then_resume(json!({"kind": "reconnect"}), false);
+    fault_then_resume(json!({"kind": "reconnect"}), None);
 }
 
 #[test]
 fn invalid_session_resumable_resumes() {
-    fault_then_resume(json!({"kind": "invalid_session_resumable"}), false);
+    fault_then_resume(
+        json!({"kind": "invalid_session_resumable"}),
+        Some(Compression::Zstd),
+    );
 }
 
 #[test]
 fn dropped_connection_resumes_with_replay_and_no_duplicates() {
     fault_then_resume(
         json!({"kind": "drop", "unsent": 5, "replay_overlap": 4}),
-        true,
+        Some(Compression::Zlib),
+    );
+    fault_then_resume(
+        json!({"kind": "drop", "unsent": 5, "replay_overlap": 4}),
+        Some(Compression::Zstd),
     );
 }
 
@@ -308,7 +315,7 @@ fn big_bursts_and_replayed_burst_messages_arrive_whole_and_numbered() {
     // Uncompressed bursts are framed by the server itself in batches of many frames; replayed
     // burst messages are rendered again from their template. Both must be what a client reads
     // as the exact payloads, in order: each message's id follows its sequence number.
-    fault_then_resume(json!({"kind": "drop", "unsent": 50}), false);
+    fault_then_resume(json!({"kind": "drop", "unsent": 50}), None);
     let h = start();
     let l = h.listen(options(intents::unprivileged() | 32768));
     l.wait_for("GUILD_CREATE", |ls| count_t(ls, "GUILD_CREATE") == 1);
@@ -320,8 +327,8 @@ fn big_bursts_and_replayed_burst_messages_arrive_whole_and_numbered() {
 }
 
 #[test]
-fn slow_fragmented_frames_and_split_zlib_messages_are_reassembled() {
-    for compress in [false, true] {
+fn slow_fragmented_frames_are_reassembled_plain_and_compressed() {
+    for compress in [None, Some(Compression::Zlib), Some(Compression::Zstd)] {
         let h = start();
         let mut o = options(intents::unprivileged() | 32768);
         o.compress = compress;
@@ -340,23 +347,27 @@ fn slow_fragmented_frames_and_split_zlib_messages_are_reassembled() {
     }
 }
 
+/// One WebSocket frame as read off the wire: FIN bit, opcode, payload.
+type RawFrame = (bool, u8, Vec<u8>);
+
 /// The frames (FIN bit, opcode, payload) the server sends after a `fragment` fault and a
 /// burst, until `messages` messages have ended, read off the wire by hand: tungstenite would
-/// reassemble them. `query` is added to the gateway URL.
+/// reassemble them. `query` is added to the gateway URL. Also returns the three messages
+/// before them (HELLO, READY, GUILD_CREATE), which a compression context must see first.
 fn raw_frames_after_fragment_fault(
     h: &Harness,
     query: &str,
     fault: Value,
     burst: usize,
     messages: usize,
-) -> Vec<(bool, u8, Vec<u8>)> {
+) -> (Vec<Vec<u8>>, Vec<RawFrame>) {
     use std::io::Read;
     let url = gateway_bot_world(&*h.world).unwrap()["url"]
         .as_str()
         .unwrap()
         .to_string();
     let (mut ws, _) = tungstenite::connect(format!("{url}/?v=10&encoding=json{query}")).unwrap();
-    ws.read().unwrap(); // HELLO
+    let mut before = vec![ws.read().unwrap().into_data().to_vec()]; // HELLO
     let identify = client_frame::identify(
         TOKEN,
         &IdentifyConfig {
@@ -367,8 +378,8 @@ fn raw_frames_after_fragment_fault(
         [0, 1],
     );
     ws.send(Message::text(identify)).unwrap();
-    ws.read().unwrap(); // READY
-    ws.read().unwrap(); // GUILD_CREATE
+    before.push(ws.read().unwrap().into_data().to_vec()); // READY
+    before.push(ws.read().unwrap().into_data().to_vec()); // GUILD_CREATE
     h.admin("POST", "/_sandbox/gateway/faults", fault);
     h.admin("POST", "/_sandbox/gateway/burst", json!({"count": burst}));
     let stream = match ws.get_mut() {
@@ -408,14 +419,14 @@ fn raw_frames_after_fragment_fault(
             }
         }
     }
-    frames
+    (before, frames)
 }
 
 #[test]
 fn fragment_fault_cuts_payloads_into_continuation_frames() {
     let h = start();
     let fault = json!({"kind": "fragment", "count": 3, "pieces": 4, "delay_ms": 1});
-    let frames = raw_frames_after_fragment_fault(&h, "", fault, 5, 5);
+    let (_, frames) = raw_frames_after_fragment_fault(&h, "", fault, 5, 5);
     // Three messages in four frames each (text, then continuations, FIN on the last), then two
     // whole text frames.
     let shape: Vec<(bool, u8)> = frames.iter().map(|f| (f.0, f.1)).collect();
@@ -432,7 +443,7 @@ fn fragment_fault_cuts_payloads_into_continuation_frames() {
 fn fragment_fault_splits_a_zlib_payload_across_messages() {
     let h = start();
     let fault = json!({"kind": "fragment", "count": 2, "pieces": 3});
-    let frames = raw_frames_after_fragment_fault(&h, "&compress=zlib-stream", fault, 3, 7);
+    let (_, frames) = raw_frames_after_fragment_fault(&h, "&compress=zlib-stream", fault, 3, 7);
     // Two payloads in three binary messages each (every message itself in two frames), then one
     // whole message; only the last piece of a payload ends with the zlib flush suffix.
     let mut messages: Vec<Vec<u8>> = Vec::new();
@@ -453,13 +464,58 @@ fn fragment_fault_splits_a_zlib_payload_across_messages() {
 }
 
 #[test]
+fn zstd_stream_sends_one_payload_per_message_in_one_context() {
+    use crate::gateway::inflate::ZstdStream;
+    let h = start();
+    let fault = json!({"kind": "fragment", "count": 2, "pieces": 3});
+    let (before, frames) =
+        raw_frames_after_fragment_fault(&h, "&compress=zstd-stream", fault, 3, 3);
+    // zstd-stream has no end-of-message marker, so a cut payload stays one WebSocket message:
+    // a binary frame and continuations; the third payload is one whole frame.
+    let shape: Vec<(bool, u8)> = frames.iter().map(|f| (f.0, f.1)).collect();
+    let cut = [(false, 2), (false, 0), (true, 0)];
+    assert_eq!(shape, [&cut[..], &cut, &[(true, 2)]].concat());
+    let mut stream = ZstdStream::default();
+    let texts: Vec<Value> = before
+        .iter()
+        .chain(
+            [&frames[..3], &frames[3..6], &frames[6..]]
+                .map(|m| m.iter().flat_map(|f| f.2.clone()).collect::<Vec<u8>>())
+                .iter(),
+        )
+        .map(|m| serde_json::from_slice(stream.push(m).unwrap()).unwrap())
+        .collect();
+    let kinds: Vec<(Value, Value)> = texts
+        .iter()
+        .map(|v| (v["op"].clone(), v["t"].clone()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (json!(10), Value::Null),
+            (json!(0), json!("READY")),
+            (json!(0), json!("GUILD_CREATE")),
+            (json!(0), json!("MESSAGE_CREATE")),
+            (json!(0), json!("MESSAGE_CREATE")),
+            (json!(0), json!("MESSAGE_CREATE")),
+        ]
+    );
+    // Without the earlier messages the context is missing: a fresh one cannot read the last.
+    let last: Vec<u8> = frames[6].2.clone();
+    assert!(ZstdStream::default().push(&last).is_err());
+}
+
+#[test]
 fn missing_acks_mean_zombie_then_resume() {
-    fault_then_resume(json!({"kind": "stop_acks"}), false);
+    fault_then_resume(json!({"kind": "stop_acks"}), None);
 }
 
 #[test]
 fn resumable_close_code_resumes() {
-    fault_then_resume(json!({"kind": "close", "code": 4000}), true);
+    fault_then_resume(
+        json!({"kind": "close", "code": 4000}),
+        Some(Compression::Zlib),
+    );
 }
 
 #[test]
