@@ -192,3 +192,33 @@ fn progress_on_a_terminal_stderr_only() {
     assert!(out.status.success());
     assert!(out.stderr.is_empty(), "{}", stderr(&out));
 }
+
+#[test]
+fn dry_run_describes_each_request_and_sends_none() {
+    let sb = Sandbox::start();
+    let channel = sb.general_channel();
+    sb.admin("delete", "/_sandbox/requests", None);
+    let input = format!(
+        "{}\n{}\n",
+        r#"{"method":"GET","path":"/users/@me"}"#,
+        format_args!(r#"{{"command":"send-message","args":["{channel}","dry"]}}"#)
+    );
+    let out = batch(&sb, &["--dry-run"], &input);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results = lines(&out);
+    assert_eq!(results.len(), 2);
+    assert!(results[0]["dry_run"].as_str().unwrap().starts_with("GET "));
+    let post = results[1]["dry_run"].as_str().unwrap();
+    assert!(
+        post.starts_with("POST ") && post.contains(r#"{"content":"dry"}"#),
+        "{post}"
+    );
+    assert!(
+        post.contains("Bot ████") && !post.contains(&sb.token),
+        "{post}"
+    );
+    assert_eq!(
+        sb.admin("get", "/_sandbox/requests", None),
+        serde_json::json!([])
+    );
+}

@@ -583,6 +583,20 @@ fn login_stores_token_0600_and_profiles_choose_it() {
             .code(),
         Some(2)
     );
+    // --dry-run has nothing to preview for login/logout: refused, and the token stays.
+    for args in [
+        &["--dry-run", "logout"][..],
+        &["login", "--dry-run", "--with-token"],
+    ] {
+        let out = run_stored(args);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            stderr(&out).contains("--dry-run does not apply"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert!(path.exists());
     assert!(run_stored(&["logout"]).status.success());
     assert_eq!(run_stored(&["get", "/users/@me"]).status.code(), Some(2));
 }

@@ -31,6 +31,7 @@ pub fn run(settings: &Settings, args: &BatchArgs) -> Result<()> {
         return Err(Error::usage("--jobs must be at least 1"));
     }
     let client = Client::new(settings)?;
+    let dry_run = settings.dry_run;
     let window = WINDOW_PER_JOB * args.jobs as u64;
     let printed = Arc::new((Mutex::new(0u64), Condvar::new()));
     let stop = Arc::new(AtomicBool::new(false));
@@ -80,7 +81,7 @@ pub fn run(settings: &Settings, args: &BatchArgs) -> Result<()> {
                 let (value, ok) = if stop.load(Ordering::Relaxed) {
                     (json!({"index": index, "error": "skipped after an earlier failure (--fail-fast)"}), false)
                 } else {
-                    run_line(&client, index, &line)
+                    run_line(&client, index, &line, dry_run)
                 };
                 if res_tx.send((index, value, ok)).is_err() {
                     break;
@@ -138,13 +139,28 @@ pub fn run(settings: &Settings, args: &BatchArgs) -> Result<()> {
 
 /// Runs one input line; returns its result line and whether it succeeded. A line that stands
 /// for several requests (a split message) runs them in order and stops at the first failure;
-/// its result has the last status and every body, as an array.
-fn run_line(client: &Client, index: u64, line: &str) -> (Value, bool) {
+/// its result has the last status and every body, as an array. With `dry_run` nothing is
+/// sent: the result carries what `--dry-run` prints for each request instead.
+fn run_line(client: &Client, index: u64, line: &str, dry_run: bool) -> (Value, bool) {
     let specs = match parse_line(line) {
         Ok(specs) => specs,
         Err(e) => return (json!({"index": index, "error": e}), false),
     };
     let several = specs.len() > 1;
+    if dry_run {
+        let described: Result<Vec<String>> = specs.iter().map(|s| client.describe(s)).collect();
+        return match described {
+            Ok(mut texts) => {
+                let shown = if several {
+                    json!(texts)
+                } else {
+                    json!(texts.pop())
+                };
+                (json!({"index": index, "dry_run": shown}), true)
+            }
+            Err(e) => (json!({"index": index, "error": e.to_string()}), false),
+        };
+    }
     let mut bodies = Vec::with_capacity(specs.len());
     let mut status = 0;
     for spec in &specs {

@@ -32,12 +32,7 @@ pub fn completion_command() -> clap::Command {
     let mut intents: Vec<&'static str> = INTENTS.iter().map(|i| i.name).collect();
     intents.extend(ALIASES.iter().map(|(from, _)| *from));
     intents.extend(["all", "unprivileged", "none"]);
-    let mut events: Vec<&'static str> = INTENTS
-        .iter()
-        .flat_map(|i| i.events.iter().copied())
-        .collect();
-    events.sort_unstable();
-    events.dedup();
+    let events = crate::gateway::intents::event_names();
     super::clap_command().mut_subcommand("listen", |c| {
         c.mut_arg("intents", |a| {
             a.value_parser(PossibleValuesParser::new(intents))

@@ -78,26 +78,36 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
         return Ok(());
     }
     // Checked before any network traffic so a typo costs nothing.
-    shard_plan(&args, 1)?;
+    let (planned_ids, planned_count, _) = shard_plan(&args, 1)?;
+    for warning in intents::event_warnings(&events, intents) {
+        diag(&format!("warning: {warning}"));
+    }
+    let identify = IdentifyConfig {
+        intents,
+        large_threshold: args.large_threshold,
+        presence: frame::presence(args.status.map(|s| s.as_str()), args.activity.as_deref()),
+    };
+    if settings.dry_run {
+        let client = Client::new(settings)?;
+        let mut text = client.describe(&RequestSpec::new(Method::Get, "/gateway/bot"))?;
+        let shard = [planned_ids[0], planned_count];
+        text.push_str(&format!(
+            "\nthen, on the gateway URL that answer names (?v=10&encoding=json{}), after HELLO:\n{}\n",
+            args.compress
+                .map(|c| format!("&compress={}", c.query_value()))
+                .unwrap_or_default(),
+            token.redact(&frame::identify(token.secret(), &identify, shard))
+        ));
+        return crate::output::write_stdout(text.as_bytes());
+    }
 
     let client = Client::new(settings)?;
     let response = client.send(&RequestSpec::new(Method::Get, "/gateway/bot"))?;
     let info = GatewayInfo::from_json(&response.json()?)?;
     let (shard_ids, shard_count, tag_shard) = shard_plan(&args, info.shards)?;
-    if info.remaining > 0 && info.remaining <= (info.total / 10).max(1) {
-        diag(&format!(
-            "gateway: warning: only {} of {} session starts (IDENTIFYs) left today",
-            info.remaining, info.total
-        ));
-    }
-
     let options = ListenOptions {
         token,
-        identify: IdentifyConfig {
-            intents,
-            large_threshold: args.large_threshold,
-            presence: frame::presence(args.status.map(|s| s.as_str()), args.activity.as_deref()),
-        },
+        identify,
         compress: args.compress,
         events: (!events.is_empty()).then_some(events),
         max_events: args.max_events,

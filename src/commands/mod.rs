@@ -73,6 +73,23 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         return Err(Error::usage(removed.message));
     }
     let command = Command::from_arg_matches(&matches).map_err(clap_error)?;
+    if settings.dry_run {
+        if let Some(name) = match &command {
+            Command::Login(_) => Some("login"),
+            Command::Logout => Some("logout"),
+            Command::Sandbox(_) => Some("sandbox"),
+            _ => None,
+        } {
+            return Err(Error::usage(format!(
+                "--dry-run does not apply to '{name}', which manages local state (the stored token, or a local server); run it without --dry-run"
+            )));
+        }
+    }
+    if global.pretty && matches!(command, Command::Listen(_)) {
+        return Err(Error::usage(
+            "listen writes one JSON object per line, so --pretty does not apply; pipe it through 'jq .' to read events indented",
+        ));
+    }
     match command {
         Command::Get(a) => raw::run(&settings, Method::Get, a),
         Command::Post(a) => raw::run(&settings, Method::Post, a),

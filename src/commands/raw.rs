@@ -67,12 +67,7 @@ pub fn execute(
         }
     }
     if settings.dry_run {
-        let text = client.describe(&spec)?;
-        let stdout = io::stdout();
-        let mut out = stdout.lock();
-        out.write_all(text.as_bytes())?;
-        out.flush()?;
-        return Ok(());
+        return crate::output::write_stdout(client.describe(&spec)?.as_bytes());
     }
     if page.paginate {
         return print_pages(settings, &client, spec, page.lines);

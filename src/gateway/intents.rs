@@ -231,6 +231,39 @@ pub const INTENTS: &[Intent] = &[
     },
 ];
 
+/// Dispatches no intent governs: Discord sends them whatever the intents (READY and RESUMED,
+/// replies to commands, interactions, app-wide events).
+pub const UNGATED_EVENTS: &[&str] = &[
+    "READY",
+    "RESUMED",
+    "APPLICATION_COMMAND_PERMISSIONS_UPDATE",
+    "CHANNEL_INFO",
+    "ENTITLEMENT_CREATE",
+    "ENTITLEMENT_UPDATE",
+    "ENTITLEMENT_DELETE",
+    "GUILD_MEMBERS_CHUNK",
+    "INTERACTION_CREATE",
+    "RATE_LIMITED",
+    "SOUNDBOARD_SOUNDS",
+    "SUBSCRIPTION_CREATE",
+    "SUBSCRIPTION_UPDATE",
+    "SUBSCRIPTION_DELETE",
+    "USER_UPDATE",
+    "VOICE_SERVER_UPDATE",
+];
+
+/// Every dispatch name Discord documents, sorted: those the intents carry and the ungated ones.
+pub fn event_names() -> Vec<&'static str> {
+    let mut events: Vec<&'static str> = INTENTS
+        .iter()
+        .flat_map(|i| i.events.iter().copied())
+        .chain(UNGATED_EVENTS.iter().copied())
+        .collect();
+    events.sort_unstable();
+    events.dedup();
+    events
+}
+
 /// Older names from Discord's and the first libraries' docs, accepted as today's intents.
 pub const ALIASES: &[(&str, &str)] = &[
     ("GUILD_BANS", "GUILD_MODERATION"),
@@ -269,8 +302,14 @@ pub fn find(name: &str) -> Option<&'static Intent> {
 /// Parses `--intents`: a comma list of names (any case, aliases too), numbers (decimal or
 /// `0x` hex), `all`, `unprivileged` and `none`, OR-ed together.
 pub fn parse(text: &str) -> Result<u64> {
+    let parts = text.split(',').map(str::trim).filter(|p| !p.is_empty());
+    if parts.clone().next().is_none() {
+        return Err(Error::usage(
+            "--intents is empty: give names or numbers, or all, unprivileged (the default) or none",
+        ));
+    }
     let mut bits = 0u64;
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+    for part in parts {
         let lower = part.to_ascii_lowercase();
         bits |= match lower.as_str() {
             "all" => all(),
@@ -345,9 +384,49 @@ pub fn required_for(t: &str, in_guild: bool) -> Option<u64> {
     governed.then_some(mask)
 }
 
+/// Why `--events` names in `events` could never match with `intents`, one warning each: a
+/// name Discord does not document, or an event none of the chosen intents carries.
+pub fn event_warnings(events: &[String], intents: u64) -> Vec<String> {
+    let known = event_names();
+    let mut warnings = Vec::new();
+    for t in events {
+        if !known.contains(&t.as_str()) {
+            warnings.push(format!(
+                "--events {t}: not an event Discord documents (see 'discord intents'); it will only match if Discord sends it"
+            ));
+            continue;
+        }
+        let needed = required_for(t, true).unwrap_or(0) | required_for(t, false).unwrap_or(0);
+        if needed != 0 && needed & intents == 0 {
+            warnings.push(format!(
+                "--events {t}: carried only by {}, which --intents does not include, so it will not arrive",
+                names(needed).join(" or ")
+            ));
+        }
+    }
+    warnings
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn events_that_cannot_match_are_warned_about() {
+        let events = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(event_warnings(&events(&["READY", "MESSAGE_CREATE"]), 512).is_empty());
+        assert!(event_warnings(&events(&["MESSAGE_CREATE"]), 4096).is_empty());
+        let w = event_warnings(&events(&["MESSAGE_CREATE", "NOT_AN_EVENT"]), 1);
+        assert_eq!(w.len(), 2);
+        assert!(
+            w[0].contains("GUILD_MESSAGES or DIRECT_MESSAGES"),
+            "{}",
+            w[0]
+        );
+        assert!(w[1].contains("not an event Discord documents"), "{}", w[1]);
+        assert!(event_names().contains(&"INTERACTION_CREATE"));
+        assert!(parse("").is_err() && parse(" , ").is_err());
+    }
 
     #[test]
     fn documented_totals() {

@@ -387,8 +387,14 @@ fn run_shard(shared: &Shared<'_>, id: u32, commands: Receiver<String>) -> Result
             return Ok(());
         };
         if !wait.is_zero() {
+            let why = match shard.short_sessions() {
+                0 | 1 => String::new(),
+                n => format!(
+                    " ({n} sessions in a row ended before they were established; each IDENTIFY uses one of the day's session starts)"
+                ),
+            };
             diag(&format!(
-                "gateway: {label}reconnecting in {:.1}s",
+                "gateway: {label}reconnecting in {:.1}s{why}",
                 wait.as_secs_f64()
             ));
         }
@@ -410,18 +416,21 @@ fn run_shard(shared: &Shared<'_>, id: u32, commands: Receiver<String>) -> Result
             Err(e) => {
                 diag(&format!("gateway: {label}{e}"));
                 shard.process(Event::ConnectFailed, Instant::now());
+                shared.gate.release(id);
                 continue;
             }
         };
         shard.process(Event::Connected, Instant::now());
-        match drive(
+        let ended = drive(
             shared,
             &mut shard,
             &mut conn,
             &commands,
             &mut pending,
             &label,
-        )? {
+        );
+        shared.gate.release(id);
+        match ended? {
             Ended::Stopped => return Ok(()),
             Ended::Reconnect => {}
         }
@@ -530,7 +539,13 @@ fn drive(
                 op::HEARTBEAT_ACK => Event::HeartbeatAck,
                 _ => continue,
             };
-            match shard.process(event, now) {
+            let was_identifying = matches!(shard.state, State::Identifying { .. });
+            let action = shard.process(event, now);
+            if !was_identifying && matches!(shard.state, State::Identifying { .. }) {
+                // The action is the IDENTIFY itself: it uses one of the day's session starts.
+                shared.gate.spend(shard.shard[0]);
+            }
+            match action {
                 Action::Print => {
                     if t == "RESUMED" {
                         diag(&format!("gateway: {label}resumed"));

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use super::close_codes::{self, Recovery};
 use super::frame::{self, IdentifyConfig};
 use super::heartbeat::Heartbeat;
+use super::intents;
 use super::session::Session;
 use crate::{Error, ErrorKind};
 
@@ -16,6 +17,16 @@ pub const HELLO_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Longest wait between failed connection attempts.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// Heartbeat ACKs after READY that make a session count as established. One that ends (4007,
+/// 4009, op 9 `false`) before that is a failure: in a row, they make the next IDENTIFY wait
+/// longer and longer, since each uses up one of the day's session starts. Counted in
+/// heartbeats rather than seconds so that it follows the server's pace: about a minute on
+/// Discord (41.25 s beats), well under a second on a sandbox told to beat fast.
+pub const STABLE_SESSION_ACKS: u32 = 2;
+
+/// Longest wait before an IDENTIFY after sessions that keep ending early: at most 288 a day.
+pub const MAX_IDENTIFY_BACKOFF: Duration = Duration::from_secs(300);
 
 /// Where a shard is in its life.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,15 +158,27 @@ pub struct Shard {
     heartbeat: Option<Heartbeat>,
     token: String,
     identify: IdentifyConfig,
+    /// Heartbeat ACKs since the current session's READY (counted up to the threshold).
+    acks_since_ready: u32,
+    /// Sessions in a row that ended before [`STABLE_SESSION_ACKS`] ACKs.
+    short_sessions: u32,
 }
 
 /// `2^(n-1)` seconds, capped: the wait after `n` failures in a row.
 pub fn backoff(attempts: u32) -> Duration {
-    if attempts == 0 {
+    doubling(attempts, MAX_BACKOFF)
+}
+
+/// The wait before an IDENTIFY after `n` sessions in a row ended early: `2^(n-1)` s, capped.
+pub fn identify_backoff(short_sessions: u32) -> Duration {
+    doubling(short_sessions, MAX_IDENTIFY_BACKOFF)
+}
+
+fn doubling(n: u32, cap: Duration) -> Duration {
+    if n == 0 {
         return Duration::ZERO;
     }
-    let secs = 1u64 << (attempts - 1).min(16);
-    Duration::from_secs(secs).min(MAX_BACKOFF)
+    Duration::from_secs(1u64 << (n - 1).min(16)).min(cap)
 }
 
 /// A random wait of 1 to 5 s, as older clients did after op 9.
@@ -177,6 +200,8 @@ impl Shard {
             heartbeat: None,
             token,
             identify,
+            acks_since_ready: 0,
+            short_sessions: 0,
         }
     }
 
@@ -211,19 +236,30 @@ impl Shard {
         }
     }
 
+    /// Leaves the connection: `resume` keeps the session for a RESUME, `failed` counts the
+    /// attempt as a failure, `wait` is the least time before the next connection.
     fn disconnect(&mut self, resume: bool, failed: bool, wait: Option<Duration>) {
         let attempts = if failed { self.attempts() + 1 } else { 0 };
         self.heartbeat = None;
-        if !resume {
+        let mut least = wait.unwrap_or_default().max(backoff(attempts));
+        if !resume && self.session.is_some() {
+            // The session is gone and the next connection must IDENTIFY afresh.
+            if self.acks_since_ready < STABLE_SESSION_ACKS {
+                self.short_sessions += 1;
+            }
+            least = least.max(identify_backoff(self.short_sessions));
             self.session = None;
         }
         self.state = State::Disconnected {
             attempts,
             resume: resume && self.session.is_some(),
-            wait: wait
-                .unwrap_or_else(|| backoff(attempts))
-                .max(backoff(attempts)),
+            wait: least,
         };
+    }
+
+    /// Sessions in a row that ended before they were established.
+    pub fn short_sessions(&self) -> u32 {
+        self.short_sessions
     }
 
     /// One step: updates the state for `event` and says what to do.
@@ -272,6 +308,7 @@ impl Shard {
             Event::Dispatch { t, s, ready } => {
                 if let Some((id, url)) = ready {
                     self.session = Some(Session::new(id, url, s));
+                    self.acks_since_ready = 0;
                     self.state = State::Active;
                     return Action::Print;
                 }
@@ -298,6 +335,12 @@ impl Shard {
             Event::HeartbeatAck => {
                 if let Some(hb) = &mut self.heartbeat {
                     hb.ack(now);
+                }
+                if self.session.is_some() && self.acks_since_ready < STABLE_SESSION_ACKS {
+                    self.acks_since_ready += 1;
+                    if self.acks_since_ready == STABLE_SESSION_ACKS {
+                        self.short_sessions = 0;
+                    }
                 }
                 Action::None
             }
@@ -337,7 +380,11 @@ impl Shard {
                 self.disconnect(true, false, None);
                 Action::Close {
                     code: 4000,
-                    reason: "the gateway asked for a reconnect (op 7); resuming".into(),
+                    reason: if self.plan().0 {
+                        "the gateway asked for a reconnect (op 7); resuming".into()
+                    } else {
+                        "the gateway asked for a reconnect (op 7) before the session began; identifying".into()
+                    },
                 }
             }
             Event::InvalidSession { resumable } => {
@@ -359,7 +406,16 @@ impl Shard {
                         let code = code.unwrap_or_default();
                         self.state = State::FatallyClosed { code };
                         self.heartbeat = None;
-                        let message = close_codes::lookup(code).map_or("", |c| c.message);
+                        let mut message = close_codes::lookup(code)
+                            .map_or("", |c| c.message)
+                            .to_string();
+                        let asked = self.identify.intents & intents::privileged();
+                        if code == 4014 && asked != 0 {
+                            message.push_str(&format!(
+                                " (this session asked for {})",
+                                intents::names(asked).join(", ")
+                            ));
+                        }
                         Action::Fatal(Error::new(ErrorKind::Gateway, message))
                     }
                     Recovery::Identify => {
@@ -519,6 +575,29 @@ mod tests {
         }
         assert_eq!(sh.state, State::FatallyClosed { code: 4014 });
         assert_eq!(sh.process(Event::Connected, now), Action::None);
+        // The message names the privileged intents this session asked for.
+        let mut sh = Shard::new(
+            "tok".into(),
+            IdentifyConfig {
+                intents: 1 | 2 | 32768,
+                large_threshold: 50,
+                presence: None,
+            },
+            [0, 1],
+        );
+        sh.process(Event::Connected, now);
+        sh.process(Event::Hello { interval_ms: 1000 }, now);
+        match sh.process(Event::Closed { code: Some(4014) }, now) {
+            Action::Fatal(e) => assert!(
+                e.message
+                    .ends_with("(this session asked for GUILD_MEMBERS, MESSAGE_CONTENT)"),
+                "{}",
+                e.message
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(sh.state, State::FatallyClosed { code: 4014 });
+        assert_eq!(sh.process(Event::Connected, now), Action::None);
     }
 
     #[test]
@@ -584,6 +663,62 @@ mod tests {
         active(&mut sh, now);
         sh.process(Event::Closed { code: Some(4000) }, now);
         assert!(matches!(sh.state, State::Disconnected { attempts: 0, .. }));
+    }
+
+    #[test]
+    fn sessions_that_keep_ending_early_back_off_the_identifies() {
+        let now = Instant::now();
+        let mut sh = shard();
+        let mut waits = Vec::new();
+        for _ in 0..11 {
+            active(&mut sh, now);
+            // One ACK is not enough to call the session established.
+            sh.process(Event::HeartbeatAck, now);
+            sh.process(Event::Closed { code: Some(4009) }, now);
+            let State::Disconnected { wait, resume, .. } = sh.state else {
+                panic!("{:?}", sh.state)
+            };
+            assert!(!resume);
+            waits.push(wait.as_secs());
+        }
+        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300]);
+        assert_eq!(sh.short_sessions(), 11);
+        // op 9 false counts the same way.
+        active(&mut sh, now);
+        sh.process(Event::InvalidSession { resumable: false }, now);
+        assert!(
+            matches!(sh.state, State::Disconnected { wait, .. } if wait == MAX_IDENTIFY_BACKOFF)
+        );
+        // Resumable ends use no session start and do not count; a session that lived through
+        // its ACKs, across a resume, resets the count.
+        active(&mut sh, now);
+        sh.process(Event::HeartbeatAck, now);
+        sh.process(Event::Closed { code: Some(4000) }, now);
+        assert!(matches!(sh.state, State::Disconnected { resume: true, .. }));
+        sh.process(Event::Connected, now);
+        sh.process(Event::Hello { interval_ms: 1000 }, now);
+        let resumed = Event::Dispatch {
+            t: "RESUMED",
+            s: None,
+            ready: None,
+        };
+        sh.process(resumed, now);
+        sh.process(Event::HeartbeatAck, now);
+        assert_eq!(sh.short_sessions(), 0);
+        sh.process(Event::Closed { code: Some(4009) }, now);
+        assert!(matches!(sh.state, State::Disconnected { wait, .. } if wait.is_zero()));
+    }
+
+    #[test]
+    fn reconnect_before_hello_identifies_and_says_so() {
+        let now = Instant::now();
+        let mut sh = shard();
+        sh.process(Event::Connected, now);
+        match sh.process(Event::Reconnect, now) {
+            Action::Close { reason, .. } => assert!(reason.contains("identifying"), "{reason}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(sh.plan(), (false, None));
     }
 
     #[test]

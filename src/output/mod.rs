@@ -161,6 +161,15 @@ impl Printer {
     }
 }
 
+/// Writes text as it is to stdout and flushes (what `--dry-run` prints, for one).
+pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(())
+}
+
 /// Writes one diagnostic line to stderr. Unlike `eprintln!`, a closed stderr is ignored rather
 /// than a panic.
 pub fn diag(text: &str) {

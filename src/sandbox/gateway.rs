@@ -29,6 +29,10 @@ use crate::gateway::limiter::{MAX_PAYLOAD_BYTES, SENDS_PER_WINDOW, WINDOW};
 const POLL: Duration = Duration::from_millis(5);
 /// How long a session stays resumable after its connection went away.
 const RESUMABLE_FOR: Duration = Duration::from_secs(300);
+/// The path of READY's `resume_gateway_url`: the same server, told apart by its path (Discord
+/// gives another host).
+const RESUME_PATH: &str = "/resume";
+
 /// Dispatches kept per session for replay on RESUME.
 const LOG_LIMIT: usize = 200_000;
 /// Bytes of burst frames gathered before one write to the socket.
@@ -143,6 +147,10 @@ struct SessionInner {
     events: Receiver<Arc<Dispatch>>,
     overlap: u64,
     left_at: Option<Instant>,
+    /// RESUMEs of this session, and how many of them came in elsewhere than at READY's
+    /// `resume_gateway_url` (admin calls show both, so tests can check where clients resume).
+    resumes: u64,
+    resumes_elsewhere: u64,
 }
 
 /// One live connection, as admin calls see it.
@@ -152,7 +160,25 @@ struct Live {
     control: Sender<Control>,
     /// The transport compression the connection asked for.
     compression: Option<Compression>,
+    /// When the client's heartbeats arrived.
+    beats: Arc<Mutex<Beats>>,
 }
+
+/// When one connection's heartbeats arrived, for tests of the client's timing.
+#[derive(Debug, Default, Clone)]
+struct Beats {
+    /// When HELLO went out.
+    hello_at: Option<Instant>,
+    /// Milliseconds after HELLO of the first few heartbeats.
+    after_hello_ms: Vec<u64>,
+    /// An op 1 sent by the `heartbeat_request` fault, not yet answered.
+    requested_at: Option<Instant>,
+    /// How long the client took to answer the last op 1, in ms.
+    request_answered_ms: Option<u64>,
+}
+
+/// How many heartbeat times [`Beats`] keeps.
+const BEATS_KEPT: usize = 16;
 
 /// The gateway server's state.
 struct Server {
@@ -228,6 +254,10 @@ struct Connection<'a, W: GatewayWorld> {
     /// The connection's transport compression, when it asked for one.
     deflater: Option<Deflater>,
     zbuf: Vec<u8>,
+    /// The URL path the client connected to (`/` or [`RESUME_PATH`]).
+    path: String,
+    /// When the client's heartbeats arrived (shared with [`Live`]).
+    beats: Arc<Mutex<Beats>>,
     session: Option<Arc<SessionState>>,
     session_name: Arc<Mutex<Option<String>>>,
     control: Receiver<Control>,
@@ -256,10 +286,12 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
             return;
         };
         let mut query = String::new();
+        let mut path = String::new();
         // The closure's type is fixed by tungstenite's handshake callback.
         #[allow(clippy::result_large_err)]
         let callback = |req: &Request, resp: Response| {
             query = req.uri().query().unwrap_or("").to_string();
+            path = req.uri().path().to_string();
             Ok(resp)
         };
         let Ok(ws) = tungstenite::accept_hdr(stream, callback) else {
@@ -276,11 +308,13 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
         let compression = params
             .get("compress")
             .and_then(|c| Compression::from_query_value(c));
+        let beats = Arc::new(Mutex::new(Beats::default()));
         lock(&server.live).push(Live {
             conn: id,
             session: Arc::clone(&session_name),
             control: tx,
             compression,
+            beats: Arc::clone(&beats),
         });
         let mut conn = Connection {
             server,
@@ -289,6 +323,8 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
             ws,
             deflater: compression.map(Deflater::new),
             zbuf: Vec::new(),
+            path,
+            beats,
             fragmenting: None,
             session: None,
             session_name,
@@ -355,6 +391,7 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
         ) {
             return End::Gone;
         }
+        lock(&self.beats).hello_at = Some(Instant::now());
         loop {
             match self.ws.read() {
                 Ok(Message::Text(text)) => {
@@ -495,6 +532,19 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
         let d = &payload["d"];
         match u8::try_from(opcode).unwrap_or(u8::MAX) {
             op::HEARTBEAT => {
+                {
+                    let mut beats = lock(&self.beats);
+                    if let Some(at) = beats.requested_at.take() {
+                        beats.request_answered_ms = Some(at.elapsed().as_millis() as u64);
+                    }
+                    if let Some(hello) = beats.hello_at {
+                        if beats.after_hello_ms.len() < BEATS_KEPT {
+                            beats
+                                .after_hello_ms
+                                .push(hello.elapsed().as_millis() as u64);
+                        }
+                    }
+                }
                 if self.acks && !self.send(r#"{"op":11,"d":null,"s":null,"t":null}"#) {
                     return Some(End::Gone);
                 }
@@ -570,6 +620,8 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
                 events: self.world.hub().subscribe(),
                 overlap: 0,
                 left_at: None,
+                resumes: 0,
+                resumes_elsewhere: 0,
             }),
         });
         lock(&self.server.sessions).insert(session.id.clone(), Arc::clone(&session));
@@ -592,7 +644,7 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
             "user": user,
             "guilds": stubs,
             "session_id": session.id,
-            "resume_gateway_url": self.server.url,
+            "resume_gateway_url": format!("{}{RESUME_PATH}", self.server.url),
             "shard": shard,
             "application": {"id": user["id"], "flags": 0},
         });
@@ -631,6 +683,10 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
                     .then_some(End::Gone);
             }
             inner.left_at = None;
+            inner.resumes += 1;
+            if self.path != RESUME_PATH {
+                inner.resumes_elsewhere += 1;
+            }
             inner
                 .log
                 .iter()
@@ -770,6 +826,10 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
                     "stop_acks" => {
                         self.acks = false;
                         None
+                    }
+                    "heartbeat_request" => {
+                        lock(&self.beats).requested_at = Some(Instant::now());
+                        (!self.send(r#"{"op":1,"d":null,"s":null,"t":null}"#)).then_some(End::Gone)
                     }
                     "fragment" => {
                         self.fragmenting = Some(Fragmenting {

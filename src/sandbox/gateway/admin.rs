@@ -63,7 +63,7 @@ pub fn admin_world<W: GatewayWorld>(
             if !body["kind"].is_string() {
                 return (
                     400,
-                    json!({"message": "a fault needs \"kind\": reconnect, invalid_session, invalid_session_resumable, drop, stop_acks, fragment or close"}),
+                    json!({"message": "a fault needs \"kind\": reconnect, invalid_session, invalid_session_resumable, drop, stop_acks, heartbeat_request, fragment or close"}),
                 );
             }
             let n = send_control(&server, body, Control::Fault(body.clone()));
@@ -118,8 +118,11 @@ fn update_config(c: &mut Config, body: &Value) -> Result<(), String> {
             Value::Number(n) => n.to_string(),
             _ => return Err("privileged_enabled takes a list of intent names".into()),
         };
-        c.privileged_enabled =
-            intents::parse(&text).map_err(|e| e.message)? & intents::privileged();
+        c.privileged_enabled = if text.trim().is_empty() {
+            0
+        } else {
+            intents::parse(&text).map_err(|e| e.message)? & intents::privileged()
+        };
     }
     if let Some(v) = num("shards") {
         c.shards = v.clamp(1, 1024) as u32;
@@ -144,22 +147,30 @@ fn update_config(c: &mut Config, body: &Value) -> Result<(), String> {
 }
 
 fn sessions_json(server: &Server) -> Value {
-    let live: HashMap<String, Option<Compression>> = lock(&server.live)
+    let live: HashMap<String, (Option<Compression>, Beats)> = lock(&server.live)
         .iter()
-        .filter_map(|l| Some((lock(&l.session).clone()?, l.compression)))
+        .filter_map(|l| {
+            let name = lock(&l.session).clone()?;
+            Some((name, (l.compression, lock(&l.beats).clone())))
+        })
         .collect();
     let sessions = lock(&server.sessions);
     let mut list: Vec<Value> = sessions
         .values()
         .map(|s| {
             let inner = lock(&s.inner);
+            let conn = live.get(&s.id);
             json!({
                 "session_id": s.id,
                 "seq": inner.seq,
                 "intents": s.intents,
                 "shard": s.shard,
-                "connected": live.contains_key(&s.id),
-                "compress": live.get(&s.id).copied().flatten().map(Compression::query_value),
+                "connected": conn.is_some(),
+                "resumes": inner.resumes,
+                "resumes_elsewhere": inner.resumes_elsewhere,
+                "compress": conn.and_then(|c| c.0).map(Compression::query_value),
+                "heartbeats_after_hello_ms": conn.map(|c| c.1.after_hello_ms.clone()),
+                "heartbeat_request_answered_ms": conn.and_then(|c| c.1.request_answered_ms),
             })
         })
         .collect();
