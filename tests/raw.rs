@@ -228,7 +228,12 @@ fn wrong_token_is_401_and_never_printed() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("401"));
+    let last = stderr(&out).lines().last().unwrap_or("").to_string();
+    assert!(
+        last.starts_with("error: 401 Unauthorized")
+            && last.contains("check --token, DISCORD_TOKEN"),
+        "{last}"
+    );
     assert!(!stderr(&out).contains("wrong.token.here"));
     assert!(!stdout(&out).contains("wrong.token.here"));
 }

@@ -140,7 +140,13 @@ impl Client {
     pub fn send(&self, spec: &RequestSpec) -> Result<Response> {
         let response = self.send_raw(spec)?;
         if response.status >= 400 {
-            return Err(self.redacted(api_error(response.status, &response.body)));
+            let mut err = api_error(response.status, &response.body);
+            if response.status == 401 && self.token.is_some() {
+                err.message.push_str(
+                    "; Discord refused the token: check --token, DISCORD_TOKEN or the one 'discord login' stored",
+                );
+            }
+            return Err(self.redacted(err));
         }
         Ok(response)
     }
