@@ -60,7 +60,9 @@ impl Settings {
             .clone()
             .unwrap_or_else(|| DEFAULT_PROFILE.to_string());
         let mut token_problem = None;
-        let token = match args.token.as_deref() {
+        // An empty DISCORD_TOKEN (or --token "") counts as not given, so the stored one is used.
+        let given = args.token.as_deref().filter(|t| !t.trim().is_empty());
+        let token = match given {
             Some(raw) => Some(Token::parse(raw, args.bearer)?),
             None => match ConfigFile::load_default() {
                 Ok(Some(file)) => match file.profiles.get(&profile) {
@@ -134,6 +136,11 @@ pub fn normalize_api_url(url: &str) -> Result<String> {
             "the API URL '{trimmed}' must start with http:// or https:// (check --api-url or DISCORD_API_URL)"
         )));
     }
+    if let Err(e) = reqwest::Url::parse(trimmed) {
+        return Err(Error::usage(format!(
+            "the API URL '{trimmed}' is not a valid URL ({e}); check --api-url or DISCORD_API_URL"
+        )));
+    }
     Ok(trimmed.to_string())
 }
 
@@ -143,7 +150,12 @@ fn seconds(value: f64, flag: &str) -> Result<Option<Duration>> {
             "{flag} takes a number of seconds of 0 or more"
         )));
     }
-    Ok((value > 0.0).then(|| Duration::from_secs_f64(value)))
+    if value == 0.0 {
+        return Ok(None);
+    }
+    Duration::try_from_secs_f64(value)
+        .map(Some)
+        .map_err(|_| Error::usage(format!("{flag} {value} is too many seconds")))
 }
 
 /// One stored profile.
@@ -278,6 +290,14 @@ mod tests {
             "http://127.0.0.1:5/api/v10"
         );
         assert!(normalize_api_url("discord.com/api").is_err());
+        assert!(normalize_api_url("http://127.0.0.1:99999/api").is_err());
+        assert!(normalize_api_url("http://[::1").is_err());
+        assert!(seconds(1e30, "--timeout").is_err());
+        assert_eq!(seconds(0.0, "--timeout").unwrap(), None);
+        assert_eq!(
+            seconds(1.5, "--timeout").unwrap(),
+            Some(Duration::from_millis(1500))
+        );
     }
 
     #[test]

@@ -775,3 +775,181 @@ fn control_characters_in_arguments_stay_on_one_line() {
         "{err}"
     );
 }
+
+#[test]
+fn paginate_errors_leave_stdout_empty() {
+    let sb = sandbox();
+    let channel = sb.general_channel();
+    let path = format!("/channels/{channel}/messages");
+    // The first page fails: nothing on stdout, not even the opening bracket.
+    let out = sb.run(&["get", "/channels/1/messages", "--paginate"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty(), "{:?}", stdout(&out));
+    // The second page fails: the array held back so far is dropped, not printed half-done.
+    let fault = json!({"method": "GET", "path": path, "status": 403, "skip": 1});
+    sb.admin("post", "/_sandbox/faults", Some(&fault.to_string()));
+    let out = sb.run(&["get", &path, "--paginate", "-q", "limit=100"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty(), "{:?}", stdout(&out));
+    assert!(stderr(&out).starts_with("error: 403"), "{}", stderr(&out));
+    // --lines streams: the first page's items are out before the error.
+    sb.admin("post", "/_sandbox/faults", Some(&fault.to_string()));
+    let out = sb.run(&["get", &path, "--paginate", "--lines", "-q", "limit=100"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out).lines().count(), 100);
+    // And with no fault the whole array arrives.
+    let out = sb.run(&["get", &path, "--paginate", "-q", "limit=100"]);
+    assert_eq!(json(&out).as_array().map(Vec::len), Some(300));
+}
+
+#[test]
+fn fields_reach_inside_the_body_and_become_query_on_get() {
+    let sb = sandbox();
+    let out = sb.run(&[
+        "post",
+        "/channels/1/messages",
+        r#"{"embeds":[{"title":"a","color":1}],"tags":["x"]}"#,
+        "-f",
+        "embeds[0][title]=b",
+        "-f",
+        "tags[]=y",
+        "--dry-run",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let body: Value = serde_json::from_str(stdout(&out).lines().last().unwrap()).unwrap();
+    assert_eq!(
+        body,
+        json!({"embeds": [{"title": "b", "color": 1}], "tags": ["x", "y"]})
+    );
+    let out = sb.run(&[
+        "post",
+        "/channels/1/messages",
+        r#"{"content":"x"}"#,
+        "-f",
+        "content[a]=1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("'content' is a string"),
+        "{}",
+        stderr(&out)
+    );
+    // A GET has no body: fields are its query, as in `gh api`.
+    let channel = sb.general_channel();
+    clear_requests(&sb);
+    let out = sb.run(&[
+        "get",
+        &format!("/channels/{channel}/messages"),
+        "-F",
+        "limit=2",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out).as_array().map(Vec::len), Some(2));
+    let log = requests(&sb);
+    assert_eq!(log.last().unwrap()["query"]["limit"], "2", "{log:?}");
+}
+
+#[test]
+fn a_user_authorization_header_replaces_the_token_and_is_hidden() {
+    let sb = sandbox();
+    let header = format!("Authorization: Bot {TOKEN}");
+    let out = sb
+        .cmd()
+        .args([
+            "get",
+            "/users/@me",
+            "--token",
+            "not-the-token",
+            "-H",
+            &header,
+            "-v",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_no_token(&out);
+    assert_eq!(stderr(&out).matches("> authorization: Bot ████").count(), 1);
+    let out = sb
+        .cmd()
+        .args([
+            "get",
+            "/users/@me",
+            "-H",
+            &header,
+            "-H",
+            "User-Agent: ci-job",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    assert_no_token(&out);
+    assert!(stdout(&out).contains(") ci-job\n"), "{}", stdout(&out));
+    assert_eq!(stdout(&out).matches("Authorization:").count(), 1);
+}
+
+#[test]
+fn absurd_numbers_and_broken_urls_are_usage_errors() {
+    let sb = sandbox();
+    for args in [
+        &["--timeout", "1e30", "get", "/users/@me"][..],
+        &["--max-wait", "1e30", "get", "/users/@me"],
+        &[
+            "--api-url",
+            "http://127.0.0.1:99999/api",
+            "get",
+            "/users/@me",
+        ],
+        &["--api-url", "http://[::1", "get", "/users/@me"],
+        &[
+            "post",
+            "/channels/1/messages",
+            "-F",
+            "n=123456789012345678901",
+        ],
+        &["post", "/channels/1/messages", "-f", "a[1]=x"],
+    ] {
+        let out = sb.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert_eq!(
+            stderr(&out).lines().count(),
+            1,
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(!stderr(&out).contains("panicked"));
+    }
+}
+
+#[test]
+fn an_empty_discord_token_falls_back_to_the_stored_one() {
+    let sb = sandbox();
+    #[cfg(unix)]
+    write_config(&sb.config_dir.path().join("config.json"), 0o600);
+    let out = common::base_cmd(sb.config_dir.path())
+        .env("DISCORD_API_URL", &sb.api_url)
+        .env("DISCORD_TOKEN", "")
+        .args(["get", "/users/@me"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn quick_retries_that_succeed_stay_quiet() {
+    let sb = sandbox();
+    // One retry waits about half a second: below the one-second mark for saying so.
+    let fault = json!({"method": "GET", "path": "/users/@me", "status": 502, "count": 1});
+    sb.admin("post", "/_sandbox/faults", Some(&fault.to_string()));
+    let out = sb.run(&["get", "/users/@me"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    // With -v each retry is announced.
+    sb.admin("post", "/_sandbox/faults", Some(&fault.to_string()));
+    let out = sb.run(&["get", "/users/@me", "-v"]);
+    assert_eq!(
+        stderr(&out)
+            .matches("502 from the server; retrying")
+            .count(),
+        1
+    );
+}

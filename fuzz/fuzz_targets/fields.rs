@@ -24,5 +24,5 @@ fuzz_target!(|data: &[u8]| {
             None => args.fields.push(line.to_string()),
         }
     }
-    let _ = build_body(body, &args);
+    let _ = build_body(None, body, &args);
 });

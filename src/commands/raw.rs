@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use crate::cli::{FileArgs, PageArgs, RawArgs, RequestArgs};
 use crate::config::Settings;
-use crate::rest::body::{build_body, parse_headers, parse_query};
+use crate::output::spool::Spool;
+use crate::rest::body::{build_body, fields_as_query, parse_headers, parse_query};
 use crate::rest::paginate::{self, Walk};
 use crate::rest::{Client, Method, RequestSpec};
 use crate::{Error, ErrorKind, Result};
@@ -20,26 +21,19 @@ pub fn run(settings: &Settings, method: Method, args: RawArgs) -> Result<()> {
 }
 
 /// Fills a request from the shared request flags: body (JSON argument, `--data`, `-f`/`-F`),
-/// `-q`, `-H` and `--reason`. Fields are merged into any body the spec already has.
+/// `-q`, `-H` and `--reason`. Fields are merged into any body the spec already has; on a GET
+/// with no body they become query parameters, as in `gh api`.
 pub fn apply_request_args(
     spec: &mut RequestSpec,
     positional: Option<&str>,
     args: &RequestArgs,
 ) -> Result<()> {
-    if let Some(body) = build_body(positional, args)? {
-        spec.body = Some(match spec.body.take() {
-            Some(Value::Object(mut base)) => {
-                if let Value::Object(extra) = body {
-                    base.extend(extra);
-                    Value::Object(base)
-                } else {
-                    return Err(Error::usage(
-                        "the body must be a JSON object for this command",
-                    ));
-                }
-            }
-            _ => body,
-        });
+    let fields_given = !(args.raw_fields.is_empty() && args.fields.is_empty());
+    let bodiless = positional.is_none() && args.data.is_none() && spec.body.is_none();
+    if spec.method == Method::Get && fields_given && bodiless {
+        spec.query.extend(fields_as_query(args)?);
+    } else {
+        spec.body = build_body(spec.body.take(), positional, args)?;
     }
     spec.query.extend(parse_query(&args.query)?);
     spec.headers.extend(parse_headers(&args.headers)?);
@@ -77,7 +71,9 @@ pub fn execute(
 }
 
 /// Follows a list to its end, printing each item once: one JSON array, or one item per line
-/// with `lines`. Items are written page by page, so memory does not grow with the list.
+/// with `lines`. Items are written page by page, so memory does not grow with the list. The
+/// array is held back (spooled) until the last page arrived, so an error leaves stdout empty;
+/// `--lines` streams, and what was printed before an error stays printed.
 fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: bool) -> Result<()> {
     let url = client.url_for(&RequestSpec::new(spec.method, spec.path.clone()))?;
     let api_path = url.strip_prefix(client.base()).unwrap_or(&url).to_string();
@@ -101,7 +97,14 @@ fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: b
     // are gathered first; with --lines each item is filtered as it arrives.
     let mut gathered: Option<Vec<Value>> = (printer.jq.is_some() && !lines).then(Vec::new);
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut streamed;
+    let mut spool = Spool::default();
+    let out: &mut dyn Write = if lines {
+        streamed = io::BufWriter::new(stdout.lock());
+        &mut streamed
+    } else {
+        &mut spool
+    };
     let mut first = true;
     let progress = crate::output::progress::Progress::counter("items");
     if !lines && gathered.is_none() {
@@ -134,7 +137,7 @@ fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: b
                 continue;
             }
             if lines {
-                line_printer.write_value(&mut out, &item)?;
+                line_printer.write_value(out, &item)?;
             } else {
                 if !first {
                     out.write_all(b",")?;
@@ -157,7 +160,7 @@ fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: b
         out.flush()?;
     }
     if let Some(all) = gathered {
-        printer.write_value(&mut out, &Value::Array(all))?;
+        printer.write_value(out, &Value::Array(all))?;
     } else if !lines {
         if printer.pretty && !first {
             out.write_all(b"\n")?;
@@ -165,6 +168,9 @@ fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: b
         out.write_all(b"]\n")?;
     }
     out.flush()?;
+    if !lines {
+        spool.finish(&mut stdout.lock())?;
+    }
     Ok(())
 }
 

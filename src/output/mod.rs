@@ -4,6 +4,7 @@
 
 pub mod jq;
 pub mod progress;
+pub mod spool;
 
 use std::io::{self, IsTerminal, Write};
 use std::sync::Arc;

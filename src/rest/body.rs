@@ -2,6 +2,7 @@
 //! (`@file`, `@-`), `-f`/`-F` fields with nested keys merged into it, `-q` query parameters and
 //! `-H` headers. Everything is checked before anything is sent.
 
+use std::collections::HashSet;
 use std::io::Read;
 
 use serde_json::{Map, Value};
@@ -9,10 +10,17 @@ use serde_json::{Map, Value};
 use crate::cli::RequestArgs;
 use crate::{Error, Result};
 
-/// Builds the JSON body from an optional positional JSON argument and the request flags.
-/// Returns `None` when nothing describes a body.
-pub fn build_body(positional: Option<&str>, args: &RequestArgs) -> Result<Option<Value>> {
-    let base = match (positional, args.data.as_deref()) {
+/// Builds the JSON body from the body a command already has (`existing`, from typed flags),
+/// an optional positional JSON argument and the request flags. Returns `None` when nothing
+/// describes a body. A JSON argument or `--data` object adds to (and wins over) the existing
+/// keys; fields are then applied onto the result: they replace what they name, descend into
+/// its objects and arrays, and `[]` appends to its arrays.
+pub fn build_body(
+    existing: Option<Value>,
+    positional: Option<&str>,
+    args: &RequestArgs,
+) -> Result<Option<Value>> {
+    let given = match (positional, args.data.as_deref()) {
         (Some(_), Some(_)) => {
             return Err(Error::usage(
                 "give the body once: either as the JSON argument or with --data, not both",
@@ -22,7 +30,30 @@ pub fn build_body(positional: Option<&str>, args: &RequestArgs) -> Result<Option
         (None, Some(data)) => Some(parse_json(&read_source(data, "--data")?, "--data")?),
         (None, None) => None,
     };
-    let mut fields = Fields::default();
+    let base = match (existing, given) {
+        (Some(Value::Object(mut have)), Some(Value::Object(more))) => {
+            have.extend(more);
+            Some(Value::Object(have))
+        }
+        (Some(_), Some(_)) => {
+            return Err(Error::usage(
+                "the body must be a JSON object for this command",
+            ))
+        }
+        (have, None) => have,
+        (None, given) => given,
+    };
+    if args.raw_fields.is_empty() && args.fields.is_empty() {
+        return Ok(base);
+    }
+    let mut fields =
+        match base {
+            None => Fields::default(),
+            Some(Value::Object(object)) => Fields::onto(object),
+            Some(_) => return Err(Error::usage(
+                "fields (-f/-F) can only be merged into a JSON object body, not an array or scalar",
+            )),
+        };
     for raw in &args.raw_fields {
         let (key, value) = split_pair(raw, "-f")?;
         fields.set(key, Value::String(value.to_string()), raw)?;
@@ -31,21 +62,38 @@ pub fn build_body(positional: Option<&str>, args: &RequestArgs) -> Result<Option
         let (key, value) = split_pair(raw, "-F")?;
         fields.set(key, typed_value(value)?, raw)?;
     }
-    let Some(fields) = fields.into_value() else {
-        return Ok(base);
-    };
-    match base {
-        None => Ok(Some(fields)),
-        Some(Value::Object(mut object)) => {
-            if let Value::Object(extra) = fields {
-                merge_into(&mut object, extra);
-            }
-            Ok(Some(Value::Object(object)))
+    Ok(fields.into_value())
+}
+
+/// `-f`/`-F` fields of a GET, which has no body, as query parameters (as `gh api` does).
+/// Nested keys and JSON arrays or objects cannot be query parameters: a usage error.
+pub fn fields_as_query(args: &RequestArgs) -> Result<Vec<(String, String)>> {
+    let mut query = Vec::new();
+    let typed = args.fields.iter().map(|f| (f, true));
+    for (raw, is_typed) in args.raw_fields.iter().map(|f| (f, false)).chain(typed) {
+        let flag = if is_typed { "-F" } else { "-f" };
+        let (key, value) = split_pair(raw, flag)?;
+        if key.contains('[') {
+            return Err(Error::usage(format!(
+                "{flag} '{raw}': a GET has no body, so fields become query parameters, which cannot nest"
+            )));
         }
-        Some(_) => Err(Error::usage(
-            "fields (-f/-F) can only be merged into a JSON object body, not an array or scalar",
-        )),
+        let value = if is_typed {
+            match typed_value(value)? {
+                Value::String(s) => s,
+                Value::Array(_) | Value::Object(_) => {
+                    return Err(Error::usage(format!(
+                        "{flag} '{raw}': a GET has no body, so fields become query parameters, which cannot hold JSON"
+                    )))
+                }
+                other => other.to_string(),
+            }
+        } else {
+            value.to_string()
+        };
+        query.push((key.to_string(), value));
     }
+    Ok(query)
 }
 
 /// Parses `-q key=value` flags into query pairs.
@@ -138,6 +186,13 @@ pub fn typed_value(text: &str) -> Result<Value> {
     if let Ok(n) = text.parse::<u64>() {
         return Ok(Value::from(n));
     }
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        // A JSON number this big would be sent rounded: refuse rather than change it.
+        return Err(Error::usage(format!(
+            "-F value {text} is an integer too large to send exactly as a JSON number; use -f to send it as a string"
+        )));
+    }
     if text.bytes().any(|b| b.is_ascii_digit()) {
         if let Ok(n) = text.parse::<f64>() {
             if n.is_finite() {
@@ -190,97 +245,193 @@ fn parse_key(key: &str) -> Result<Vec<KeyPart>> {
             KeyPart::Name(inner.to_string())
         });
         rest = &rest[inner_end + 1..];
+        if parts.len() > MAX_KEY_DEPTH {
+            return Err(Error::usage(format!(
+                "field key '{}...' nests deeper than {MAX_KEY_DEPTH} levels",
+                key.chars().take(40).collect::<String>()
+            )));
+        }
     }
     Ok(parts)
 }
 
-/// Fields collected from `-f`/`-F`, built into one JSON object. Setting the same leaf twice, or
-/// using one key both as a value and as a container, is a clash.
+/// How deep a field key may nest; Discord's bodies need a handful of levels.
+const MAX_KEY_DEPTH: usize = 32;
+
+/// `-f`/`-F` fields applied one by one onto a body (or an empty object). A field may replace
+/// what the body has, but two fields setting the same value, a key used both as a value and
+/// as a container, or an index that skips elements, is an error naming the field.
 #[derive(Debug, Default)]
 pub struct Fields {
     root: Option<Value>,
+    /// Concrete paths (`embeds[0].title`) that a field has set.
+    set_by_fields: HashSet<String>,
+    /// Array elements a `[]` field created, which later `[]` fields may keep filling.
+    appended: HashSet<String>,
 }
 
 impl Fields {
+    /// Fields to be applied onto an existing JSON object body.
+    pub fn onto(body: Map<String, Value>) -> Fields {
+        Fields {
+            root: Some(Value::Object(body)),
+            ..Fields::default()
+        }
+    }
+
     /// Sets one field; `raw` is the flag as typed, for error messages.
     pub fn set(&mut self, key: &str, value: Value, raw: &str) -> Result<()> {
         let parts = parse_key(key)?;
         let root = self.root.get_or_insert_with(|| Value::Object(Map::new()));
-        insert(root, &parts, value).map_err(|()| {
-            Error::usage(format!(
-                "field '{raw}' clashes with another field that sets '{key}' differently"
-            ))
-        })
+        let mut at = Cursor {
+            path: String::new(),
+            set_by_fields: &mut self.set_by_fields,
+            appended: &mut self.appended,
+        };
+        at.insert(root, &parts, value)
+            .map_err(|why| Error::usage(format!("field '{raw}': {why}")))
     }
 
-    /// The collected object, or `None` when no field was set.
+    /// The body with every field applied, or `None` when there was neither.
     pub fn into_value(self) -> Option<Value> {
         self.root
     }
 }
 
-fn insert(slot: &mut Value, parts: &[KeyPart], value: Value) -> std::result::Result<(), ()> {
-    let Some((first, rest)) = parts.split_first() else {
-        return Err(());
-    };
-    match first {
-        KeyPart::Name(name) => {
-            let Value::Object(map) = slot else {
-                return Err(());
-            };
-            if rest.is_empty() {
-                if map.contains_key(name) {
-                    return Err(());
+/// Where [`Fields::set`] is in the body while it descends.
+struct Cursor<'a> {
+    path: String,
+    set_by_fields: &'a mut HashSet<String>,
+    appended: &'a mut HashSet<String>,
+}
+
+impl Cursor<'_> {
+    fn insert(
+        &mut self,
+        slot: &mut Value,
+        parts: &[KeyPart],
+        value: Value,
+    ) -> std::result::Result<(), String> {
+        let Some((first, rest)) = parts.split_first() else {
+            return Err("the key is empty".into());
+        };
+        let here = self.path.clone();
+        let container = |slot: &Value, want: &str| {
+            format!(
+                "'{}' is {} here, not {want}",
+                if here.is_empty() { "the body" } else { &here },
+                kind(slot)
+            )
+        };
+        match first {
+            KeyPart::Name(name) => {
+                let Value::Object(map) = slot else {
+                    return Err(container(slot, "an object"));
+                };
+                self.path = join(&here, name);
+                if rest.is_empty() {
+                    self.claim()?;
+                    map.insert(name.clone(), value);
+                    return Ok(());
                 }
-                map.insert(name.clone(), value);
-                return Ok(());
+                let child = map
+                    .entry(name.clone())
+                    .or_insert_with(|| empty_container(&rest[0]));
+                self.insert(child, rest, value)
             }
-            let child = map
-                .entry(name.clone())
-                .or_insert_with(|| empty_container(&rest[0]));
-            insert(child, rest, value)
-        }
-        KeyPart::Index(i) => {
-            let Value::Array(items) = slot else {
-                return Err(());
-            };
-            if *i > items.len() {
-                return Err(());
-            }
-            if rest.is_empty() {
-                if *i < items.len() {
-                    return Err(());
+            KeyPart::Index(i) => {
+                let Value::Array(items) = slot else {
+                    return Err(container(slot, "an array"));
+                };
+                if *i > items.len() {
+                    return Err(format!(
+                        "index {i} skips elements: '{here}' has {} so far; use [{}] or []",
+                        items.len(),
+                        items.len()
+                    ));
                 }
-                items.push(value);
-                return Ok(());
-            }
-            if *i == items.len() {
-                items.push(empty_container(&rest[0]));
-            }
-            insert(&mut items[*i], rest, value)
-        }
-        KeyPart::Append => {
-            let Value::Array(items) = slot else {
-                return Err(());
-            };
-            if rest.is_empty() {
-                items.push(value);
-                return Ok(());
-            }
-            // `a[][x]=1 a[][y]=2` fills one object; a repeated `x` starts the next one.
-            let reuse = match (items.last(), &rest[0]) {
-                (Some(Value::Object(last)), KeyPart::Name(n)) if rest.len() == 1 => {
-                    !last.contains_key(n)
+                self.path = format!("{here}[{i}]");
+                if rest.is_empty() {
+                    self.claim()?;
+                    if *i == items.len() {
+                        items.push(value);
+                    } else {
+                        items[*i] = value;
+                    }
+                    return Ok(());
                 }
-                (Some(Value::Object(_)), KeyPart::Name(_)) => true,
-                _ => false,
-            };
-            if !reuse {
-                items.push(empty_container(&rest[0]));
+                if *i == items.len() {
+                    items.push(empty_container(&rest[0]));
+                }
+                self.insert(&mut items[*i], rest, value)
             }
-            let last = items.len() - 1;
-            insert(&mut items[last], rest, value)
+            KeyPart::Append => {
+                let Value::Array(items) = slot else {
+                    return Err(container(slot, "an array"));
+                };
+                if rest.is_empty() {
+                    self.path = format!("{here}[{}]", items.len());
+                    self.set_by_fields.insert(self.path.clone());
+                    items.push(value);
+                    return Ok(());
+                }
+                // `a[][x]=1 a[][y]=2` fills one new object; a repeated `x` starts the next one.
+                let last_path = format!("{here}[{}]", items.len().saturating_sub(1));
+                let reuse = match (items.last(), &rest[0]) {
+                    (Some(Value::Object(last)), KeyPart::Name(n))
+                        if self.appended.contains(&last_path) =>
+                    {
+                        rest.len() > 1 || !last.contains_key(n)
+                    }
+                    _ => false,
+                };
+                if !reuse {
+                    items.push(empty_container(&rest[0]));
+                }
+                let last = items.len() - 1;
+                self.path = format!("{here}[{last}]");
+                self.appended.insert(self.path.clone());
+                self.insert(&mut items[last], rest, value)
+            }
         }
+    }
+
+    /// Takes the current path for a field's value: a clash when another field set it, or
+    /// set something inside it.
+    fn claim(&mut self) -> std::result::Result<(), String> {
+        let path = &self.path;
+        if self.set_by_fields.contains(path) {
+            return Err(format!("'{path}' is already set by another field"));
+        }
+        let (inside, inside_index) = (format!("{path}."), format!("{path}["));
+        if self
+            .set_by_fields
+            .iter()
+            .any(|p| p.starts_with(&inside) || p.starts_with(&inside_index))
+        {
+            return Err(format!("'{path}' is already a container of other fields"));
+        }
+        self.set_by_fields.insert(path.clone());
+        Ok(())
+    }
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 
@@ -288,18 +439,6 @@ fn empty_container(next: &KeyPart) -> Value {
     match next {
         KeyPart::Name(_) => Value::Object(Map::new()),
         KeyPart::Index(_) | KeyPart::Append => Value::Array(Vec::new()),
-    }
-}
-
-/// Deep-merges `extra` into `base`; fields win over the body they are merged into.
-fn merge_into(base: &mut Map<String, Value>, extra: Map<String, Value>) {
-    for (key, value) in extra {
-        match (base.get_mut(&key), value) {
-            (Some(Value::Object(inner)), Value::Object(more)) => merge_into(inner, more),
-            (_, value) => {
-                base.insert(key, value);
-            }
-        }
     }
 }
 
@@ -320,6 +459,7 @@ mod tests {
     fn nested_keys_build_objects_and_arrays() {
         let body = build_body(
             None,
+            None,
             &args(
                 &["content=hi", "embeds[0][title]=Hi", "tags[]=a", "tags[]=b"],
                 &["embeds[0][color]=255", "tts=true", "flags=4096"],
@@ -337,6 +477,7 @@ mod tests {
     #[test]
     fn append_objects_fill_then_start_new() {
         let body = build_body(
+            None,
             None,
             &args(
                 &["f[][name]=a", "f[][value]=1", "f[][name]=b", "f[][value]=2"],
@@ -368,30 +509,109 @@ mod tests {
 
     #[test]
     fn clashes_are_errors() {
-        assert!(build_body(None, &args(&["a=1", "a=2"], &[])).is_err());
-        assert!(build_body(None, &args(&["a=1", "a[b]=2"], &[])).is_err());
-        assert!(build_body(None, &args(&["a[b]=1", "a[0]=2"], &[])).is_err());
-        assert!(build_body(None, &args(&["a[1]=x"], &[])).is_err());
+        assert!(build_body(None, None, &args(&["a=1", "a=2"], &[])).is_err());
+        assert!(build_body(None, None, &args(&["a=1", "a[b]=2"], &[])).is_err());
+        assert!(build_body(None, None, &args(&["a[b]=1", "a[0]=2"], &[])).is_err());
+        assert!(build_body(None, None, &args(&["a[1]=x"], &[])).is_err());
     }
 
     #[test]
     fn malformed_keys_are_errors() {
         for key in ["[x]=1", "a[b=1", "a]b=1", "a[b]c=1", "=1", "novalue"] {
-            assert!(build_body(None, &args(&[key], &[])).is_err(), "{key}");
+            assert!(build_body(None, None, &args(&[key], &[])).is_err(), "{key}");
         }
+    }
+
+    #[test]
+    fn fields_apply_inside_the_bodys_arrays_and_objects() {
+        let body = |json: &str, raw: &[&str], typed: &[&str]| {
+            build_body(None, Some(json), &args(raw, typed)).map(Option::unwrap)
+        };
+        // An index reaches into the body's array and keeps the rest of the element.
+        assert_eq!(
+            body(
+                r#"{"embeds":[{"title":"a","color":1}]}"#,
+                &["embeds[0][title]=b"],
+                &[]
+            )
+            .unwrap(),
+            json!({"embeds": [{"title": "b", "color": 1}]})
+        );
+        // [] appends to the body's array.
+        assert_eq!(
+            body(r#"{"tags":["a"]}"#, &["tags[]=b"], &[]).unwrap(),
+            json!({"tags": ["a", "b"]})
+        );
+        // [][name] starts a new element rather than filling the body's last one.
+        assert_eq!(
+            body(r#"{"f":[{"name":"x"}]}"#, &["f[][value]=1"], &[]).unwrap(),
+            json!({"f": [{"name": "x"}, {"value": "1"}]})
+        );
+        // A field replaces a body value, but cannot treat a string as an object.
+        assert_eq!(
+            body(r#"{"content":"x"}"#, &["content=y"], &[]).unwrap(),
+            json!({"content": "y"})
+        );
+        let err = body(r#"{"content":"x"}"#, &["content[a]=1"], &[]).unwrap_err();
+        assert!(
+            err.message
+                .contains("'content' is a string here, not an object"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn clash_messages_say_what_happened() {
+        let err = |raw: &[&str]| build_body(None, None, &args(raw, &[])).unwrap_err().message;
+        assert!(err(&["a=1", "a=1"]).contains("already set by another field"));
+        assert!(err(&["a[1]=1"]).contains("index 1 skips elements"));
+        assert!(err(&["a[b]=1", "a=2"]).contains("container of other fields"));
+        assert!(err(&["a[0][x]=1", "a[0]=2"]).contains("container of other fields"));
+        let deep = format!("a{}=1", "[0]".repeat(10_000));
+        assert!(err(&[deep.as_str()]).contains("nests deeper than"));
+        let big = build_body(None, None, &args(&[], &["n=123456789012345678901"])).unwrap_err();
+        assert!(big.message.contains("use -f"), "{}", big.message);
     }
 
     #[test]
     fn fields_merge_into_the_json_argument() {
         let body = build_body(
+            None,
             Some(r#"{"content":"x","embed":{"a":1}}"#),
             &args(&["content=y", "embed[b]=2"], &[]),
         )
         .unwrap()
         .unwrap();
         assert_eq!(body, json!({"content": "y", "embed": {"a": 1, "b": "2"}}));
-        assert!(build_body(Some("[1]"), &args(&["a=1"], &[])).is_err());
-        assert!(build_body(Some("{oops"), &args(&[], &[])).is_err());
+        assert!(build_body(None, Some("[1]"), &args(&["a=1"], &[])).is_err());
+        assert!(build_body(None, Some("{oops"), &args(&[], &[])).is_err());
+    }
+
+    #[test]
+    fn typed_flags_body_takes_fields_inside_it() {
+        let typed = json!({"name": "mods", "tags": ["a"]});
+        let body = build_body(Some(typed), None, &args(&["tags[]=b"], &["hoist=true"]))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            body,
+            json!({"name": "mods", "tags": ["a", "b"], "hoist": true})
+        );
+    }
+
+    #[test]
+    fn get_fields_become_query_parameters() {
+        assert_eq!(
+            fields_as_query(&args(&["before=12"], &["limit=5", "with_counts=true"])).unwrap(),
+            vec![
+                ("before".to_string(), "12".to_string()),
+                ("limit".to_string(), "5".to_string()),
+                ("with_counts".to_string(), "true".to_string())
+            ]
+        );
+        assert!(fields_as_query(&args(&["a[b]=1"], &[])).is_err());
+        assert!(fields_as_query(&args(&[], &["a=[1]"])).is_err());
     }
 
     #[test]

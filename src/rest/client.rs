@@ -186,12 +186,16 @@ impl Client {
                             server_errors += 1;
                             server_errors
                         };
-                        self.note(&format!(
-                            "{} (retrying, attempt {})",
-                            network_message(&e, &prepared.url, spec.method.is_idempotent()),
-                            n + 1
-                        ));
-                        std::thread::sleep(backoff(n));
+                        let wait = backoff(n);
+                        self.retry_note(
+                            wait,
+                            &format!(
+                                "{} (retrying, attempt {})",
+                                network_message(&e, &prepared.url, spec.method.is_idempotent()),
+                                n + 1
+                            ),
+                        );
+                        std::thread::sleep(wait);
                         continue;
                     }
                     return Err(self.redacted(Error::network(network_message(
@@ -218,8 +222,9 @@ impl Client {
                     self.limit_state(|l| l.release(&key));
                     if spec.method.is_idempotent() && server_errors < MAX_SERVER_RETRIES {
                         server_errors += 1;
-                        self.note(&format!("{e} (retrying)"));
-                        std::thread::sleep(backoff(server_errors));
+                        let wait = backoff(server_errors);
+                        self.retry_note(wait, &format!("{e} (retrying)"));
+                        std::thread::sleep(wait);
                         continue;
                     }
                     return Err(self.redacted(e.context(host_of(&prepared.url))));
@@ -236,10 +241,13 @@ impl Client {
                 502..=504 if spec.method.is_idempotent() && server_errors < MAX_SERVER_RETRIES => {
                     server_errors += 1;
                     let wait = backoff(server_errors);
-                    self.note(&format!(
-                        "{status} from the server; retrying in {:.1} s",
-                        wait.as_secs_f64()
-                    ));
+                    self.retry_note(
+                        wait,
+                        &format!(
+                            "{status} from the server; retrying in {:.1} s",
+                            wait.as_secs_f64()
+                        ),
+                    );
                     std::thread::sleep(wait);
                     continue;
                 }
@@ -258,17 +266,7 @@ impl Client {
     pub fn describe(&self, spec: &RequestSpec) -> Result<String> {
         let prepared = self.prepare(spec)?;
         let mut out = format!("{} {}\n", spec.method.as_str(), prepared.url);
-        out.push_str(&format!("User-Agent: {}\n", crate::user_agent()));
-        if let Some(token) = &prepared.auth {
-            out.push_str(&format!(
-                "Authorization: {}\n",
-                token.redacted_authorization()
-            ));
-        }
-        if let Some(reason) = &spec.reason {
-            out.push_str(&format!("X-Audit-Log-Reason: {}\n", encode_reason(reason)));
-        }
-        for (name, value) in &spec.headers {
+        for (name, value) in shown_headers(spec, &prepared) {
             out.push_str(&format!("{name}: {value}\n"));
         }
         match &prepared.payload {
@@ -371,6 +369,9 @@ impl Client {
                         headers.insert(USER_AGENT, v);
                     }
                 } else {
+                    let mut v = v;
+                    // A -H Authorization replaces the token's and is as secret.
+                    v.set_sensitive(n == AUTHORIZATION);
                     headers.insert(n, v);
                 }
             }
@@ -446,6 +447,14 @@ impl Client {
         crate::output::diag(&format!("discord: {text}"));
     }
 
+    /// Says on stderr that a request is retried, when the wait is long enough to notice (or
+    /// with `-v`): quick retries that end well stay quiet, and a final failure is one line.
+    fn retry_note(&self, wait: Duration, text: &str) {
+        if self.verbose || wait >= Duration::from_secs(1) {
+            self.note(text);
+        }
+    }
+
     fn redacted(&self, mut err: Error) -> Error {
         if let Some(t) = &self.token {
             err.message = t.redact(&err.message);
@@ -456,20 +465,7 @@ impl Client {
 
     fn trace_request(&self, spec: &RequestSpec, prepared: &Prepared) {
         let mut out = format!("> {} {}\n", spec.method.as_str(), prepared.url);
-        out.push_str(&format!("> user-agent: {}\n", crate::user_agent()));
-        if let Some(token) = &prepared.auth {
-            out.push_str(&format!(
-                "> authorization: {}\n",
-                token.redacted_authorization()
-            ));
-        }
-        if let Some(reason) = &spec.reason {
-            out.push_str(&format!(
-                "> x-audit-log-reason: {}\n",
-                encode_reason(reason)
-            ));
-        }
-        for (name, value) in &spec.headers {
+        for (name, value) in shown_headers(spec, prepared) {
             out.push_str(&format!("> {}: {value}\n", name.to_ascii_lowercase()));
         }
         match &prepared.payload {
@@ -520,6 +516,40 @@ enum Payload {
 /// The API path of a URL (the part after the base), for rate-limit routing.
 fn route_path<'a>(url: &'a str, base: &str) -> &'a str {
     url.strip_prefix(base).unwrap_or(url)
+}
+
+/// The headers a request carries besides the body's, as `--dry-run` and `-v` show them: the
+/// User-Agent as sent (a `-H User-Agent` is appended to Discord's required form), and any
+/// Authorization, the token's or a `-H` one that replaces it, with its secret hidden.
+fn shown_headers(spec: &RequestSpec, prepared: &Prepared) -> Vec<(String, String)> {
+    let is = |name: &str, wanted: &str| name.eq_ignore_ascii_case(wanted);
+    let agent = match spec.headers.iter().find(|(n, _)| is(n, "user-agent")) {
+        Some((_, extra)) => format!("{} {extra}", crate::user_agent()),
+        None => crate::user_agent(),
+    };
+    let mut shown = vec![("User-Agent".to_string(), agent)];
+    let own_auth = spec.headers.iter().any(|(n, _)| is(n, "authorization"));
+    if let (Some(token), false) = (&prepared.auth, own_auth) {
+        shown.push(("Authorization".into(), token.redacted_authorization()));
+    }
+    if let Some(reason) = &spec.reason {
+        shown.push(("X-Audit-Log-Reason".into(), encode_reason(reason)));
+    }
+    for (name, value) in &spec.headers {
+        if is(name, "user-agent") {
+            continue;
+        }
+        let value = if is(name, "authorization") {
+            match value.split_once(' ') {
+                Some((scheme, _)) => format!("{scheme} ████"),
+                None => "████".to_string(),
+            }
+        } else {
+            value.clone()
+        };
+        shown.push((name.clone(), value));
+    }
+    shown
 }
 
 fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {

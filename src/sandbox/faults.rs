@@ -40,6 +40,10 @@ pub struct Fault {
     /// Drop the connection without answering.
     #[serde(default)]
     pub close: bool,
+    /// How many matching requests pass untouched before the fault applies (to fail, say, the
+    /// second page of a walk).
+    #[serde(default)]
+    pub skip: u32,
 }
 
 fn default_status() -> u16 {
@@ -74,6 +78,10 @@ impl Faults {
         let i = pending
             .iter()
             .position(|f| f.method.eq_ignore_ascii_case(method) && f.path == path)?;
+        if pending[i].skip > 0 {
+            pending[i].skip -= 1;
+            return None;
+        }
         let fault = pending[i].clone();
         if pending[i].count <= 1 {
             pending.remove(i);
