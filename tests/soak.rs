@@ -60,6 +60,24 @@ fn server_seq(sb: &Sandbox) -> Option<u64> {
 /// The three transports a soak runs against: `listen`'s compression flag, if any.
 const TRANSPORTS: [Option<&str>; 3] = [None, Some("--compress"), Some("--compress=zstd")];
 
+/// Waits (30 s at most) until the live connection has sent `n` heartbeats.
+fn wait_for_heartbeats(sb: &Sandbox, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let sessions = sb.admin("get", "/_sandbox/gateway/sessions", None);
+        let beats = sessions.as_array().and_then(|all| {
+            all.iter()
+                .find(|s| s["connected"] == true)
+                .and_then(|s| s["heartbeats_after_hello_ms"].as_array().map(Vec::len))
+        });
+        if beats.is_some_and(|b| b >= n) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "no {n} heartbeats: {sessions}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn soak(faults: u64, seed: u64, compress: Option<&str>) -> Counts {
     fastrand::seed(seed);
     let sb = Sandbox::start();
@@ -160,6 +178,7 @@ fn soak(faults: u64, seed: u64, compress: Option<&str>) -> Counts {
             "/_sandbox/gateway/burst",
             Some(&json!({ "count": burst }).to_string()),
         );
+        let ending_before = session_ending_faults;
         let fault = match fastrand::u8(0..12) {
             0 => json!({"kind": "reconnect"}),
             1 => json!({"kind": "invalid_session_resumable"}),
@@ -206,6 +225,12 @@ fn soak(faults: u64, seed: u64, compress: Option<&str>) -> Counts {
             drain(&rx, &mut counts, &mut last_seq, Some(target)),
             "round {round}: printed up to {last_seq}, server at {target} after {fault}"
         );
+        if session_ending_faults > ending_before {
+            // listen backs off IDENTIFYs after sessions that end before they are established
+            // (two heartbeat ACKs; tests/listen.rs covers that). Here each new session is let
+            // become established first, so the soak measures recovery, not that backoff.
+            wait_for_heartbeats(&sb, 3);
+        }
         counts.peak_rss_kb = counts.peak_rss_kb.max(peak_rss_kb(&child));
         assert!(
             child.try_wait().expect("try_wait").is_none(),
