@@ -103,26 +103,13 @@ fn zstd_stream_compression_survives_every_fault() {
 /// sequence numbers are exactly the server's, and that every connection used `transport`.
 fn faults_resume_exactly_once(compress_flag: &str, transport: &str) {
     let sb = Sandbox::start();
-    sb.admin(
-        "post",
-        "/_sandbox/gateway/config",
-        Some(r#"{"heartbeat_interval": 300}"#),
-    );
+    sb.gateway_config(r#"{"heartbeat_interval": 300}"#);
     let mut l = Listen::start(
         &sb,
         &["--intents", "unprivileged,MESSAGE_CONTENT", compress_flag],
     );
     l.wait_for("READY", |ls| ls.iter().any(|v| v["t"] == "READY"));
-    let compression_in_use = |sb: &Sandbox| {
-        let sessions = sb.admin("get", "/_sandbox/gateway/sessions", None);
-        sessions
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["connected"] == true)
-            .unwrap()["compress"]
-            .clone()
-    };
+    let compression_in_use = |sb: &Sandbox| sb.live_session()["compress"].clone();
     assert_eq!(compression_in_use(&sb), transport);
     let mut expected = 0;
     for (done, fault) in [
@@ -153,13 +140,7 @@ fn faults_resume_exactly_once(compress_flag: &str, transport: &str) {
     l.wait_for("last burst", |ls| {
         ls.iter().filter(|v| v["t"] == "MESSAGE_CREATE").count() == expected
     });
-    let sessions = sb.admin("get", "/_sandbox/gateway/sessions", None);
-    let live = sessions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["connected"] == true)
-        .unwrap();
+    let live = sb.live_session();
     let server_seq = live["seq"].as_u64().unwrap();
     // Every resume went to READY's resume_gateway_url, not back to the gateway URL.
     assert_eq!(
@@ -226,11 +207,7 @@ fn fatal_close_codes_exit_1_with_their_message() {
         );
     }
     // The message itself, through stderr.
-    sb.admin(
-        "post",
-        "/_sandbox/gateway/config",
-        Some(r#"{"privileged_enabled": []}"#),
-    );
+    sb.gateway_config(r#"{"privileged_enabled": []}"#);
     let out = sb.run(&[
         "listen",
         "--intents",
@@ -326,23 +303,11 @@ fn stdin_commands_are_sent_and_oversized_ones_refused() {
     );
 }
 
-/// The live session as the sandbox sees it (the one with a connection).
-fn live_session(sb: &Sandbox) -> Value {
-    let sessions = sb.admin("get", "/_sandbox/gateway/sessions", None);
-    sessions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["connected"] == true)
-        .cloned()
-        .unwrap_or(Value::Null)
-}
-
 /// Waits (30 s at most) until the live session satisfies `pred`; returns it.
 fn wait_session(sb: &Sandbox, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let s = live_session(sb);
+        let s = sb.live_session();
         if pred(&s) {
             return s;
         }
@@ -358,11 +323,7 @@ fn wait_session(sb: &Sandbox, what: &str, pred: impl Fn(&Value) -> bool) -> Valu
 fn heartbeats_start_jittered_keep_the_interval_and_answer_op_1() {
     let sb = Sandbox::start();
     let interval = 1500u64;
-    sb.admin(
-        "post",
-        "/_sandbox/gateway/config",
-        Some(&json!({"heartbeat_interval": interval}).to_string()),
-    );
+    sb.gateway_config(&json!({"heartbeat_interval": interval}).to_string());
     let mut l = Listen::start(&sb, &[]);
     l.wait_for("READY", |ls| ls.iter().any(|v| v["t"] == "READY"));
     let s = wait_session(&sb, "three heartbeats", |s| {
@@ -421,11 +382,7 @@ fn heartbeats_start_jittered_keep_the_interval_and_answer_op_1() {
 #[test]
 fn identify_carries_the_flags_and_uses_one_session_start() {
     let sb = Sandbox::start();
-    sb.admin(
-        "post",
-        "/_sandbox/gateway/config",
-        Some(r#"{"session_start_limit": {"total": 1000, "remaining": 3}}"#),
-    );
+    sb.gateway_config(r#"{"session_start_limit": {"total": 1000, "remaining": 3}}"#);
     let mut l = Listen::start(
         &sb,
         &[
@@ -469,10 +426,8 @@ fn identify_carries_the_flags_and_uses_one_session_start() {
 #[test]
 fn no_session_starts_left_means_no_identify_and_a_reset_time() {
     let sb = Sandbox::start();
-    sb.admin(
-        "post",
-        "/_sandbox/gateway/config",
-        Some(r#"{"session_start_limit": {"total": 1000, "remaining": 0, "reset_after": 7200000}}"#),
+    sb.gateway_config(
+        r#"{"session_start_limit": {"total": 1000, "remaining": 0, "reset_after": 7200000}}"#,
     );
     let out = sb.run(&["listen", "--max-events", "1"]);
     assert_eq!(out.status.code(), Some(1));
@@ -492,11 +447,7 @@ fn no_session_starts_left_means_no_identify_and_a_reset_time() {
 #[test]
 fn shards_auto_runs_every_shard_in_max_concurrency_buckets() {
     let sb = Sandbox::start();
-    sb.admin(
-        "post",
-        "/_sandbox/gateway/config",
-        Some(r#"{"shards": 2, "max_concurrency": 1}"#),
-    );
+    sb.gateway_config(r#"{"shards": 2, "max_concurrency": 1}"#);
     let mut l = Listen::start(&sb, &["--shards", "auto", "--events", "READY"]);
     l.wait_for("two READYs", |ls| ls.len() == 2);
     let mut by_shard: Vec<(Value, Instant)> = l
@@ -607,7 +558,7 @@ fn stdin_commands_over_the_send_limit_are_refused_not_disconnected() {
     std::thread::sleep(Duration::from_millis(500));
     let refused = l.stderr().matches("send it again in").count();
     assert!((10..=130).contains(&refused), "{refused}: {}", l.stderr());
-    let s = live_session(&sb);
+    let s = sb.live_session();
     assert_eq!(s["connected"], true, "{s}");
     assert_eq!(s["resumes"], 0, "{s}");
     assert_eq!(l.count("READY"), 1);

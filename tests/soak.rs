@@ -49,12 +49,7 @@ fn peak_rss_kb(child: &Child) -> u64 {
 
 /// Current server-side seq of the connected session.
 fn server_seq(sb: &Sandbox) -> Option<u64> {
-    let sessions = sb.admin("get", "/_sandbox/gateway/sessions", None);
-    sessions
-        .as_array()?
-        .iter()
-        .find(|s| s["connected"] == true)
-        .and_then(|s| s["seq"].as_u64())
+    sb.live_session()["seq"].as_u64()
 }
 
 /// The three transports a soak runs against: `listen`'s compression flag, if any.
@@ -64,16 +59,12 @@ const TRANSPORTS: [Option<&str>; 3] = [None, Some("--compress"), Some("--compres
 fn wait_for_heartbeats(sb: &Sandbox, n: usize) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let sessions = sb.admin("get", "/_sandbox/gateway/sessions", None);
-        let beats = sessions.as_array().and_then(|all| {
-            all.iter()
-                .find(|s| s["connected"] == true)
-                .and_then(|s| s["heartbeats_after_hello_ms"].as_array().map(Vec::len))
-        });
+        let live = sb.live_session();
+        let beats = live["heartbeats_after_hello_ms"].as_array().map(Vec::len);
         if beats.is_some_and(|b| b >= n) {
             return;
         }
-        assert!(Instant::now() < deadline, "no {n} heartbeats: {sessions}");
+        assert!(Instant::now() < deadline, "no {n} heartbeats: {live}");
         std::thread::sleep(Duration::from_millis(50));
     }
 }

@@ -118,6 +118,22 @@ impl Sandbox {
             .to_string()
     }
 
+    /// The gateway session that has a live connection, as the sandbox sees it (`Null` when
+    /// none has).
+    pub fn live_session(&self) -> serde_json::Value {
+        let sessions = self.admin("get", "/_sandbox/gateway/sessions", None);
+        sessions
+            .as_array()
+            .and_then(|all| all.iter().find(|s| s["connected"] == true))
+            .cloned()
+            .unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Changes the sandbox gateway's settings (`POST /_sandbox/gateway/config`).
+    pub fn gateway_config(&self, config: &str) -> serde_json::Value {
+        self.admin("post", "/_sandbox/gateway/config", Some(config))
+    }
+
     /// Calls a `/_sandbox/...` admin route with the binary itself (`--api-url` at the root).
     pub fn admin(&self, method: &str, path: &str, body: Option<&str>) -> serde_json::Value {
         let mut cmd = self.cmd();
