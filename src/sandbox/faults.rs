@@ -91,6 +91,15 @@ impl Faults {
         Some(fault)
     }
 
+    /// Drops every queued fault; returns how many there were (counting each by its remaining
+    /// uses).
+    pub fn clear(&self) -> u64 {
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        let n = pending.iter().map(|f| u64::from(f.count.max(1))).sum();
+        pending.clear();
+        n
+    }
+
     /// Records a request.
     pub fn record(&self, entry: Value) {
         let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
@@ -132,5 +141,28 @@ mod tests {
         assert_eq!(faults.take("post", "/a").unwrap().status, 429);
         assert!(faults.take("POST", "/a").is_some());
         assert!(faults.take("POST", "/a").is_none());
+    }
+
+    #[test]
+    fn clear_drops_every_queued_fault() {
+        let faults = Faults::default();
+        for path in ["/a", "/b"] {
+            faults.add(Fault {
+                method: "GET".into(),
+                path: path.into(),
+                status: 502,
+                count: 2,
+                retry_after: None,
+                global: false,
+                body: None,
+                truncate: false,
+                close: false,
+                skip: 0,
+            });
+        }
+        assert_eq!(faults.clear(), 4);
+        assert!(faults.take("GET", "/a").is_none());
+        assert!(faults.take("GET", "/b").is_none());
+        assert_eq!(faults.clear(), 0);
     }
 }

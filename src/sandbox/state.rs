@@ -20,6 +20,9 @@ const SEED_TIME_MS: u64 = 1_704_067_200_000;
 pub const SEED_MEMBERS: u64 = 3000;
 /// Messages in the seeded #general.
 pub const SEED_MESSAGES: u64 = 300;
+/// How many of them (the oldest) are dated with the rest of the seed, 2024, and so are older
+/// than bulk delete's 14 days; the others are dated in the minutes before the sandbox started.
+pub const SEED_OLD_MESSAGES: u64 = 100;
 
 /// A snowflake for a time (ms since the Unix epoch) and a counter.
 pub fn snowflake(unix_ms: u64, counter: u64) -> u64 {
@@ -54,7 +57,8 @@ fn iso8601(unix_ms: u64) -> String {
     )
 }
 
-fn now_ms() -> u64 {
+/// The current time in Unix milliseconds.
+pub fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
@@ -149,7 +153,7 @@ pub struct World {
 impl World {
     /// A seeded world accepting `token`, whose gateway listens at `gateway_url`.
     pub fn new(token: String, limits: Limits, gateway_url: String) -> World {
-        let (state, bot_id) = seed();
+        let (state, bot_id) = seed(now_ms());
         World {
             hub: EventHub::default(),
             state: Mutex::new(state),
@@ -240,8 +244,10 @@ fn user(id: u64, name: &str, bot: bool) -> Value {
            "avatar": null, "bot": bot, "system": false, "public_flags": 0, "flags": 0})
 }
 
-/// Builds the seeded state; returns it with the bot's id.
-fn seed() -> (State, u64) {
+/// Builds the seeded state for a sandbox started at `started_ms` (Unix milliseconds); returns
+/// it with the bot's id. Everything is dated 2024-01-01 except the newest seeded messages,
+/// which are dated one a second up to a second before `started_ms`.
+fn seed(started_ms: u64) -> (State, u64) {
     let mut state = State::default();
     let mut n = 0u64;
     let mut id = |offset_ms: u64| {
@@ -358,7 +364,13 @@ fn seed() -> (State, u64) {
     let base = 10 + SEED_MEMBERS;
     if let Some(chan) = state.channels.get_mut(&general) {
         for i in 0..SEED_MESSAGES {
-            let mid = id(base + i * 1000);
+            let mid = if i < SEED_OLD_MESSAGES {
+                id(base + i * 1000)
+            } else {
+                // Recent enough for bulk delete, and older than any id made after the start.
+                let at = started_ms.saturating_sub((SEED_MESSAGES - i) * 1000);
+                id(at.saturating_sub(SEED_TIME_MS).max(base + i * 1000))
+            };
             let author_id = authors[(i as usize) % authors.len()];
             let author = state.users[&author_id].clone();
             let object = json!({"id": mid.to_string(), "type": 0, "channel_id": general.to_string(), "author": author,
@@ -393,8 +405,9 @@ mod tests {
 
     #[test]
     fn seed_is_deterministic_and_complete() {
-        let (a, bot_a) = seed();
-        let (b, bot_b) = seed();
+        let started = SEED_TIME_MS + 400 * 86_400_000;
+        let (a, bot_a) = seed(started);
+        let (b, bot_b) = seed(started);
         assert_eq!(bot_a, bot_b);
         assert_eq!(
             a.channels.keys().collect::<Vec<_>>(),
@@ -408,5 +421,21 @@ mod tests {
             .find(|c| c.object["name"] == "general")
             .unwrap();
         assert_eq!(general.messages.len() as u64, SEED_MESSAGES);
+        // The oldest are from the seed's 2024, the newest from the minutes before the start,
+        // in id order.
+        let times: Vec<u64> = general
+            .messages
+            .keys()
+            .map(|id| (id >> 22) + DISCORD_EPOCH_MS)
+            .collect();
+        assert!(times.windows(2).all(|w| w[0] < w[1]));
+        let old = times
+            .iter()
+            .filter(|t| **t < SEED_TIME_MS + 86_400_000)
+            .count();
+        assert_eq!(old as u64, SEED_OLD_MESSAGES);
+        let newest = times.last().copied().unwrap_or(0);
+        assert_eq!(newest, started - 1000);
+        assert_eq!(times[SEED_OLD_MESSAGES as usize], started - 200_000);
     }
 }

@@ -6,9 +6,12 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::{
-    done, error, field_error, id, limit, max_len, not_found, ok, query_id, unknown, Ctx, Reply,
+    done, error, field_error, id, limit, not_found, ok, query_id, unknown, Ctx, FormErrors, Reply,
 };
-use crate::sandbox::state::{timestamp_of, Channel, Message, State};
+use crate::sandbox::state::{now_ms, snowflake, timestamp_of, Channel, Message, State};
+
+/// How old a message bulk delete still takes: 14 days, in milliseconds.
+const BULK_DELETE_MAX_AGE_MS: u64 = 14 * 24 * 60 * 60 * 1000;
 
 /// Routes under `/channels/{id}`.
 pub fn route(ctx: &Ctx, method: &str, seg: &[&str]) -> Reply {
@@ -123,17 +126,12 @@ fn with_guild(mut d: Value, guild_id: &Option<String>) -> Value {
 }
 
 fn modify_channel(ctx: &Ctx, channel_id: u64) -> Reply {
+    let mut errors = FormErrors::default();
     if let Some(name) = ctx.body.get("name") {
-        let len = name.as_str().map_or(0, |n| n.chars().count());
-        if !(1..=100).contains(&len) {
-            return Err(field_error(
-                "name",
-                "BASE_TYPE_BAD_LENGTH",
-                "Must be between 1 and 100 in length.",
-            ));
-        }
+        errors.string_value(name, "name", 1, 100);
     }
-    max_len(ctx, "topic", 1024)?;
+    errors.string(&ctx.body, "topic", 0, 1024);
+    errors.result()?;
     let mut state = ctx.world.lock();
     let chan = channel_mut(&mut state, channel_id)?;
     for key in [
@@ -216,20 +214,15 @@ fn create_message(
     webhook_id: Option<u64>,
 ) -> Result<Value, crate::sandbox::http::Response> {
     let body = &ctx.body;
-    max_len(ctx, "content", 2000)?;
+    let mut errors = FormErrors::default();
+    check_message_fields(body, &mut errors);
+    errors.result()?;
     let content = body.get("content").and_then(Value::as_str).unwrap_or("");
-    let embeds = body.get("embeds").cloned().unwrap_or(json!([]));
-    let embeds = match embeds {
-        Value::Array(items) if items.len() <= 10 => items,
-        Value::Null => Vec::new(),
-        _ => {
-            return Err(field_error(
-                "embeds",
-                "BASE_TYPE_MAX_LENGTH",
-                "Must be 10 or fewer in length.",
-            ))
-        }
-    };
+    let embeds = body
+        .get("embeds")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     if ctx.files.len() > 10 {
         return Err(error(400, 50035, "Invalid Form Body"));
     }
@@ -321,9 +314,96 @@ fn create_message(
     Ok(object)
 }
 
+/// Discord's checks on a message body's `content` and `embeds`: types, each embed's field
+/// lengths, at most 10 embeds and 6000 characters across them.
+fn check_message_fields(body: &Value, errors: &mut FormErrors) {
+    errors.string(body, "content", 0, 2000);
+    let embeds = match body.get("embeds") {
+        None | Some(Value::Null) => return,
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            errors.push(
+                "embeds",
+                "LIST_TYPE_CONVERT",
+                "Only iterables may be used in a ListType.",
+            );
+            return;
+        }
+    };
+    if embeds.len() > 10 {
+        errors.push(
+            "embeds",
+            "BASE_TYPE_MAX_LENGTH",
+            "Must be 10 or fewer in length.",
+        );
+        return;
+    }
+    let mut total = 0;
+    for (i, embed) in embeds.iter().enumerate() {
+        let at = format!("embeds.{i}");
+        match embed {
+            Value::Object(_) => {}
+            Value::Null => {
+                errors.push(
+                    &at,
+                    "LIST_ITEM_VALUE_REQUIRED",
+                    "List item values of ModelType are required",
+                );
+                continue;
+            }
+            _ => {
+                errors.push(
+                    &at,
+                    "MODEL_TYPE_CONVERT",
+                    "Only dictionaries may be used in a ModelType",
+                );
+                continue;
+            }
+        }
+        let mut text = |value: Option<&Value>, field: &str, max: usize| {
+            if let Some(v) = value.filter(|v| !v.is_null()) {
+                errors.string_value(v, &format!("{at}.{field}"), 0, max);
+                total += v.as_str().map_or(0, |t| t.chars().count());
+            }
+        };
+        text(embed.get("title"), "title", 256);
+        text(embed.get("description"), "description", 4096);
+        text(embed.pointer("/footer/text"), "footer.text", 2048);
+        text(embed.pointer("/author/name"), "author.name", 256);
+        match embed.get("fields") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(fields)) if fields.len() > 25 => errors.push(
+                &format!("{at}.fields"),
+                "BASE_TYPE_MAX_LENGTH",
+                "Must be 25 or fewer in length.",
+            ),
+            Some(Value::Array(fields)) => {
+                for (j, field) in fields.iter().enumerate() {
+                    text(field.get("name"), &format!("fields.{j}.name"), 256);
+                    text(field.get("value"), &format!("fields.{j}.value"), 1024);
+                }
+            }
+            Some(_) => errors.push(
+                &format!("{at}.fields"),
+                "LIST_TYPE_CONVERT",
+                "Only iterables may be used in a ListType.",
+            ),
+        }
+    }
+    if total > 6000 && errors.is_empty() {
+        errors.push(
+            "embeds",
+            "BASE_TYPE_MAX_LENGTH",
+            "Embed size exceeds maximum size of 6000",
+        );
+    }
+}
+
 fn edit_message(ctx: &Ctx, channel_id: u64, m: &str) -> Reply {
     let mid = id(m, "Message")?;
-    max_len(ctx, "content", 2000)?;
+    let mut errors = FormErrors::default();
+    check_message_fields(&ctx.body, &mut errors);
+    errors.result()?;
     let mut state = ctx.world.lock();
     let guild_id = guild_of(&state, channel_id)?;
     let me = ctx.world.bot_id();
@@ -373,22 +453,65 @@ fn delete_message(ctx: &Ctx, channel_id: u64, m: &str) -> Reply {
     done()
 }
 
+/// Bulk delete as Discord checks it: `messages` a list of 2 to 100 snowflakes without
+/// repeats, none older than 14 days (50034, judged by the id's time, existing or not). Ids of
+/// messages that do not exist count towards the limits and are skipped.
 fn bulk_delete(ctx: &Ctx, channel_id: u64) -> Reply {
-    let ids: Vec<u64> = ctx
-        .body
-        .get("messages")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().and_then(|s| s.parse().ok()))
-                .collect()
-        })
-        .unwrap_or_default();
-    if !(2..=100).contains(&ids.len()) {
-        return Err(field_error(
+    let mut errors = FormErrors::default();
+    let items = match ctx.body.get("messages") {
+        Some(Value::Array(items)) => items.clone(),
+        None | Some(Value::Null) => {
+            errors.push("messages", "BASE_TYPE_REQUIRED", "This field is required");
+            Vec::new()
+        }
+        Some(_) => {
+            errors.push(
+                "messages",
+                "LIST_TYPE_CONVERT",
+                "Only iterables may be used in a ListType.",
+            );
+            Vec::new()
+        }
+    };
+    if errors.is_empty() && !(2..=100).contains(&items.len()) {
+        errors.push(
             "messages",
             "BASE_TYPE_BAD_LENGTH",
             "Must be between 2 and 100 in length.",
+        );
+    }
+    let mut ids: Vec<u64> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let parsed = match item {
+            Value::String(s) => s.parse::<u64>().ok(),
+            Value::Number(n) => n.as_u64(),
+            _ => None,
+        };
+        match parsed {
+            None => errors.push(
+                &format!("messages.{i}"),
+                "NUMBER_TYPE_COERCE",
+                &format!(
+                    "Value \"{}\" is not snowflake.",
+                    item.as_str()
+                        .map_or_else(|| item.to_string(), str::to_string)
+                ),
+            ),
+            Some(mid) if ids.contains(&mid) => errors.push(
+                &format!("messages.{i}"),
+                "SET_TYPE_ALREADY_CONTAINS_VALUE",
+                "The set already contains this value.",
+            ),
+            Some(mid) => ids.push(mid),
+        }
+    }
+    errors.result()?;
+    let oldest_allowed = snowflake(now_ms().saturating_sub(BULK_DELETE_MAX_AGE_MS), 0);
+    if ids.iter().any(|mid| *mid < oldest_allowed) {
+        return Err(error(
+            400,
+            50034,
+            "You can only bulk delete messages that are under 14 days old.",
         ));
     }
     let mut state = ctx.world.lock();

@@ -3,7 +3,9 @@
 
 use serde_json::{json, Value};
 
-use super::{done, field_error, id, limit, max_len, not_found, ok, query_id, unknown, Ctx, Reply};
+use super::{
+    done, field_error, id, limit, max_len, not_found, ok, query_id, unknown, Ctx, FormErrors, Reply,
+};
 use crate::sandbox::http::Response;
 use crate::sandbox::state::{Channel, Guild, State};
 
@@ -79,14 +81,9 @@ fn guild_route(ctx: &Ctx, method: &str, gid: u64, rest: &[&str]) -> Reply {
         }
         ("PATCH", []) => {
             if let Some(name) = ctx.body.get("name") {
-                let len = name.as_str().map_or(0, |n| n.chars().count());
-                if !(2..=100).contains(&len) {
-                    return Err(field_error(
-                        "name",
-                        "BASE_TYPE_BAD_LENGTH",
-                        "Must be between 2 and 100 in length.",
-                    ));
-                }
+                let mut errors = FormErrors::default();
+                errors.string_value(name, "name", 2, 100);
+                errors.result()?;
             }
             let mut state = world.lock();
             let g = guild(&mut state, gid)?;
@@ -252,8 +249,18 @@ fn guild_route(ctx: &Ctx, method: &str, gid: u64, rest: &[&str]) -> Reply {
                 guild(&mut state, gid)?.roles.values().cloned().collect(),
             ))
         }
+        ("GET", ["roles", r]) => {
+            let rid = id(r, "Role")?;
+            let mut state = world.lock();
+            guild(&mut state, gid)?
+                .roles
+                .get(&rid)
+                .cloned()
+                .ok_or_else(|| unknown("Role"))
+                .and_then(ok)
+        }
         ("POST", ["roles"]) => {
-            max_len(ctx, "name", 100)?;
+            check_role_fields(ctx)?;
             let name = ctx.str_field("name").unwrap_or("new role");
             let rid = world.next_id();
             let mut state = world.lock();
@@ -274,6 +281,7 @@ fn guild_route(ctx: &Ctx, method: &str, gid: u64, rest: &[&str]) -> Reply {
         }
         ("PATCH", ["roles", r]) => {
             let rid = id(r, "Role")?;
+            check_role_fields(ctx)?;
             let mut state = world.lock();
             let g = guild(&mut state, gid)?;
             let role = g.roles.get_mut(&rid).ok_or_else(|| unknown("Role"))?;
@@ -390,6 +398,20 @@ fn guild_route(ctx: &Ctx, method: &str, gid: u64, rest: &[&str]) -> Reply {
             );
             done()
         }
+        ("GET", ["invites"]) => {
+            let state = world.lock();
+            if !state.guilds.contains_key(&gid) {
+                return Err(unknown("Guild"));
+            }
+            ok(Value::Array(
+                state
+                    .invites
+                    .values()
+                    .filter(|i| i["guild"]["id"] == json!(gid_s))
+                    .cloned()
+                    .collect(),
+            ))
+        }
         ("GET", ["webhooks"]) => {
             let state = world.lock();
             if !state.guilds.contains_key(&gid) {
@@ -406,6 +428,35 @@ fn guild_route(ctx: &Ctx, method: &str, gid: u64, rest: &[&str]) -> Reply {
         }
         _ => Err(not_found()),
     }
+}
+
+/// Discord's checks on a role body: `name` a string of at most 100 characters, `color` an
+/// integer, `hoist` and `mentionable` booleans.
+fn check_role_fields(ctx: &Ctx) -> Result<(), Response> {
+    let mut errors = FormErrors::default();
+    errors.string(&ctx.body, "name", 0, 100);
+    if let Some(color) = ctx.body.get("color").filter(|v| !v.is_null()) {
+        if color.as_u64().is_none() {
+            errors.push(
+                "color",
+                "NUMBER_TYPE_COERCE",
+                &format!(
+                    "Value \"{}\" is not int.",
+                    color
+                        .as_str()
+                        .map_or_else(|| color.to_string(), str::to_string)
+                ),
+            );
+        }
+    }
+    for key in ["hoist", "mentionable"] {
+        if let Some(v) = ctx.body.get(key).filter(|v| !v.is_null()) {
+            if !v.is_boolean() {
+                errors.push(key, "BASE_TYPE_BOOLEAN", "Must be either true or false.");
+            }
+        }
+    }
+    errors.result()
 }
 
 fn publish_member_update(ctx: &Ctx, guild_id: &str, member: &Value) {

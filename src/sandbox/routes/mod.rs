@@ -57,7 +57,10 @@ fn route(world: &World, req: &Request, api_path: &str, segments: &[&str]) -> Res
     let public = matches!((method, segments), ("GET", ["gateway"]))
         || matches!(segments, ["webhooks", _, _, ..]);
     let auth = req.header("authorization").unwrap_or("");
-    let authorized = auth == format!("Bot {}", world.token());
+    // Bot tokens as Discord expects them; an OAuth2 bearer token is accepted as the same
+    // identity so `--bearer` can be tried (the request log records which scheme came).
+    let authorized =
+        auth == format!("Bot {}", world.token()) || auth == format!("Bearer {}", world.token());
     if !public && !authorized {
         return error(401, 0, "401: Unauthorized");
     }
@@ -185,6 +188,10 @@ fn admin(world: &World, req: &Request, path: &str) -> Response {
             }
             Err(e) => error(400, 0, &format!("bad fault: {e}")),
         },
+        ("DELETE", "/faults") => {
+            let cleared = world.faults.clear();
+            Response::json(200, &json!({ "cleared": cleared }))
+        }
         ("GET", "/requests") => Response::json(200, &Value::Array(world.faults.log())),
         ("DELETE", "/requests") => {
             world.faults.clear_log();
@@ -256,6 +263,7 @@ fn log_entry(req: &Request, api_path: &str, response: &Response) -> Value {
     for (k, v) in &req.query {
         query.insert(k.clone(), Value::String(v.clone()));
     }
+    let query_pairs: Vec<Value> = req.query.iter().map(|(k, v)| json!([k, v])).collect();
     let content_type = req.header("content-type").unwrap_or("");
     let (body, parts) = match multipart::boundary(content_type) {
         Some(b) => {
@@ -276,8 +284,22 @@ fn log_entry(req: &Request, api_path: &str, response: &Response) -> Value {
             Value::Null,
         ),
     };
-    json!({"method": req.method, "path": api_path, "query": query, "headers": headers,
+    json!({"method": req.method, "path": api_path, "query": query, "query_pairs": query_pairs, "headers": headers,
+           "auth_scheme": auth_scheme(req.header("authorization")),
            "body": body, "multipart": parts, "status": response.status})
+}
+
+/// The scheme of an `Authorization` header (`Bot`, `Bearer`), never the credentials: `null`
+/// without the header, `"<other>"` for anything else (whose first word could be a token).
+fn auth_scheme(header: Option<&str>) -> Value {
+    let Some(value) = header else {
+        return Value::Null;
+    };
+    let first = value.split(' ').next().unwrap_or("");
+    match first {
+        "Bot" | "Bearer" if value.len() > first.len() => json!(first),
+        _ => json!("<other>"),
+    }
 }
 
 /// Discord's error JSON.
@@ -310,26 +332,134 @@ pub fn unknown(what: &str) -> Response {
 
 /// A 400 Invalid Form Body with one field error in Discord's nested shape.
 pub fn field_error(field: &str, code: &str, message: &str) -> Response {
-    let mut errors = json!({"_errors": [{"code": code, "message": message}]});
-    for key in field.rsplit('.') {
-        errors = json!({ key: errors });
-    }
-    Response::json(
-        400,
-        &json!({"code": 50035, "message": "Invalid Form Body", "errors": errors}),
-    )
+    let mut errors = FormErrors::default();
+    errors.push(field, code, message);
+    errors.response()
 }
 
-/// Checks that a string field of the body, if present, is at most `max` characters.
-pub fn max_len(ctx: &Ctx, field: &str, max: usize) -> Result<(), Response> {
-    match ctx.str_field(field) {
-        Some(text) if text.chars().count() > max => Err(field_error(
-            field,
-            "BASE_TYPE_MAX_LENGTH",
-            &format!("Must be {max} or fewer in length."),
-        )),
-        _ => Ok(()),
+/// Field errors collected over a whole body, answered together as Discord does: one 400
+/// Invalid Form Body (50035) whose `errors` object nests each field's path (`embeds.0.title`).
+#[derive(Debug, Default)]
+pub struct FormErrors {
+    errors: Vec<(String, String, String)>,
+}
+
+impl FormErrors {
+    /// Adds an error for a dotted field path.
+    pub fn push(&mut self, field: &str, code: &str, message: &str) {
+        self.errors
+            .push((field.to_string(), code.to_string(), message.to_string()));
     }
+
+    /// Whether nothing was wrong.
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// `Ok` when empty, else the 400 answer.
+    pub fn result(self) -> Result<(), Response> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self.response())
+        }
+    }
+
+    /// The 400 answer with every error in the nested shape.
+    pub fn response(&self) -> Response {
+        let mut root = Map::new();
+        for (field, code, message) in &self.errors {
+            let path: Vec<&str> = field.split('.').collect();
+            insert_error(&mut root, &path, json!({"code": code, "message": message}));
+        }
+        Response::json(
+            400,
+            &json!({"code": 50035, "message": "Invalid Form Body", "errors": root}),
+        )
+    }
+
+    /// Checks a string field of `body` if present and not null: a string, `min..=max`
+    /// characters long.
+    pub fn string(&mut self, body: &Value, field: &str, min: usize, max: usize) {
+        let Some(value) = body.get(field).filter(|v| !v.is_null()) else {
+            return;
+        };
+        self.string_value(value, field, min, max);
+    }
+
+    /// Checks one value that must be a string of `min..=max` characters.
+    pub fn string_value(&mut self, value: &Value, field: &str, min: usize, max: usize) {
+        let Some(text) = value.as_str() else {
+            self.push(
+                field,
+                "BASE_TYPE_STRING",
+                &format!("Could not interpret {} as string.", shown(value)),
+            );
+            return;
+        };
+        let len = text.chars().count();
+        if min > 0 && len < min {
+            self.push(
+                field,
+                "BASE_TYPE_BAD_LENGTH",
+                &format!("Must be between {min} and {max} in length."),
+            );
+        } else if len > max {
+            let message = if min > 0 {
+                format!("Must be between {min} and {max} in length.")
+            } else {
+                format!("Must be {max} or fewer in length.")
+            };
+            let code = if min > 0 {
+                "BASE_TYPE_BAD_LENGTH"
+            } else {
+                "BASE_TYPE_MAX_LENGTH"
+            };
+            self.push(field, code, &message);
+        }
+    }
+}
+
+/// Puts one error under `path` in a nested `errors` object, creating the levels on the way.
+fn insert_error(node: &mut Map<String, Value>, path: &[&str], error: Value) {
+    match path.split_first() {
+        None => {
+            let list = node
+                .entry("_errors".to_string())
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(items) = list {
+                items.push(error);
+            }
+        }
+        Some((key, rest)) => {
+            let entry = node
+                .entry((*key).to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !entry.is_object() {
+                *entry = Value::Object(Map::new());
+            }
+            if let Value::Object(next) = entry {
+                insert_error(next, rest, error);
+            }
+        }
+    }
+}
+
+/// A value as Discord quotes it in type errors: `"5"`, `"[1, 2]"`.
+fn shown(value: &Value) -> String {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    format!("\"{}\"", text.chars().take(100).collect::<String>())
+}
+
+/// Checks that a string field of the body, if present, is a string of at most `max`
+/// characters.
+pub fn max_len(ctx: &Ctx, field: &str, max: usize) -> Result<(), Response> {
+    let mut errors = FormErrors::default();
+    errors.string(&ctx.body, field, 0, max);
+    errors.result()
 }
 
 /// Parses a snowflake path segment, answering 404 for `what` when it is not one.
@@ -337,22 +467,34 @@ pub fn id(segment: &str, what: &str) -> Result<u64, Response> {
     segment.parse::<u64>().map_err(|_| unknown(what))
 }
 
-/// `limit` from the query, checked against a range.
+/// `limit` from the query: an integer (else `Value "abc" is not int.`), checked against
+/// `1..=max` with Discord's messages.
 pub fn limit(ctx: &Ctx, default: u64, max: u64) -> Result<u64, Response> {
-    match ctx.req.query("limit") {
-        None => Ok(default),
-        Some(v) => v
-            .parse::<u64>()
-            .ok()
-            .filter(|l| (1..=max).contains(l))
-            .ok_or_else(|| {
-                field_error(
-                    "limit",
-                    "NUMBER_TYPE_MAX",
-                    &format!("int value should be between 1 and {max}."),
-                )
-            }),
+    let Some(v) = ctx.req.query("limit") else {
+        return Ok(default);
+    };
+    let Ok(n) = v.trim().parse::<i64>() else {
+        return Err(field_error(
+            "limit",
+            "NUMBER_TYPE_COERCE",
+            &format!("Value \"{v}\" is not int."),
+        ));
+    };
+    if n < 1 {
+        return Err(field_error(
+            "limit",
+            "NUMBER_TYPE_MIN",
+            "int value should be greater than or equal to 1.",
+        ));
     }
+    if n as u64 > max {
+        return Err(field_error(
+            "limit",
+            "NUMBER_TYPE_MAX",
+            &format!("int value should be less than or equal to {max}."),
+        ));
+    }
+    Ok(n as u64)
 }
 
 /// A snowflake query parameter (`before`, `after`, `around`).
@@ -391,6 +533,40 @@ mod tests {
             v["errors"]["embeds"]["0"]["title"]["_errors"][0]["message"],
             "bad"
         );
+    }
+
+    #[test]
+    fn form_errors_merge_into_one_nested_object() {
+        let mut errors = FormErrors::default();
+        errors.string(&json!({"content": 5}), "content", 0, 2000);
+        errors.push("embeds.0.title", "BASE_TYPE_MAX_LENGTH", "long");
+        errors.push("embeds.0.description", "BASE_TYPE_MAX_LENGTH", "longer");
+        errors.string(&json!({"name": null}), "name", 1, 100);
+        let v: Value = serde_json::from_slice(&errors.response().body).unwrap();
+        assert_eq!(v["code"], 50035);
+        assert_eq!(
+            v["errors"]["content"]["_errors"][0],
+            json!({"code": "BASE_TYPE_STRING", "message": "Could not interpret \"5\" as string."})
+        );
+        assert_eq!(
+            v["errors"]["embeds"]["0"]["title"]["_errors"][0]["message"],
+            "long"
+        );
+        assert_eq!(
+            v["errors"]["embeds"]["0"]["description"]["_errors"][0]["message"],
+            "longer"
+        );
+        assert!(v["errors"].get("name").is_none());
+        assert!(FormErrors::default().result().is_ok());
+    }
+
+    #[test]
+    fn auth_scheme_never_shows_credentials() {
+        assert_eq!(auth_scheme(Some("Bot abc.def")), json!("Bot"));
+        assert_eq!(auth_scheme(Some("Bearer xyz")), json!("Bearer"));
+        assert_eq!(auth_scheme(Some("abc.def")), json!("<other>"));
+        assert_eq!(auth_scheme(Some("Bot")), json!("<other>"));
+        assert_eq!(auth_scheme(None), Value::Null);
     }
 
     #[test]
