@@ -5715,7 +5715,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             break
         }
         'discord;start-thread-without-message' {
-            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'name (text, at most 100 characters)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'name (text, at most 100 characters; required)')
             [CompletionResult]::new('--auto-archive-duration', '--auto-archive-duration', [CompletionResultType]::ParameterName, 'auto archive duration (one of one-hour=60, one-day=1440, three-day=4320, seven-day=10080)')
             [CompletionResult]::new('--rate-limit-per-user', '--rate-limit-per-user', [CompletionResultType]::ParameterName, 'rate limit per user (integer)')
             [CompletionResult]::new('--applied-tags', '--applied-tags', [CompletionResultType]::ParameterName, 'applied tags (JSON)')
@@ -5759,7 +5759,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             break
         }
         'discord;start-thread-in-forum-or-media-channel' {
-            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'name (text, at most 100 characters)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'name (text, at most 100 characters; required)')
             [CompletionResult]::new('--auto-archive-duration', '--auto-archive-duration', [CompletionResultType]::ParameterName, 'auto archive duration (one of one-hour=60, one-day=1440, three-day=4320, seven-day=10080)')
             [CompletionResult]::new('--rate-limit-per-user', '--rate-limit-per-user', [CompletionResultType]::ParameterName, 'rate limit per user (integer)')
             [CompletionResult]::new('--applied-tags', '--applied-tags', [CompletionResultType]::ParameterName, 'applied tags (JSON)')
@@ -5803,7 +5803,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             break
         }
         'discord;create-thread' {
-            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'name (text, at most 100 characters)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'name (text, at most 100 characters; required)')
             [CompletionResult]::new('--auto-archive-duration', '--auto-archive-duration', [CompletionResultType]::ParameterName, 'auto archive duration (one of one-hour=60, one-day=1440, three-day=4320, seven-day=10080)')
             [CompletionResult]::new('--rate-limit-per-user', '--rate-limit-per-user', [CompletionResultType]::ParameterName, 'rate limit per user (integer)')
             [CompletionResult]::new('--applied-tags', '--applied-tags', [CompletionResultType]::ParameterName, 'applied tags (JSON)')
@@ -6755,13 +6755,13 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             break
         }
         'discord;create-auto-moderation-rule' {
-            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'name (text, at most 100 characters)')
-            [CompletionResult]::new('--event-type', '--event-type', [CompletionResultType]::ParameterName, 'event type (one of message-send=1, guild-member-join-or-update=2)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'name (text, at most 100 characters; required)')
+            [CompletionResult]::new('--event-type', '--event-type', [CompletionResultType]::ParameterName, 'event type (one of message-send=1, guild-member-join-or-update=2; required)')
             [CompletionResult]::new('--actions', '--actions', [CompletionResultType]::ParameterName, 'actions (JSON)')
             [CompletionResult]::new('--enabled', '--enabled', [CompletionResultType]::ParameterName, 'enabled (true/false)')
             [CompletionResult]::new('--exempt-roles', '--exempt-roles', [CompletionResultType]::ParameterName, 'exempt roles (JSON)')
             [CompletionResult]::new('--exempt-channels', '--exempt-channels', [CompletionResultType]::ParameterName, 'exempt channels (JSON)')
-            [CompletionResult]::new('--trigger-type', '--trigger-type', [CompletionResultType]::ParameterName, 'trigger type (one of default-keyword-list=4)')
+            [CompletionResult]::new('--trigger-type', '--trigger-type', [CompletionResultType]::ParameterName, 'trigger type (one of keyword=1, ml-spam=3, default-keyword-list=4, mention-spam=5, user-profile=6; required)')
             [CompletionResult]::new('--trigger-metadata', '--trigger-metadata', [CompletionResultType]::ParameterName, 'trigger metadata (JSON)')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Request body from a string, @file or @- for stdin')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)')
@@ -6879,7 +6879,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--enabled', '--enabled', [CompletionResultType]::ParameterName, 'enabled (true/false)')
             [CompletionResult]::new('--exempt-roles', '--exempt-roles', [CompletionResultType]::ParameterName, 'exempt roles (JSON)')
             [CompletionResult]::new('--exempt-channels', '--exempt-channels', [CompletionResultType]::ParameterName, 'exempt channels (JSON)')
-            [CompletionResult]::new('--trigger-type', '--trigger-type', [CompletionResultType]::ParameterName, 'trigger type (one of default-keyword-list=4)')
+            [CompletionResult]::new('--trigger-type', '--trigger-type', [CompletionResultType]::ParameterName, 'trigger type (one of keyword=1, ml-spam=3, default-keyword-list=4, mention-spam=5, user-profile=6)')
             [CompletionResult]::new('--trigger-metadata', '--trigger-metadata', [CompletionResultType]::ParameterName, 'trigger metadata (JSON)')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Request body from a string, @file or @- for stdin')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)')
@@ -6923,7 +6923,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--enabled', '--enabled', [CompletionResultType]::ParameterName, 'enabled (true/false)')
             [CompletionResult]::new('--exempt-roles', '--exempt-roles', [CompletionResultType]::ParameterName, 'exempt roles (JSON)')
             [CompletionResult]::new('--exempt-channels', '--exempt-channels', [CompletionResultType]::ParameterName, 'exempt channels (JSON)')
-            [CompletionResult]::new('--trigger-type', '--trigger-type', [CompletionResultType]::ParameterName, 'trigger type (one of default-keyword-list=4)')
+            [CompletionResult]::new('--trigger-type', '--trigger-type', [CompletionResultType]::ParameterName, 'trigger type (one of keyword=1, ml-spam=3, default-keyword-list=4, mention-spam=5, user-profile=6)')
             [CompletionResult]::new('--trigger-metadata', '--trigger-metadata', [CompletionResultType]::ParameterName, 'trigger metadata (JSON)')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Request body from a string, @file or @- for stdin')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)')
@@ -9731,13 +9731,13 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             break
         }
         'discord;create-guild-scheduled-event' {
-            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'name (text, at most 100 characters)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'name (text, at most 100 characters; required)')
             [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'description (text, at most 1000 characters)')
             [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'image (text)')
-            [CompletionResult]::new('--scheduled-start-time', '--scheduled-start-time', [CompletionResultType]::ParameterName, 'scheduled start time (text)')
+            [CompletionResult]::new('--scheduled-start-time', '--scheduled-start-time', [CompletionResultType]::ParameterName, 'scheduled start time (text; required)')
             [CompletionResult]::new('--scheduled-end-time', '--scheduled-end-time', [CompletionResultType]::ParameterName, 'scheduled end time (text)')
-            [CompletionResult]::new('--privacy-level', '--privacy-level', [CompletionResultType]::ParameterName, 'privacy level (one of guild-only=2)')
-            [CompletionResult]::new('--entity-type', '--entity-type', [CompletionResultType]::ParameterName, 'entity type (one of external=3)')
+            [CompletionResult]::new('--privacy-level', '--privacy-level', [CompletionResultType]::ParameterName, 'privacy level (one of guild-only=2; required)')
+            [CompletionResult]::new('--entity-type', '--entity-type', [CompletionResultType]::ParameterName, 'entity type (one of stage-instance=1, voice=2, external=3; required)')
             [CompletionResult]::new('--channel-id', '--channel-id', [CompletionResultType]::ParameterName, 'channel id (id)')
             [CompletionResult]::new('--recurrence-rule', '--recurrence-rule', [CompletionResultType]::ParameterName, 'recurrence rule for the scheduled event (JSON)')
             [CompletionResult]::new('--entity-metadata', '--entity-metadata', [CompletionResultType]::ParameterName, 'entity metadata (JSON)')
@@ -9858,7 +9858,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'image (text)')
             [CompletionResult]::new('--scheduled-start-time', '--scheduled-start-time', [CompletionResultType]::ParameterName, 'scheduled start time (text)')
             [CompletionResult]::new('--scheduled-end-time', '--scheduled-end-time', [CompletionResultType]::ParameterName, 'scheduled end time (text)')
-            [CompletionResult]::new('--entity-type', '--entity-type', [CompletionResultType]::ParameterName, 'entity type (one of external=3)')
+            [CompletionResult]::new('--entity-type', '--entity-type', [CompletionResultType]::ParameterName, 'entity type (one of stage-instance=1, voice=2, external=3)')
             [CompletionResult]::new('--privacy-level', '--privacy-level', [CompletionResultType]::ParameterName, 'privacy level (one of guild-only=2)')
             [CompletionResult]::new('--channel-id', '--channel-id', [CompletionResultType]::ParameterName, 'channel id (id)')
             [CompletionResult]::new('--recurrence-rule', '--recurrence-rule', [CompletionResultType]::ParameterName, 'recurrence rule for the scheduled event (JSON)')
@@ -9905,7 +9905,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'image (text)')
             [CompletionResult]::new('--scheduled-start-time', '--scheduled-start-time', [CompletionResultType]::ParameterName, 'scheduled start time (text)')
             [CompletionResult]::new('--scheduled-end-time', '--scheduled-end-time', [CompletionResultType]::ParameterName, 'scheduled end time (text)')
-            [CompletionResult]::new('--entity-type', '--entity-type', [CompletionResultType]::ParameterName, 'entity type (one of external=3)')
+            [CompletionResult]::new('--entity-type', '--entity-type', [CompletionResultType]::ParameterName, 'entity type (one of stage-instance=1, voice=2, external=3)')
             [CompletionResult]::new('--privacy-level', '--privacy-level', [CompletionResultType]::ParameterName, 'privacy level (one of guild-only=2)')
             [CompletionResult]::new('--channel-id', '--channel-id', [CompletionResultType]::ParameterName, 'channel id (id)')
             [CompletionResult]::new('--recurrence-rule', '--recurrence-rule', [CompletionResultType]::ParameterName, 'recurrence rule for the scheduled event (JSON)')
@@ -11722,7 +11722,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
         }
         'discord;create-interaction-response' {
             [CompletionResult]::new('--with-response', '--with-response', [CompletionResultType]::ParameterName, 'with response (true/false)')
-            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'type (one of application-command-autocomplete-result=8)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'type (one of pong=1, channel-message-with-source=4, deferred-channel-message-with-source=5, deferred-update-message=6, update-message=7, application-command-autocomplete-result=8, modal=9, launch-activity=12, social-layer-sku-purchase-eligibility=13; required)')
             [CompletionResult]::new('--data-field', '--data-field', [CompletionResultType]::ParameterName, 'data (JSON)')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Request body from a string, @file or @- for stdin')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)')

@@ -5574,7 +5574,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'discord;start-thread-without-message'= {
-            cand --name 'name (text, at most 100 characters)'
+            cand --name 'name (text, at most 100 characters; required)'
             cand --auto-archive-duration 'auto archive duration (one of one-hour=60, one-day=1440, three-day=4320, seven-day=10080)'
             cand --rate-limit-per-user 'rate limit per user (integer)'
             cand --applied-tags 'applied tags (JSON)'
@@ -5617,7 +5617,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'discord;start-thread-in-forum-or-media-channel'= {
-            cand --name 'name (text, at most 100 characters)'
+            cand --name 'name (text, at most 100 characters; required)'
             cand --auto-archive-duration 'auto archive duration (one of one-hour=60, one-day=1440, three-day=4320, seven-day=10080)'
             cand --rate-limit-per-user 'rate limit per user (integer)'
             cand --applied-tags 'applied tags (JSON)'
@@ -5660,7 +5660,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'discord;create-thread'= {
-            cand --name 'name (text, at most 100 characters)'
+            cand --name 'name (text, at most 100 characters; required)'
             cand --auto-archive-duration 'auto archive duration (one of one-hour=60, one-day=1440, three-day=4320, seven-day=10080)'
             cand --rate-limit-per-user 'rate limit per user (integer)'
             cand --applied-tags 'applied tags (JSON)'
@@ -6588,13 +6588,13 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'discord;create-auto-moderation-rule'= {
-            cand --name 'name (text, at most 100 characters)'
-            cand --event-type 'event type (one of message-send=1, guild-member-join-or-update=2)'
+            cand --name 'name (text, at most 100 characters; required)'
+            cand --event-type 'event type (one of message-send=1, guild-member-join-or-update=2; required)'
             cand --actions 'actions (JSON)'
             cand --enabled 'enabled (true/false)'
             cand --exempt-roles 'exempt roles (JSON)'
             cand --exempt-channels 'exempt channels (JSON)'
-            cand --trigger-type 'trigger type (one of default-keyword-list=4)'
+            cand --trigger-type 'trigger type (one of keyword=1, ml-spam=3, default-keyword-list=4, mention-spam=5, user-profile=6; required)'
             cand --trigger-metadata 'trigger metadata (JSON)'
             cand --data 'Request body from a string, @file or @- for stdin'
             cand -f 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)'
@@ -6709,7 +6709,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --enabled 'enabled (true/false)'
             cand --exempt-roles 'exempt roles (JSON)'
             cand --exempt-channels 'exempt channels (JSON)'
-            cand --trigger-type 'trigger type (one of default-keyword-list=4)'
+            cand --trigger-type 'trigger type (one of keyword=1, ml-spam=3, default-keyword-list=4, mention-spam=5, user-profile=6)'
             cand --trigger-metadata 'trigger metadata (JSON)'
             cand --data 'Request body from a string, @file or @- for stdin'
             cand -f 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)'
@@ -6752,7 +6752,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --enabled 'enabled (true/false)'
             cand --exempt-roles 'exempt roles (JSON)'
             cand --exempt-channels 'exempt channels (JSON)'
-            cand --trigger-type 'trigger type (one of default-keyword-list=4)'
+            cand --trigger-type 'trigger type (one of keyword=1, ml-spam=3, default-keyword-list=4, mention-spam=5, user-profile=6)'
             cand --trigger-metadata 'trigger metadata (JSON)'
             cand --data 'Request body from a string, @file or @- for stdin'
             cand -f 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)'
@@ -9488,13 +9488,13 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'discord;create-guild-scheduled-event'= {
-            cand --name 'name (text, at most 100 characters)'
+            cand --name 'name (text, at most 100 characters; required)'
             cand --description 'description (text, at most 1000 characters)'
             cand --image 'image (text)'
-            cand --scheduled-start-time 'scheduled start time (text)'
+            cand --scheduled-start-time 'scheduled start time (text; required)'
             cand --scheduled-end-time 'scheduled end time (text)'
-            cand --privacy-level 'privacy level (one of guild-only=2)'
-            cand --entity-type 'entity type (one of external=3)'
+            cand --privacy-level 'privacy level (one of guild-only=2; required)'
+            cand --entity-type 'entity type (one of stage-instance=1, voice=2, external=3; required)'
             cand --channel-id 'channel id (id)'
             cand --recurrence-rule 'recurrence rule for the scheduled event (JSON)'
             cand --entity-metadata 'entity metadata (JSON)'
@@ -9612,7 +9612,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --image 'image (text)'
             cand --scheduled-start-time 'scheduled start time (text)'
             cand --scheduled-end-time 'scheduled end time (text)'
-            cand --entity-type 'entity type (one of external=3)'
+            cand --entity-type 'entity type (one of stage-instance=1, voice=2, external=3)'
             cand --privacy-level 'privacy level (one of guild-only=2)'
             cand --channel-id 'channel id (id)'
             cand --recurrence-rule 'recurrence rule for the scheduled event (JSON)'
@@ -9658,7 +9658,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --image 'image (text)'
             cand --scheduled-start-time 'scheduled start time (text)'
             cand --scheduled-end-time 'scheduled end time (text)'
-            cand --entity-type 'entity type (one of external=3)'
+            cand --entity-type 'entity type (one of stage-instance=1, voice=2, external=3)'
             cand --privacy-level 'privacy level (one of guild-only=2)'
             cand --channel-id 'channel id (id)'
             cand --recurrence-rule 'recurrence rule for the scheduled event (JSON)'
@@ -11427,7 +11427,7 @@ set edit:completion:arg-completer[discord] = {|@words|
         }
         &'discord;create-interaction-response'= {
             cand --with-response 'with response (true/false)'
-            cand --type 'type (one of application-command-autocomplete-result=8)'
+            cand --type 'type (one of pong=1, channel-message-with-source=4, deferred-channel-message-with-source=5, deferred-update-message=6, update-message=7, application-command-autocomplete-result=8, modal=9, launch-activity=12, social-layer-sku-purchase-eligibility=13; required)'
             cand --data-field 'data (JSON)'
             cand --data 'Request body from a string, @file or @- for stdin'
             cand -f 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)'

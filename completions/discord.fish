@@ -4484,7 +4484,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -s
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l name -d 'name (text, at most 100 characters)' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l name -d 'name (text, at most 100 characters; required)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l auto-archive-duration -d 'auto archive duration (one of one-hour=60, one-day=1440, three-day=4320, seven-day=10080)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l rate-limit-per-user -d 'rate limit per user (integer)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l applied-tags -d 'applied tags (JSON)' -r
@@ -4519,7 +4519,7 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-without-mes
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l name -d 'name (text, at most 100 characters)' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l name -d 'name (text, at most 100 characters; required)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l auto-archive-duration -d 'auto archive duration (one of one-hour=60, one-day=1440, three-day=4320, seven-day=10080)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l rate-limit-per-user -d 'rate limit per user (integer)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l applied-tags -d 'applied tags (JSON)' -r
@@ -4554,7 +4554,7 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand create-thread" -l name -d 'name (text, at most 100 characters)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-thread" -l name -d 'name (text, at most 100 characters; required)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l auto-archive-duration -d 'auto archive duration (one of one-hour=60, one-day=1440, three-day=4320, seven-day=10080)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l rate-limit-per-user -d 'rate limit per user (integer)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l applied-tags -d 'applied tags (JSON)' -r
@@ -5290,13 +5290,13 @@ complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rul
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l name -d 'name (text, at most 100 characters)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l event-type -d 'event type (one of message-send=1, guild-member-join-or-update=2)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l name -d 'name (text, at most 100 characters; required)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l event-type -d 'event type (one of message-send=1, guild-member-join-or-update=2; required)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l actions -d 'actions (JSON)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l enabled -d 'enabled (true/false)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l exempt-roles -d 'exempt roles (JSON)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l exempt-channels -d 'exempt channels (JSON)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l trigger-type -d 'trigger type (one of default-keyword-list=4)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l trigger-type -d 'trigger type (one of keyword=1, ml-spam=3, default-keyword-list=4, mention-spam=5, user-profile=6; required)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l trigger-metadata -d 'trigger metadata (JSON)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l data -d 'Request body from a string, @file or @- for stdin' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -s f -l raw-field -d 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)' -r
@@ -5386,7 +5386,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l enabled -d 'enabled (true/false)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l exempt-roles -d 'exempt roles (JSON)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l exempt-channels -d 'exempt channels (JSON)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l trigger-type -d 'trigger type (one of default-keyword-list=4)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l trigger-type -d 'trigger type (one of keyword=1, ml-spam=3, default-keyword-list=4, mention-spam=5, user-profile=6)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l trigger-metadata -d 'trigger metadata (JSON)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l data -d 'Request body from a string, @file or @- for stdin' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -s f -l raw-field -d 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)' -r
@@ -5421,7 +5421,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l enabled -d 'enabled (true/false)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l exempt-roles -d 'exempt roles (JSON)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l exempt-channels -d 'exempt channels (JSON)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l trigger-type -d 'trigger type (one of default-keyword-list=4)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l trigger-type -d 'trigger type (one of keyword=1, ml-spam=3, default-keyword-list=4, mention-spam=5, user-profile=6)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l trigger-metadata -d 'trigger metadata (JSON)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l data -d 'Request body from a string, @file or @- for stdin' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -s f -l raw-field -d 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)' -r
@@ -7566,13 +7566,13 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l name -d 'name (text, at most 100 characters)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l name -d 'name (text, at most 100 characters; required)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l description -d 'description (text, at most 1000 characters)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l image -d 'image (text)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l scheduled-start-time -d 'scheduled start time (text)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l scheduled-start-time -d 'scheduled start time (text; required)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l scheduled-end-time -d 'scheduled end time (text)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l privacy-level -d 'privacy level (one of guild-only=2)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l entity-type -d 'entity type (one of external=3)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l privacy-level -d 'privacy level (one of guild-only=2; required)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l entity-type -d 'entity type (one of stage-instance=1, voice=2, external=3; required)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l channel-id -d 'channel id (id)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l recurrence-rule -d 'recurrence rule for the scheduled event (JSON)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l entity-metadata -d 'entity metadata (JSON)' -r
@@ -7665,7 +7665,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l image -d 'image (text)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l scheduled-start-time -d 'scheduled start time (text)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l scheduled-end-time -d 'scheduled end time (text)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l entity-type -d 'entity type (one of external=3)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l entity-type -d 'entity type (one of stage-instance=1, voice=2, external=3)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l privacy-level -d 'privacy level (one of guild-only=2)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l channel-id -d 'channel id (id)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l recurrence-rule -d 'recurrence rule for the scheduled event (JSON)' -r
@@ -7703,7 +7703,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l image -d 'image (text)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l scheduled-start-time -d 'scheduled start time (text)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l scheduled-end-time -d 'scheduled end time (text)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l entity-type -d 'entity type (one of external=3)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l entity-type -d 'entity type (one of stage-instance=1, voice=2, external=3)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l privacy-level -d 'privacy level (one of guild-only=2)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l channel-id -d 'channel id (id)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l recurrence-rule -d 'recurrence rule for the scheduled event (JSON)' -r
@@ -9084,7 +9084,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l with-response -d 'with response (true/false)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l type -d 'type (one of application-command-autocomplete-result=8)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l type -d 'type (one of pong=1, channel-message-with-source=4, deferred-channel-message-with-source=5, deferred-update-message=6, update-message=7, application-command-autocomplete-result=8, modal=9, launch-activity=12, social-layer-sku-purchase-eligibility=13; required)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l data-field -d 'data (JSON)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l data -d 'Request body from a string, @file or @- for stdin' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -s f -l raw-field -d 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)' -r

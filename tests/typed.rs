@@ -438,3 +438,80 @@ fn sandbox_send_message_split_in_order() {
         joined.iter().rev().copied().collect::<Vec<_>>()
     );
 }
+
+/// The JSON body a `--dry-run` of `args` would send.
+fn dry_body(args: &[&str]) -> Value {
+    let mut all = vec!["--dry-run"];
+    all.extend_from_slice(args);
+    let out = offline(&all);
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    let text = stdout(&out);
+    let body = text.split_once("\n\n").map(|(_, b)| b.trim()).unwrap_or("");
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{args:?}: body {body:?}: {e}"))
+}
+
+#[test]
+fn union_body_enums_accept_every_variant() {
+    // (command and the other required arguments, the flag, value typed, JSON sent)
+    let reply = ["create-interaction-response", "1", "tok"];
+    let rule = [
+        "create-auto-moderation-rule",
+        "1",
+        "--name",
+        "r",
+        "--event-type",
+        "message-send",
+    ];
+    let edit_rule = ["modify-auto-moderation-rule", "1", "2"];
+    let event = [
+        "create-guild-scheduled-event",
+        "1",
+        "--name",
+        "e",
+        "--scheduled-start-time",
+        "2030-01-01T00:00:00Z",
+        "--privacy-level",
+        "guild-only",
+    ];
+    let edit_event = ["modify-guild-scheduled-event", "1", "2"];
+    let cases: &[(&[&str], &str, &str, i64)] = &[
+        (&reply, "--type", "4", 4),
+        (&reply, "--type", "channel-message-with-source", 4),
+        (&reply, "--type", "pong", 1),
+        (&reply, "--type", "deferred-update-message", 6),
+        (&reply, "--type", "modal", 9),
+        (&reply, "--type", "application-command-autocomplete-result", 8),
+        (&rule, "--trigger-type", "keyword", 1),
+        (&rule, "--trigger-type", "ml-spam", 3),
+        (&rule, "--trigger-type", "mention-spam", 5),
+        (&edit_rule, "--trigger-type", "keyword", 1),
+        (&event, "--entity-type", "voice", 2),
+        (&event, "--entity-type", "stage-instance", 1),
+        (&event, "--entity-type", "external", 3),
+        (&edit_event, "--entity-type", "voice", 2),
+    ];
+    for (base, flag, value, want) in cases {
+        let mut args = base.to_vec();
+        args.extend([*flag, *value]);
+        let body = dry_body(&args);
+        let field = flag.trim_start_matches("--").replace('-', "_");
+        assert_eq!(body[&field], json!(want), "{args:?}");
+    }
+    // Every value the table lists for these fields is accepted, not only the last one.
+    for (name, field) in [
+        ("create-interaction-response", "type"),
+        ("create-auto-moderation-rule", "trigger_type"),
+        ("modify-guild-scheduled-event", "entity_type"),
+    ] {
+        let endpoint = ENDPOINTS.iter().find(|e| e.name == name).expect(name);
+        let f = endpoint
+            .fields
+            .iter()
+            .find(|f| f.name == field)
+            .expect(field);
+        let Kind::Enum(values) = f.kind else {
+            panic!("{name} {field} is not an enum")
+        };
+        assert!(values.len() >= 3, "{name} {field}: {values:?}");
+    }
+}

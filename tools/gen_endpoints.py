@@ -166,23 +166,44 @@ def body_fields(op):
         objs = [t]
     if any(("properties" not in o) for o in objs):
         return "Kind::Json", multipart, []
+    # A union's fields are merged over every variant: keeping only the first variant's schema
+    # would let an enum flag accept only that variant's values (interaction response types).
     props = {}
     required = None
     for o in objs:
         for k, v in o["properties"].items():
-            props.setdefault(k, v)
+            props.setdefault(k, []).append(v)
         req = set(o.get("required", []))
+        # A field is required only if every variant requires it.
         required = req if required is None else required & req
-    if len(objs) > 1:
-        required = set()  # a union: which fields are needed depends on the variant
     fields = []
-    for k, v in props.items():
-        if v.get("contentEncoding") == "binary":
+    for k, vs in props.items():
+        if any(v.get("contentEncoding") == "binary" for v in vs):
             multipart = True
             continue
-        kind = kind_of(k, v)
-        fields.append((k, kind, k in (required or set()), help_of(k, v, kind)))
+        kind = merged_kind(k, vs)
+        fields.append((k, kind, k in (required or set()), help_of(k, vs[0], kind)))
     return "object", multipart, fields
+
+
+def merged_kind(name, variants):
+    """The kind of a field over a union's variants: enums united (numbers in order), one kind if
+    all agree, else any JSON."""
+    kinds = [kind_of(name, v) for v in variants]
+    if len(set(kinds)) == 1:
+        return kinds[0]
+    enums = [enum_of(v, name) for v in variants]
+    if all(enums):
+        values = {}
+        for e in enums:
+            for n, v in e:
+                values.setdefault(v, n)
+        pairs = list(values.items())
+        if all(v.lstrip("-").isdigit() for v, _ in pairs):
+            pairs.sort(key=lambda p: int(p[0]))
+        items = ", ".join(f"({rust_str(n)}, {rust_str(v)})" for v, n in pairs)
+        return f"Kind::Enum(&[{items}])"
+    return "Kind::Json"
 
 
 def params_of(item, op, where):
