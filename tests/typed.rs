@@ -340,6 +340,34 @@ fn help_is_grouped_and_per_command() {
     assert!(text.contains("POST /guilds/{guild_id}/roles"));
     assert!(text.contains("--permissions <PERMS>"));
     assert!(text.contains("Example:"));
+    // The about is the operation's, not a shared flag group's doc comment.
+    for args in [
+        &["get-channel", "--help"][..],
+        &["get-channel", "-h"],
+        &["help", "get-channel"],
+    ] {
+        let text = stdout(&offline(args));
+        assert!(text.starts_with("Get Channel\n"), "{args:?}: {text}");
+    }
+    for (name, first) in [
+        ("create-message", "Create Message\n"),
+        ("get-channel-messages", "Get Channel Messages\n"),
+    ] {
+        let text = stdout(&offline(&[name, "-h"]));
+        assert!(text.starts_with(first), "{name}: {text}");
+    }
+    // The operation's own flags have their own headings, before the global flags.
+    let text = stdout(&offline(&["get-channel-messages", "-h"]));
+    let at = |heading: &str| {
+        text.find(heading)
+            .unwrap_or_else(|| panic!("{heading}: {text}"))
+    };
+    assert!(at("Path parameters:") < at("Query parameters:"));
+    assert!(at("Query parameters:") < at("Global options:"));
+    assert!(at("--limit <INT>") < at("Global options:"));
+    let text = stdout(&offline(&["create-message", "-h"]));
+    assert!(text.find("Body fields:") < text.find("Global options:"));
+    assert!(text.find("--content") < text.find("Request options:"));
 }
 
 // Against the sandbox.
@@ -480,7 +508,12 @@ fn union_body_enums_accept_every_variant() {
         (&reply, "--type", "pong", 1),
         (&reply, "--type", "deferred-update-message", 6),
         (&reply, "--type", "modal", 9),
-        (&reply, "--type", "application-command-autocomplete-result", 8),
+        (
+            &reply,
+            "--type",
+            "application-command-autocomplete-result",
+            8,
+        ),
         (&rule, "--trigger-type", "keyword", 1),
         (&rule, "--trigger-type", "ml-spam", 3),
         (&rule, "--trigger-type", "mention-spam", 5),

@@ -157,9 +157,24 @@ fn kind_help(kind: Kind) -> String {
     }
 }
 
+/// The help heading of the operation's own flags, so they stand apart from the ~20 global and
+/// shared request flags.
+pub const QUERY_HEADING: &str = "Query parameters";
+/// See [`QUERY_HEADING`].
+pub const BODY_HEADING: &str = "Body fields";
+/// The heading of the shared request flags (`--data`, `-f`, `-q`, `--file`, `--paginate`, ...).
+pub const REQUEST_HEADING: &str = "Request options";
+/// The heading of the path ids (positionals).
+pub const PATH_HEADING: &str = "Path parameters";
+
 fn flag_arg(endpoint: &Endpoint, place: Place, field: &'static Field) -> Arg {
     let required = if field.required { "; required" } else { "" };
+    let heading = match place {
+        Place::Query => QUERY_HEADING,
+        Place::Body => BODY_HEADING,
+    };
     let arg = Arg::new(flag_id(place, field))
+        .help_heading(heading)
         .long(long_flag(endpoint, place, field))
         .value_name(field.kind.value_name())
         .help(format!(
@@ -225,13 +240,13 @@ pub fn command(endpoint: &'static Endpoint) -> Command {
         after.push_str("\nThe token in the path authorizes this request; no bot token is sent.");
     }
     let mut cmd = Command::new(endpoint.name)
-        .about(endpoint.summary)
         .visible_aliases(endpoint.aliases.iter().copied())
         .after_help(after)
         .hide(true);
     for p in endpoint.path_params {
         cmd = cmd.arg(
             Arg::new(path_id(p))
+                .help_heading(PATH_HEADING)
                 .value_name(p.name.to_ascii_uppercase())
                 .help(format!("{} ({})", p.help, kind_help(p.kind)))
                 .required(true)
@@ -244,16 +259,17 @@ pub fn command(endpoint: &'static Endpoint) -> Command {
     for f in endpoint.fields {
         cmd = cmd.arg(flag_arg(endpoint, Place::Body, f));
     }
-    cmd = RequestArgs::augment_args(cmd);
+    cmd = RequestArgs::augment_args(cmd.next_help_heading(REQUEST_HEADING));
     if !endpoint.reason {
         cmd = cmd.mut_arg("reason", |a| a.hide(true));
     }
     if endpoint.multipart {
-        cmd = FileArgs::augment_args(cmd);
+        cmd = FileArgs::augment_args(cmd.next_help_heading(REQUEST_HEADING));
     }
     if endpoint.paging.is_some() {
-        cmd = PageArgs::augment_args(cmd);
+        cmd = PageArgs::augment_args(cmd.next_help_heading(REQUEST_HEADING));
     }
+    cmd = cmd.next_help_heading(None::<&str>);
     if endpoint.destructive {
         cmd = cmd.arg(
             Arg::new("yes")
@@ -263,7 +279,9 @@ pub fn command(endpoint: &'static Endpoint) -> Command {
                 .help("Do not ask for confirmation"),
         );
     }
-    cmd
+    // Last: the shared flag groups' `augment_args` set the command's about to their own doc
+    // comment ("File upload flags", ...), which would otherwise replace the operation's.
+    cmd.about(endpoint.summary).long_about(None::<&str>)
 }
 
 /// A stand-in subcommand for a removed method: accepts anything, so that running it reaches the
