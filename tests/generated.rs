@@ -94,3 +94,42 @@ fn man_pages_are_current() {
         assert!(a == b, "man/{} is stale: {FIX}", name.to_string_lossy());
     }
 }
+
+#[test]
+fn completions_end_quietly_when_stdout_closes() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    for shell in ["zsh", "bash"] {
+        let mut child = bin()
+            .args(["completions", shell])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run discord");
+        // Read one line and hang up, as `| head -1` does.
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("stdout");
+        BufReader::new(stdout).read_line(&mut line).expect("read");
+        let out = child.wait_with_output().expect("wait");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!line.is_empty());
+        assert!(out.status.success(), "completions {shell}: {out:?}");
+        assert!(err.is_empty(), "completions {shell}: {err}");
+    }
+}
+
+#[test]
+fn typed_man_pages_describe_the_operation() {
+    let page = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("man/discord-get-channel.1"),
+    )
+    .expect("man page");
+    assert!(page.contains("Get Channel"), "{page}");
+    for wrong in [
+        "shared by raw and typed",
+        "File upload flags",
+        "Pagination flags",
+    ] {
+        assert!(!page.contains(wrong), "man page says {wrong:?}");
+    }
+}

@@ -7,7 +7,7 @@ mod common;
 use std::process::{Output, Stdio};
 
 use common::{json, stderr, stdout, Sandbox};
-use discord_cli::endpoints::{Body, Endpoint, Field, Kind, ENDPOINTS};
+use discord_cli::endpoints::{Auth, Body, Endpoint, Field, Kind, ENDPOINTS};
 use serde_json::{json, Map, Value};
 
 /// A base URL nothing listens on: a command that tried to send would fail with exit 1.
@@ -32,7 +32,12 @@ fn sample(kind: Kind, n: usize) -> (String, Value) {
             let id = format!("{}", 100_000 + n);
             (id.clone(), Value::String(id))
         }
-        Kind::Integer => ("-7".into(), json!(-7)),
+        // -7 where Discord allows it (a negative number must not be taken for a flag), else
+        // the lowest value it accepts.
+        Kind::Integer { min, .. } => {
+            let n = min.map_or(-7, |m| m.max(-7));
+            (n.to_string(), json!(n))
+        }
         Kind::Number => ("2.5".into(), json!(2.5)),
         Kind::Bool => ("false".into(), json!(false)),
         Kind::String { .. } => ("hi".into(), json!("hi")),
@@ -101,7 +106,7 @@ fn case(endpoint: &Endpoint) -> Case {
     for (i, p) in endpoint.path_params.iter().enumerate() {
         let (arg, encoded) = match p.kind {
             Kind::Snowflake => sample(p.kind, i).0.clone(),
-            Kind::Integer => "7".to_string(),
+            Kind::Integer { .. } => "7".to_string(),
             _ => "a b/c".to_string(),
         }
         .pipe(|a| {
@@ -181,7 +186,7 @@ fn check(endpoint: &Endpoint) -> Result<(), String> {
     }
     let headers: Vec<&str> = lines.collect();
     let has_auth = headers.iter().any(|h| h.starts_with("Authorization:"));
-    if has_auth != endpoint.auth {
+    if has_auth != (endpoint.auth != Auth::Never) {
         return Err(format!("{}: Authorization sent: {has_auth}", endpoint.name));
     }
     let has_reason = headers.contains(&"X-Audit-Log-Reason: why");
@@ -340,6 +345,34 @@ fn help_is_grouped_and_per_command() {
     assert!(text.contains("POST /guilds/{guild_id}/roles"));
     assert!(text.contains("--permissions <PERMS>"));
     assert!(text.contains("Example:"));
+    // The about is the operation's, not a shared flag group's doc comment.
+    for args in [
+        &["get-channel", "--help"][..],
+        &["get-channel", "-h"],
+        &["help", "get-channel"],
+    ] {
+        let text = stdout(&offline(args));
+        assert!(text.starts_with("Get Channel\n"), "{args:?}: {text}");
+    }
+    for (name, first) in [
+        ("create-message", "Create Message\n"),
+        ("get-channel-messages", "Get Channel Messages\n"),
+    ] {
+        let text = stdout(&offline(&[name, "-h"]));
+        assert!(text.starts_with(first), "{name}: {text}");
+    }
+    // The operation's own flags have their own headings, before the global flags.
+    let text = stdout(&offline(&["get-channel-messages", "-h"]));
+    let at = |heading: &str| {
+        text.find(heading)
+            .unwrap_or_else(|| panic!("{heading}: {text}"))
+    };
+    assert!(at("Path parameters:") < at("Query parameters:"));
+    assert!(at("Query parameters:") < at("Global options:"));
+    assert!(at("--limit <INT>") < at("Global options:"));
+    let text = stdout(&offline(&["create-message", "-h"]));
+    assert!(text.find("Body fields:") < text.find("Global options:"));
+    assert!(text.find("--content") < text.find("Request options:"));
 }
 
 // Against the sandbox.
@@ -437,4 +470,369 @@ fn sandbox_send_message_split_in_order() {
         newest_first,
         joined.iter().rev().copied().collect::<Vec<_>>()
     );
+}
+
+/// The JSON body a `--dry-run` of `args` would send.
+fn dry_body(args: &[&str]) -> Value {
+    let mut all = vec!["--dry-run"];
+    all.extend_from_slice(args);
+    let out = offline(&all);
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    let text = stdout(&out);
+    let body = text.split_once("\n\n").map(|(_, b)| b.trim()).unwrap_or("");
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{args:?}: body {body:?}: {e}"))
+}
+
+#[test]
+fn union_body_enums_accept_every_variant() {
+    // (command and the other required arguments, the flag, value typed, JSON sent)
+    let reply = ["create-interaction-response", "1", "tok"];
+    let rule = [
+        "create-auto-moderation-rule",
+        "1",
+        "--name",
+        "r",
+        "--event-type",
+        "message-send",
+    ];
+    let edit_rule = ["modify-auto-moderation-rule", "1", "2"];
+    let event = [
+        "create-guild-scheduled-event",
+        "1",
+        "--name",
+        "e",
+        "--scheduled-start-time",
+        "2030-01-01T00:00:00Z",
+        "--privacy-level",
+        "guild-only",
+    ];
+    let edit_event = ["modify-guild-scheduled-event", "1", "2"];
+    let cases: &[(&[&str], &str, &str, i64)] = &[
+        (&reply, "--type", "4", 4),
+        (&reply, "--type", "channel-message-with-source", 4),
+        (&reply, "--type", "pong", 1),
+        (&reply, "--type", "deferred-update-message", 6),
+        (&reply, "--type", "modal", 9),
+        (
+            &reply,
+            "--type",
+            "application-command-autocomplete-result",
+            8,
+        ),
+        (&rule, "--trigger-type", "keyword", 1),
+        (&rule, "--trigger-type", "ml-spam", 3),
+        (&rule, "--trigger-type", "mention-spam", 5),
+        (&edit_rule, "--trigger-type", "keyword", 1),
+        (&event, "--entity-type", "voice", 2),
+        (&event, "--entity-type", "stage-instance", 1),
+        (&event, "--entity-type", "external", 3),
+        (&edit_event, "--entity-type", "voice", 2),
+    ];
+    for (base, flag, value, want) in cases {
+        let mut args = base.to_vec();
+        args.extend([*flag, *value]);
+        let body = dry_body(&args);
+        let field = flag.trim_start_matches("--").replace('-', "_");
+        assert_eq!(body[&field], json!(want), "{args:?}");
+    }
+    // Every value the table lists for these fields is accepted, not only the last one.
+    for (name, field) in [
+        ("create-interaction-response", "type"),
+        ("create-auto-moderation-rule", "trigger_type"),
+        ("modify-guild-scheduled-event", "entity_type"),
+    ] {
+        let endpoint = ENDPOINTS.iter().find(|e| e.name == name).expect(name);
+        let f = endpoint
+            .fields
+            .iter()
+            .find(|f| f.name == field)
+            .expect(field);
+        let Kind::Enum(values) = f.kind else {
+            panic!("{name} {field} is not an enum")
+        };
+        assert!(values.len() >= 3, "{name} {field}: {values:?}");
+    }
+}
+
+/// Like [`offline`], with no token anywhere.
+fn offline_without_token(args: &[&str]) -> Output {
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::base_cmd(dir.path())
+        .args(["--api-url", DEAD_API])
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run discord")
+}
+
+#[test]
+fn integer_ranges_from_the_spec_are_checked() {
+    usage_error(&["list-guild-members", "1", "--limit", "5000"], "1 to 1000");
+    usage_error(&["list-guild-members", "1", "--limit", "0"], "--limit");
+    usage_error(&["get-channel-messages", "1", "--limit", "-5"], "1 to 100");
+    usage_error(&["get-channel-messages", "1", "--limit", "101"], "--limit");
+    // Values inside the range are sent; the help states the range.
+    let out = offline(&["--dry-run", "list-guild-members", "1", "--limit", "1000"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("limit=1000"));
+    let help = stdout(&offline(&["get-channel-messages", "-h"]));
+    assert!(help.contains("integer, 1 to 100"), "{help}");
+}
+
+#[test]
+fn a_required_whole_body_must_be_given() {
+    usage_error(&["modify-guild-role-positions", "1"], "--data");
+    let wanting: Vec<&Endpoint> = ENDPOINTS
+        .iter()
+        .filter(|e| e.body == Some(Body::Json) && e.body_required)
+        .collect();
+    assert!(wanting.len() >= 5, "{}", wanting.len());
+    for e in wanting {
+        let mut args = vec!["--dry-run".to_string(), e.name.to_string()];
+        args.extend(e.path_params.iter().map(|_| "1".to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        usage_error(&args, "--data");
+        let help = stdout(&offline(&[e.name, "-h"]));
+        let example = help.split("Example:").nth(1).unwrap_or_default();
+        assert!(example.contains(" --data"), "{}: {example}", e.name);
+    }
+}
+
+#[test]
+fn delete_invite_takes_a_reason() {
+    let out = offline(&["--dry-run", "delete-invite", "abc", "--reason", "spam"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("X-Audit-Log-Reason: spam"));
+}
+
+#[test]
+fn github_compatible_webhook_is_named_as_one_word() {
+    let body = r#"{"sender":{}}"#;
+    let out = offline(&[
+        "--dry-run",
+        "execute-github-compatible-webhook",
+        "1",
+        "t",
+        "--data",
+        body,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("POST http://127.0.0.1:9/api/v10/webhooks/1/t/github"));
+    // The name published before still works.
+    let old = offline(&[
+        "--dry-run",
+        "execute-git-hub-compatible-webhook",
+        "1",
+        "t",
+        "--data",
+        body,
+    ]);
+    assert_eq!(stdout(&old), stdout(&out));
+    let list = stdout(&offline(&["endpoints", "github"]));
+    assert!(
+        list.starts_with("execute-github-compatible-webhook"),
+        "{list}"
+    );
+}
+
+#[test]
+fn webhook_overloads_route_by_the_number_of_ids() {
+    let first_line = |args: &[&str]| {
+        let out = offline(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let text = stdout(&out);
+        (
+            text.lines().next().unwrap_or_default().to_string(),
+            text.contains("Authorization:"),
+        )
+    };
+    let base = "http://127.0.0.1:9/api/v10/webhooks/1";
+    assert_eq!(
+        first_line(&["--dry-run", "get-webhook", "1", "tok"]),
+        (format!("GET {base}/tok"), false)
+    );
+    assert_eq!(
+        first_line(&["--dry-run", "get-webhook", "1"]),
+        (format!("GET {base}"), true)
+    );
+    assert_eq!(
+        first_line(&["--dry-run", "delete-webhook", "--yes", "1", "tok"]),
+        (format!("DELETE {base}/tok"), false)
+    );
+    assert_eq!(
+        first_line(&["delete-webhook", "1", "--dry-run", "--timeout", "5", "tok"]),
+        (format!("DELETE {base}/tok"), false)
+    );
+    assert_eq!(
+        first_line(&["--dry-run", "delete-webhook", "1", "--reason", "x"]),
+        (format!("DELETE {base}"), true)
+    );
+    // The original library's names of the same overloads.
+    assert_eq!(
+        first_line(&["--dry-run", "get-webhook", "1", "tok", "--jq", "."]),
+        (format!("GET {base}/tok"), false)
+    );
+}
+
+#[test]
+fn no_token_is_needed_where_discord_needs_none_or_nothing_is_sent() {
+    // Discord answers these without a token: none is needed, none is sent.
+    for args in [
+        &["--dry-run", "get-gateway"][..],
+        &["--dry-run", "get-invite", "abc"],
+        &["--dry-run", "get-guild-widget", "1"],
+    ] {
+        let out = offline_without_token(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert!(!stdout(&out).contains("Authorization"), "{args:?}");
+        assert!(stderr(&out).is_empty(), "{args:?}: {}", stderr(&out));
+    }
+    // With a token they send it.
+    let out = offline(&["--dry-run", "get-gateway"]);
+    assert!(stdout(&out).contains("Authorization: Bot"));
+    // A dry run shows the request without a token, typed or raw, and says one is needed to send.
+    for args in [
+        &["--dry-run", "get-channel", "1"][..],
+        &["get", "/users/@me", "--dry-run"],
+    ] {
+        let out = offline_without_token(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert!(!stdout(&out).contains("Authorization"), "{args:?}");
+        assert!(stderr(&out).contains("no token"), "{args:?}");
+    }
+    // Sending still needs one.
+    let out = offline_without_token(&["get-channel", "1"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--token"));
+}
+
+#[test]
+fn sandbox_get_gateway_without_a_token() {
+    let sb = Sandbox::start();
+    let out = sb
+        .cmd()
+        .env_remove("DISCORD_TOKEN")
+        .arg("get-gateway")
+        .output()
+        .expect("run discord");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(json(&out)["url"]
+        .as_str()
+        .is_some_and(|u| u.starts_with("ws")));
+}
+
+#[test]
+fn yes_is_accepted_everywhere() {
+    let out = offline(&["--dry-run", "get-channel", "1", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = offline(&["--dry-run", "delete-own-reaction", "1", "2", "x", "-y"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Only commands that ask show it in their help.
+    assert!(!stdout(&offline(&["get-channel", "-h"])).contains("--yes"));
+    assert!(stdout(&offline(&["delete-channel", "-h"])).contains("--yes"));
+}
+
+/// Runs `discord ARGS` on a pseudo-terminal (util-linux `script`), typing `answer` once it has
+/// had time to ask; returns what the terminal showed and the exit status.
+fn on_terminal(args: &[&str], answer: &str) -> (String, Option<i32>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let template = common::base_cmd(dir.path());
+    let mut cmd = std::process::Command::new("sh");
+    for (k, v) in template.get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let inner = format!(
+        "'{}' --token abc.def.ghi --api-url {DEAD_API} --connect-timeout 1 {}",
+        common::BIN,
+        quoted.join(" ")
+    );
+    let shell = format!(
+        "(sleep 2; printf '{answer}') | script -qec \"{}\" /dev/null",
+        inner.replace('"', "\\\"")
+    );
+    let out = cmd
+        .args(["-c", &shell])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run script (util-linux)");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code(),
+    )
+}
+
+#[test]
+fn destructive_questions_name_what_is_destroyed() {
+    let (shown, code) = on_terminal(&["delete-channel", "123"], "n");
+    assert!(
+        shown.contains("Delete channel 123 (DELETE /channels/123)?"),
+        "{shown}"
+    );
+    assert!(shown.contains("cancelled"), "{shown}");
+    assert_eq!(code, Some(2), "{shown}");
+    let (shown, _) = on_terminal(&["delete-message", "1", "2"], "n");
+    assert!(
+        shown.contains(
+            "Delete message 2 in channel 1 (DELETE /channels/1/messages/2)? This cannot be undone."
+        ),
+        "{shown}"
+    );
+    let (shown, _) = on_terminal(&["create-guild-ban", "123", "456"], "n");
+    assert!(
+        shown.contains("Ban user 456 from guild 123 (PUT /guilds/123/bans/456)?"),
+        "{shown}"
+    );
+    assert!(!shown.contains("undone"), "{shown}");
+    // Taking back one's own reaction or leaving a thread does not ask: the request goes out
+    // (here to a dead port: exit 1).
+    for args in [
+        &["delete-own-reaction", "1", "2", "x"][..],
+        &["leave-thread", "1"],
+    ] {
+        let (shown, code) = on_terminal(args, "n");
+        assert!(!shown.contains('?'), "{args:?}: {shown}");
+        assert_eq!(code, Some(1), "{args:?}: {shown}");
+    }
+}
+
+#[test]
+fn every_destructive_question_fills_its_ids() {
+    for e in ENDPOINTS {
+        let Some(q) = e.confirm else { continue };
+        let mut rest = q.replace("{request}", "");
+        for p in e.path_params {
+            rest = rest.replace(&format!("{{{}}}", p.name), "");
+        }
+        assert!(!rest.contains('{'), "{}: {q}", e.name);
+        assert!(q.contains("{request}"), "{}: {q}", e.name);
+    }
+    let confirming: Vec<&str> = ENDPOINTS
+        .iter()
+        .filter(|e| e.confirm.is_some())
+        .map(|e| e.name)
+        .collect();
+    for name in [
+        "delete-channel",
+        "delete-message",
+        "bulk-delete-messages",
+        "delete-guild-role",
+        "delete-webhook",
+        "delete-guild-emoji",
+        "delete-guild-sticker",
+        "create-guild-ban",
+        "remove-guild-member",
+        "begin-guild-prune",
+        "delete-guild-integration",
+        "delete-guild-scheduled-event",
+        "delete-invite",
+    ] {
+        assert!(confirming.contains(&name), "{name} should ask");
+    }
+    for name in ["delete-own-reaction", "leave-thread", "unpin-message"] {
+        assert!(!confirming.contains(&name), "{name} should not ask");
+    }
 }

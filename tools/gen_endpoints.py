@@ -45,6 +45,48 @@ REMOVED_MESSAGES = {
 }
 
 REASON_PREFIXES = ("/guilds/", "/channels/", "/webhooks/", "/stage-instances")
+# Operations outside those prefixes for which Discord documents X-Audit-Log-Reason.
+REASON_EXTRA = {("DELETE", "/invites/{code}")}
+
+# Names a command was published under before a naming fix; kept working as aliases.
+OLD_NAMES = {
+    "execute_github_compatible_webhook": ["execute-git-hub-compatible-webhook"],
+}
+
+# The operations that destroy something, with the question asked before running them on a
+# terminal: {param} is a path id as given, {request} the method and path. Only what is hard to
+# take back asks; removing one's own reaction or leaving a thread does not.
+UNDONE = " This cannot be undone."
+CONFIRM = {
+    "delete_application_command": "Delete global command {command_id} of application {application_id} ({request})?" + UNDONE,
+    "delete_guild_application_command": "Delete command {command_id} of application {application_id} in guild {guild_id} ({request})?" + UNDONE,
+    "delete_application_emoji": "Delete emoji {emoji_id} of application {application_id} ({request})?" + UNDONE,
+    "delete_channel": "Delete channel {channel_id} ({request})? A guild channel cannot be restored; a DM is only closed.",
+    "delete_message": "Delete message {message_id} in channel {channel_id} ({request})?" + UNDONE,
+    "bulk_delete_messages": "Delete the given messages in channel {channel_id} ({request})?" + UNDONE,
+    "delete_all_message_reactions": "Remove every reaction from message {message_id} in channel {channel_id} ({request})?" + UNDONE,
+    "delete_all_message_reactions_by_emoji": "Remove every {emoji_name} reaction from message {message_id} in channel {channel_id} ({request})?" + UNDONE,
+    "delete_auto_moderation_rule": "Delete auto-moderation rule {rule_id} of guild {guild_id} ({request})?" + UNDONE,
+    "ban_user_from_guild": "Ban user {user_id} from guild {guild_id} ({request})?",
+    "bulk_ban_users_from_guild": "Ban the given users from guild {guild_id} ({request})?",
+    "delete_guild_member": "Kick member {user_id} from guild {guild_id} ({request})?",
+    "prune_guild": "Prune (kick) inactive members of guild {guild_id} ({request})?",
+    "delete_guild_emoji": "Delete emoji {emoji_id} of guild {guild_id} ({request})?" + UNDONE,
+    "delete_guild_sticker": "Delete sticker {sticker_id} of guild {guild_id} ({request})?" + UNDONE,
+    "delete_guild_soundboard_sound": "Delete soundboard sound {sound_id} of guild {guild_id} ({request})?" + UNDONE,
+    "delete_guild_integration": "Delete integration {integration_id} of guild {guild_id} ({request})?" + UNDONE,
+    "delete_guild_role": "Delete role {role_id} of guild {guild_id} ({request})?" + UNDONE,
+    "delete_guild_scheduled_event": "Delete scheduled event {guild_scheduled_event_id} of guild {guild_id} ({request})?" + UNDONE,
+    "delete_guild_template": "Delete template {code} of guild {guild_id} ({request})?" + UNDONE,
+    "invite_revoke": "Delete invite {code} ({request})?" + UNDONE,
+    "delete_lobby": "Delete lobby {lobby_id} ({request})?" + UNDONE,
+    "delete_stage_instance": "End the stage instance in channel {channel_id} ({request})?",
+    "leave_guild": "Leave guild {guild_id} ({request})? Rejoining needs a new invite.",
+    "delete_webhook": "Delete webhook {webhook_id} ({request})?" + UNDONE,
+    "delete_webhook_by_token": "Delete webhook {webhook_id} ({request})?" + UNDONE,
+    "delete_original_webhook_message": "Delete the original response of interaction webhook {webhook_id} ({request})?" + UNDONE,
+    "delete_webhook_message": "Delete message {message_id} of webhook {webhook_id} ({request})?" + UNDONE,
+}
 
 spec = json.load(open(f"{REF}/discord-openapi.json"))
 schemas = spec["components"]["schemas"]
@@ -52,6 +94,8 @@ schemas = spec["components"]["schemas"]
 
 def kebab(text):
     text = text.replace("@me", "my")
+    # A brand is one word: "GitHub-Compatible" is github-compatible, not git-hub-compatible.
+    text = text.replace("GitHub", "Github")
     text = re.sub(r"[^A-Za-z0-9]+", "-", text)
     text = re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", text)
     return text.strip("-").lower()
@@ -127,7 +171,8 @@ def kind_of(name, s):
     if name in ("color", "colour", "accent_color"):
         return "Kind::Colour"
     if ty == "integer":
-        return "Kind::Integer"
+        lo, hi = (non_null(s).get(k, t.get(k)) for k in ("minimum", "maximum"))
+        return integer_kind(lo, hi)
     if ty == "number":
         return "Kind::Number"
     if ty == "boolean":
@@ -136,6 +181,14 @@ def kind_of(name, s):
         ml = t.get("maxLength")
         return f"Kind::String {{ max_len: {'Some(%d)' % ml if ml else 'None'} }}"
     return "Kind::Json"
+
+
+def integer_kind(lo, hi):
+    opt = lambda v: "None" if v is None else f"Some({int(v)})"
+    return f"Kind::Integer {{ min: {opt(lo)}, max: {opt(hi)} }}"
+
+
+INTEGER_RE = re.compile(r"Kind::Integer \{ min: (None|Some\((-?\d+)\)), max: (None|Some\((-?\d+)\)) \}")
 
 
 def help_of(name, s, kind):
@@ -166,23 +219,52 @@ def body_fields(op):
         objs = [t]
     if any(("properties" not in o) for o in objs):
         return "Kind::Json", multipart, []
+    # A union's fields are merged over every variant: keeping only the first variant's schema
+    # would let an enum flag accept only that variant's values (interaction response types).
     props = {}
     required = None
     for o in objs:
         for k, v in o["properties"].items():
-            props.setdefault(k, v)
+            props.setdefault(k, []).append(v)
         req = set(o.get("required", []))
+        # A field is required only if every variant requires it.
         required = req if required is None else required & req
-    if len(objs) > 1:
-        required = set()  # a union: which fields are needed depends on the variant
     fields = []
-    for k, v in props.items():
-        if v.get("contentEncoding") == "binary":
+    for k, vs in props.items():
+        if any(v.get("contentEncoding") == "binary" for v in vs):
             multipart = True
             continue
-        kind = kind_of(k, v)
-        fields.append((k, kind, k in (required or set()), help_of(k, v, kind)))
+        kind = merged_kind(k, vs)
+        fields.append((k, kind, k in (required or set()), help_of(k, vs[0], kind)))
     return "object", multipart, fields
+
+
+def merged_kind(name, variants):
+    """The kind of a field over a union's variants: enums united (numbers in order), one kind if
+    all agree, else any JSON."""
+    kinds = [kind_of(name, v) for v in variants]
+    if len(set(kinds)) == 1:
+        return kinds[0]
+    ranges = [INTEGER_RE.fullmatch(k) for k in kinds]
+    if all(ranges):
+        # Any variant's range is allowed: the widest, open where any variant is open.
+        los = [m.group(2) for m in ranges]
+        his = [m.group(4) for m in ranges]
+        lo = None if None in los else min(int(v) for v in los)
+        hi = None if None in his else max(int(v) for v in his)
+        return integer_kind(lo, hi)
+    enums = [enum_of(v, name) for v in variants]
+    if all(enums):
+        values = {}
+        for e in enums:
+            for n, v in e:
+                values.setdefault(v, n)
+        pairs = list(values.items())
+        if all(v.lstrip("-").isdigit() for v, _ in pairs):
+            pairs.sort(key=lambda p: int(p[0]))
+        items = ", ".join(f"({rust_str(n)}, {rust_str(v)})" for v, n in pairs)
+        return f"Kind::Enum(&[{items}])"
+    return "Kind::Json"
 
 
 def params_of(item, op, where):
@@ -219,6 +301,7 @@ for row in rows:
         name = kebab(opid)
     if kebab(opid) != name:
         alias.append(kebab(opid))
+    alias.extend(OLD_NAMES.get(opid, []))
     pparams = re.findall(r"\{([^}]+)\}", path)
     pkinds = {}
     for p in params_of(item, op, "path"):
@@ -235,18 +318,38 @@ for row in rows:
     tag = row["tag"]
     segs = "/".join("*" if s.startswith("{") else s for s in path.strip("/").split("/"))
     paging = next((p for pat, p in PAGING if pat == segs), None) if method == "GET" else None
-    destructive = method == "DELETE" or opid in ("bulk_delete_messages", "ban_user_from_guild", "bulk_ban_users_from_guild", "prune_guild")
-    auth = row["token_in_path"] != "yes"
-    reason = method != "GET" and path.startswith(REASON_PREFIXES) and auth
+    confirm = CONFIRM.get(opid)
+    # "none|bot": the token is optional (sent when there is one); a token in the path
+    # authorizes by itself, so the bot token is never sent there.
+    if row["token_in_path"] == "yes":
+        auth = "Never"
+    elif row["auth"].split("|")[0] == "none":
+        auth = "Optional"
+    else:
+        auth = "Required"
+    reason = method != "GET" and auth != "Never" and (path.startswith(REASON_PREFIXES) or (method, path) in REASON_EXTRA)
     summary = op.get("summary") or op.get("description") or (docs if docs != "-" else opid.replace("_", " "))
     summary = summary.strip().split("\n")[0]
     entries.append(dict(name=name, alias=alias, method=method, path=path, group=tag, summary=summary,
                         pparams=pparams, pkinds=pkinds, query=query, body=body, fields=fields,
                         multipart=multipart or row["multipart"] == "yes", reason=reason, paging=paging,
-                        destructive=destructive, auth=auth, opid=opid))
+                        confirm=confirm, auth=auth, opid=opid,
+                        body_required=body is not None and row["body_required"] == "yes"))
 
 by_op = {e["opid"]: e for e in entries}
 removed = []
+# The original library's overloads (get_webhook(id) and get_webhook(id, token)): the same name
+# with more arguments is another operation, chosen by counting positionals.
+arity = {}
+for s in seeds:
+    m = re.fullmatch(r"(\w+)\((.*)\)", s["seed_method"])
+    if m and s["status"] != "removed" and s["operationId"] in by_op:
+        arity.setdefault(kebab(m.group(1)), []).append((len(m.group(2).split(",")), s["operationId"]))
+overloads = []
+for k, forms in sorted(arity.items()):
+    forms.sort()
+    for (n, opid) in forms[1:]:
+        overloads.append((by_op[forms[0][1]]["name"], n, by_op[opid]["name"]))
 for s in seeds:
     seed = re.sub(r"\(.*\)", "", s["seed_method"])
     if s["status"] == "n/a":
@@ -287,7 +390,7 @@ w = out.append
 w("//! The route table: every operation of Discord's REST API v10, as data. Generated by")
 w("//! `tools/gen_endpoints.py` from Discord's OpenAPI description; edit the generator, not this file.")
 w("")
-w("use super::{Endpoint, Field, Kind, Removed};")
+w("use super::{Auth, Endpoint, Field, Kind, Overload, Removed};")
 w("use crate::rest::paginate::{Cursor, IdKey, Paging};")
 w("use crate::rest::Method;")
 w("")
@@ -321,8 +424,9 @@ for e in entries:
     w(f"        multipart: {str(e['multipart']).lower()},")
     w(f"        reason: {str(e['reason']).lower()},")
     w(f"        paging: {'None' if not e['paging'] else 'Some(Paging::new(Cursor::' + e['paging'] + '))'},")
-    w(f"        destructive: {str(e['destructive']).lower()},")
-    w(f"        auth: {str(e['auth']).lower()},")
+    w(f"        confirm: {'None' if not e['confirm'] else 'Some(' + rust_str(e['confirm']) + ')'},")
+    w(f"        auth: Auth::{e['auth']},")
+    w(f"        body_required: {str(e['body_required']).lower()},")
     w("    },")
 w("];")
 w("")
@@ -331,5 +435,14 @@ w("pub static REMOVED: &[Removed] = &[")
 for k, note in removed:
     w(f"    Removed {{ name: {rust_str(k)}, message: {rust_str(note)} }},")
 w("];")
+w("")
+w("/// The original library's overloads: `name` given `positionals` path ids runs `target`.")
+w("pub static OVERLOADS: &[Overload] = &[")
+for name, n, target in overloads:
+    w(f"    Overload {{ name: {rust_str(name)}, positionals: {n}, target: {rust_str(target)} }},")
+w("];")
+missing = set(CONFIRM) - {e["opid"] for e in entries}
+if missing:
+    sys.exit(f"CONFIRM names unknown operations: {sorted(missing)}")
 print("\n".join(out))
 print(f"{len(entries)} endpoints, {len(removed)} removed", file=sys.stderr)

@@ -22,8 +22,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     max_term_width = 100
 )]
 pub struct Cli {
-    /// Flags accepted by every subcommand.
-    #[command(flatten)]
+    /// Flags accepted by every subcommand; under their own heading so that a subcommand's own
+    /// flags are not lost among them.
+    #[command(flatten, next_help_heading = "Global options")]
     pub global: GlobalArgs,
     /// The subcommand.
     #[command(subcommand)]

@@ -74,10 +74,11 @@ fn write_page(cmd: &clap::Command, name: &str, dir: &Path) -> Result<()> {
 
 /// `discord completions SHELL`.
 pub fn completions(args: &CompletionsArgs) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    write_completions(args.shell, &mut out);
-    out.flush()?;
-    Ok(())
+    // Rendered into memory first: clap_complete panics when a write fails, and stdout may be a
+    // pipe already closed (`| head -1`); `write_stdout` turns that into a quiet exit 0.
+    let mut script = Vec::new();
+    write_completions(args.shell, &mut script);
+    crate::output::write_stdout(&script)
 }
 
 /// `discord man DIR`.

@@ -10,7 +10,7 @@ use super::raw;
 use crate::cli::{FileArgs, PageArgs, RequestArgs};
 use crate::config::Settings;
 use crate::endpoints::clap::{flag_id, long_flag, path_id, Place};
-use crate::endpoints::{permissions, Body, Endpoint, Kind};
+use crate::endpoints::{permissions, Auth, Body, Endpoint, Kind};
 use crate::error::shown;
 use crate::rest::url::encode_segment;
 use crate::rest::RequestSpec;
@@ -29,8 +29,11 @@ pub fn run(settings: &Settings, endpoint: &'static Endpoint, matches: &ArgMatche
     } else {
         PageArgs::default()
     };
-    if endpoint.destructive && !settings.dry_run && !matches.get_flag("yes") {
-        confirm(endpoint, &spec)?;
+    // `--yes` is accepted everywhere (scripts pass it uniformly) and only matters here.
+    if let Some(question) = endpoint.confirm {
+        if !settings.dry_run && !matches.get_flag("yes") {
+            confirm(&question_for(endpoint, question, matches, &spec))?;
+        }
     }
     raw::execute(settings, spec, &files, &page)
 }
@@ -52,7 +55,8 @@ pub fn build(endpoint: &'static Endpoint, matches: &ArgMatches) -> Result<Reques
         path = path.replace(&format!("{{{}}}", p.name), &encode_segment(&segment));
     }
     let mut spec = RequestSpec::new(endpoint.method, path);
-    spec.auth = endpoint.auth;
+    spec.auth = endpoint.auth != Auth::Never;
+    spec.auth_optional = endpoint.auth == Auth::Optional;
     for f in endpoint.query {
         if let Some(text) = matches.get_one::<String>(&flag_id(Place::Query, f)) {
             let label = format!("--{}", long_flag(endpoint, Place::Query, f));
@@ -85,6 +89,12 @@ pub fn build(endpoint: &'static Endpoint, matches: &ArgMatches) -> Result<Reques
     if endpoint.body.is_none() && spec.body.is_some() {
         return Err(Error::usage(format!(
             "{} takes no request body; leave out --data, -f and -F",
+            endpoint.name
+        )));
+    }
+    if endpoint.body_required && endpoint.body == Some(Body::Json) && spec.body.is_none() {
+        return Err(Error::usage(format!(
+            "{} needs a request body: give it whole with --data JSON (or --data @file.json); see --help",
             endpoint.name
         )));
     }
@@ -135,10 +145,21 @@ pub fn parse_value(kind: Kind, label: &str, text: &str) -> Result<Value> {
                 .map_err(|_| bad("a snowflake id must fit in 64 bits"))?;
             Ok(Value::String(text.to_string()))
         }
-        Kind::Integer => text
-            .parse::<i64>()
-            .map(Value::from)
-            .map_err(|_| bad("expected a whole number")),
+        Kind::Integer { min, max } => {
+            let n = text
+                .parse::<i64>()
+                .map_err(|_| bad("expected a whole number"))?;
+            if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+                let range = match (min, max) {
+                    (Some(lo), Some(hi)) => format!("from {lo} to {hi}"),
+                    (Some(lo), None) => format!("at least {lo}"),
+                    (None, Some(hi)) => format!("at most {hi}"),
+                    (None, None) => String::new(),
+                };
+                return Err(bad(&format!("Discord accepts {range}")));
+            }
+            Ok(Value::from(n))
+        }
         Kind::Number => text
             .parse::<f64>()
             .ok()
@@ -195,20 +216,34 @@ fn parse_colour(text: &str) -> Option<u32> {
     text.parse::<u32>().ok().filter(|n| *n <= 0xFF_FFFF)
 }
 
+/// The confirmation question of `endpoint` with the ids given and the request filled in:
+/// "Delete channel 123 (DELETE /channels/123)? This cannot be undone."
+pub fn question_for(
+    endpoint: &Endpoint,
+    template: &str,
+    matches: &ArgMatches,
+    spec: &RequestSpec,
+) -> String {
+    let mut text = template.replace(
+        "{request}",
+        &format!("{} {}", spec.method.as_str(), spec.path),
+    );
+    for p in endpoint.path_params {
+        if let Some(value) = matches.get_one::<String>(&path_id(p)) {
+            text = text.replace(&format!("{{{}}}", p.name), value);
+        }
+    }
+    text
+}
+
 /// Asks before destroying something, but only when a person can answer: a script (no terminal
 /// on stdin or stderr) is never prompted and never blocked.
-fn confirm(endpoint: &Endpoint, spec: &RequestSpec) -> Result<()> {
+fn confirm(question: &str) -> Result<()> {
     if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
         return Ok(());
     }
-    let prompt = format!(
-        "{}: {} {} cannot be undone. Continue?",
-        endpoint.name,
-        spec.method.as_str(),
-        spec.path
-    );
     let yes = dialoguer::Confirm::new()
-        .with_prompt(prompt)
+        .with_prompt(question)
         .default(false)
         .interact()
         .map_err(|e| Error::runtime(format!("could not ask for confirmation: {e}")))?;
@@ -234,7 +269,17 @@ mod tests {
         let err = parse_value(Kind::Snowflake, "<CHANNEL_ID>", "12a").unwrap_err();
         assert!(err.to_string().contains("<CHANNEL_ID>"));
         assert!(parse_value(Kind::Snowflake, "x", "99999999999999999999").is_err());
-        assert!(parse_value(Kind::Integer, "--limit", "ten").is_err());
+        let limit = Kind::Integer {
+            min: Some(1),
+            max: Some(100),
+        };
+        assert!(parse_value(limit, "--limit", "ten").is_err());
+        assert!(parse_value(limit, "--limit", "0").is_err());
+        assert!(parse_value(limit, "--limit", "101").is_err());
+        assert_eq!(
+            parse_value(limit, "--limit", "100").ok(),
+            Some(Value::from(100))
+        );
         assert_eq!(
             parse_value(Kind::Bool, "--tts", "yes").ok(),
             Some(Value::Bool(true))

@@ -2,9 +2,9 @@
 //! query parameters and body fields, the shared request flags, and help with method, path and
 //! an example.
 
-use clap::{Arg, ArgAction, Args, Command};
+use clap::{Arg, ArgAction, Args, Command, CommandFactory};
 
-use super::{Body, Endpoint, Field, Kind, Removed, ENDPOINTS};
+use super::{Auth, Body, Endpoint, Field, Kind, Removed, ENDPOINTS, OVERLOADS};
 use crate::cli::{FileArgs, PageArgs, RequestArgs};
 
 /// Long flags that belong to the shared or global flags; a field with one of these names gets a
@@ -88,10 +88,75 @@ fn renamed(flag: &str) -> Option<&'static str> {
     (flag == "color").then_some("colour")
 }
 
-/// Rewrites `--color VALUE` to `--colour VALUE` after a typed command with a `color` field when
-/// VALUE is a colour rather than one of the global flag's `auto|always|never`, so the natural
-/// spelling works for both.
+/// Pre-processes the command line before clap sees it: an overloaded name of the original
+/// library becomes the operation its positionals mean (`get-webhook ID TOKEN` is
+/// `get-webhook-with-token`), and `--color VALUE` becomes `--colour VALUE` after a typed command
+/// with a `color` field when VALUE is a colour rather than one of the global flag's
+/// `auto|always|never`, so the natural spelling works for both.
 pub fn disambiguate(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    colour_flag(overload(args))
+}
+
+/// Renames an overloaded command of the original library to the operation its arguments mean:
+/// `get-webhook ID TOKEN` (two positionals) is `get-webhook-with-token ID TOKEN`.
+fn overload(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let found = args.iter().enumerate().skip(1).find_map(|(i, a)| {
+        let e = super::find(a.to_str()?)?;
+        Some((i, e, OVERLOADS.iter().filter(move |o| o.name == e.name)))
+    });
+    let Some((at, endpoint, mut overloads)) = found else {
+        return args;
+    };
+    let n = count_positionals(endpoint, &args[at + 1..]);
+    if let Some(o) = overloads.find(|o| o.positionals == n) {
+        args[at] = o.target.into();
+    }
+    args
+}
+
+/// How many positionals `rest` (the words after the command name) holds: words that are not
+/// flags or flag values. A flag takes a value unless it is a switch of the command or a global.
+fn count_positionals(endpoint: &'static Endpoint, rest: &[std::ffi::OsString]) -> usize {
+    let mut cmd = crate::cli::Cli::command().subcommand(command(endpoint));
+    cmd.build();
+    let takes_value = |flag: &str| {
+        let sub = cmd.find_subcommand(endpoint.name);
+        let args = cmd
+            .get_arguments()
+            .chain(sub.into_iter().flat_map(|s| s.get_arguments()));
+        for a in args {
+            let long = flag
+                .strip_prefix("--")
+                .is_some_and(|l| a.get_long() == Some(l));
+            let short = flag.len() == 2
+                && flag.starts_with('-')
+                && a.get_short().is_some_and(|c| flag.ends_with(c));
+            if long || short {
+                let min = a.get_num_args().map_or(1, |r| r.min_values());
+                return a.get_action().takes_values() && min > 0;
+            }
+        }
+        false
+    };
+    let mut count = 0;
+    let mut words = rest.iter().filter_map(|a| a.to_str());
+    while let Some(w) = words.next() {
+        if w == "--" {
+            return count + words.count();
+        }
+        if w.starts_with('-') && w.len() > 1 && !w.contains('=') {
+            if takes_value(w) {
+                words.next();
+            }
+        } else if !w.starts_with('-') || w == "-" {
+            count += 1;
+        }
+    }
+    count
+}
+
+/// The `--color VALUE` half of [`disambiguate`].
+fn colour_flag(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     let has_colour_field = args
         .iter()
         .filter_map(|a| a.to_str())
@@ -128,7 +193,10 @@ pub fn disambiguate(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
 pub fn sample(kind: Kind) -> String {
     match kind {
         Kind::Snowflake => "123456789012345678".into(),
-        Kind::Integer => "10".into(),
+        Kind::Integer { min, max } => {
+            let n = 10.max(min.unwrap_or(10)).min(max.unwrap_or(10));
+            n.to_string()
+        }
         Kind::Number => "1.5".into(),
         Kind::Bool => "true".into(),
         Kind::String { .. } => "text".into(),
@@ -142,7 +210,19 @@ pub fn sample(kind: Kind) -> String {
 fn kind_help(kind: Kind) -> String {
     match kind {
         Kind::Snowflake => "id".into(),
-        Kind::Integer => "integer".into(),
+        Kind::Integer {
+            min: Some(lo),
+            max: Some(hi),
+        } => format!("integer, {lo} to {hi}"),
+        Kind::Integer {
+            min: Some(lo),
+            max: None,
+        } => format!("integer, at least {lo}"),
+        Kind::Integer {
+            min: None,
+            max: Some(hi),
+        } => format!("integer, at most {hi}"),
+        Kind::Integer { .. } => "integer".into(),
         Kind::Number => "number".into(),
         Kind::Bool => "true/false".into(),
         Kind::String { max_len: Some(n) } => format!("text, at most {n} characters"),
@@ -157,9 +237,24 @@ fn kind_help(kind: Kind) -> String {
     }
 }
 
+/// The help heading of the operation's own flags, so they stand apart from the ~20 global and
+/// shared request flags.
+pub const QUERY_HEADING: &str = "Query parameters";
+/// See [`QUERY_HEADING`].
+pub const BODY_HEADING: &str = "Body fields";
+/// The heading of the shared request flags (`--data`, `-f`, `-q`, `--file`, `--paginate`, ...).
+pub const REQUEST_HEADING: &str = "Request options";
+/// The heading of the path ids (positionals).
+pub const PATH_HEADING: &str = "Path parameters";
+
 fn flag_arg(endpoint: &Endpoint, place: Place, field: &'static Field) -> Arg {
     let required = if field.required { "; required" } else { "" };
+    let heading = match place {
+        Place::Query => QUERY_HEADING,
+        Place::Body => BODY_HEADING,
+    };
     let arg = Arg::new(flag_id(place, field))
+        .help_heading(heading)
         .long(long_flag(endpoint, place, field))
         .value_name(field.kind.value_name())
         .help(format!(
@@ -168,7 +263,7 @@ fn flag_arg(endpoint: &Endpoint, place: Place, field: &'static Field) -> Arg {
             kind_help(field.kind)
         ))
         // Negative numbers are values; anything else starting with '-' is the next flag.
-        .allow_hyphen_values(matches!(field.kind, Kind::Integer | Kind::Number))
+        .allow_hyphen_values(matches!(field.kind, Kind::Integer { .. } | Kind::Number))
         .action(ArgAction::Set);
     if field.kind == Kind::Bool {
         // `--tts` alone means true; `--tts false` is still possible.
@@ -186,7 +281,10 @@ pub fn example(endpoint: &Endpoint) -> String {
         line.push_str(&sample(p.kind));
     }
     let mut flags: Vec<(Place, &Field)> = required_flags(endpoint).collect();
-    if flags.is_empty() {
+    if endpoint.body == Some(Body::Json) && endpoint.body_required {
+        // The body is given whole; the example shows how.
+        line.push_str(" --data @body.json");
+    } else if flags.is_empty() {
         // Nothing required: show one optional flag so the example teaches the flag syntax.
         let first = endpoint.fields.first().map(|f| (Place::Body, f));
         flags.extend(first.or_else(|| endpoint.query.first().map(|f| (Place::Query, f))));
@@ -219,19 +317,33 @@ pub fn command(endpoint: &'static Endpoint) -> Command {
         example(endpoint)
     );
     if endpoint.body == Some(Body::Json) {
-        after.push_str("\nThe body is given whole with --data JSON (or -f/-F fields).");
+        let required = if endpoint.body_required {
+            " (required)"
+        } else {
+            ""
+        };
+        after.push_str(&format!(
+            "\nThe body{required} is given whole with --data JSON or --data @FILE (or -f/-F fields)."
+        ));
     }
-    if !endpoint.auth {
-        after.push_str("\nThe token in the path authorizes this request; no bot token is sent.");
+    match endpoint.auth {
+        Auth::Required => {}
+        Auth::Optional => {
+            after.push_str("\nNo token is needed; one is sent if given.");
+        }
+        Auth::Never => {
+            after
+                .push_str("\nThe token in the path authorizes this request; no bot token is sent.");
+        }
     }
     let mut cmd = Command::new(endpoint.name)
-        .about(endpoint.summary)
         .visible_aliases(endpoint.aliases.iter().copied())
         .after_help(after)
         .hide(true);
     for p in endpoint.path_params {
         cmd = cmd.arg(
             Arg::new(path_id(p))
+                .help_heading(PATH_HEADING)
                 .value_name(p.name.to_ascii_uppercase())
                 .help(format!("{} ({})", p.help, kind_help(p.kind)))
                 .required(true)
@@ -244,26 +356,30 @@ pub fn command(endpoint: &'static Endpoint) -> Command {
     for f in endpoint.fields {
         cmd = cmd.arg(flag_arg(endpoint, Place::Body, f));
     }
-    cmd = RequestArgs::augment_args(cmd);
+    cmd = RequestArgs::augment_args(cmd.next_help_heading(REQUEST_HEADING));
     if !endpoint.reason {
         cmd = cmd.mut_arg("reason", |a| a.hide(true));
     }
     if endpoint.multipart {
-        cmd = FileArgs::augment_args(cmd);
+        cmd = FileArgs::augment_args(cmd.next_help_heading(REQUEST_HEADING));
     }
     if endpoint.paging.is_some() {
-        cmd = PageArgs::augment_args(cmd);
+        cmd = PageArgs::augment_args(cmd.next_help_heading(REQUEST_HEADING));
     }
-    if endpoint.destructive {
-        cmd = cmd.arg(
-            Arg::new("yes")
-                .long("yes")
-                .short('y')
-                .action(ArgAction::SetTrue)
-                .help("Do not ask for confirmation"),
-        );
-    }
-    cmd
+    cmd = cmd.next_help_heading(None::<&str>);
+    // Every typed command takes --yes, so scripts can pass it uniformly; it is shown only
+    // where there is a question to skip.
+    cmd = cmd.arg(
+        Arg::new("yes")
+            .long("yes")
+            .short('y')
+            .action(ArgAction::SetTrue)
+            .hide(endpoint.confirm.is_none())
+            .help("Do not ask for confirmation"),
+    );
+    // Last: the shared flag groups' `augment_args` set the command's about to their own doc
+    // comment ("File upload flags", ...), which would otherwise replace the operation's.
+    cmd.about(endpoint.summary).long_about(None::<&str>)
 }
 
 /// A stand-in subcommand for a removed method: accepts anything, so that running it reaches the

@@ -5,7 +5,7 @@ pub mod clap;
 pub mod permissions;
 mod table;
 
-pub use table::{ENDPOINTS, REMOVED};
+pub use table::{ENDPOINTS, OVERLOADS, REMOVED};
 
 use crate::rest::paginate::Paging;
 use crate::rest::Method;
@@ -16,8 +16,13 @@ use crate::rest::Method;
 pub enum Kind {
     /// A Discord id: digits that fit in a u64 (sent as a JSON string).
     Snowflake,
-    /// A whole number.
-    Integer,
+    /// A whole number, within Discord's range where it documents one.
+    Integer {
+        /// The smallest value Discord accepts.
+        min: Option<i64>,
+        /// The largest value Discord accepts.
+        max: Option<i64>,
+    },
     /// Any number.
     Number,
     /// true or false.
@@ -42,7 +47,7 @@ impl Kind {
     pub fn value_name(self) -> &'static str {
         match self {
             Kind::Snowflake => "ID",
-            Kind::Integer => "INT",
+            Kind::Integer { .. } => "INT",
             Kind::Number => "NUMBER",
             Kind::Bool => "BOOL",
             Kind::String { .. } => "TEXT",
@@ -112,10 +117,36 @@ pub struct Endpoint {
     pub reason: bool,
     /// How it pages, if it does: `--paginate`.
     pub paging: Option<Paging>,
-    /// Whether it destroys something: asks for confirmation on a terminal, `--yes` skips.
-    pub destructive: bool,
-    /// Whether the token is sent (false where a token in the path authorizes).
-    pub auth: bool,
+    /// The question asked before running it on a terminal, if it destroys something hard to
+    /// take back (`--yes` skips it): `{param}` is a path id, `{request}` the method and path.
+    pub confirm: Option<&'static str>,
+    /// Whether the token is sent.
+    pub auth: Auth,
+    /// Whether Discord requires a request body.
+    pub body_required: bool,
+}
+
+/// Whether an operation sends the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// Always: running it without a token is a usage error.
+    Required,
+    /// When there is one: Discord answers without a token too (the gateway URL, an invite).
+    Optional,
+    /// Never: a token in the path authorizes (webhooks, interaction responses).
+    Never,
+}
+
+/// An overload of the original library: the same method name with more arguments was another
+/// operation (`get_webhook(id)` and `get_webhook(id, token)`).
+#[derive(Debug)]
+pub struct Overload {
+    /// The command name.
+    pub name: &'static str,
+    /// How many positionals select the other operation.
+    pub positionals: usize,
+    /// The command that runs then.
+    pub target: &'static str,
 }
 
 /// A method of the original library whose endpoint Discord removed.

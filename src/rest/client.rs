@@ -264,8 +264,14 @@ impl Client {
 
     /// What `--dry-run` prints: request line, headers (token redacted), blank line, body.
     pub fn describe(&self, spec: &RequestSpec) -> Result<String> {
-        let prepared = self.prepare(spec)?;
+        let prepared = self.prepare_for(spec, true)?;
         let mut out = format!("{} {}\n", spec.method.as_str(), prepared.url);
+        if prepared.auth.is_none() && spec.auth && !spec.auth_optional {
+            // Showing a request needs no token, but sending this one will.
+            crate::output::diag(
+                "note: no token given, so no Authorization header is shown; sending needs --token, DISCORD_TOKEN or 'discord login'",
+            );
+        }
         for (name, value) in shown_headers(spec, &prepared) {
             out.push_str(&format!("{name}: {value}\n"));
         }
@@ -297,16 +303,25 @@ impl Client {
 
     /// Checks everything that can be checked before sending: the token, the URL, the files.
     fn prepare(&self, spec: &RequestSpec) -> Result<Prepared> {
+        self.prepare_for(spec, false)
+    }
+
+    /// [`Self::prepare`]; `describing` (a dry run) lets a request that needs a token be shown
+    /// without one.
+    fn prepare_for(&self, spec: &RequestSpec, describing: bool) -> Result<Prepared> {
         let url = self.url_for(spec)?;
-        let auth = if spec.auth {
-            let token = self
-                .token
-                .clone()
-                .ok_or_else(|| crate::config::missing_token_error(self.token_problem.as_deref()))?;
-            check_token_transport(&url)?;
-            Some(token)
-        } else {
-            None
+        let auth = match (&self.token, spec.auth) {
+            (_, false) => None,
+            (Some(token), true) => {
+                check_token_transport(&url)?;
+                Some(token.clone())
+            }
+            (None, true) if spec.auth_optional || describing => None,
+            (None, true) => {
+                return Err(crate::config::missing_token_error(
+                    self.token_problem.as_deref(),
+                ))
+            }
         };
         if let Some(reason) = &spec.reason {
             if reason.chars().count() > 512 {

@@ -68,6 +68,9 @@ pub struct RequestSpec {
     pub reason: Option<String>,
     /// Whether to send the token (false for e.g. executing a webhook by its token).
     pub auth: bool,
+    /// With `auth`: whether the request may also go without a token when there is none
+    /// (Discord answers e.g. `GET /gateway` and `GET /invites/{code}` unauthenticated).
+    pub auth_optional: bool,
 }
 
 impl RequestSpec {
@@ -82,6 +85,7 @@ impl RequestSpec {
             files: Vec::new(),
             reason: None,
             auth: true,
+            auth_optional: false,
         }
     }
 }
