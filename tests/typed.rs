@@ -438,3 +438,85 @@ fn sandbox_send_message_split_in_order() {
         joined.iter().rev().copied().collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn sandbox_channel_pins_paginate_before_the_last_pin_time() {
+    let sb = Sandbox::start();
+    let channel = sb.general_channel();
+    let recent = json(&sb.run(&[
+        "get",
+        &format!("/channels/{channel}/messages"),
+        "-q",
+        "limit=5",
+    ]));
+    let ids: Vec<String> = recent
+        .as_array()
+        .expect("messages")
+        .iter()
+        .map(|m| m["id"].as_str().expect("id").to_string())
+        .collect();
+    assert_eq!(ids.len(), 5);
+    for id in &ids {
+        let out = sb.run(&["put", &format!("/channels/{channel}/messages/pins/{id}")]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    // Pinned in order ids[0..5], so newest pin first is ids reversed.
+    let expected: Vec<String> = ids.iter().rev().cloned().collect();
+    let out = sb.run(&[
+        "get-channel-pins",
+        &channel,
+        "--limit",
+        "2",
+        "--paginate",
+        "--lines",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got: Vec<String> = stdout(&out)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).expect("json line")["message"]["id"]
+                .as_str()
+                .expect("message id")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(got, expected, "every pin once, newest pin first");
+    // Three pages of 2, 2 and 1, each after the first `before` the last pinned_at.
+    let log = sb.admin("get", "/_sandbox/requests", None);
+    let pages: Vec<&Value> = log
+        .as_array()
+        .expect("log")
+        .iter()
+        .filter(|r| {
+            r["method"] == "GET"
+                && r["path"]
+                    .as_str()
+                    .is_some_and(|p| p.ends_with("/messages/pins"))
+        })
+        .collect();
+    assert_eq!(pages.len(), 3, "{pages:?}");
+    assert!(pages[0]["query"].get("before").is_none(), "{pages:?}");
+    assert_eq!(pages[0]["query"]["limit"], "2");
+    let before = pages[1]["query"]["before"].as_str().unwrap_or_default();
+    assert!(before.contains('T'), "a timestamp cursor: {pages:?}");
+
+    // The raw route knows the list too, and gives one JSON array.
+    let raw = sb.run(&[
+        "get",
+        &format!("/channels/{channel}/messages/pins"),
+        "--paginate",
+        "-q",
+        "limit=3",
+    ]);
+    assert!(raw.status.success(), "{}", stderr(&raw));
+    assert_eq!(json(&raw).as_array().map(Vec::len), Some(5));
+    let bad = sb.run(&[
+        "get-channel-pins",
+        &channel,
+        "--paginate",
+        "-q",
+        "before=12345",
+    ]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("ISO8601"), "{}", stderr(&bad));
+}

@@ -19,16 +19,25 @@ CHANNEL_TYPES = [
     ("private-thread", 12), ("stage", 13), ("directory", 14), ("forum", 15), ("media", 16),
 ]
 
-# Mirrors src/rest/paginate.rs PAGED_ROUTES; a unit test checks the two agree.
+# Mirrors src/rest/paginate.rs PAGED_ROUTES (Rust expressions); a unit test checks the two agree.
 PAGING = [
-    ("channels/*/messages", "Before, IdKey::Id, 100"),
-    ("channels/*/messages/*/reactions/*", "After, IdKey::Id, 100"),
-    ("guilds/*/members", "After, IdKey::UserId, 1000"),
-    ("guilds/*/bans", "After, IdKey::UserId, 1000"),
-    ("guilds/*/scheduled-events/*/users", "After, IdKey::UserId, 100"),
-    ("users/@me/guilds", "After, IdKey::Id, 200"),
-    ("applications/*/entitlements", "After, IdKey::Id, 100"),
-    ("skus/*/subscriptions", "After, IdKey::Id, 100"),
+    ("channels/*/messages", "Paging::new(Cursor::Before, IdKey::Id, 100)"),
+    ("channels/*/messages/*/reactions/*", "Paging::new(Cursor::After, IdKey::Id, 100)"),
+    ("guilds/*/members", "Paging::new(Cursor::After, IdKey::UserId, 1000)"),
+    ("guilds/*/bans", "Paging::new(Cursor::After, IdKey::UserId, 1000)"),
+    ("guilds/*/scheduled-events/*/users", "Paging::new(Cursor::After, IdKey::UserId, 100)"),
+    ("users/@me/guilds", "Paging::new(Cursor::After, IdKey::Id, 200)"),
+    ("applications/*/entitlements", "Paging::new(Cursor::After, IdKey::Id, 100)"),
+    ("skus/*/subscriptions", "Paging::new(Cursor::After, IdKey::Id, 100)"),
+    ("guilds/*/audit-logs", 'Paging::new(Cursor::Before, IdKey::Id, 100).in_field("audit_log_entries")'),
+    ("channels/*/polls/*/answers/*", 'Paging::new(Cursor::After, IdKey::Id, 100).in_field("users").one_way()'),
+    ("channels/*/thread-members", "Paging::new(Cursor::After, IdKey::UserIdField, 100).one_way()"),
+    ("channels/*/threads/archived/public", 'Paging::new(Cursor::Before, IdKey::ArchiveTimestamp, 100).in_field("threads").one_way().min_limit(2)'),
+    ("channels/*/threads/archived/private", 'Paging::new(Cursor::Before, IdKey::ArchiveTimestamp, 100).in_field("threads").one_way().min_limit(2)'),
+    ("channels/*/users/@me/threads/archived/private", 'Paging::new(Cursor::Before, IdKey::Id, 100).in_field("threads").one_way().min_limit(2)'),
+    ("channels/*/messages/pins", 'Paging::new(Cursor::Before, IdKey::PinnedAt, 50).in_field("items").one_way()'),
+    ("guilds/*/requests", 'Paging::new(Cursor::Before, IdKey::JoinRequest, 100).in_field("guild_join_requests")'),
+    ("guilds/*/scheduled-events/*/*/users", "Paging::new(Cursor::After, IdKey::UserIdField, 100)"),
 ]
 
 # What to tell someone who types a method of the original library whose endpoint Discord removed.
@@ -320,7 +329,7 @@ for e in entries:
         w("        fields: &[],")
     w(f"        multipart: {str(e['multipart']).lower()},")
     w(f"        reason: {str(e['reason']).lower()},")
-    w(f"        paging: {'None' if not e['paging'] else 'Some(Paging::new(Cursor::' + e['paging'] + '))'},")
+    w(f"        paging: {'None' if not e['paging'] else 'Some(' + e['paging'] + ')'},")
     w(f"        destructive: {str(e['destructive']).lower()},")
     w(f"        auth: {str(e['auth']).lower()},")
     w("    },")
