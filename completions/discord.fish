@@ -1085,7 +1085,7 @@ complete -c discord -n "__fish_discord_using_subcommand upload-application-attac
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
+complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l file -d 'The file, sent as the form field \'file\'' -r -F
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
@@ -2752,7 +2752,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l file -d 'A file, sent as the form field \'target_users_file\'' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
@@ -8185,7 +8185,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -s
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l file -d 'The file, sent as the form field \'file\' (the other fields go as plain form fields)' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
@@ -9316,7 +9316,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-target-users" -s 
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l file -d 'The file, sent as the form field \'target_users_file\'' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
@@ -9344,7 +9344,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-invite-target-use
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l file -d 'The file, sent as the form field \'target_users_file\'' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r

@@ -161,6 +161,17 @@ fn check(endpoint: &Endpoint) -> Result<(), String> {
     let args: Vec<&str> = c.args.iter().map(String::as_str).collect();
     let out = offline(&args);
     let text = stdout(&out);
+    if endpoint.form.is_some_and(|f| f.file_required) {
+        // Its file is required: without --file nothing is sent (the form test sends one).
+        let err = stderr(&out);
+        if out.status.code() != Some(2) || !err.contains("add --file") {
+            return Err(format!(
+                "{}: a missing file should be a usage error: {err}",
+                endpoint.name
+            ));
+        }
+        return Ok(());
+    }
     if !out.status.success() {
         return Err(format!(
             "{}: exit {:?}: {}",
@@ -519,4 +530,137 @@ fn sandbox_channel_pins_paginate_before_the_last_pin_time() {
     ]);
     assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
     assert!(stderr(&bad).contains("ISO8601"), "{}", stderr(&bad));
+}
+
+#[test]
+fn form_uploads_send_plain_fields_and_the_named_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let png = dir.path().join("s.png");
+    std::fs::write(&png, vec![1u8; 321]).expect("write");
+    let png = png.to_string_lossy().into_owned();
+    let out = offline(&[
+        "--dry-run",
+        "create-guild-sticker",
+        "1",
+        "--name",
+        "s",
+        "--tags",
+        "x",
+        "--file",
+        &png,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let parts = text.split_once("\n\n").expect("parts").1;
+    assert_eq!(
+        parts,
+        "name: s\ntags: x\nfile: s.png (321 bytes, image/png)\n"
+    );
+    assert!(text.contains("Content-Type: multipart/form-data"), "{text}");
+
+    // The file is required: a usage error before anything is sent, dry run or not.
+    usage_error(
+        &["create-guild-sticker", "1", "--name", "s", "--tags", "x"],
+        "add --file",
+    );
+    usage_error(
+        &["--dry-run", "upload-application-attachment", "1"],
+        "'file'",
+    );
+    let out = offline(&[
+        "--dry-run",
+        "create-guild-sticker",
+        "1",
+        "--name",
+        "s",
+        "--tags",
+        "x",
+        "--file",
+        &png,
+        "--file",
+        &png,
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("takes one file"), "{}", stderr(&out));
+
+    // Invites: JSON fields stay in payload_json, the CSV goes under target_users_file.
+    let csv = dir.path().join("users.csv");
+    std::fs::write(&csv, "123\n456\n").expect("write");
+    let csv = csv.to_string_lossy().into_owned();
+    let out = offline(&["--dry-run", "update-target-users", "abc", "--file", &csv]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out)
+            .ends_with("\n\ntarget_users_file: users.csv (8 bytes, application/octet-stream)\n"),
+        "{}",
+        stdout(&out)
+    );
+    let out = offline(&[
+        "--dry-run",
+        "create-channel-invite",
+        "5",
+        "--max-age",
+        "0",
+        "--file",
+        &csv,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("payload_json: {\"max_age\":0}\n"), "{text}");
+    assert!(text.contains("target_users_file: users.csv"), "{text}");
+    assert!(!text.contains("files[0]"), "{text}");
+}
+
+#[test]
+fn sandbox_records_the_sticker_form_parts() {
+    let sb = Sandbox::start();
+    let guild = sb.guild_id();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let png = dir.path().join("s.png");
+    std::fs::write(&png, vec![9u8; 2048]).expect("write");
+    let png = png.to_string_lossy().into_owned();
+    sb.run(&[
+        "create-guild-sticker",
+        &guild,
+        "--name",
+        "s",
+        "--tags",
+        "x",
+        "--description",
+        "a sticker",
+        "--file",
+        &png,
+    ]);
+    let log = sb.admin("get", "/_sandbox/requests", None);
+    let sent = log
+        .as_array()
+        .expect("log")
+        .iter()
+        .rev()
+        .find(|r| {
+            r["method"] == "POST" && r["path"].as_str().is_some_and(|p| p.ends_with("/stickers"))
+        })
+        .expect("the sticker request reached the sandbox")
+        .clone();
+    let parts: Vec<(String, Value, u64)> = sent["multipart"]
+        .as_array()
+        .expect("multipart parts")
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap_or_default().to_string(),
+                p["filename"].clone(),
+                p["size"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        parts,
+        vec![
+            ("name".to_string(), Value::Null, 1),
+            ("tags".to_string(), Value::Null, 1),
+            ("description".to_string(), Value::Null, 9),
+            ("file".to_string(), json!("s.png"), 2048),
+        ]
+    );
 }

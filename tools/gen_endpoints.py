@@ -194,6 +194,24 @@ def body_fields(op):
     return "object", multipart, fields
 
 
+def form_of(op):
+    """A multipart body that is not payload_json + files[n], from its multipart/form-data schema:
+    (the one binary field, whether it is required, whether the other fields are plain form
+    fields, which they are when the operation takes no JSON at all)."""
+    content = (op.get("requestBody") or {}).get("content", {})
+    mp = content.get("multipart/form-data")
+    if not mp:
+        return None
+    sch = deref(mp["schema"])
+    parts = [deref(a) for a in sch.get("allOf", [])] or [sch]
+    binary = [(k, k in p.get("required", [])) for p in parts
+              for k, v in p.get("properties", {}).items() if v.get("contentEncoding") == "binary"]
+    if len(binary) != 1:
+        return None
+    name, required = binary[0]
+    return name, required, "application/json" not in content
+
+
 def params_of(item, op, where):
     ps = list(item.get("parameters", [])) + list(op.get("parameters", []))
     return [deref(p) for p in ps if deref(p).get("in") == where]
@@ -252,7 +270,7 @@ for row in rows:
     entries.append(dict(name=name, alias=alias, method=method, path=path, group=tag, summary=summary,
                         pparams=pparams, pkinds=pkinds, query=query, body=body, fields=fields,
                         multipart=multipart or row["multipart"] == "yes", reason=reason, paging=paging,
-                        destructive=destructive, auth=auth, opid=opid))
+                        destructive=destructive, auth=auth, opid=opid, form=form_of(op)))
 
 by_op = {e["opid"]: e for e in entries}
 removed = []
@@ -297,6 +315,7 @@ w("//! The route table: every operation of Discord's REST API v10, as data. Gene
 w("//! `tools/gen_endpoints.py` from Discord's OpenAPI description; edit the generator, not this file.")
 w("")
 w("use super::{Endpoint, Field, Kind, Removed};")
+w("use crate::rest::multipart::FormLayout;")
 w("use crate::rest::paginate::{Cursor, IdKey, Paging};")
 w("use crate::rest::Method;")
 w("")
@@ -328,6 +347,11 @@ for e in entries:
     else:
         w("        fields: &[],")
     w(f"        multipart: {str(e['multipart']).lower()},")
+    if e["form"]:
+        ff, freq, plain = e["form"]
+        w(f"        form: Some(FormLayout {{ file_field: {rust_str(ff)}, file_required: {str(freq).lower()}, plain_fields: {str(plain).lower()} }}),")
+    else:
+        w("        form: None,")
     w(f"        reason: {str(e['reason']).lower()},")
     w(f"        paging: {'None' if not e['paging'] else 'Some(' + e['paging'] + ')'},")
     w(f"        destructive: {str(e['destructive']).lower()},")
