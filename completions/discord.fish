@@ -1093,7 +1093,7 @@ complete -c discord -n "__fish_discord_using_subcommand upload-application-attac
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
+complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l file -d 'The file, sent as the form field \'file\'' -r -F
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
@@ -2807,7 +2807,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l file -d 'A file, sent as the form field \'target_users_file\'' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
@@ -3030,6 +3030,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l con
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
+complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3060,6 +3062,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-pins" -l connect-ti
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-pins" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
+complete -c discord -n "__fish_discord_using_subcommand list-pins" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4164,6 +4168,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l co
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
+complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4397,6 +4403,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
+complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4704,6 +4712,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-private-archived-th
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
+complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4734,6 +4744,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-public-archived-thr
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
+complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4831,6 +4843,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-joined-private-arch
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
+complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4861,6 +4875,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
+complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5308,6 +5324,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
+complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5342,6 +5360,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-ent
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
+complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7314,6 +7334,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests"
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
+complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8127,6 +8149,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8356,7 +8380,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -s
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l file -d 'The file, sent as the form field \'file\' (the other fields go as plain form fields)' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
@@ -9523,7 +9547,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-target-users" -s 
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l file -d 'The file, sent as the form field \'target_users_file\'' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
@@ -9552,7 +9576,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-invite-target-use
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l file -d 'The file, sent as the form field \'target_users_file\'' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r

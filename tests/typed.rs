@@ -166,6 +166,17 @@ fn check(endpoint: &Endpoint) -> Result<(), String> {
     let args: Vec<&str> = c.args.iter().map(String::as_str).collect();
     let out = offline(&args);
     let text = stdout(&out);
+    if endpoint.form.is_some_and(|f| f.file_required) {
+        // Its file is required: without --file nothing is sent (the form test sends one).
+        let err = stderr(&out);
+        if out.status.code() != Some(2) || !err.contains("add --file") {
+            return Err(format!(
+                "{}: a missing file should be a usage error: {err}",
+                endpoint.name
+            ));
+        }
+        return Ok(());
+    }
     if !out.status.success() {
         return Err(format!(
             "{}: exit {:?}: {}",
@@ -835,4 +846,219 @@ fn every_destructive_question_fills_its_ids() {
     for name in ["delete-own-reaction", "leave-thread", "unpin-message"] {
         assert!(!confirming.contains(&name), "{name} should not ask");
     }
+}
+
+#[test]
+fn sandbox_channel_pins_paginate_before_the_last_pin_time() {
+    let sb = Sandbox::start();
+    let channel = sb.general_channel();
+    let recent = json(&sb.run(&[
+        "get",
+        &format!("/channels/{channel}/messages"),
+        "-q",
+        "limit=5",
+    ]));
+    let ids: Vec<String> = recent
+        .as_array()
+        .expect("messages")
+        .iter()
+        .map(|m| m["id"].as_str().expect("id").to_string())
+        .collect();
+    assert_eq!(ids.len(), 5);
+    for id in &ids {
+        let out = sb.run(&["put", &format!("/channels/{channel}/messages/pins/{id}")]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    // Pinned in order ids[0..5], so newest pin first is ids reversed.
+    let expected: Vec<String> = ids.iter().rev().cloned().collect();
+    let out = sb.run(&[
+        "get-channel-pins",
+        &channel,
+        "--limit",
+        "2",
+        "--paginate",
+        "--lines",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got: Vec<String> = stdout(&out)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).expect("json line")["message"]["id"]
+                .as_str()
+                .expect("message id")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(got, expected, "every pin once, newest pin first");
+    // Three pages of 2, 2 and 1, each after the first `before` the last pinned_at.
+    let log = sb.admin("get", "/_sandbox/requests", None);
+    let pages: Vec<&Value> = log
+        .as_array()
+        .expect("log")
+        .iter()
+        .filter(|r| {
+            r["method"] == "GET"
+                && r["path"]
+                    .as_str()
+                    .is_some_and(|p| p.ends_with("/messages/pins"))
+        })
+        .collect();
+    assert_eq!(pages.len(), 3, "{pages:?}");
+    assert!(pages[0]["query"].get("before").is_none(), "{pages:?}");
+    assert_eq!(pages[0]["query"]["limit"], "2");
+    let before = pages[1]["query"]["before"].as_str().unwrap_or_default();
+    assert!(before.contains('T'), "a timestamp cursor: {pages:?}");
+
+    // The raw route knows the list too, and gives one JSON array.
+    let raw = sb.run(&[
+        "get",
+        &format!("/channels/{channel}/messages/pins"),
+        "--paginate",
+        "-q",
+        "limit=3",
+    ]);
+    assert!(raw.status.success(), "{}", stderr(&raw));
+    assert_eq!(json(&raw).as_array().map(Vec::len), Some(5));
+    let bad = sb.run(&[
+        "get-channel-pins",
+        &channel,
+        "--paginate",
+        "-q",
+        "before=12345",
+    ]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("ISO8601"), "{}", stderr(&bad));
+}
+
+#[test]
+fn form_uploads_send_plain_fields_and_the_named_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let png = dir.path().join("s.png");
+    std::fs::write(&png, vec![1u8; 321]).expect("write");
+    let png = png.to_string_lossy().into_owned();
+    let out = offline(&[
+        "--dry-run",
+        "create-guild-sticker",
+        "1",
+        "--name",
+        "s",
+        "--tags",
+        "x",
+        "--file",
+        &png,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let parts = text.split_once("\n\n").expect("parts").1;
+    assert_eq!(
+        parts,
+        "name: s\ntags: x\nfile: s.png (321 bytes, image/png)\n"
+    );
+    assert!(text.contains("Content-Type: multipart/form-data"), "{text}");
+
+    // The file is required: a usage error before anything is sent, dry run or not.
+    usage_error(
+        &["create-guild-sticker", "1", "--name", "s", "--tags", "x"],
+        "add --file",
+    );
+    usage_error(
+        &["--dry-run", "upload-application-attachment", "1"],
+        "'file'",
+    );
+    let out = offline(&[
+        "--dry-run",
+        "create-guild-sticker",
+        "1",
+        "--name",
+        "s",
+        "--tags",
+        "x",
+        "--file",
+        &png,
+        "--file",
+        &png,
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("takes one file"), "{}", stderr(&out));
+
+    // Invites: JSON fields stay in payload_json, the CSV goes under target_users_file.
+    let csv = dir.path().join("users.csv");
+    std::fs::write(&csv, "123\n456\n").expect("write");
+    let csv = csv.to_string_lossy().into_owned();
+    let out = offline(&["--dry-run", "update-target-users", "abc", "--file", &csv]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out)
+            .ends_with("\n\ntarget_users_file: users.csv (8 bytes, application/octet-stream)\n"),
+        "{}",
+        stdout(&out)
+    );
+    let out = offline(&[
+        "--dry-run",
+        "create-channel-invite",
+        "5",
+        "--max-age",
+        "0",
+        "--file",
+        &csv,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("payload_json: {\"max_age\":0}\n"), "{text}");
+    assert!(text.contains("target_users_file: users.csv"), "{text}");
+    assert!(!text.contains("files[0]"), "{text}");
+}
+
+#[test]
+fn sandbox_records_the_sticker_form_parts() {
+    let sb = Sandbox::start();
+    let guild = sb.guild_id();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let png = dir.path().join("s.png");
+    std::fs::write(&png, vec![9u8; 2048]).expect("write");
+    let png = png.to_string_lossy().into_owned();
+    sb.run(&[
+        "create-guild-sticker",
+        &guild,
+        "--name",
+        "s",
+        "--tags",
+        "x",
+        "--description",
+        "a sticker",
+        "--file",
+        &png,
+    ]);
+    let log = sb.admin("get", "/_sandbox/requests", None);
+    let sent = log
+        .as_array()
+        .expect("log")
+        .iter()
+        .rev()
+        .find(|r| {
+            r["method"] == "POST" && r["path"].as_str().is_some_and(|p| p.ends_with("/stickers"))
+        })
+        .expect("the sticker request reached the sandbox")
+        .clone();
+    let parts: Vec<(String, Value, u64)> = sent["multipart"]
+        .as_array()
+        .expect("multipart parts")
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap_or_default().to_string(),
+                p["filename"].clone(),
+                p["size"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        parts,
+        vec![
+            ("name".to_string(), Value::Null, 1),
+            ("tags".to_string(), Value::Null, 1),
+            ("description".to_string(), Value::Null, 9),
+            ("file".to_string(), json!("s.png"), 2048),
+        ]
+    );
 }

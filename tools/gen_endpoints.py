@@ -19,16 +19,25 @@ CHANNEL_TYPES = [
     ("private-thread", 12), ("stage", 13), ("directory", 14), ("forum", 15), ("media", 16),
 ]
 
-# Mirrors src/rest/paginate.rs PAGED_ROUTES; a unit test checks the two agree.
+# Mirrors src/rest/paginate.rs PAGED_ROUTES (Rust expressions); a unit test checks the two agree.
 PAGING = [
-    ("channels/*/messages", "Before, IdKey::Id, 100"),
-    ("channels/*/messages/*/reactions/*", "After, IdKey::Id, 100"),
-    ("guilds/*/members", "After, IdKey::UserId, 1000"),
-    ("guilds/*/bans", "After, IdKey::UserId, 1000"),
-    ("guilds/*/scheduled-events/*/users", "After, IdKey::UserId, 100"),
-    ("users/@me/guilds", "After, IdKey::Id, 200"),
-    ("applications/*/entitlements", "After, IdKey::Id, 100"),
-    ("skus/*/subscriptions", "After, IdKey::Id, 100"),
+    ("channels/*/messages", "Paging::new(Cursor::Before, IdKey::Id, 100)"),
+    ("channels/*/messages/*/reactions/*", "Paging::new(Cursor::After, IdKey::Id, 100)"),
+    ("guilds/*/members", "Paging::new(Cursor::After, IdKey::UserId, 1000)"),
+    ("guilds/*/bans", "Paging::new(Cursor::After, IdKey::UserId, 1000)"),
+    ("guilds/*/scheduled-events/*/users", "Paging::new(Cursor::After, IdKey::UserId, 100)"),
+    ("users/@me/guilds", "Paging::new(Cursor::After, IdKey::Id, 200)"),
+    ("applications/*/entitlements", "Paging::new(Cursor::After, IdKey::Id, 100)"),
+    ("skus/*/subscriptions", "Paging::new(Cursor::After, IdKey::Id, 100)"),
+    ("guilds/*/audit-logs", 'Paging::new(Cursor::Before, IdKey::Id, 100).in_field("audit_log_entries")'),
+    ("channels/*/polls/*/answers/*", 'Paging::new(Cursor::After, IdKey::Id, 100).in_field("users").one_way()'),
+    ("channels/*/thread-members", "Paging::new(Cursor::After, IdKey::UserIdField, 100).one_way()"),
+    ("channels/*/threads/archived/public", 'Paging::new(Cursor::Before, IdKey::ArchiveTimestamp, 100).in_field("threads").one_way().min_limit(2)'),
+    ("channels/*/threads/archived/private", 'Paging::new(Cursor::Before, IdKey::ArchiveTimestamp, 100).in_field("threads").one_way().min_limit(2)'),
+    ("channels/*/users/@me/threads/archived/private", 'Paging::new(Cursor::Before, IdKey::Id, 100).in_field("threads").one_way().min_limit(2)'),
+    ("channels/*/messages/pins", 'Paging::new(Cursor::Before, IdKey::PinnedAt, 50).in_field("items").one_way()'),
+    ("guilds/*/requests", 'Paging::new(Cursor::Before, IdKey::JoinRequest, 100).in_field("guild_join_requests")'),
+    ("guilds/*/scheduled-events/*/*/users", "Paging::new(Cursor::After, IdKey::UserIdField, 100)"),
 ]
 
 # What to tell someone who types a method of the original library whose endpoint Discord removed.
@@ -265,6 +274,22 @@ def merged_kind(name, variants):
         items = ", ".join(f"({rust_str(n)}, {rust_str(v)})" for v, n in pairs)
         return f"Kind::Enum(&[{items}])"
     return "Kind::Json"
+def form_of(op):
+    """A multipart body that is not payload_json + files[n], from its multipart/form-data schema:
+    (the one binary field, whether it is required, whether the other fields are plain form
+    fields, which they are when the operation takes no JSON at all)."""
+    content = (op.get("requestBody") or {}).get("content", {})
+    mp = content.get("multipart/form-data")
+    if not mp:
+        return None
+    sch = deref(mp["schema"])
+    parts = [deref(a) for a in sch.get("allOf", [])] or [sch]
+    binary = [(k, k in p.get("required", [])) for p in parts
+              for k, v in p.get("properties", {}).items() if v.get("contentEncoding") == "binary"]
+    if len(binary) != 1:
+        return None
+    name, required = binary[0]
+    return name, required, "application/json" not in content
 
 
 def params_of(item, op, where):
@@ -334,7 +359,8 @@ for row in rows:
                         pparams=pparams, pkinds=pkinds, query=query, body=body, fields=fields,
                         multipart=multipart or row["multipart"] == "yes", reason=reason, paging=paging,
                         confirm=confirm, auth=auth, opid=opid,
-                        body_required=body is not None and row["body_required"] == "yes"))
+                        body_required=body is not None and row["body_required"] == "yes",
+                        form=form_of(op)))
 
 by_op = {e["opid"]: e for e in entries}
 removed = []
@@ -391,6 +417,7 @@ w("//! The route table: every operation of Discord's REST API v10, as data. Gene
 w("//! `tools/gen_endpoints.py` from Discord's OpenAPI description; edit the generator, not this file.")
 w("")
 w("use super::{Auth, Endpoint, Field, Kind, Overload, Removed};")
+w("use crate::rest::multipart::FormLayout;")
 w("use crate::rest::paginate::{Cursor, IdKey, Paging};")
 w("use crate::rest::Method;")
 w("")
@@ -422,8 +449,13 @@ for e in entries:
     else:
         w("        fields: &[],")
     w(f"        multipart: {str(e['multipart']).lower()},")
+    if e["form"]:
+        ff, freq, plain = e["form"]
+        w(f"        form: Some(FormLayout {{ file_field: {rust_str(ff)}, file_required: {str(freq).lower()}, plain_fields: {str(plain).lower()} }}),")
+    else:
+        w("        form: None,")
     w(f"        reason: {str(e['reason']).lower()},")
-    w(f"        paging: {'None' if not e['paging'] else 'Some(Paging::new(Cursor::' + e['paging'] + '))'},")
+    w(f"        paging: {'None' if not e['paging'] else 'Some(' + e['paging'] + ')'},")
     w(f"        confirm: {'None' if not e['confirm'] else 'Some(' + rust_str(e['confirm']) + ')'},")
     w(f"        auth: Auth::{e['auth']},")
     w(f"        body_required: {str(e['body_required']).lower()},")

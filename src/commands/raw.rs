@@ -79,7 +79,7 @@ fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: b
     let api_path = url.strip_prefix(client.base()).unwrap_or(&url).to_string();
     let Some(paging) = paginate::detect(&api_path) else {
         return Err(Error::usage(format!(
-            "--paginate does not know how '{}' pages; it follows lists paged with before/after (channel messages, guild members, bans, reactions, ...)",
+            "--paginate does not know how '{}' pages; it follows lists paged with before/after (channel messages, guild members, bans, reactions, audit log, archived threads, pins, ...)",
             spec.path
         )));
     };
@@ -115,21 +115,19 @@ fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: b
         request.path = path.clone();
         request.query = walk.query(&user_query);
         let response = client.send(&request)?;
-        let items =
-            match serde_json::from_slice::<Value>(&response.body) {
-                Ok(Value::Array(items)) => items,
-                Ok(_) => return Err(Error::new(
-                    ErrorKind::Api,
-                    "--paginate expected a JSON array from this endpoint but got something else",
-                )),
-                Err(e) => {
-                    return Err(Error::new(
-                        ErrorKind::Api,
-                        format!("the server answered with invalid JSON: {e}"),
-                    ))
-                }
-            };
-        let page = walk.take_page(items, paging.id_key);
+        let body = serde_json::from_slice::<Value>(&response.body).map_err(|e| {
+            Error::new(
+                ErrorKind::Api,
+                format!("the server answered with invalid JSON: {e}"),
+            )
+        })?;
+        let (items, has_more) = paging.split(body).map_err(|why| {
+            Error::new(
+                ErrorKind::Api,
+                format!("--paginate could not read the list in this endpoint's answer: {why}"),
+            )
+        })?;
+        let page = walk.take(items, has_more);
         progress.inc(page.len() as u64);
         for item in page {
             if let Some(all) = gathered.as_mut() {

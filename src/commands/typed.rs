@@ -57,6 +57,7 @@ pub fn build(endpoint: &'static Endpoint, matches: &ArgMatches) -> Result<Reques
     let mut spec = RequestSpec::new(endpoint.method, path);
     spec.auth = endpoint.auth != Auth::Never;
     spec.auth_optional = endpoint.auth == Auth::Optional;
+    spec.form = endpoint.form;
     for f in endpoint.query {
         if let Some(text) = matches.get_one::<String>(&flag_id(Place::Query, f)) {
             let label = format!("--{}", long_flag(endpoint, Place::Query, f));

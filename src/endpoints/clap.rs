@@ -362,6 +362,19 @@ pub fn command(endpoint: &'static Endpoint) -> Command {
     }
     if endpoint.multipart {
         cmd = FileArgs::augment_args(cmd.next_help_heading(REQUEST_HEADING));
+        if let Some(form) = endpoint.form {
+            let help = format!(
+                "{} file, sent as the form field '{}'{}",
+                if form.file_required { "The" } else { "A" },
+                form.file_field,
+                if form.plain_fields && !endpoint.fields.is_empty() {
+                    " (the other fields go as plain form fields)"
+                } else {
+                    ""
+                }
+            );
+            cmd = cmd.mut_arg("files", |a| a.help(help));
+        }
     }
     if endpoint.paging.is_some() {
         cmd = PageArgs::augment_args(cmd.next_help_heading(REQUEST_HEADING));

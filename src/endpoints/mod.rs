@@ -7,6 +7,7 @@ mod table;
 
 pub use table::{ENDPOINTS, OVERLOADS, REMOVED};
 
+use crate::rest::multipart::FormLayout;
 use crate::rest::paginate::Paging;
 use crate::rest::Method;
 
@@ -113,6 +114,9 @@ pub struct Endpoint {
     pub fields: &'static [Field],
     /// Whether it takes file attachments (multipart/form-data): `--file`.
     pub multipart: bool,
+    /// How its files go out when not as `payload_json` + `files[n]` (one file under a named
+    /// form field, maybe with plain form fields).
+    pub form: Option<FormLayout>,
     /// Whether Discord records an audit log reason: `--reason`.
     pub reason: bool,
     /// How it pages, if it does: `--paginate`.

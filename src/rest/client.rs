@@ -14,7 +14,7 @@ use reqwest::header::{
 use serde_json::Value;
 
 use super::errors::api_error;
-use super::multipart::{self, Upload};
+use super::multipart;
 use super::ratecache::RateCache;
 use super::ratelimit::{RateLimitHeaders, RateLimiter, RouteKey};
 use super::url::{build_url, check_token_transport, encode_reason};
@@ -282,17 +282,9 @@ impl Client {
                 out.push_str(&String::from_utf8_lossy(bytes));
                 out.push('\n');
             }
-            Payload::Multipart(payload, uploads) => {
+            Payload::Multipart(parts) => {
                 out.push_str("Content-Type: multipart/form-data\n\n");
-                out.push_str(&format!("payload_json: {payload}\n"));
-                for (n, u) in uploads.iter().enumerate() {
-                    out.push_str(&format!(
-                        "files[{n}]: {} ({} bytes, {})\n",
-                        u.filename,
-                        u.size,
-                        multipart::guess_mime(&u.filename)
-                    ));
-                }
+                out.push_str(&multipart::describe(parts));
             }
         }
         Ok(match &self.token {
@@ -330,6 +322,16 @@ impl Client {
                 ));
             }
         }
+        if let Some(form) = spec.form {
+            if form.file_required && spec.files.is_empty() {
+                return Err(Error::usage(format!(
+                    "{} {} needs a file: add --file PATH (it is sent as the form field '{}')",
+                    spec.method.as_str(),
+                    spec.path,
+                    form.file_field
+                )));
+            }
+        }
         let payload = if spec.files.is_empty() {
             match &spec.body {
                 None => Payload::None,
@@ -339,8 +341,7 @@ impl Client {
             }
         } else {
             let uploads = multipart::check_files(&spec.files)?;
-            let payload = multipart::payload_with_attachments(spec.body.as_ref(), &uploads)?;
-            Payload::Multipart(payload, uploads)
+            Payload::Multipart(multipart::layout(spec.body.as_ref(), uploads, spec.form)?)
         };
         for (name, value) in &spec.headers {
             HeaderName::from_bytes(name.as_bytes())
@@ -398,8 +399,8 @@ impl Client {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
                 builder = builder.body(bytes.clone());
             }
-            Payload::Multipart(payload, uploads) => {
-                builder = builder.multipart(multipart::build_form(payload, uploads)?);
+            Payload::Multipart(parts) => {
+                builder = builder.multipart(multipart::build_form(parts)?);
             }
         }
         let builder = builder.headers(headers);
@@ -525,7 +526,7 @@ struct Prepared {
 enum Payload {
     None,
     Json(Vec<u8>),
-    Multipart(Value, Vec<Upload>),
+    Multipart(multipart::Multipart),
 }
 
 /// The API path of a URL (the part after the base), for rate-limit routing.

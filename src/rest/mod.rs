@@ -64,6 +64,8 @@ pub struct RequestSpec {
     pub body: Option<Value>,
     /// Files to upload as multipart/form-data (with the body as `payload_json`).
     pub files: Vec<PathBuf>,
+    /// How the files go out when the endpoint does not take `payload_json` + `files[n]`.
+    pub form: Option<multipart::FormLayout>,
     /// The audit log reason (sent as `X-Audit-Log-Reason`).
     pub reason: Option<String>,
     /// Whether to send the token (false for e.g. executing a webhook by its token).
@@ -83,6 +85,7 @@ impl RequestSpec {
             headers: Vec::new(),
             body: None,
             files: Vec::new(),
+            form: None,
             reason: None,
             auth: true,
             auth_optional: false,

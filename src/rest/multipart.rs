@@ -1,6 +1,9 @@
-//! File uploads the way Discord expects them: multipart/form-data with the JSON body in a
-//! `payload_json` part, each file in a `files[n]` part, and an `attachments` array in the body
-//! whose ids and filenames match the parts.
+//! File uploads the way Discord expects them. Most endpoints (messages, webhooks, interaction
+//! responses) take multipart/form-data with the JSON body in a `payload_json` part, each file in
+//! a `files[n]` part, and an `attachments` array in the body whose ids and filenames match the
+//! parts. A few take one file under a named field instead ([`FormLayout`]): a guild sticker
+//! (`file`, with `name`, `tags` and `description` as plain form fields), an application
+//! attachment (`file`), an invite's target users (`target_users_file`).
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +24,94 @@ pub struct Upload {
     pub filename: String,
     /// Its size in bytes.
     pub size: u64,
+}
+
+/// How an endpoint that does not take `payload_json` + `files[n]` wants its parts (from the
+/// multipart/form-data schema in Discord's OpenAPI description).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormLayout {
+    /// The form field the one file goes in (`file`, `target_users_file`).
+    pub file_field: &'static str,
+    /// Whether the file must be there.
+    pub file_required: bool,
+    /// Whether the body's fields are plain form fields (true) or one `payload_json` part.
+    pub plain_fields: bool,
+}
+
+/// Every part of a multipart request, in order.
+#[derive(Debug, Clone)]
+pub struct Multipart {
+    /// The JSON body as a `payload_json` part, if the layout has one.
+    pub payload_json: Option<Value>,
+    /// Plain text fields (name, value).
+    pub fields: Vec<(String, String)>,
+    /// Files (form field name, file).
+    pub files: Vec<(String, Upload)>,
+}
+
+/// Lays a request's body and files out as parts: `payload_json` + `files[n]` by default, or as
+/// `form` says.
+pub fn layout(
+    body: Option<&Value>,
+    uploads: Vec<Upload>,
+    form: Option<FormLayout>,
+) -> Result<Multipart> {
+    let Some(form) = form else {
+        let payload = payload_with_attachments(body, &uploads)?;
+        let files = uploads
+            .into_iter()
+            .enumerate()
+            .map(|(n, u)| (format!("files[{n}]"), u))
+            .collect();
+        return Ok(Multipart {
+            payload_json: Some(payload),
+            fields: Vec::new(),
+            files,
+        });
+    };
+    if uploads.len() > 1 {
+        return Err(Error::usage(format!(
+            "{} files given: this endpoint takes one file (form field '{}'); give --file once",
+            uploads.len(),
+            form.file_field
+        )));
+    }
+    let files = uploads
+        .into_iter()
+        .map(|u| (form.file_field.to_string(), u))
+        .collect();
+    let object = match body {
+        None => Map::new(),
+        Some(Value::Object(o)) => o.clone(),
+        Some(_) => {
+            return Err(Error::usage(
+                "with --file the body must be a JSON object (its fields become form fields)",
+            ))
+        }
+    };
+    if !form.plain_fields {
+        return Ok(Multipart {
+            payload_json: (!object.is_empty()).then_some(Value::Object(object)),
+            fields: Vec::new(),
+            files,
+        });
+    }
+    let fields = object
+        .into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| {
+            let text = match v {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (k, text)
+        })
+        .collect();
+    Ok(Multipart {
+        payload_json: None,
+        fields,
+        files,
+    })
 }
 
 /// Checks that every file exists and is readable before anything is sent.
@@ -91,16 +182,41 @@ pub fn payload_with_attachments(body: Option<&Value>, uploads: &[Upload]) -> Res
 }
 
 /// Builds the multipart form (afresh for every attempt, since a form is consumed by sending).
-pub fn build_form(payload: &Value, uploads: &[Upload]) -> Result<Form> {
-    let json_part = Part::text(payload.to_string())
-        .mime_str("application/json")
-        .map_err(|e| Error::runtime(e.to_string()))?;
-    let mut form = Form::new().part("payload_json", json_part);
-    for (n, upload) in uploads.iter().enumerate() {
-        let part = file_part(&upload.path, &upload.filename)?;
-        form = form.part(format!("files[{n}]"), part);
+pub fn build_form(parts: &Multipart) -> Result<Form> {
+    let mut form = Form::new();
+    if let Some(payload) = &parts.payload_json {
+        let json_part = Part::text(payload.to_string())
+            .mime_str("application/json")
+            .map_err(|e| Error::runtime(e.to_string()))?;
+        form = form.part("payload_json", json_part);
+    }
+    for (name, value) in &parts.fields {
+        form = form.text(name.clone(), value.clone());
+    }
+    for (name, upload) in &parts.files {
+        form = form.part(name.clone(), file_part(&upload.path, &upload.filename)?);
     }
     Ok(form)
+}
+
+/// How `--dry-run` shows the parts, one a line.
+pub fn describe(parts: &Multipart) -> String {
+    let mut out = String::new();
+    if let Some(payload) = &parts.payload_json {
+        out.push_str(&format!("payload_json: {payload}\n"));
+    }
+    for (name, value) in &parts.fields {
+        out.push_str(&format!("{name}: {value}\n"));
+    }
+    for (name, u) in &parts.files {
+        out.push_str(&format!(
+            "{name}: {} ({} bytes, {})\n",
+            u.filename,
+            u.size,
+            guess_mime(&u.filename)
+        ));
+    }
+    out
 }
 
 fn file_part(path: &Path, filename: &str) -> Result<Part> {
@@ -165,5 +281,57 @@ mod tests {
         let err = check_files(&[PathBuf::from("/nonexistent/x.txt")]).unwrap_err();
         assert_eq!(err.kind, crate::ErrorKind::Usage);
         assert!(payload_with_attachments(Some(&json!([1])), &[]).is_err());
+    }
+
+    const STICKER: FormLayout = FormLayout {
+        file_field: "file",
+        file_required: true,
+        plain_fields: true,
+    };
+
+    #[test]
+    fn default_layout_is_payload_json_and_numbered_files() {
+        let parts = layout(Some(&json!({"content": "x"})), vec![upload("a.txt")], None).unwrap();
+        assert_eq!(
+            parts.payload_json.unwrap()["attachments"][0]["filename"],
+            "a.txt"
+        );
+        assert_eq!(parts.files[0].0, "files[0]");
+        assert!(parts.fields.is_empty());
+    }
+
+    #[test]
+    fn form_layout_sends_plain_fields_and_the_named_file() {
+        let body = json!({"name": "s", "tags": "x", "description": null, "n": 3});
+        let parts = layout(Some(&body), vec![upload("s.png")], Some(STICKER)).unwrap();
+        assert!(parts.payload_json.is_none());
+        assert_eq!(
+            parts.fields,
+            vec![
+                ("name".to_string(), "s".to_string()),
+                ("tags".to_string(), "x".to_string()),
+                ("n".to_string(), "3".to_string())
+            ]
+        );
+        assert_eq!(parts.files[0].0, "file");
+        assert_eq!(
+            describe(&parts),
+            "name: s\ntags: x\nn: 3\nfile: s.png (1 bytes, image/png)\n"
+        );
+        let err = layout(None, vec![upload("a"), upload("b")], Some(STICKER)).unwrap_err();
+        assert!(err.to_string().contains("takes one file"), "{err}");
+    }
+
+    #[test]
+    fn form_layout_with_payload_json_names_the_file() {
+        let invite = FormLayout {
+            file_field: "target_users_file",
+            file_required: false,
+            plain_fields: false,
+        };
+        let body = json!({"max_age": 0});
+        let parts = layout(Some(&body), vec![upload("users.csv")], Some(invite)).unwrap();
+        assert_eq!(parts.payload_json, Some(body));
+        assert_eq!(parts.files[0].0, "target_users_file");
     }
 }

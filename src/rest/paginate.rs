@@ -1,6 +1,10 @@
 //! `--paginate`: following Discord's before/after cursors to the end of a list, printing every
-//! item exactly once. Items are streamed page by page, so memory stays flat however long the
-//! list is.
+//! item exactly once, in the list's order. Items are streamed page by page, so memory stays flat
+//! however long the list is.
+//!
+//! Lists come in a few shapes: a bare JSON array, or an object holding the array under a key
+//! (`audit_log_entries`, `threads`, `items`, ...), sometimes with a `has_more` flag. The cursor
+//! is a snowflake id for most lists, an ISO8601 timestamp for archived threads and pins.
 
 use serde_json::Value;
 
@@ -13,28 +17,186 @@ pub enum Cursor {
     After,
 }
 
-/// Where an item's snowflake lives.
+impl Cursor {
+    fn param(self) -> &'static str {
+        match self {
+            Cursor::Before => "before",
+            Cursor::After => "after",
+        }
+    }
+}
+
+/// Where an item's cursor value lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdKey {
     /// `item.id`
     Id,
     /// `item.user.id` (members, bans, scheduled-event users)
     UserId,
+    /// `item.user_id`, else `item.user.id` (thread members, scheduled-event exception users)
+    UserIdField,
+    /// `item.thread_metadata.archive_timestamp`, a timestamp (public and private archived threads)
+    ArchiveTimestamp,
+    /// `item.pinned_at`, a timestamp (channel pins)
+    PinnedAt,
+    /// A guild join request: `reviewed_at` as a snowflake when it was reviewed, else `id`
+    /// (Discord compares the cursor with the review time for approved and rejected requests).
+    JoinRequest,
 }
 
-impl IdKey {
-    /// The item's id as a number, if it has one.
-    pub fn of(self, item: &Value) -> Option<u64> {
-        let v = match self {
-            IdKey::Id => item.get("id"),
-            IdKey::UserId => item.get("user").and_then(|u| u.get("id")),
-        }?;
-        match v {
-            Value::String(s) => s.parse().ok(),
-            Value::Number(n) => n.as_u64(),
-            _ => None,
+/// An item's place in a list: a number to compare and the text to send back as the cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    /// Snowflake, or microseconds since the Unix epoch for a timestamp.
+    pub order: i128,
+    /// The cursor value as Discord wants it in the query.
+    pub text: String,
+}
+
+impl Mark {
+    fn id(id: u64) -> Mark {
+        Mark {
+            order: i128::from(id),
+            text: id.to_string(),
         }
     }
+}
+
+fn snowflake_of(v: Option<&Value>) -> Option<u64> {
+    match v? {
+        Value::String(s) => s.parse().ok(),
+        Value::Number(n) => n.as_u64(),
+        _ => None,
+    }
+}
+
+fn time_of(v: Option<&Value>) -> Option<Mark> {
+    let text = v?.as_str()?;
+    Some(Mark {
+        order: parse_timestamp(text)?,
+        text: text.to_string(),
+    })
+}
+
+/// Discord's epoch (2015-01-01) in Unix milliseconds.
+const DISCORD_EPOCH_MS: i128 = 1_420_070_400_000;
+
+impl IdKey {
+    /// Whether the cursor is a timestamp rather than a snowflake.
+    pub fn is_timestamp(self) -> bool {
+        matches!(self, IdKey::ArchiveTimestamp | IdKey::PinnedAt)
+    }
+
+    /// The item's snowflake id, if the key is one and the item has it.
+    pub fn of(self, item: &Value) -> Option<u64> {
+        match self {
+            IdKey::Id => snowflake_of(item.get("id")),
+            IdKey::UserId => snowflake_of(item.get("user").and_then(|u| u.get("id"))),
+            IdKey::UserIdField => snowflake_of(item.get("user_id"))
+                .or_else(|| snowflake_of(item.get("user").and_then(|u| u.get("id")))),
+            IdKey::JoinRequest => self.mark(item).and_then(|m| u64::try_from(m.order).ok()),
+            IdKey::ArchiveTimestamp | IdKey::PinnedAt => None,
+        }
+    }
+
+    /// The item's place in the list, if it has one.
+    pub fn mark(self, item: &Value) -> Option<Mark> {
+        match self {
+            IdKey::ArchiveTimestamp => time_of(
+                item.get("thread_metadata")
+                    .and_then(|m| m.get("archive_timestamp")),
+            ),
+            IdKey::PinnedAt => time_of(item.get("pinned_at")),
+            IdKey::JoinRequest => match item.get("reviewed_at").and_then(|r| time_of(Some(r))) {
+                Some(reviewed) => {
+                    let ms = reviewed.order.div_euclid(1000) - DISCORD_EPOCH_MS;
+                    let id = u64::try_from(ms.max(0)).ok()?.checked_mul(1 << 22)?;
+                    Some(Mark::id(id))
+                }
+                None => snowflake_of(item.get("id")).map(Mark::id),
+            },
+            _ => self.of(item).map(Mark::id),
+        }
+    }
+}
+
+/// Microseconds since the Unix epoch for an ISO8601 / RFC 3339 timestamp
+/// (`2024-01-01T00:00:00.000000+00:00`, `2024-01-01T00:00:00Z`), if it is one.
+pub fn parse_timestamp(text: &str) -> Option<i128> {
+    let b = text.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let s = text.get(r)?;
+        if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        s.parse().ok()
+    };
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let mut i = 19;
+    let mut micros: i64 = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            if i - start < 6 {
+                micros = micros * 10 + i64::from(b[i] - b'0');
+            }
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        for _ in (i - start)..6 {
+            micros *= 10;
+        }
+    }
+    let offset_secs: i64 = match b.get(i) {
+        None => 0,
+        Some(b'Z' | b'z') if i + 1 == b.len() => 0,
+        Some(sign @ (b'+' | b'-')) if b.len() == i + 6 && b[i + 3] == b':' => {
+            let mins = num(i + 1..i + 3)? * 60 + num(i + 4..i + 6)?;
+            if *sign == b'+' {
+                mins * 60
+            } else {
+                -mins * 60
+            }
+        }
+        _ => return None,
+    };
+    // Days since 1970-01-01 for a civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_secs;
+    Some(i128::from(secs) * 1_000_000 + i128::from(micros))
+}
+
+/// Where a response keeps the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Items {
+    /// The response is the array (`null` counts as empty).
+    Array,
+    /// The array is under this key of a response object; the rest of the object is dropped.
+    Field(&'static str),
 }
 
 /// How one list endpoint pages.
@@ -42,24 +204,71 @@ impl IdKey {
 pub struct Paging {
     /// The cursor that moves forward by default.
     pub cursor: Cursor,
-    /// Where each item's id is.
+    /// Where each item's cursor value is.
     pub id_key: IdKey,
     /// The largest `limit` Discord accepts on this endpoint.
     pub max_limit: u32,
+    /// The smallest `limit` Discord accepts.
+    pub min_limit: u32,
+    /// Where the list is in a response.
+    pub items: Items,
+    /// Whether the list only pages with its default cursor (Discord takes no other).
+    pub one_way: bool,
 }
 
 impl Paging {
-    /// A paging description.
+    /// A paging description for a bare array that pages both ways, limit 1 to `max_limit`.
     pub const fn new(cursor: Cursor, id_key: IdKey, max_limit: u32) -> Paging {
         Paging {
             cursor,
             id_key,
             max_limit,
+            min_limit: 1,
+            items: Items::Array,
+            one_way: false,
+        }
+    }
+
+    /// The list is under `key` of a response object.
+    pub const fn in_field(mut self, key: &'static str) -> Paging {
+        self.items = Items::Field(key);
+        self
+    }
+
+    /// The endpoint takes only the default cursor.
+    pub const fn one_way(mut self) -> Paging {
+        self.one_way = true;
+        self
+    }
+
+    /// The smallest page size Discord accepts.
+    pub const fn min_limit(mut self, min: u32) -> Paging {
+        self.min_limit = min;
+        self
+    }
+
+    /// Splits a response into its items and its `has_more` flag, if it has one.
+    pub fn split(&self, body: Value) -> std::result::Result<(Vec<Value>, Option<bool>), String> {
+        match (self.items, body) {
+            (Items::Array, Value::Array(items)) => Ok((items, None)),
+            (Items::Array, Value::Null) => Ok((Vec::new(), None)),
+            (Items::Field(key), Value::Object(mut object)) => {
+                let has_more = object.get("has_more").and_then(Value::as_bool);
+                match object.remove(key) {
+                    Some(Value::Array(items)) => Ok((items, has_more)),
+                    // Discord leaves some lists out when the app may not see them.
+                    None | Some(Value::Null) => Ok((Vec::new(), has_more)),
+                    Some(_) => Err(format!("'{key}' in the response is not an array")),
+                }
+            }
+            (Items::Array, _) => Err("expected a JSON array".to_string()),
+            (Items::Field(key), _) => Err(format!("expected a JSON object with '{key}'")),
         }
     }
 }
 
 /// List endpoints that page with before/after, by path pattern (`*` is one segment).
+/// `tools/gen_endpoints.py` has the same list (PAGING); a unit test checks the two agree.
 const PAGED_ROUTES: &[(&str, Paging)] = &[
     (
         "channels/*/messages",
@@ -93,6 +302,55 @@ const PAGED_ROUTES: &[(&str, Paging)] = &[
         "skus/*/subscriptions",
         Paging::new(Cursor::After, IdKey::Id, 100),
     ),
+    (
+        "guilds/*/audit-logs",
+        Paging::new(Cursor::Before, IdKey::Id, 100).in_field("audit_log_entries"),
+    ),
+    (
+        "channels/*/polls/*/answers/*",
+        Paging::new(Cursor::After, IdKey::Id, 100)
+            .in_field("users")
+            .one_way(),
+    ),
+    (
+        "channels/*/thread-members",
+        Paging::new(Cursor::After, IdKey::UserIdField, 100).one_way(),
+    ),
+    (
+        "channels/*/threads/archived/public",
+        Paging::new(Cursor::Before, IdKey::ArchiveTimestamp, 100)
+            .in_field("threads")
+            .one_way()
+            .min_limit(2),
+    ),
+    (
+        "channels/*/threads/archived/private",
+        Paging::new(Cursor::Before, IdKey::ArchiveTimestamp, 100)
+            .in_field("threads")
+            .one_way()
+            .min_limit(2),
+    ),
+    (
+        "channels/*/users/@me/threads/archived/private",
+        Paging::new(Cursor::Before, IdKey::Id, 100)
+            .in_field("threads")
+            .one_way()
+            .min_limit(2),
+    ),
+    (
+        "channels/*/messages/pins",
+        Paging::new(Cursor::Before, IdKey::PinnedAt, 50)
+            .in_field("items")
+            .one_way(),
+    ),
+    (
+        "guilds/*/requests",
+        Paging::new(Cursor::Before, IdKey::JoinRequest, 100).in_field("guild_join_requests"),
+    ),
+    (
+        "guilds/*/scheduled-events/*/*/users",
+        Paging::new(Cursor::After, IdKey::UserIdField, 100),
+    ),
 ];
 
 /// How the list at this API path (after the base, query ignored) pages, if it does.
@@ -117,11 +375,13 @@ pub struct Walk {
     /// The direction.
     pub cursor: Cursor,
     /// Where the next page starts (exclusive).
-    pub position: Option<u64>,
+    pub position: Option<Mark>,
     /// Page size.
     pub limit: u32,
     /// Whether the end was reached.
     pub done: bool,
+    /// Where each item's place is.
+    pub id_key: IdKey,
 }
 
 impl Walk {
@@ -134,9 +394,22 @@ impl Walk {
             ));
         }
         let parse = |k: &str, v: &String| {
-            v.parse::<u64>().map_err(|_| {
-                crate::Error::usage(format!("'{k}={v}' must be a snowflake id for --paginate"))
-            })
+            if paging.id_key.is_timestamp() {
+                parse_timestamp(v)
+                    .map(|order| Mark {
+                        order,
+                        text: v.clone(),
+                    })
+                    .ok_or_else(|| {
+                        crate::Error::usage(format!(
+                            "'{k}={v}' must be an ISO8601 timestamp such as 2024-01-31T12:00:00Z for --paginate"
+                        ))
+                    })
+            } else {
+                v.parse::<u64>().map(Mark::id).map_err(|_| {
+                    crate::Error::usage(format!("'{k}={v}' must be a snowflake id for --paginate"))
+                })
+            }
         };
         let (cursor, position) = match (get("before"), get("after")) {
             (Some(_), Some(_)) => {
@@ -148,15 +421,22 @@ impl Walk {
             (None, Some(a)) => (Cursor::After, Some(parse("after", a)?)),
             (None, None) => (paging.cursor, None),
         };
+        if paging.one_way && cursor != paging.cursor {
+            return Err(crate::Error::usage(format!(
+                "this list only pages with '{}'; leave out '{}'",
+                paging.cursor.param(),
+                cursor.param()
+            )));
+        }
         let limit = match get("limit") {
             Some(v) => v
                 .parse::<u32>()
                 .ok()
-                .filter(|l| (1..=paging.max_limit).contains(l))
+                .filter(|l| (paging.min_limit..=paging.max_limit).contains(l))
                 .ok_or_else(|| {
                     crate::Error::usage(format!(
-                        "limit={v}: with --paginate give a page size from 1 to {}",
-                        paging.max_limit
+                        "limit={v}: with --paginate give a page size from {} to {}",
+                        paging.min_limit, paging.max_limit
                     ))
                 })?,
             None => paging.max_limit,
@@ -166,6 +446,7 @@ impl Walk {
             position,
             limit,
             done: false,
+            id_key: paging.id_key,
         })
     }
 
@@ -176,12 +457,8 @@ impl Walk {
             .filter(|(k, _)| !matches!(k.as_str(), "before" | "after" | "limit"))
             .cloned()
             .collect();
-        if let Some(p) = self.position {
-            let key = match self.cursor {
-                Cursor::Before => "before",
-                Cursor::After => "after",
-            };
-            q.push((key.to_string(), p.to_string()));
+        if let Some(p) = &self.position {
+            q.push((self.cursor.param().to_string(), p.text.clone()));
         } else if self.cursor == Cursor::After {
             q.push(("after".to_string(), "0".to_string()));
         }
@@ -189,37 +466,59 @@ impl Walk {
         q
     }
 
-    /// Takes one page: returns the items not seen before, in order, and moves the cursor.
-    pub fn take_page(&mut self, page: Vec<Value>, id_key: IdKey) -> Vec<Value> {
+    /// Takes one page of a bare-array list; see [`Walk::take`].
+    pub fn take_page(&mut self, page: Vec<Value>) -> Vec<Value> {
+        self.take(page, None)
+    }
+
+    /// Takes one page: returns the items not seen before, in the walk's order (newest first
+    /// going `before`, oldest first going `after`, whatever order the page came in), and moves
+    /// the cursor. `has_more`, when the response has it, says whether another page follows.
+    pub fn take(&mut self, page: Vec<Value>, has_more: Option<bool>) -> Vec<Value> {
         let full = page.len() as u32 >= self.limit;
-        let start = self.position;
-        let mut fresh = Vec::with_capacity(page.len());
+        let start = self.position.clone();
+        let mut fresh: Vec<(Option<i128>, Value)> = Vec::with_capacity(page.len());
         for item in page {
-            let Some(id) = id_key.of(&item) else {
-                // Without an id the walk cannot go on safely; keep the item, stop after it.
-                fresh.push(item);
+            let Some(mark) = self.id_key.mark(&item) else {
+                // Without a place the walk cannot go on safely; keep the item, stop after it.
+                fresh.push((None, item));
                 self.done = true;
                 continue;
             };
-            let new = match (self.cursor, start) {
+            let new = match (self.cursor, &start) {
                 (_, None) => true,
-                (Cursor::Before, Some(p)) => id < p,
-                (Cursor::After, Some(p)) => id > p,
+                (Cursor::Before, Some(p)) => mark.order < p.order,
+                (Cursor::After, Some(p)) => mark.order > p.order,
             };
             if !new {
                 continue;
             }
-            self.position = Some(match (self.cursor, self.position) {
-                (_, None) => id,
-                (Cursor::Before, Some(p)) => p.min(id),
-                (Cursor::After, Some(p)) => p.max(id),
-            });
-            fresh.push(item);
+            let further = match (self.cursor, &self.position) {
+                (_, None) => true,
+                (Cursor::Before, Some(p)) => mark.order < p.order,
+                (Cursor::After, Some(p)) => mark.order > p.order,
+            };
+            let order = mark.order;
+            if further {
+                self.position = Some(mark);
+            }
+            fresh.push((Some(order), item));
         }
-        if !full || fresh.is_empty() || self.position == start {
+        // Items without a place keep their spot at the end; the rest are put in walk order.
+        fresh.sort_by(|(a, _), (b, _)| match (a, b) {
+            (Some(a), Some(b)) => match self.cursor {
+                Cursor::Before => b.cmp(a),
+                Cursor::After => a.cmp(b),
+            },
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+        let more = has_more.unwrap_or(full);
+        if !more || fresh.is_empty() || self.position == start {
             self.done = true;
         }
-        fresh
+        fresh.into_iter().map(|(_, item)| item).collect()
     }
 }
 
@@ -227,6 +526,10 @@ impl Walk {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn ids(items: &[Value], key: IdKey) -> Vec<u64> {
+        items.iter().filter_map(|i| key.of(i)).collect()
+    }
 
     #[test]
     fn detects_list_routes() {
@@ -240,6 +543,29 @@ mod tests {
         );
         assert!(detect("/channels/1/messages/2").is_none());
         assert!(detect("/users/@me").is_none());
+        let pins = detect("/channels/1/messages/pins").unwrap();
+        assert_eq!(pins.items, Items::Field("items"));
+        assert_eq!(pins.max_limit, 50);
+        assert_eq!(
+            detect("/guilds/1/audit-logs").unwrap().items,
+            Items::Field("audit_log_entries")
+        );
+        assert_eq!(
+            detect("/channels/1/users/@me/threads/archived/private")
+                .unwrap()
+                .id_key,
+            IdKey::Id
+        );
+        assert_eq!(
+            detect("/guilds/1/scheduled-events/2/3/users")
+                .unwrap()
+                .id_key,
+            IdKey::UserIdField
+        );
+        assert_eq!(
+            detect("/guilds/1/scheduled-events/2/users").unwrap().id_key,
+            IdKey::UserId
+        );
     }
 
     #[test]
@@ -250,14 +576,14 @@ mod tests {
             walk.query(&[]),
             vec![("limit".to_string(), "2".to_string())]
         );
-        let items = walk.take_page(vec![json!({"id": "9"}), json!({"id": "8"})], IdKey::Id);
+        let items = walk.take_page(vec![json!({"id": "9"}), json!({"id": "8"})]);
         assert_eq!(items.len(), 2);
-        assert_eq!(walk.position, Some(8));
+        assert_eq!(walk.position, Some(Mark::id(8)));
         assert!(!walk.done);
         // An overlapping page: 8 again is not printed twice.
-        let items = walk.take_page(vec![json!({"id": "8"}), json!({"id": "7"})], IdKey::Id);
+        let items = walk.take_page(vec![json!({"id": "8"}), json!({"id": "7"})]);
         assert_eq!(items, vec![json!({"id": "7"})]);
-        let items = walk.take_page(vec![json!({"id": "6"})], IdKey::Id);
+        let items = walk.take_page(vec![json!({"id": "6"})]);
         assert_eq!(items.len(), 1);
         assert!(walk.done);
     }
@@ -271,13 +597,232 @@ mod tests {
         ];
         let mut walk = Walk::start(paging, &q).unwrap();
         assert_eq!(walk.limit, 2);
-        let items = walk.take_page(
-            vec![json!({"user": {"id": "4"}}), json!({"user": {"id": "7"}})],
-            IdKey::UserId,
-        );
+        let items = walk.take_page(vec![
+            json!({"user": {"id": "4"}}),
+            json!({"user": {"id": "7"}}),
+        ]);
         assert_eq!(items.len(), 1);
         assert_eq!(walk.query(&q)[0], ("after".to_string(), "7".to_string()));
         assert!(Walk::start(paging, &[("around".into(), "1".into())]).is_err());
         assert!(Walk::start(paging, &[("limit".into(), "5000".into())]).is_err());
+    }
+
+    #[test]
+    fn walk_after_prints_a_newest_first_page_oldest_first() {
+        // Discord answers `after` with the page newest first (messages, audit log).
+        let paging = detect("guilds/1/audit-logs").unwrap();
+        let q = vec![
+            ("after".to_string(), "10".to_string()),
+            ("limit".to_string(), "3".to_string()),
+        ];
+        let mut walk = Walk::start(paging, &q).unwrap();
+        let body = json!({"audit_log_entries": [{"id": "13"}, {"id": "12"}, {"id": "11"}],
+                          "users": [{"id": "1"}]});
+        let (page, more) = paging.split(body).unwrap();
+        assert_eq!(more, None);
+        let items = walk.take(page, more);
+        assert_eq!(ids(&items, IdKey::Id), vec![11, 12, 13]);
+        assert_eq!(walk.query(&q)[0], ("after".to_string(), "13".to_string()));
+        assert!(!walk.done);
+    }
+
+    #[test]
+    fn audit_log_pages_before_the_oldest_entry() {
+        let paging = detect("guilds/1/audit-logs").unwrap();
+        let q = vec![
+            ("user_id".to_string(), "5".to_string()),
+            ("limit".to_string(), "2".to_string()),
+        ];
+        let mut walk = Walk::start(paging, &q).unwrap();
+        let (page, more) = paging
+            .split(json!({"audit_log_entries": [{"id": "30"}, {"id": "20"}]}))
+            .unwrap();
+        assert_eq!(ids(&walk.take(page, more), IdKey::Id), vec![30, 20]);
+        assert_eq!(
+            walk.query(&q),
+            vec![
+                ("user_id".to_string(), "5".to_string()),
+                ("before".to_string(), "20".to_string()),
+                ("limit".to_string(), "2".to_string())
+            ]
+        );
+        let (page, more) = paging
+            .split(json!({"audit_log_entries": [{"id": "10"}]}))
+            .unwrap();
+        assert_eq!(walk.take(page, more).len(), 1);
+        assert!(walk.done);
+        assert!(paging.split(json!([1])).is_err());
+    }
+
+    #[test]
+    fn answer_voters_page_after_the_last_user_only() {
+        let paging = detect("channels/1/polls/2/answers/3").unwrap();
+        let mut walk = Walk::start(paging, &[("limit".into(), "2".into())]).unwrap();
+        assert_eq!(walk.query(&[])[0], ("after".to_string(), "0".to_string()));
+        let (page, more) = paging
+            .split(json!({"users": [{"id": "4"}, {"id": "6"}]}))
+            .unwrap();
+        assert_eq!(walk.take(page, more).len(), 2);
+        assert_eq!(walk.query(&[])[0], ("after".to_string(), "6".to_string()));
+        let (page, more) = paging.split(json!({"users": []})).unwrap();
+        assert!(walk.take(page, more).is_empty());
+        assert!(walk.done);
+        let err = Walk::start(paging, &[("before".into(), "9".into())]).unwrap_err();
+        assert!(err.to_string().contains("only pages with 'after'"), "{err}");
+    }
+
+    #[test]
+    fn thread_members_page_by_user_id() {
+        let paging = detect("channels/1/thread-members").unwrap();
+        let q = vec![
+            ("with_member".to_string(), "true".to_string()),
+            ("limit".to_string(), "2".to_string()),
+        ];
+        let mut walk = Walk::start(paging, &q).unwrap();
+        // `id` is the thread's id, the same on every item: the cursor is `user_id`.
+        let page = vec![
+            json!({"id": "1", "user_id": "50"}),
+            json!({"id": "1", "user_id": "60"}),
+        ];
+        assert_eq!(walk.take_page(page).len(), 2);
+        assert_eq!(
+            walk.query(&q),
+            vec![
+                ("with_member".to_string(), "true".to_string()),
+                ("after".to_string(), "60".to_string()),
+                ("limit".to_string(), "2".to_string())
+            ]
+        );
+        // Without with_member Discord ignores the cursor and sends everyone again: nothing new.
+        let again = vec![
+            json!({"id": "1", "user_id": "50"}),
+            json!({"id": "1", "user_id": "60"}),
+        ];
+        assert!(walk.take_page(again).is_empty());
+        assert!(walk.done);
+    }
+
+    #[test]
+    fn archived_threads_page_before_the_last_archive_timestamp() {
+        let paging = detect("channels/1/threads/archived/public").unwrap();
+        let thread =
+            |id: &str, ts: &str| json!({"id": id, "thread_metadata": {"archive_timestamp": ts}});
+        let mut walk = Walk::start(paging, &[("limit".into(), "2".into())]).unwrap();
+        assert_eq!(
+            walk.query(&[]),
+            vec![("limit".to_string(), "2".to_string())]
+        );
+        let body = json!({"threads": [thread("7", "2024-03-02T00:00:00.000000+00:00"),
+                                      thread("9", "2024-03-01T12:00:00.000000+00:00")],
+                          "members": [], "has_more": true});
+        let (page, more) = paging.split(body).unwrap();
+        assert_eq!(more, Some(true));
+        assert_eq!(walk.take(page, more).len(), 2);
+        assert_eq!(
+            walk.query(&[])[0],
+            (
+                "before".to_string(),
+                "2024-03-01T12:00:00.000000+00:00".to_string()
+            )
+        );
+        // has_more wins over a short page, and ends the walk when false.
+        let body = json!({"threads": [thread("3", "2024-02-01T00:00:00Z")], "has_more": true});
+        let (page, more) = paging.split(body).unwrap();
+        assert_eq!(walk.take(page, more).len(), 1);
+        assert!(!walk.done);
+        let body = json!({"threads": [thread("2", "2024-01-01T00:00:00Z")], "has_more": false});
+        let (page, more) = paging.split(body).unwrap();
+        assert_eq!(walk.take(page, more).len(), 1);
+        assert!(walk.done);
+        assert!(Walk::start(paging, &[("before".into(), "123".into())]).is_err());
+        assert!(Walk::start(paging, &[("before".into(), "2024-01-01T00:00:00Z".into())]).is_ok());
+        assert!(Walk::start(paging, &[("limit".into(), "1".into())]).is_err());
+    }
+
+    #[test]
+    fn joined_private_archived_threads_page_by_thread_id() {
+        let paging = detect("channels/1/users/@me/threads/archived/private").unwrap();
+        let mut walk = Walk::start(paging, &[]).unwrap();
+        let body = json!({"threads": [{"id": "20"}, {"id": "10"}], "has_more": true});
+        let (page, more) = paging.split(body).unwrap();
+        assert_eq!(walk.take(page, more).len(), 2);
+        assert_eq!(walk.query(&[])[0], ("before".to_string(), "10".to_string()));
+    }
+
+    #[test]
+    fn pins_page_before_the_last_pinned_at() {
+        let paging = detect("channels/1/messages/pins").unwrap();
+        let pin = |m: &str, at: &str| json!({"pinned_at": at, "message": {"id": m}});
+        let mut walk = Walk::start(paging, &[("limit".into(), "2".into())]).unwrap();
+        let body = json!({"items": [pin("5", "2024-01-03T00:00:00+00:00"),
+                                    pin("4", "2024-01-02T00:00:00+00:00")], "has_more": true});
+        let (page, more) = paging.split(body).unwrap();
+        assert_eq!(walk.take(page, more).len(), 2);
+        assert_eq!(
+            walk.query(&[])[0],
+            (
+                "before".to_string(),
+                "2024-01-02T00:00:00+00:00".to_string()
+            )
+        );
+        // The same pin again (a timestamp the server compared inclusively) is not repeated.
+        let body = json!({"items": [pin("4", "2024-01-02T00:00:00+00:00"),
+                                    pin("3", "2024-01-01T00:00:00+00:00")], "has_more": false});
+        let (page, more) = paging.split(body).unwrap();
+        let items = walk.take(page, more);
+        assert_eq!(items, vec![pin("3", "2024-01-01T00:00:00+00:00")]);
+        assert!(walk.done);
+        let err = Walk::start(paging, &[("limit".into(), "100".into())]).unwrap_err();
+        assert!(err.to_string().contains("from 1 to 50"), "{err}");
+    }
+
+    #[test]
+    fn join_requests_page_by_id_or_review_time() {
+        let paging = detect("guilds/1/requests").unwrap();
+        let mut walk = Walk::start(paging, &[]).unwrap();
+        let body = json!({"total": 2, "guild_join_requests": [
+            {"id": "200", "reviewed_at": null}, {"id": "100", "reviewed_at": null}]});
+        let (page, more) = paging.split(body).unwrap();
+        assert_eq!(walk.take(page, more).len(), 2);
+        assert!(walk.done, "a short page is the last");
+        assert_eq!(
+            walk.query(&[])[0],
+            ("before".to_string(), "100".to_string())
+        );
+        // Reviewed requests: the cursor is the review time as a snowflake.
+        let reviewed = json!({"id": "5", "reviewed_at": "2015-01-01T00:00:01+00:00"});
+        assert_eq!(IdKey::JoinRequest.of(&reviewed), Some(1000 << 22));
+        // Only the count (no KICK_MEMBERS): an empty list, not an error.
+        assert_eq!(paging.split(json!({"total": 3})).unwrap().0.len(), 0);
+    }
+
+    #[test]
+    fn exception_users_page_after_user_id_and_null_is_empty() {
+        let paging = detect("guilds/1/scheduled-events/2/3/users").unwrap();
+        let mut walk = Walk::start(paging, &[]).unwrap();
+        let (page, more) = paging
+            .split(json!([{"user_id": "8", "user": {"id": "8"}}, {"user": {"id": "9"}}]))
+            .unwrap();
+        assert_eq!(walk.take(page, more).len(), 2);
+        assert_eq!(walk.query(&[])[0], ("after".to_string(), "9".to_string()));
+        assert_eq!(paging.split(Value::Null).unwrap().0.len(), 0);
+    }
+
+    #[test]
+    fn timestamps_parse() {
+        assert_eq!(parse_timestamp("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(
+            parse_timestamp("1970-01-01T00:00:01.5+00:00"),
+            Some(1_500_000)
+        );
+        assert_eq!(parse_timestamp("1970-01-01T01:00:00+01:00"), Some(0));
+        assert_eq!(
+            parse_timestamp("2024-01-01T00:00:00.000000+00:00"),
+            Some(1_704_067_200_000_000)
+        );
+        assert_eq!(parse_timestamp("2024-01-01"), None);
+        assert_eq!(parse_timestamp("2024-13-01T00:00:00Z"), None);
+        assert_eq!(parse_timestamp("2024-01-01T00:00:00+0100"), None);
+        assert_eq!(parse_timestamp("2024-01-01T00:00:00Zjunk"), None);
     }
 }

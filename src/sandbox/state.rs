@@ -85,8 +85,9 @@ pub struct Channel {
     pub object: Value,
     /// Messages by id.
     pub messages: BTreeMap<u64, Message>,
-    /// Pinned message ids, newest pin last.
-    pub pins: Vec<u64>,
+    /// Pinned message ids with when they were pinned (Unix ms, strictly increasing), newest
+    /// pin last.
+    pub pins: Vec<(u64, u64)>,
 }
 
 /// A message and its reactions.

@@ -8,7 +8,10 @@ use serde_json::{json, Value};
 use super::{
     done, error, field_error, id, limit, not_found, ok, query_id, unknown, Ctx, FormErrors, Reply,
 };
-use crate::sandbox::state::{now_ms, snowflake, timestamp_of, Channel, Message, State};
+use crate::rest::paginate::parse_timestamp;
+use crate::sandbox::state::{
+    now_ms, snowflake, timestamp_of, Channel, Message, State, DISCORD_EPOCH_MS,
+};
 
 /// How old a message bulk delete still takes: 14 days, in milliseconds.
 const BULK_DELETE_MAX_AGE_MS: u64 = 14 * 24 * 60 * 60 * 1000;
@@ -441,7 +444,7 @@ fn delete_message(ctx: &Ctx, channel_id: u64, m: &str) -> Reply {
     chan.messages
         .remove(&mid)
         .ok_or_else(|| unknown("Message"))?;
-    chan.pins.retain(|p| *p != mid);
+    chan.pins.retain(|(p, _)| *p != mid);
     drop(state);
     ctx.world.hub.publish(
         "MESSAGE_DELETE",
@@ -535,27 +538,40 @@ fn bulk_delete(ctx: &Ctx, channel_id: u64) -> Reply {
 }
 
 fn list_pins(ctx: &Ctx, channel_id: u64, new_shape: bool) -> Reply {
+    // The new route pages: newest pin first, `before` a pin time, 1 to 50 a page.
+    let page = if new_shape { limit(ctx, 50, 50)? } else { 50 } as usize;
+    let before = match ctx.req.query("before").filter(|_| new_shape) {
+        None => None,
+        Some(v) => Some(parse_timestamp(v).ok_or_else(|| {
+            field_error(
+                "before",
+                "DATE_TIME_TYPE_PARSE",
+                &format!("Could not parse {v}. Should be ISO8601."),
+            )
+        })?),
+    };
     let state = ctx.world.lock();
     let chan = state
         .channels
         .get(&channel_id)
         .ok_or_else(|| unknown("Channel"))?;
     let me = ctx.world.bot_id();
-    let pinned: Vec<Value> = chan
+    let mut pinned = chan
         .pins
         .iter()
         .rev()
-        .filter_map(|mid| chan.messages.get(mid))
-        .map(|m| m.render(me))
-        .collect();
+        .filter(|(_, at)| before.is_none_or(|b| i128::from(*at) * 1000 < b))
+        .filter_map(|(mid, at)| chan.messages.get(mid).map(|m| (m.render(me), *at)));
     if new_shape {
         let items: Vec<Value> = pinned
-            .into_iter()
-            .map(|m| json!({"pinned_at": m["timestamp"], "message": m}))
+            .by_ref()
+            .take(page)
+            .map(|(m, at)| json!({"pinned_at": timestamp_of(snowflake(at, 0)), "message": m}))
             .collect();
-        ok(json!({"items": items, "has_more": false}))
+        let has_more = pinned.next().is_some();
+        ok(json!({"items": items, "has_more": has_more}))
     } else {
-        ok(Value::Array(pinned))
+        ok(Value::Array(pinned.map(|(m, _)| m).collect()))
     }
 }
 
@@ -569,12 +585,15 @@ fn pin(ctx: &Ctx, channel_id: u64, m: &str, pinned: bool) -> Reply {
         .get_mut(&mid)
         .ok_or_else(|| unknown("Message"))?;
     msg.object["pinned"] = json!(pinned);
-    chan.pins.retain(|p| *p != mid);
+    chan.pins.retain(|(p, _)| *p != mid);
     if pinned {
         if chan.pins.len() >= 50 {
             return Err(error(400, 30003, "Maximum number of pins reached (50)"));
         }
-        chan.pins.push(mid);
+        // Pin times only go up, so `before` a pin's time never skips or repeats one.
+        let now = (ctx.world.next_id() >> 22) + DISCORD_EPOCH_MS;
+        let at = chan.pins.last().map_or(now, |(_, last)| now.max(last + 1));
+        chan.pins.push((mid, at));
     }
     drop(state);
     ctx.world.hub.publish(
