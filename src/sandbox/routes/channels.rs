@@ -767,15 +767,26 @@ pub fn webhooks(ctx: &Ctx, method: &str, seg: &[&str]) -> Reply {
             h.as_object_mut().map(|o| o.remove("user"));
             ok(h)
         }
-        ("PATCH", []) => {
+        ("PATCH", rest @ ([] | [_])) => {
+            if let [t] = rest {
+                if !token_ok(t) {
+                    return Err(unknown("Webhook"));
+                }
+            }
+            // With the webhook's token instead of the bot's, the channel cannot be changed.
+            let keys: &[&str] = if rest.is_empty() {
+                &["name", "avatar", "channel_id"]
+            } else {
+                &["name", "avatar"]
+            };
             let mut state = ctx.world.lock();
             let h = state
                 .webhooks
                 .get_mut(&wid)
                 .ok_or_else(|| unknown("Webhook"))?;
-            for key in ["name", "avatar", "channel_id"] {
-                if let Some(v) = ctx.body.get(key) {
-                    h[key] = v.clone();
+            for key in keys {
+                if let Some(v) = ctx.body.get(*key) {
+                    h[*key] = v.clone();
                 }
             }
             ok(h.clone())

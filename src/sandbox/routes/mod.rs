@@ -54,7 +54,9 @@ pub fn handle(world: &World, req: &Request) -> Response {
 
 fn route(world: &World, req: &Request, api_path: &str, segments: &[&str]) -> Response {
     let method = req.method.as_str();
-    let public = matches!((method, segments), ("GET", ["gateway"]))
+    // What Discord serves without a bot token: the gateway URL, an invite, and webhooks
+    // addressed with their own token.
+    let public = matches!((method, segments), ("GET", ["gateway"] | ["invites", _]))
         || matches!(segments, ["webhooks", _, _, ..]);
     let auth = req.header("authorization").unwrap_or("");
     // Bot tokens as Discord expects them; an OAuth2 bearer token is accepted as the same
