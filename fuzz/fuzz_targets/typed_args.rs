@@ -44,13 +44,22 @@ fuzz_target!(|data: &[u8]| {
                 assert!(n <= 0xFF_FFFF, "accepted colour {n}");
             }
             Kind::Bool => assert!(matches!(value, Value::Bool(_))),
-            Kind::Integer => assert!(value.is_i64()),
+            Kind::Integer { min, max } => {
+                let n = value.as_i64().expect("an integer is sent as a number");
+                assert!(
+                    min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m),
+                    "accepted {n} out of range"
+                );
+            }
             _ => {}
         },
         Err(e) => {
             let message = e.to_string();
             assert!(!message.contains('\n'), "multi-line error: {message:?}");
-            assert!(message.contains("--arg"), "error does not name the argument: {message}");
+            assert!(
+                message.contains("--arg"),
+                "error does not name the argument: {message}"
+            );
         }
     }
 });
