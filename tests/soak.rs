@@ -82,7 +82,11 @@ fn soak(faults: u64, seed: u64, compress: Option<&str>) -> Counts {
         .args(["listen", "--intents", "GUILDS,GUILD_MESSAGES"])
         .args(compress)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        // SOAK_LOG=FILE keeps listen's diagnostics for a post-mortem.
+        .stderr(match std::env::var_os("SOAK_LOG") {
+            Some(path) => std::fs::File::create(path).map_or(Stdio::null(), Stdio::from),
+            None => Stdio::null(),
+        })
         .spawn()
         .expect("spawn listen");
     let out = child.stdout.take().expect("stdout");
@@ -129,8 +133,14 @@ fn soak(faults: u64, seed: u64, compress: Option<&str>) -> Counts {
                             counts.resumes += 1;
                         }
                         match seq {
-                            Some(s) if s <= *last_seq => counts.duplicated += 1,
+                            Some(s) if s <= *last_seq => {
+                                eprintln!("soak: {t} {s} again after {}", *last_seq);
+                                counts.duplicated += 1
+                            }
                             Some(s) => {
+                                if s > *last_seq + 1 {
+                                    eprintln!("soak: {t} {s} came after {}", *last_seq);
+                                }
                                 counts.lost += s - *last_seq - 1;
                                 *last_seq = s;
                             }
@@ -195,6 +205,7 @@ fn soak(faults: u64, seed: u64, compress: Option<&str>) -> Counts {
             }),
             _ => json!({"kind": "close", "code": RESUMABLE[fastrand::usize(0..5)]}),
         };
+        let (lost_before, duplicated_before) = (counts.lost, counts.duplicated);
         let applied = sb.admin("post", "/_sandbox/gateway/faults", Some(&fault.to_string()));
         if applied["applied"].as_u64().unwrap_or(0) > 0 {
             counts.faults += 1;
@@ -216,6 +227,9 @@ fn soak(faults: u64, seed: u64, compress: Option<&str>) -> Counts {
             drain(&rx, &mut counts, &mut last_seq, Some(target)),
             "round {round}: printed up to {last_seq}, server at {target} after {fault}"
         );
+        if counts.lost > lost_before || counts.duplicated > duplicated_before {
+            eprintln!("soak: round {round} (burst {burst}, then {fault}): lines lost or repeated");
+        }
         if session_ending_faults > ending_before {
             // listen backs off IDENTIFYs after sessions that end before they are established
             // (two heartbeat ACKs; tests/listen.rs covers that). Here each new session is let
@@ -269,9 +283,15 @@ fn soak_long() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1);
-    // A third of the faults against each transport.
+    // A third of the faults against each transport (SOAK_ONLY=plain|--compress|--compress=zstd
+    // runs all of them against one).
+    let only = std::env::var("SOAK_ONLY").ok();
     for (i, compress) in TRANSPORTS.into_iter().enumerate() {
-        let n = faults / 3 + u64::from((i as u64) < faults % 3);
+        let n = match only.as_deref() {
+            Some(o) if o != compress.unwrap_or("plain") => continue,
+            Some(_) => faults,
+            None => faults / 3 + u64::from((i as u64) < faults % 3),
+        };
         let c = soak(n, seed, compress);
         report(compress.unwrap_or("plain"), &c);
         assert_eq!(c.lost, 0);

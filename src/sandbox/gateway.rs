@@ -683,6 +683,10 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
                     .then_some(End::Gone);
             }
             inner.left_at = None;
+            // Taken over under the log's lock: a connection that still thinks it owns the
+            // session checks this under the same lock before it logs, so nothing can be
+            // logged after the replay below was cut and then sent to the dead connection.
+            session.owner.store(self.id, Ordering::SeqCst);
             inner.resumes += 1;
             if self.path != RESUME_PATH {
                 inner.resumes_elsewhere += 1;
@@ -694,7 +698,6 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
                 .map(|(s, entry)| entry.text(*s))
                 .collect()
         };
-        session.owner.store(self.id, Ordering::SeqCst);
         *lock(&self.session_name) = Some(session.id.clone());
         self.session = Some(Arc::clone(&session));
         for payload in replay {
@@ -782,14 +785,21 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
             .to_string();
         let mut sent = false;
         loop {
-            let event = match lock(&session.inner).events.try_recv() {
-                Ok(e) => e,
-                Err(_) => break,
+            let payload = {
+                let mut inner = lock(&session.inner);
+                if !self.owns(session) {
+                    // Resumed elsewhere: what is logged now belongs to the new connection.
+                    return false;
+                }
+                let event = match inner.events.try_recv() {
+                    Ok(e) => e,
+                    Err(_) => break,
+                };
+                let Some(d) = visible(&event, session.intents, session.shard, &bot_id) else {
+                    continue;
+                };
+                record(&mut inner, &event.t, &d)
             };
-            let Some(d) = visible(&event, session.intents, session.shard, &bot_id) else {
-                continue;
-            };
-            let payload = record(&mut lock(&session.inner), &event.t, &d);
             if !self.queue(payload.to_string()) {
                 return false;
             }
@@ -798,9 +808,20 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
         !sent || self.ws.flush().is_ok()
     }
 
+    /// Whether this connection still owns `session` (a RESUME elsewhere takes it over). Read
+    /// under the session's lock when logging, as the RESUME changes it under that lock.
+    fn owns(&self, session: &SessionState) -> bool {
+        session.owner.load(Ordering::SeqCst) == self.id
+    }
+
     /// Applies an admin fault or burst; `Some` ends the connection.
     fn apply(&mut self, control: Control) -> Option<End> {
         let session = self.session.clone()?;
+        if !self.owns(&session) {
+            // A connection the client has already left behind: it must not log dispatches
+            // that only it would send.
+            return Some(End::Close(4009));
+        }
         match control {
             Control::Burst(count) => {
                 if !self.burst(&session, count) {
@@ -870,10 +891,13 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
         let template = Arc::new(message_template(self.world, session));
         if self.deflater.is_some() || self.fragmenting.is_some_and(|f| f.left > 0) {
             for _ in 0..count {
-                let seq = log(
-                    &mut lock(&session.inner),
-                    Logged::Burst(Arc::clone(&template)),
-                );
+                let seq = {
+                    let mut inner = lock(&session.inner);
+                    if !self.owns(session) {
+                        return false;
+                    }
+                    log(&mut inner, Logged::Burst(Arc::clone(&template)))
+                };
                 if !self.queue(template.render(seq)) {
                     return false;
                 }
@@ -891,6 +915,9 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
         while left > 0 {
             {
                 let mut inner = lock(&session.inner);
+                if !self.owns(session) {
+                    return false;
+                }
                 while left > 0 && batch.len() < BURST_BATCH_BYTES {
                     let seq = log(&mut inner, Logged::Burst(Arc::clone(&template)));
                     text_frame_header(template.len(seq), &mut batch);

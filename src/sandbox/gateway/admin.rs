@@ -183,14 +183,22 @@ fn sessions_json(server: &Server) -> Value {
 fn send_control(server: &Server, body: &Value, control: Control) -> usize {
     let target = body["session_id"].as_str();
     let live = lock(&server.live);
+    let sessions = lock(&server.sessions);
     let mut n = 0;
     for l in live.iter() {
         let session = lock(&l.session).clone();
-        let hit = match (target, session) {
-            (Some(t), Some(s)) => t == s,
-            (None, Some(_)) => true,
-            (_, None) => false,
-        };
+        // Only the connection that owns its session: one the client left behind for a
+        // RESUME elsewhere may linger a moment, and must not get a burst or a fault.
+        let owner = session
+            .as_ref()
+            .and_then(|s| sessions.get(s))
+            .is_some_and(|s| s.owner.load(Ordering::SeqCst) == l.conn);
+        let hit = owner
+            && match (target, session) {
+                (Some(t), Some(s)) => t == s,
+                (None, Some(_)) => true,
+                (_, None) => false,
+            };
         if hit && l.control.send(control.clone()).is_ok() {
             n += 1;
         }
