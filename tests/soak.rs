@@ -35,6 +35,17 @@ struct Counts {
     peak_rss_kb: u64,
 }
 
+/// The `listen` under test, ended (by its PID) however the soak ends, a failed assertion
+/// included, so no orphan keeps running.
+struct Listener(Child);
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn peak_rss_kb(child: &Child) -> u64 {
     std::fs::read_to_string(format!("/proc/{}/status", child.id()))
         .ok()
@@ -90,6 +101,7 @@ fn soak(faults: u64, seed: u64, compress: Option<&str>) -> Counts {
         .spawn()
         .expect("spawn listen");
     let out = child.stdout.take().expect("stdout");
+    let mut child = Listener(child);
     let (tx, rx) = channel::<Value>();
     std::thread::spawn(move || {
         for line in BufReader::new(out).lines().map_while(Result::ok) {
@@ -236,14 +248,13 @@ fn soak(faults: u64, seed: u64, compress: Option<&str>) -> Counts {
             // become established first, so the soak measures recovery, not that backoff.
             wait_for_heartbeats(&sb, 3);
         }
-        counts.peak_rss_kb = counts.peak_rss_kb.max(peak_rss_kb(&child));
+        counts.peak_rss_kb = counts.peak_rss_kb.max(peak_rss_kb(&child.0));
         assert!(
-            child.try_wait().expect("try_wait").is_none(),
+            child.0.try_wait().expect("try_wait").is_none(),
             "listen exited during round {round}"
         );
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(child);
     assert!(
         counts.identifies <= 1 + session_ending_faults,
         "{} identifies for {} session-ending faults",
