@@ -15,17 +15,6 @@ fn sandbox() -> Sandbox {
     Sandbox::start_with(&["--token", TOKEN])
 }
 
-fn requests(sb: &Sandbox) -> Vec<Value> {
-    sb.admin("get", "/_sandbox/requests", None)
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
-fn clear_requests(sb: &Sandbox) {
-    sb.admin("delete", "/_sandbox/requests", None);
-}
-
 fn assert_no_token(out: &std::process::Output) {
     assert!(!stdout(out).contains(TOKEN), "token on stdout");
     assert!(!stderr(out).contains(TOKEN), "token on stderr");
@@ -75,7 +64,7 @@ fn output_modes_pretty_colour_and_compact() {
 fn json_argument_fields_query_headers_and_reason_arrive() {
     let sb = sandbox();
     let channel = sb.general_channel();
-    clear_requests(&sb);
+    sb.clear_requests();
     let out = sb.run(&[
         "post",
         &format!("/channels/{channel}/messages"),
@@ -92,7 +81,7 @@ fn json_argument_fields_query_headers_and_reason_arrive() {
     assert!(out.status.success(), "{}", stderr(&out));
     let msg = json(&out);
     assert_eq!(msg["content"], "from json");
-    let log = requests(&sb);
+    let log = sb.requests();
     let post = log.iter().find(|r| r["method"] == "POST").unwrap();
     assert_eq!(
         post["body"],
@@ -148,7 +137,7 @@ fn data_from_file_and_stdin() {
 fn bad_input_is_a_usage_error_and_nothing_is_sent() {
     let sb = sandbox();
     let channel = sb.general_channel();
-    clear_requests(&sb);
+    sb.clear_requests();
     let path = format!("/channels/{channel}/messages");
     let cases: Vec<Vec<&str>> = vec![
         vec!["post", &path, "{not json"],
@@ -169,13 +158,13 @@ fn bad_input_is_a_usage_error_and_nothing_is_sent() {
         assert!(err.starts_with("error: "), "{err}");
         assert!(stdout(&out).is_empty());
     }
-    assert_eq!(requests(&sb).len(), 0, "nothing was sent");
+    assert_eq!(sb.requests().len(), 0, "nothing was sent");
 }
 
 #[test]
 fn no_token_anywhere_exits_2_and_sends_nothing() {
     let sb = sandbox();
-    clear_requests(&sb);
+    sb.clear_requests();
     let out = common::base_cmd(sb.config_dir.path())
         .env("DISCORD_API_URL", &sb.api_url)
         .args(["get", "/users/@me"])
@@ -186,7 +175,7 @@ fn no_token_anywhere_exits_2_and_sends_nothing() {
     assert!(
         err.contains("--token") && err.contains("DISCORD_TOKEN") && err.contains("discord login")
     );
-    assert_eq!(requests(&sb).len(), 0);
+    assert_eq!(sb.requests().len(), 0);
 }
 
 #[test]
@@ -261,9 +250,9 @@ fn verbose_include_and_dry_run_redact_the_token() {
     assert!(!stderr(&out).contains("> GET"));
     assert_no_token(&out);
 
-    clear_requests(&sb);
+    sb.clear_requests();
     let channel = sb.general_channel();
-    clear_requests(&sb);
+    sb.clear_requests();
     let out = sb.run(&[
         "--dry-run",
         "post",
@@ -281,7 +270,7 @@ fn verbose_include_and_dry_run_redact_the_token() {
     assert!(text.contains("Authorization: Bot ████"));
     assert!(text.trim_end().ends_with(r#"{"content":"hello"}"#));
     assert_no_token(&out);
-    assert_eq!(requests(&sb).len(), 0, "dry run sends nothing");
+    assert_eq!(sb.requests().len(), 0, "dry run sends nothing");
 }
 
 #[test]
@@ -328,10 +317,11 @@ fn a_429_then_success_sends_exactly_one_message() {
                 .to_string(),
         ),
     );
-    clear_requests(&sb);
+    sb.clear_requests();
     let out = sb.run(&["post", &path, "-f", "content=exactly-once-429"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let posts: Vec<Value> = requests(&sb)
+    let posts: Vec<Value> = sb
+        .requests()
         .into_iter()
         .filter(|r| r["method"] == "POST")
         .collect();
@@ -366,11 +356,12 @@ fn a_502_on_get_is_retried_and_a_post_is_not_duplicated() {
         "/_sandbox/faults",
         Some(&json!({"method": "POST", "path": path, "status": 502, "count": 1}).to_string()),
     );
-    clear_requests(&sb);
+    sb.clear_requests();
     let out = sb.run(&["post", &path, "-f", "content=not-twice-502"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("502"));
-    let posts = requests(&sb)
+    let posts = sb
+        .requests()
         .into_iter()
         .filter(|r| r["method"] == "POST")
         .count();
@@ -478,7 +469,7 @@ fn multipart_upload_arrives_with_names_and_sizes() {
     let b = dir.path().join("chart.png");
     std::fs::write(&a, vec![b'a'; 1234]).unwrap();
     std::fs::write(&b, vec![7u8; 4321]).unwrap();
-    clear_requests(&sb);
+    sb.clear_requests();
     let out = sb.run(&[
         "post",
         &format!("/channels/{channel}/messages"),
@@ -497,7 +488,7 @@ fn multipart_upload_arrives_with_names_and_sizes() {
     assert_eq!(atts[0]["size"], 1234);
     assert_eq!(atts[1]["filename"], "chart.png");
     assert_eq!(atts[1]["size"], 4321);
-    let log = requests(&sb);
+    let log = sb.requests();
     let post = log.iter().find(|r| r["method"] == "POST").unwrap();
     let parts = post["multipart"].as_array().unwrap();
     let names: Vec<&str> = parts.iter().map(|p| p["name"].as_str().unwrap()).collect();
@@ -692,14 +683,14 @@ fn in_process_sandbox_needs_no_token() {
 #[test]
 fn unicode_and_spaces_in_paths_are_encoded_once() {
     let sb = sandbox();
-    clear_requests(&sb);
+    sb.clear_requests();
     let out = sb.run(&["get", "/users/über uns", "-q", "x=ü y&z"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out).trim(),
         "error: 404 Not Found: Unknown User (10013)"
     );
-    let log = requests(&sb);
+    let log = sb.requests();
     assert_eq!(log[0]["path"], "/users/%C3%BCber%20uns");
     assert_eq!(log[0]["query"]["x"], "ü y&z");
 }
@@ -836,7 +827,7 @@ fn fields_reach_inside_the_body_and_become_query_on_get() {
     );
     // A GET has no body: fields are its query, as in `gh api`.
     let channel = sb.general_channel();
-    clear_requests(&sb);
+    sb.clear_requests();
     let out = sb.run(&[
         "get",
         &format!("/channels/{channel}/messages"),
@@ -845,7 +836,7 @@ fn fields_reach_inside_the_body_and_become_query_on_get() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(json(&out).as_array().map(Vec::len), Some(2));
-    let log = requests(&sb);
+    let log = sb.requests();
     assert_eq!(log.last().unwrap()["query"]["limit"], "2", "{log:?}");
 }
 

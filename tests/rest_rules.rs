@@ -16,17 +16,6 @@ fn sandbox() -> Sandbox {
     Sandbox::start_with(&["--token", TOKEN])
 }
 
-fn requests(sb: &Sandbox) -> Vec<Value> {
-    sb.admin("get", "/_sandbox/requests", None)
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
-fn clear_requests(sb: &Sandbox) {
-    sb.admin("delete", "/_sandbox/requests", None);
-}
-
 fn fault(sb: &Sandbox, fault: Value) {
     let added = sb.admin("post", "/_sandbox/faults", Some(&fault.to_string()));
     assert!(added["id"].as_u64().is_some(), "{added}");
@@ -34,7 +23,7 @@ fn fault(sb: &Sandbox, fault: Value) {
 
 /// Logged requests to one method and path, in order.
 fn logged(sb: &Sandbox, method: &str, path: &str) -> Vec<Value> {
-    requests(sb)
+    sb.requests()
         .into_iter()
         .filter(|r| r["method"] == method && r["path"] == path)
         .collect()
@@ -74,7 +63,7 @@ fn fresh_messages(sb: &Sandbox, channel: &str, count: usize) -> Vec<String> {
 #[test]
 fn after_a_401_nothing_more_is_sent_in_that_run() {
     let sb = sandbox();
-    clear_requests(&sb);
+    sb.clear_requests();
     let input = "{\"method\":\"GET\",\"path\":\"/users/@me\"}\n".repeat(3);
     let out = common::output_with_stdin(
         sb.cmd()
@@ -93,7 +82,7 @@ fn after_a_401_nothing_more_is_sent_in_that_run() {
         let error = line["error"].as_str().unwrap_or("");
         assert!(error.contains("not sending"), "{line}");
     }
-    let log = requests(&sb);
+    let log = sb.requests();
     assert_eq!(log.len(), 1, "only the first request went out: {log:?}");
     assert_eq!(log[0]["status"], 401);
 }
@@ -101,7 +90,7 @@ fn after_a_401_nothing_more_is_sent_in_that_run() {
 #[test]
 fn bearer_flag_and_bearer_prefix_send_the_bearer_scheme() {
     let sb = sandbox();
-    clear_requests(&sb);
+    sb.clear_requests();
     let bot = sb.run(&["get", "/users/@me"]);
     assert!(bot.status.success(), "{}", stderr(&bot));
     let flag = sb.run(&["--bearer", "get", "/users/@me"]);
@@ -113,7 +102,7 @@ fn bearer_flag_and_bearer_prefix_send_the_bearer_scheme() {
         .output()
         .expect("run discord");
     assert!(prefixed.status.success(), "{}", stderr(&prefixed));
-    let log = requests(&sb);
+    let log = sb.requests();
     let schemes: Vec<&Value> = log.iter().map(|r| &r["auth_scheme"]).collect();
     assert_eq!(schemes, [&json!("Bot"), &json!("Bearer"), &json!("Bearer")]);
     for entry in &log {
@@ -197,7 +186,7 @@ fn a_get_is_retried_after_503_and_504() {
             json!({"method": "GET", "path": "/users/@me", "status": status}),
         );
     }
-    clear_requests(&sb);
+    sb.clear_requests();
     let out = sb.run(&["get", "/users/@me"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(json(&out)["bot"], true);
@@ -245,7 +234,7 @@ fn put_patch_and_delete_are_retried_after_502_503_and_a_dropped_connection() {
         fault(&sb, f);
         runs.push((method, path, args));
     }
-    clear_requests(&sb);
+    sb.clear_requests();
     // Each run waits one backoff; run them side by side.
     std::thread::scope(|s| {
         let handles: Vec<_> = runs
@@ -313,7 +302,7 @@ fn a_post_is_not_retried_after_502_or_a_connection_dropped_after_sending() {
         f["method"] = json!("POST");
         f["path"] = json!(path);
         fault(&sb, f);
-        clear_requests(&sb);
+        sb.clear_requests();
         let content = format!("post-once-{i}");
         let out = sb.run(&["post", &path, "-f", &format!("content={content}")]);
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -348,7 +337,7 @@ fn a_global_429_is_waited_out_with_a_notice() {
         &sb,
         json!({"method": "GET", "path": "/users/@me", "status": 429, "global": true, "retry_after": 1.2}),
     );
-    clear_requests(&sb);
+    sb.clear_requests();
     let started = Instant::now();
     let out = sb.run(&["get", "/users/@me"]);
     let took = started.elapsed().as_secs_f64();
@@ -365,9 +354,9 @@ fn a_global_429_is_waited_out_with_a_notice() {
 #[test]
 fn the_full_user_agent_arrives() {
     let sb = sandbox();
-    clear_requests(&sb);
+    sb.clear_requests();
     assert!(sb.run(&["get", "/users/@me"]).status.success());
-    let log = requests(&sb);
+    let log = sb.requests();
     assert_eq!(
         log[0]["headers"]["user-agent"],
         format!(
@@ -382,7 +371,7 @@ fn repeated_queries_and_custom_headers_arrive_as_sent() {
     let sb = sandbox();
     let channel = sb.general_channel();
     let path = format!("/channels/{channel}/messages");
-    clear_requests(&sb);
+    sb.clear_requests();
     let out = sb.run(&[
         "get",
         &path,
@@ -519,7 +508,7 @@ fn typing_invites_and_a_guild_role() {
     let sb = sandbox();
     let channel = sb.general_channel();
     let guild = sb.guild_id();
-    clear_requests(&sb);
+    sb.clear_requests();
     let out = sb.run(&["trigger-typing-indicator", &channel]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
@@ -620,7 +609,7 @@ fn paginate_bans_and_reaction_users() {
         let out = sb.run(&["put", &format!("/guilds/{guild}/bans/{user}")]);
         assert!(out.status.success(), "{}", stderr(&out));
     }
-    clear_requests(&sb);
+    sb.clear_requests();
     let bans_path = format!("/guilds/{guild}/bans");
     let out = sb.run(&["get", &bans_path, "--paginate", "-q", "limit=2"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -644,7 +633,7 @@ fn paginate_bans_and_reaction_users() {
     let reaction = format!("/channels/{channel}/messages/{message}/reactions/%F0%9F%91%8D");
     let out = sb.run(&["put", &format!("{reaction}/@me")]);
     assert!(out.status.success(), "{}", stderr(&out));
-    clear_requests(&sb);
+    sb.clear_requests();
     let out = sb.run(&["get", &reaction, "--paginate", "-q", "limit=1"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let me = json(&sb.run(&["get", "/users/@me"]));

@@ -129,6 +129,19 @@ impl Sandbox {
             .unwrap_or(serde_json::Value::Null)
     }
 
+    /// Every API request the sandbox received, in order (`GET /_sandbox/requests`).
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        self.admin("get", "/_sandbox/requests", None)
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Empties the sandbox's request log.
+    pub fn clear_requests(&self) {
+        self.admin("delete", "/_sandbox/requests", None);
+    }
+
     /// Changes the sandbox gateway's settings (`POST /_sandbox/gateway/config`).
     pub fn gateway_config(&self, config: &str) -> serde_json::Value {
         self.admin("post", "/_sandbox/gateway/config", Some(config))
