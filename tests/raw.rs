@@ -944,3 +944,44 @@ fn quick_retries_that_succeed_stay_quiet() {
         1
     );
 }
+
+#[test]
+fn a_raw_upload_to_a_form_route_is_sent_in_its_form_layout() {
+    let sb = sandbox();
+    let guild = sb.guild_id();
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("s.png");
+    std::fs::write(&png, vec![7u8; 300]).unwrap();
+    sb.clear_requests();
+    // Whatever the sandbox answers for stickers, what it received is recorded.
+    let _ = sb.run(&[
+        "post",
+        &format!("/guilds/{guild}/stickers"),
+        "-f",
+        "name=s",
+        "-f",
+        "tags=x",
+        "--file",
+        png.to_str().unwrap(),
+    ]);
+    let sent = sb.requests();
+    let parts: Vec<(String, u64)> = sent.last().unwrap()["multipart"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["size"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("name".to_string(), 1),
+            ("tags".to_string(), 1),
+            ("file".to_string(), 300)
+        ]
+    );
+}

@@ -52,6 +52,14 @@ pub fn execute(
 ) -> Result<()> {
     spec.files.extend(files.files.iter().cloned());
     let client = Client::new(settings)?;
+    if !spec.files.is_empty() && spec.form.is_none() {
+        // A raw upload to a route whose file goes under a named form field (stickers,
+        // application attachments, ...) is sent the way its typed command sends it.
+        let url = client.url_for(&RequestSpec::new(spec.method, spec.path.clone()))?;
+        let api_path = url.strip_prefix(client.base()).unwrap_or(&url);
+        let api_path = api_path.split('?').next().unwrap_or(api_path);
+        spec.form = crate::endpoints::find_route(spec.method, api_path).and_then(|e| e.form);
+    }
     if page.paginate {
         if spec.method != Method::Get {
             return Err(Error::usage("--paginate only works with GET requests"));

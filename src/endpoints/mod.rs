@@ -170,6 +170,25 @@ pub fn find(name: &str) -> Option<&'static Endpoint> {
         .or_else(|| ENDPOINTS.iter().find(|e| e.aliases.contains(&name)))
 }
 
+/// Finds the endpoint a raw request goes to: `method` and an API path without its query
+/// (`/guilds/1/stickers`), each `{placeholder}` of a route matching one segment. Where two
+/// routes match, the one with fewer placeholders (the more literal one) wins.
+pub fn find_route(method: Method, api_path: &str) -> Option<&'static Endpoint> {
+    let segments: Vec<&str> = api_path.trim_matches('/').split('/').collect();
+    ENDPOINTS
+        .iter()
+        .filter(|e| e.method == method)
+        .filter(|e| {
+            let route: Vec<&str> = e.path.trim_matches('/').split('/').collect();
+            route.len() == segments.len()
+                && route
+                    .iter()
+                    .zip(&segments)
+                    .all(|(r, s)| r.starts_with('{') || r == s)
+        })
+        .min_by_key(|e| e.path.matches('{').count())
+}
+
 /// Finds a removed method by name.
 pub fn find_removed(name: &str) -> Option<&'static Removed> {
     REMOVED.iter().find(|r| r.name == name)
@@ -179,6 +198,18 @@ pub fn find_removed(name: &str) -> Option<&'static Removed> {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn raw_paths_find_their_route() {
+        let find = |m, p| find_route(m, p).map(|e| e.name);
+        assert_eq!(
+            find(Method::Post, "/guilds/1/stickers"),
+            Some("create-guild-sticker")
+        );
+        assert_eq!(find(Method::Get, "/users/@me"), Some("get-current-user"));
+        assert_eq!(find(Method::Get, "/users/5"), Some("get-user"));
+        assert_eq!(find(Method::Get, "/nowhere/at/all"), None);
+    }
 
     fn is_kebab(s: &str) -> bool {
         !s.is_empty()
