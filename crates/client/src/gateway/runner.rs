@@ -22,8 +22,8 @@ use super::inflate::{Compression, Inflater};
 use super::limiter::SendLimiter;
 use super::shard::{Action, Event, Shard, State};
 use super::sink::Sink;
-use crate::output::diag;
 use crate::token::Token;
+use crate::Notice;
 use crate::{Error, ErrorKind, Result};
 
 /// How long a read waits before the loop looks at timers, commands and Ctrl-C.
@@ -95,6 +95,8 @@ pub struct ListenOptions {
     pub request_members: Vec<String>,
     /// Time allowed for opening a connection.
     pub connect_timeout: Duration,
+    /// Where connection events (reconnects, resumes, waits) are reported.
+    pub notice: Notice,
 }
 
 /// Appends the query Discord expects: `v=10`, `encoding=json`, and `compress` when asked.
@@ -277,7 +279,7 @@ enum Ended {
 
 /// Runs the shards until stopped (Ctrl-C, `--max-events`, closed output) or a fatal close.
 pub fn run(options: &ListenOptions, info: &GatewayInfo, sink: &Sink, stop: &Stop) -> Result<()> {
-    let gate = IdentifyGate::new(info);
+    let gate = IdentifyGate::new(info, options.notice.clone());
     let shared = Shared {
         options,
         info,
@@ -299,7 +301,8 @@ pub fn run(options: &ListenOptions, info: &GatewayInfo, sink: &Sink, stop: &Stop
     if options.stdin {
         let senders = senders.clone();
         let count = options.shard_count;
-        std::thread::spawn(move || read_commands(&senders, count));
+        let notice = options.notice.clone();
+        std::thread::spawn(move || read_commands(&senders, count, &notice));
     }
     drop(senders);
     let errors: Mutex<Vec<Error>> = Mutex::new(Vec::new());
@@ -326,7 +329,8 @@ pub fn run(options: &ListenOptions, info: &GatewayInfo, sink: &Sink, stop: &Stop
 }
 
 /// Reads `--stdin` lines and hands each command to the shard that must send it.
-fn read_commands(senders: &[(u32, Sender<String>)], count: u32) {
+fn read_commands(senders: &[(u32, Sender<String>)], count: u32, notice: &Notice) {
+    let diag = |text: &str| notice.say(text);
     let stdin = std::io::stdin();
     let mut line = String::new();
     loop {
@@ -371,6 +375,7 @@ fn route(senders: &[(u32, Sender<String>)], count: u32, cmd: &Value) {
 
 fn run_shard(shared: &Shared<'_>, id: u32, commands: Receiver<String>) -> Result<()> {
     let options = shared.options;
+    let diag = |text: &str| options.notice.say(text);
     let mut shard = Shard::new(
         options.token.secret().to_string(),
         options.identify.clone(),
@@ -447,6 +452,7 @@ fn drive(
     label: &str,
 ) -> Result<Ended> {
     let options = shared.options;
+    let diag = |text: &str| options.notice.say(text);
     let tag = options.tag_shard.then_some(shard.shard);
     let mut inflater = options.compress.map(Inflater::new);
     let mut limiter = SendLimiter::default();
@@ -553,7 +559,8 @@ fn drive(
                     shared.sink.emit(text, t, tag, now)?;
                 }
                 other => {
-                    if let Some(end) = act(other, conn, &mut limiter, label, now)? {
+                    if let Some(end) = act(other, conn, &mut limiter, label, now, &options.notice)?
+                    {
                         return Ok(end);
                     }
                 }
@@ -567,7 +574,7 @@ fn drive(
         }
         if shard.deadline().is_some_and(|d| now >= d) {
             let action = shard.process(Event::Tick, now);
-            if let Some(end) = act(action, conn, &mut limiter, label, now)? {
+            if let Some(end) = act(action, conn, &mut limiter, label, now, &options.notice)? {
                 return Ok(end);
             }
         }
@@ -596,6 +603,7 @@ fn act(
     limiter: &mut SendLimiter,
     label: &str,
     now: Instant,
+    notice: &Notice,
 ) -> Result<Option<Ended>> {
     match action {
         Action::None | Action::Print => Ok(None),
@@ -606,7 +614,7 @@ fn act(
             Ok(None)
         }
         Action::Close { code, reason } => {
-            diag(&format!("gateway: {label}{reason}"));
+            notice.say(&format!("gateway: {label}{reason}"));
             conn.close(code);
             Ok(Some(Ended::Reconnect))
         }

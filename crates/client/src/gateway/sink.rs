@@ -130,12 +130,11 @@ impl Sink {
     }
 }
 
-/// An output for tests: a shared buffer whose clones see the same bytes.
-#[cfg(test)]
+/// An output that keeps what is written in memory, for tests and for programs that embed the
+/// client: clones share the same bytes.
 #[derive(Clone, Default)]
-pub(crate) struct Buf(pub(crate) Arc<Mutex<Vec<u8>>>);
+pub struct Buf(pub Arc<Mutex<Vec<u8>>>);
 
-#[cfg(test)]
 impl Write for Buf {
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
         self.0
