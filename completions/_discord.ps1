@@ -712,6 +712,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
         'discord;sandbox' {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on (default: a free port)')
             [CompletionResult]::new('--rate-limit-scale', '--rate-limit-scale', [CompletionResultType]::ParameterName, 'Multiply every route''s rate-limit window by FACTOR (1 = Discord''s; smaller makes tests faster); the global limit stays per second (see --global-limit)')
+            [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Serve a benchmark gateway instead: N MESSAGE_CREATE dispatches prebuilt (plain, zlib-stream, zstd-stream) and sent from memory on POST /_sandbox/gateway/burst')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')
             [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'API base URL [default: https://discord.com/api/v10]')

@@ -701,6 +701,7 @@ set edit:completion:arg-completer[discord] = {|@words|
         &'discord;sandbox'= {
             cand --port 'Port to listen on (default: a free port)'
             cand --rate-limit-scale 'Multiply every route''s rate-limit window by FACTOR (1 = Discord''s; smaller makes tests faster); the global limit stays per second (see --global-limit)'
+            cand --replay 'Serve a benchmark gateway instead: N MESSAGE_CREATE dispatches prebuilt (plain, zlib-stream, zstd-stream) and sent from memory on POST /_sandbox/gateway/burst'
             cand --token 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file'
             cand --profile 'Profile in the config file to take the token from'
             cand --api-url 'API base URL [default: https://discord.com/api/v10]'

@@ -654,6 +654,7 @@ complete -c discord -n "__fish_discord_using_subcommand logout" -l no-rate-limit
 complete -c discord -n "__fish_discord_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l port -d 'Port to listen on (default: a free port)' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l rate-limit-scale -d 'Multiply every route\'s rate-limit window by FACTOR (1 = Discord\'s; smaller makes tests faster); the global limit stays per second (see --global-limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand sandbox" -l replay -d 'Serve a benchmark gateway instead: N MESSAGE_CREATE dispatches prebuilt (plain, zlib-stream, zstd-stream) and sent from memory on POST /_sandbox/gateway/burst' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r

@@ -316,6 +316,11 @@ pub struct SandboxArgs {
     /// Do not enforce rate limits at all
     #[arg(long)]
     pub no_rate_limits: bool,
+
+    /// Serve a benchmark gateway instead: N MESSAGE_CREATE dispatches prebuilt (plain,
+    /// zlib-stream, zstd-stream) and sent from memory on POST /_sandbox/gateway/burst
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub replay: Option<u32>,
 }
 
 /// The presence status shown while listening.

@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use crate::cli::SandboxArgs;
+use crate::sandbox::replay::ReplaySandbox;
 use crate::sandbox::{Sandbox, SandboxOptions, DEFAULT_TOKEN};
 use crate::token::Token;
 use crate::Result;
@@ -14,23 +15,40 @@ pub fn run(args: &SandboxArgs, token: Option<&str>, global_limit: u32) -> Result
         Some(raw) => Token::parse(raw, false)?.secret().to_string(),
         None => DEFAULT_TOKEN.to_string(),
     };
-    let sandbox = Sandbox::start(SandboxOptions {
+    let options = SandboxOptions {
         port: args.port.unwrap_or(0),
         token: token.clone(),
         rate_limit_scale: args.rate_limit_scale,
         rate_limits: !args.no_rate_limits,
         global_limit,
-    })?;
+    };
+    let (api_url, gateway_url, what) = match args.replay {
+        Some(count) => {
+            let replay = ReplaySandbox::start(options, count as usize)?;
+            let what = format!("replay gateway of {count} dispatches");
+            (
+                replay.api_url().to_string(),
+                replay.gateway_url().to_string(),
+                what,
+            )
+        }
+        None => {
+            let sandbox = Sandbox::start(options)?;
+            let urls = (
+                sandbox.api_url().to_string(),
+                sandbox.gateway_url().to_string(),
+            );
+            (urls.0, urls.1, "gateway".to_string())
+        }
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    writeln!(out, "export DISCORD_API_URL={}", sandbox.api_url())?;
+    writeln!(out, "export DISCORD_API_URL={api_url}")?;
     writeln!(out, "export DISCORD_TOKEN={token}")?;
     out.flush()?;
     drop(out);
     crate::output::diag(&format!(
-        "sandbox: REST at {}, gateway at {}; try: discord get /users/@me (Ctrl-C stops it)",
-        sandbox.api_url(),
-        sandbox.gateway_url()
+        "sandbox: REST at {api_url}, {what} at {gateway_url}; try: discord get /users/@me (Ctrl-C stops it)"
     ));
     loop {
         std::thread::park();

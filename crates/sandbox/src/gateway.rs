@@ -45,6 +45,7 @@ mod admin;
 mod payloads;
 
 pub use admin::{admin_world, gateway_bot_world};
+pub(crate) use payloads::{frame_header, template_for};
 use payloads::{
     log, message_template, on_shard, record, snowflake, text_frame_header, visible, Logged,
 };

@@ -6,6 +6,7 @@
 //! - [`routes`]: the REST routes; [`ratelimit`]: Discord-shaped buckets and 429s.
 //! - [`faults`]: injected faults and the request log (admin routes under `/_sandbox/`).
 //! - [`events`]: REST writes become gateway dispatches; [`gateway`]: the WebSocket side.
+//! - [`replay`]: `--replay`, a prebuilt gateway stream for benchmarks.
 
 pub mod compress;
 pub mod events;
@@ -14,6 +15,7 @@ pub mod gateway;
 pub mod http;
 pub mod multipart;
 pub mod ratelimit;
+pub mod replay;
 pub mod routes;
 pub mod state;
 
@@ -55,6 +57,15 @@ impl SandboxOptions {
     }
 }
 
+/// Opens the REST port (0: a free one).
+fn bind_rest(port: u16) -> Result<TcpListener> {
+    TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+        Error::runtime(format!(
+            "cannot listen on 127.0.0.1:{port}: {e} (choose another --port)"
+        ))
+    })
+}
+
 /// A running sandbox; it serves until the process exits.
 #[derive(Debug, Clone)]
 pub struct Sandbox {
@@ -66,12 +77,7 @@ pub struct Sandbox {
 impl Sandbox {
     /// Starts the sandbox's servers on background threads.
     pub fn start(options: SandboxOptions) -> Result<Sandbox> {
-        let rest = TcpListener::bind(("127.0.0.1", options.port)).map_err(|e| {
-            Error::runtime(format!(
-                "cannot listen on 127.0.0.1:{}: {e} (choose another --port)",
-                options.port
-            ))
-        })?;
+        let rest = bind_rest(options.port)?;
         let gateway = TcpListener::bind(("127.0.0.1", 0))
             .map_err(|e| Error::runtime(format!("cannot open the gateway port: {e}")))?;
         let rest_addr = rest.local_addr()?;

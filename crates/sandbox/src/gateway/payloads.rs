@@ -114,7 +114,7 @@ fn blank_content(d: &mut Value) {
 
 /// A pre-serialised MESSAGE_CREATE of about 700 bytes, split around its sequence number and
 /// message id so each copy costs two integer formats.
-pub(super) struct MessageTemplate {
+pub(crate) struct MessageTemplate {
     head: String,
     middle: String,
     tail: String,
@@ -129,7 +129,7 @@ impl MessageTemplate {
     }
 
     /// The rendered payload's length in bytes.
-    pub(super) fn len(&self, seq: u64) -> usize {
+    pub(crate) fn len(&self, seq: u64) -> usize {
         self.head.len()
             + digits(seq)
             + self.middle.len()
@@ -138,7 +138,7 @@ impl MessageTemplate {
     }
 
     /// Appends the payload numbered `seq` to `out`.
-    pub(super) fn render_into(&self, seq: u64, out: &mut Vec<u8>) {
+    pub(crate) fn render_into(&self, seq: u64, out: &mut Vec<u8>) {
         out.extend_from_slice(self.head.as_bytes());
         push_decimal(seq, out);
         out.extend_from_slice(self.middle.as_bytes());
@@ -180,7 +180,13 @@ fn push_decimal(mut n: u64, out: &mut Vec<u8>) {
 /// Appends the header of an unmasked, final WebSocket text frame (RFC 6455 5.2) carrying
 /// `len` bytes, as a server sends it.
 pub(super) fn text_frame_header(len: usize, out: &mut Vec<u8>) {
-    out.push(0x81);
+    frame_header(0x81, len, out);
+}
+
+/// Appends the header of an unmasked WebSocket frame whose first byte (FIN and opcode) is
+/// `first`, carrying `len` bytes.
+pub(crate) fn frame_header(first: u8, len: usize, out: &mut Vec<u8>) {
+    out.push(first);
     if len < 126 {
         out.push(len as u8);
     } else if let Ok(short) = u16::try_from(len) {
@@ -200,16 +206,20 @@ pub(super) fn message_template<W: GatewayWorld>(
         .guild_create_payloads()
         .into_iter()
         .find(|g| on_shard(g, session.shard));
+    let content_allowed =
+        session.intents & intents::find("MESSAGE_CONTENT").map_or(0, |i| i.value()) != 0;
+    template_for(guild.as_ref(), content_allowed)
+}
+
+/// The burst MESSAGE_CREATE in `guild`'s first channel, with text only when the session may
+/// see message content.
+pub(crate) fn template_for(guild: Option<&Value>, content_allowed: bool) -> MessageTemplate {
     let guild_id = guild
-        .as_ref()
         .and_then(|g| g["id"].as_str().map(str::to_string))
         .unwrap_or_else(|| "1100000000000000000".into());
     let channel_id = guild
-        .as_ref()
         .and_then(|g| g["channels"][0]["id"].as_str().map(str::to_string))
         .unwrap_or_else(|| "1100000000000000001".into());
-    let content_allowed =
-        session.intents & intents::find("MESSAGE_CONTENT").map_or(0, |i| i.value()) != 0;
     let content = if content_allowed {
         "Benchmark message: the quick brown fox jumps over the lazy dog, again and again, so that every dispatch carries a realistic amount of text."
     } else {
