@@ -38,8 +38,8 @@ def tool(name):
 class Sandbox:
     """`discord sandbox --no-rate-limits` as a child; knows its URLs and token."""
 
-    def __init__(self, discord):
-        self.proc = subprocess.Popen([discord, "sandbox", "--no-rate-limits"], stdout=subprocess.PIPE,
+    def __init__(self, discord, extra=()):
+        self.proc = subprocess.Popen([discord, "sandbox", "--no-rate-limits", *extra], stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, text=True)
         env = {}
         for _ in range(2):
@@ -163,6 +163,10 @@ class RssWatch(threading.Thread):
         return max(self.peak, max(s)) / 1024, q / 1024, s[-1] / 1024
 
 
+STREAMS = [("plain", None), ("zlib-stream", "--compress"), ("zstd-stream", "--compress=zstd")]
+BASELINE = {}
+
+
 def wait_session(sb, before, timeout=30):
     end = time.time() + timeout
     while time.time() < end:
@@ -173,17 +177,37 @@ def wait_session(sb, before, timeout=30):
     raise SystemExit("bench: the client never identified to the sandbox gateway")
 
 
-def gateway_row(label, n, elapsed, rss, cpu=None):
+def burst_took(sb, index, timeout=10):
+    """The replay's own timing of connection `index`: seconds from the burst's first byte to
+    the client's close frame (None if it never closed)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        s = sb.sessions()
+        if len(s) > index and s[index].get("burst_to_close") is not None:
+            return s[index]["burst_to_close"]
+        time.sleep(0.02)
+    return None
+
+
+def cpu_of(pid):
+    """User + system CPU seconds a live process has used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def gateway_row(label, n, nbytes, elapsed, rss, cpu=None):
     rate = n / elapsed
     peak, quarter, last = rss
-    busy = f"; CPU {cpu:.2f} s" if cpu is not None else ""
-    row("gateway", label, f"{rate:,.0f}", "events/s", "",
-        f"{elapsed:.2f} s{busy}; peak RSS {peak:.1f} MB (at 1/4 {quarter:.1f}, end {last:.1f})")
+    busy = f"; CPU {cpu / n * 1e6:.2f} us/event ({cpu:.2f} s)" if cpu is not None else ""
+    row("gateway", label, f"{rate:,.0f}", "events/s", f"{nbytes / elapsed / 1e6:,.0f} MB/s",
+        f"{elapsed:.3f} s{busy}; peak RSS {peak:.1f} MB (at 1/4 {quarter:.1f}, end {last:.1f})")
     return rate
 
 
-def run_listen(discord, sb, n, compress=None):
-    """compress: None, or listen's compression flag ("--compress", "--compress=zstd")."""
+def run_listen(discord, sb, n, compress=None, replay=True):
+    """compress: None, or listen's compression flag ("--compress", "--compress=zstd").
+    (seconds, rss, CPU seconds during the burst); on the replay the time is the server's."""
     before = len(sb.sessions())
     cmd = [discord, "listen", "--events", "MESSAGE_CREATE", "--max-events", str(n)]
     if compress:
@@ -191,6 +215,7 @@ def run_listen(discord, sb, n, compress=None):
     p = subprocess.Popen(cmd, env=sb.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     watch = RssWatch(p.pid)
     wait_session(sb, before)
+    cpu0 = cpu_of(p.pid)
     t = time.perf_counter()
     sb.call("POST", "/_sandbox/gateway/burst", {"count": n})
     _, status, usage = os.wait4(p.pid, 0)
@@ -198,7 +223,9 @@ def run_listen(discord, sb, n, compress=None):
     rss = watch.summary()
     if status != 0:
         raise SystemExit(f"bench: discord listen failed: {p.stderr.read().decode()[-500:]}")
-    return elapsed, rss, usage.ru_utime + usage.ru_stime
+    if replay:
+        elapsed = burst_took(sb, before) or elapsed
+    return elapsed, rss, usage.ru_utime + usage.ru_stime - cpu0
 
 
 def count_lines_until(stream, target, state):
@@ -213,9 +240,12 @@ def count_lines_until(stream, target, state):
 
 
 def run_websocat(websocat, sb, n):
+    """websocat -t (plain text frames only: it cannot inflate Discord's streams); its lines are
+    counted by a pipe reader, and its stdin closed at the N-th, which makes it close the
+    WebSocket: the replay times that close like every other client's."""
     gw = sb.call("GET", "/api/v10/gateway/bot")["url"].rstrip("/") + "/?v=10&encoding=json"
     before = len(sb.sessions())
-    p = subprocess.Popen([websocat, "-t", "--no-close", gw], stdin=subprocess.PIPE,
+    p = subprocess.Popen([websocat, "-t", gw], stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     watch = RssWatch(p.pid)
     ident = {"op": 2, "d": {"token": sb.token, "intents": 33281,
@@ -228,158 +258,228 @@ def run_websocat(websocat, sb, n):
     wait_session(sb, before)
     time.sleep(0.5)  # let READY and GUILD_CREATE arrive first
     state["target"] = state["lines"] + n
+    cpu0 = cpu_of(p.pid)
     t = time.perf_counter()
     sb.call("POST", "/_sandbox/gateway/burst", {"count": n})
     end = time.time() + 600
     while not state["t_end"] and time.time() < end and p.poll() is None:
-        time.sleep(0.005)
+        time.sleep(0.001)
+    cpu = cpu_of(p.pid) - cpu0
     rss = watch.summary()
+    p.stdin.close()
+    took = burst_took(sb, before, timeout=3)
     p.kill()
     p.wait()
     if not state["t_end"]:
         raise SystemExit(f"bench: websocat got {state['lines']} of {state['target']} lines")
-    return state["t_end"] - t, rss
+    return took or state["t_end"] - t, rss, cpu
 
 
-DPY_CLIENT = r'''
-import os, sys, time, json, asyncio, urllib.request
-import discord
+DPY_CLIENT = r"""
+import os, sys, time, zlib, types
+import discord, discord.utils, yarl
 from discord.http import Route
-api, token, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-import yarl
 from discord.gateway import DiscordWebSocket
+api, token, n, gateway, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 # discord.py has no documented base-URL option: point its REST and gateway at the sandbox.
 Route.BASE = api
-DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(sys.argv[4])
+DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+
+class Zlib:
+    # discord.py's own zlib-stream reader, which it only defines when zstandard is missing.
+    COMPRESSION_TYPE = "zlib-stream"
+    def __init__(self):
+        self.buffer, self.context = bytearray(), zlib.decompressobj()
+    def decompress(self, data):
+        self.buffer.extend(data)
+        if len(data) < 4 or data[-4:] != b"\x00\x00\xff\xff":
+            return None
+        msg, self.buffer = self.context.decompress(self.buffer), bytearray()
+        return msg.decode("utf-8")
+
+if mode == "zlib-stream":
+    discord.utils._ActiveDecompressionContext = Zlib
+elif mode == "zstd-stream" and discord.utils._ActiveDecompressionContext.COMPRESSION_TYPE != "zstd-stream":
+    sys.exit("discord.py reads zstd-stream only with the zstandard package installed")
+original = DiscordWebSocket.from_client.__func__
+async def from_client(cls, client, **kw):
+    kw["compress"] = mode != "plain"
+    return await original(cls, client, **kw)
+DiscordWebSocket.from_client = classmethod(from_client)
 intents = discord.Intents.default()
 intents.message_content = True
-import types
 async def no_app_info(self):
     # The sandbox has no /oauth2/applications/@me; discord.py only needs these from it at login.
     return types.SimpleNamespace(id=self.user.id, interactions_endpoint_url=None, flags=discord.ApplicationFlags())
 discord.Client.application_info = no_app_info
 client = discord.Client(intents=intents, max_messages=None, enable_debug_events=False)
 count = 0
-t0 = None
 @client.event
 async def on_ready():
     print("ready", flush=True)
 @client.event
 async def on_message(m):
-    global count, t0
+    global count
     count += 1
     if count == n:
         print(f"done {time.perf_counter()}", flush=True)
         await client.close()
 client.run(token, log_handler=None)
-'''
+"""
 
 
-def run_discordpy(sb, n):
+def run_script(sb, n, source, args):
+    """Runs a Python client that prints "ready" once identified and "done T" at the N-th event;
+    (seconds, rss, CPU seconds during the burst)."""
+    tmp = tempfile.mkdtemp(prefix="bench-client-")
+    script = os.path.join(tmp, "client.py")
+    with open(script, "w") as f:
+        f.write(source)
+    before = len(sb.sessions())
+    p = subprocess.Popen([sys.executable, script, *args], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    watch = RssWatch(p.pid)
+    if p.stdout.readline().strip() != "ready":
+        raise SystemExit(f"bench: {args[-1]} client failed: {p.stderr.read()[-800:]}")
+    wait_session(sb, before)
+    cpu0 = cpu_of(p.pid)
+    t = time.perf_counter()
+    sb.call("POST", "/_sandbox/gateway/burst", {"count": n})
+    line = p.stdout.readline()
+    cpu = cpu_of(p.pid) - cpu0 if p.poll() is None else None
+    rss = watch.summary()
+    took = burst_took(sb, before, timeout=5)
+    p.wait()
+    shutil.rmtree(tmp, ignore_errors=True)
+    if not line.startswith("done"):
+        raise SystemExit(f"bench: client ended early: {p.stderr.read()[-800:]}")
+    return took or float(line.split()[1]) - t, rss, cpu
+
+
+def run_discordpy(sb, n, kind):
     try:
         import discord  # noqa: F401
     except ImportError:
         MISSING.append("discord.py (pip install discord.py)")
         return None
-    tmp = tempfile.mkdtemp(prefix="bench-dpy-")
-    script = os.path.join(tmp, "client.py")
-    with open(script, "w") as f:
-        f.write(DPY_CLIENT)
+    if kind == "zstd-stream":
+        try:
+            import zstandard  # noqa: F401
+        except ImportError:
+            MISSING.append("zstandard (pip install zstandard, for discord.py's zstd-stream)")
+            return None
     gw = sb.call("GET", "/api/v10/gateway/bot")["url"]
-    before = len(sb.sessions())
-    p = subprocess.Popen([sys.executable, script, sb.api, sb.token, str(n), gw], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
-    watch = RssWatch(p.pid)
-    if p.stdout.readline().strip() != "ready":
-        raise SystemExit(f"bench: discord.py client failed: {p.stderr.read()[-800:]}")
-    wait_session(sb, before)
-    t = time.perf_counter()
-    sb.call("POST", "/_sandbox/gateway/burst", {"count": n})
-    line = p.stdout.readline()
-    rss = watch.summary()
-    p.wait()
-    shutil.rmtree(tmp, ignore_errors=True)
-    if not line.startswith("done"):
-        raise SystemExit(f"bench: discord.py client ended early: {p.stderr.read()[-800:]}")
-    return float(line.split()[1]) - t, rss
+    return run_script(sb, n, DPY_CLIENT, [sb.api, sb.token, str(n), gw, kind])
 
 
-def run_bare(sb, n):
-    """A bare socket reader: WebSocket handshake and IDENTIFY by hand, then raw recv() counting
-    dispatch markers with bytes.count (C speed). It does no framing or JSON work at all, so its
-    rate is what the sandbox's burst generator can deliver: the ceiling for every client."""
-    import base64
-    import socket
+BARE_READER = r"""
+import base64, json, os, socket, sys, time
+host, port, token, kind, nbytes = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
+s = socket.create_connection((host, port))
+key = base64.b64encode(os.urandom(16)).decode()
+query = "v=10&encoding=json" + ("" if kind == "plain" else "&compress=" + kind)
+s.sendall((f"GET /?{query} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+           f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+head = b""
+while b"\r\n\r\n" not in head:
+    head += s.recv(4096)
+
+def send(opcode, payload):
+    mask = os.urandom(4)
+    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    size = bytes([0x80 | len(payload)]) if len(payload) < 126 else bytes([0x80 | 126]) + len(payload).to_bytes(2, "big")
+    s.sendall(bytes([0x80 | opcode]) + size + mask + masked)
+
+send(1, json.dumps({"op": 2, "d": {"token": token, "intents": 33281,
+                    "properties": {"os": "linux", "browser": "bare", "device": "bare"}}}).encode())
+# Drain HELLO, READY and GUILD_CREATE until the line goes quiet.
+s.settimeout(0.3)
+try:
+    while s.recv(1 << 20):
+        pass
+except socket.timeout:
+    pass
+s.settimeout(None)
+print("ready", flush=True)
+buf = bytearray(4 << 20)
+view = memoryview(buf)
+got = 0
+while got < nbytes:
+    k = s.recv_into(view)
+    if not k:
+        sys.exit(f"the server closed after {got} of {nbytes} bytes")
+    got += k
+print(f"done {time.perf_counter()}", flush=True)
+send(8, (1000).to_bytes(2, "big"))
+s.settimeout(2)
+try:
+    s.recv(1 << 16)
+except socket.timeout:
+    pass
+"""
+
+
+def run_bare(sb, n, kind, nbytes):
+    """A bare socket reader: WebSocket handshake and IDENTIFY by hand, then raw recv_into()
+    until the burst's byte count has arrived. No framing, inflating or JSON: the most any
+    client could do on this stream."""
     from urllib.parse import urlparse
     gw = urlparse(sb.call("GET", "/api/v10/gateway/bot")["url"])
-    before = len(sb.sessions())
-    s = socket.create_connection((gw.hostname, gw.port))
-    key = base64.b64encode(os.urandom(16)).decode()
-    s.sendall((f"GET /?v=10&encoding=json HTTP/1.1\r\nHost: {gw.hostname}:{gw.port}\r\n"
-               f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-               "Sec-WebSocket-Version: 13\r\n\r\n").encode())
-    head = b""
-    while b"\r\n\r\n" not in head:
-        head += s.recv(4096)
-    ident = json.dumps({"op": 2, "d": {"token": sb.token, "intents": 33281,
-                                       "properties": {"os": "linux", "browser": "bare", "device": "bare"}}}).encode()
-    mask = os.urandom(4)
-    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(ident))
-    frame = bytes([0x81, 0x80 | 126]) + len(ident).to_bytes(2, "big") + mask + masked
-    s.sendall(frame)
-    wait_session(sb, before)
-    # Drain READY and GUILD_CREATE until the line goes quiet.
-    s.settimeout(0.3)
-    try:
-        while s.recv(1 << 20):
-            pass
-    except socket.timeout:
-        pass
-    s.settimeout(None)
-    marker = b'"op":0'
-    seen, tail = 0, b""
-    t = time.perf_counter()
-    sb.call("POST", "/_sandbox/gateway/burst", {"count": n})
-    while seen < n:
-        chunk = s.recv(1 << 20)
-        if not chunk:
-            break
-        buf = tail + chunk
-        seen += buf.count(marker) - tail.count(marker)
-        tail = buf[-(len(marker) - 1):]
-    elapsed = time.perf_counter() - t
-    s.close()
-    return elapsed
+    return run_script(sb, n, BARE_READER, [gw.hostname, str(gw.port), sb.token, kind, str(nbytes)])
+
+
+def inflate_limit(sb, kind):
+    """The replay inflating its own stream with the compression library alone."""
+    cost = sb.call("GET", f"/_sandbox/replay/inflate?compress={kind}")
+    return cost["events"] / cost["seconds"], cost
 
 
 def gateway(discord, sb, n):
-    # Clients that never heartbeat (websocat) must not be dropped as zombies mid-run.
+    """Every client on the replay gateway (`discord sandbox --replay N`), whose stream is built
+    up front and sent from memory, for plain, zlib-stream and zstd-stream."""
+    # On the stateful sandbox first, for comparison with earlier runs: its burst generator
+    # renders and logs each dispatch, so there the sandbox may be the limit.
     sb.call("POST", "/_sandbox/gateway/config", {"heartbeat_interval": 3_600_000})
-    e = run_bare(sb, n)
-    bare_rate = n / e
-    row("gateway", "bare socket reader (sandbox ceiling)", f"{bare_rate:,.0f}", "events/s", "",
-        f"{e:.2f} s; counts bytes, parses nothing")
-    e, rss, cpu = run_listen(discord, sb, n)
-    listen_rate = gateway_row(f"discord listen > /dev/null ({n:,})", n, e, rss, cpu)
-    row("gateway", "listen vs bare socket reader", f"{listen_rate / bare_rate:.2f}x", "", "",
-        "near 1.0x, the sandbox may be the limit; a listen CPU time near its wall time means "
-        "listen itself is")
-    for flag in ("--compress", "--compress=zstd"):
-        e, rss, cpu = run_listen(discord, sb, n, flag)
-        gateway_row(f"discord listen {flag} > /dev/null", n, e, rss, cpu)
-    websocat = tool("websocat")
-    ws_rate = None
-    if websocat:
-        e, rss = run_websocat(websocat, sb, n)
-        ws_rate = gateway_row("websocat (line count via pipe)", n, e, rss)
-    dpy = run_discordpy(sb, n)
-    dpy_rate = None
-    if dpy:
-        dpy_rate = gateway_row("discord.py Client, on_message counter", n, *dpy)
-    if ws_rate:
-        row("gateway", "listen vs websocat", f"{listen_rate / ws_rate:.2f}x", "", "", "target >= 1.0x")
-    if dpy_rate:
-        row("gateway", "listen vs discord.py", f"{listen_rate / dpy_rate:.1f}x", "", "", "target >= 20x")
+    e, rss, cpu = run_listen(discord, sb, n, replay=False)
+    row("gateway", f"listen on the stateful sandbox's burst ({n:,}, plain)", f"{n / e:,.0f}", "events/s", "",
+        f"{e:.3f} s to exit; CPU {cpu:.2f} s")
+    rp = Sandbox(discord, ["--replay", str(n)])
+    try:
+        sizes = rp.call("GET", "/_sandbox/replay")["bytes"]
+        websocat = tool("websocat")
+        for kind, flag in STREAMS:
+            nbytes = sizes[kind]
+            row("gateway", f"replay stream: {n:,} dispatches ({kind})", f"{nbytes / 1e6:,.1f}", "MB", "",
+                f"{nbytes / n:.0f} bytes/event on the wire")
+            e, rss, cpu = run_bare(rp, n, kind, nbytes)
+            bare = gateway_row(f"bare socket reader ({kind})", n, nbytes, e, rss, cpu)
+            limit = None
+            if kind != "plain":
+                limit, cost = inflate_limit(rp, kind)
+                row("gateway", f"inflate alone, one thread ({kind})", f"{limit:,.0f}", "events/s",
+                    f"{cost['bytes_in'] / cost['seconds'] / 1e6:,.0f} MB/s",
+                    f"{cost['seconds']:.3f} s; {cost['seconds'] / n * 1e6:.2f} us/event; "
+                    f"{cost['bytes_out'] / 1e6:.0f} MB out")
+            e, rss, cpu = run_listen(discord, rp, n, flag)
+            if kind == "plain":
+                BASELINE["listen"] = rss[0]
+            listen = gateway_row(f"discord listen{' ' + flag if flag else ''} > /dev/null ({kind})", n, nbytes,
+                                 e, rss, cpu)
+            row("gateway", f"listen vs bare socket reader ({kind})", f"{listen / bare:.2f}x", "", "",
+                "target >= 0.95x" if kind == "plain" else "")
+            if limit:
+                row("gateway", f"listen vs inflate alone ({kind})", f"{listen / limit:.2f}x", "", "",
+                    "target >= 1 M events/s, or >= 1/1.2 = 0.83x of inflate alone")
+            if websocat and kind == "plain":
+                e, rss, cpu = run_websocat(websocat, rp, n)
+                ws = gateway_row("websocat -t, lines counted via pipe (plain)", n, nbytes, e, rss, cpu)
+                row("gateway", "listen vs websocat (plain)", f"{listen / ws:.2f}x", "", "", "target >= 1.0x")
+            dpy = run_discordpy(rp, n, kind)
+            if dpy:
+                rate = gateway_row(f"discord.py Client, on_message counter ({kind})", n, nbytes, *dpy)
+                row("gateway", f"listen vs discord.py ({kind})", f"{listen / rate:.0f}x", "", "", "target >= 20x")
+    finally:
+        rp.stop()
 
 
 def run_measured(cmd, env):
@@ -444,10 +544,15 @@ def run_guild_create(discord, sb, members):
 def huge(discord, sb, sizes):
     guild = sb.call("GET", "/api/v10/users/@me/guilds")[0]
     channel = next(c for c in sb.call("GET", f"/api/v10/guilds/{guild['id']}/channels") if c["type"] == 0)
+    if "listen" not in BASELINE:
+        # listen's steady-state size, for the memory ratio of the big payloads.
+        BASELINE["listen"] = run_guild_create(discord, sb, 10)[2]
     for n in sizes:
         e, cpu, rss, mb = run_guild_create(discord, sb, n)
+        base = BASELINE.get("listen")
+        over = f"; (peak - {base:.1f} MB baseline) / payload = {(rss - base) / mb:.2f}x" if base else ""
         row("huge", f"GUILD_CREATE {n:,} members via listen", f"{e:.2f}", "s", "",
-            f"{mb:.1f} MB printed; listen CPU {cpu:.2f} s; peak RSS {rss:.1f} MB")
+            f"{mb:.1f} MB printed; listen CPU {cpu:.2f} s; peak RSS {rss:.1f} MB{over}")
     seeded = 0
     for n in sizes:
         sb.call("POST", "/_sandbox/seed-messages", {"channel_id": channel["id"], "count": n - seeded})
