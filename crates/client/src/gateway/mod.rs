@@ -6,6 +6,8 @@
 
 pub use discord_protocol::gateway::{close_codes, frame, inflate, intents};
 
+pub mod frame_reader;
+pub mod handshake;
 pub mod heartbeat;
 pub mod identify_gate;
 pub mod limiter;

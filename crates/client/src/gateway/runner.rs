@@ -13,10 +13,11 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::protocol::CloseFrame;
-use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
 use super::frame::{self, op, Frame, Hello, IdentifyConfig, Ready};
+use super::frame_reader::{FrameReader, Incoming};
+use super::handshake::{self, Socket};
 use super::identify_gate::IdentifyGate;
 use super::inflate::{Compression, Inflater};
 use super::limiter::SendLimiter;
@@ -168,9 +169,11 @@ impl Stop {
     }
 }
 
-/// One open WebSocket.
+/// One open WebSocket: tungstenite writes, [`FrameReader`] reads (its buffer costs a big
+/// frame's size once, where tungstenite's grew to twice it).
 struct Connection {
-    ws: WebSocket<MaybeTlsStream<TcpStream>>,
+    ws: WebSocket<Socket>,
+    reader: FrameReader,
 }
 
 /// Why reading stopped.
@@ -209,25 +212,32 @@ impl Connection {
         stream.set_read_timeout(Some(timeout))?;
         stream.set_write_timeout(Some(Duration::from_secs(30)))?;
         let socket = stream.try_clone()?;
-        let (ws, _) = tungstenite::client_tls_with_config(url, stream, Some(ws_config()), None)
+        let (ws, reader) = handshake::connect(url, &host, stream, ws_config())
             .map_err(|e| Error::network(format!("gateway handshake with {host} failed: {e}")))?;
         socket.set_read_timeout(Some(POLL))?;
-        Ok(Connection { ws })
+        Ok(Connection { ws, reader })
     }
 
     /// The next message, `Ok(None)` when nothing arrived within [`POLL`].
-    fn read(&mut self) -> std::result::Result<Option<Message>, ReadEnd> {
-        match self.ws.read() {
-            Ok(Message::Close(frame)) => Err(ReadEnd::Closed(frame.map(|f| u16::from(f.code)))),
-            Ok(m) => Ok(Some(m)),
-            Err(tungstenite::Error::Io(e))
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) =>
-            {
+    fn read(&mut self) -> std::result::Result<Option<Incoming<'_>>, ReadEnd> {
+        match self.reader.read(self.ws.get_mut()) {
+            Ok(Incoming::Close(code)) => {
+                // Answer the close, as RFC 6455 section 5.5.1 asks (best effort).
+                let reply = CloseFrame {
+                    code: CloseCode::from(code.unwrap_or(1000)),
+                    reason: "".into(),
+                };
+                let _ = self.ws.close(Some(reply));
+                let _ = self.ws.flush();
+                Err(ReadEnd::Closed(code))
+            }
+            Ok(Incoming::Ping(payload)) => {
+                let _ = self.ws.send(Message::Pong(payload.to_vec().into()));
                 Ok(None)
             }
+            Ok(Incoming::Pong) => Ok(None),
+            Ok(m) => Ok(Some(m)),
+            Err(e) if is_timeout(&e) => Ok(None),
             Err(_) => Err(ReadEnd::Closed(None)),
         }
     }
@@ -249,17 +259,22 @@ impl Connection {
         }
         let end = Instant::now() + Duration::from_secs(1);
         while Instant::now() < end {
-            match self.ws.read() {
+            match self.reader.read(self.ws.get_mut()) {
+                Ok(Incoming::Close(_)) => break,
                 Ok(_) => {}
-                Err(tungstenite::Error::Io(e))
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                    ) => {}
+                Err(e) if is_timeout(&e) => {}
                 Err(_) => break,
             }
         }
     }
+}
+
+/// Whether a read error is only the socket's read timeout.
+fn is_timeout(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+    )
 }
 
 /// What one shard thread shares with the others.
@@ -482,8 +497,8 @@ fn drive(
             }
         };
         let text: Option<&str> = match &message {
-            Some(Message::Text(t)) => Some(t.as_str()),
-            Some(Message::Binary(b)) => match inflater
+            Some(Incoming::Text(t)) => Some(*t),
+            Some(Incoming::Binary(b)) => match inflater
                 .as_mut()
                 .map_or(Ok(Some(b.as_ref())), |i| i.push(b))
             {
