@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_discord_global_optspecs
-    string join \n token= bearer profile= api-url= sandbox pretty compact color= jq= r/raw-output i/include v/verbose dry-run connect-timeout= timeout= max-wait= global-limit= no-rate-limit-cache h/help V/version
+    string join \n token= bearer profile= api-url= sandbox pretty compact color= jq= r/raw-output i/include v/verbose dry-run connect-timeout= timeout= max-wait= global-limit= no-rate-limit-cache trace= h/help V/version
 end
 
 function __fish_discord_needs_command
@@ -35,6 +35,7 @@ complete -c discord -n "__fish_discord_needs_command" -l connect-timeout -d 'Sec
 complete -c discord -n "__fish_discord_needs_command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_needs_command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_needs_command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_needs_command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_needs_command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_needs_command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_needs_command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -478,6 +479,7 @@ complete -c discord -n "__fish_discord_using_subcommand get" -l connect-timeout 
 complete -c discord -n "__fish_discord_using_subcommand get" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -508,6 +510,7 @@ complete -c discord -n "__fish_discord_using_subcommand post" -l connect-timeout
 complete -c discord -n "__fish_discord_using_subcommand post" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand post" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand post" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand post" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand post" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -538,6 +541,7 @@ complete -c discord -n "__fish_discord_using_subcommand put" -l connect-timeout 
 complete -c discord -n "__fish_discord_using_subcommand put" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand put" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand put" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand put" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand put" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -568,6 +572,7 @@ complete -c discord -n "__fish_discord_using_subcommand patch" -l connect-timeou
 complete -c discord -n "__fish_discord_using_subcommand patch" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand patch" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand patch" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand patch" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand patch" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -598,6 +603,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete" -l connect-timeo
 complete -c discord -n "__fish_discord_using_subcommand delete" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand delete" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand delete" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -621,6 +627,7 @@ complete -c discord -n "__fish_discord_using_subcommand login" -l connect-timeou
 complete -c discord -n "__fish_discord_using_subcommand login" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand login" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand login" -l with-token -d 'Read the token from stdin instead of prompting'
 complete -c discord -n "__fish_discord_using_subcommand login" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand login" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -643,6 +650,7 @@ complete -c discord -n "__fish_discord_using_subcommand logout" -l connect-timeo
 complete -c discord -n "__fish_discord_using_subcommand logout" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand logout" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand logout" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand logout" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand logout" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -666,6 +674,7 @@ complete -c discord -n "__fish_discord_using_subcommand sandbox" -l connect-time
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand sandbox" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l no-rate-limits -d 'Do not enforce rate limits at all'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -688,6 +697,7 @@ complete -c discord -n "__fish_discord_using_subcommand intents" -l connect-time
 complete -c discord -n "__fish_discord_using_subcommand intents" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand intents" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand intents" -l json -d 'Print JSON (one object per intent) instead of a table'
 complete -c discord -n "__fish_discord_using_subcommand intents" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand intents" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -710,6 +720,7 @@ complete -c discord -n "__fish_discord_using_subcommand endpoints" -l connect-ti
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand endpoints" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -735,6 +746,7 @@ complete -c discord -n "__fish_discord_using_subcommand send-message" -l connect
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand send-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l tts -d 'Send as text-to-speech'
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l silent -d 'Send without a push or desktop notification (SUPPRESS_NOTIFICATIONS)'
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l split -d 'Send content over 2000 characters as several messages, in order'
@@ -760,6 +772,7 @@ complete -c discord -n "__fish_discord_using_subcommand batch" -l connect-timeou
 complete -c discord -n "__fish_discord_using_subcommand batch" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand batch" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand batch" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand batch" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand batch" -l fail-fast -d 'Stop starting requests after the first failure'
 complete -c discord -n "__fish_discord_using_subcommand batch" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand batch" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -782,6 +795,7 @@ complete -c discord -n "__fish_discord_using_subcommand completions" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand completions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand completions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand completions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand completions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand completions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -803,6 +817,7 @@ complete -c discord -n "__fish_discord_using_subcommand man" -l connect-timeout 
 complete -c discord -n "__fish_discord_using_subcommand man" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand man" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand man" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand man" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand man" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -835,6 +850,7 @@ complete -c discord -n "__fish_discord_using_subcommand export" -l connect-timeo
 complete -c discord -n "__fish_discord_using_subcommand export" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand export" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand export" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand export" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand export" -l media -d 'Download attachments, embed images, avatars, emojis and stickers (stored once by hash)'
 complete -c discord -n "__fish_discord_using_subcommand export" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand export" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -863,6 +879,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-application"
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -891,6 +908,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l c
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -936,6 +954,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-current-application
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -981,6 +1000,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-application" -
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1009,6 +1029,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application" -l conn
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1054,6 +1075,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application" -l c
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1082,6 +1104,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-activity
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1110,6 +1133,7 @@ complete -c discord -n "__fish_discord_using_subcommand applications-get-activit
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1139,6 +1163,7 @@ complete -c discord -n "__fish_discord_using_subcommand upload-application-attac
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1168,6 +1193,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-global-application-c
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1197,6 +1223,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-application-command
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1225,6 +1252,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-ap
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1253,6 +1281,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-com
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1292,6 +1321,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-global-applicatio
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1331,6 +1361,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-application-comma
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1359,6 +1390,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-global-application-c
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1387,6 +1419,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-command"
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1415,6 +1448,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-global-applicatio
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1443,6 +1477,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-comma
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1481,6 +1516,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-global-application-
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1519,6 +1555,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-comma
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1547,6 +1584,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-application-emojis"
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1577,6 +1615,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1605,6 +1644,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1633,6 +1673,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1662,6 +1703,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1691,6 +1733,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1728,6 +1771,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l co
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -s y -l yes -d 'Do not ask for confirmation'
@@ -1767,6 +1811,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l con
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -s y -l yes -d 'Do not ask for confirmation'
@@ -1800,6 +1845,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement"
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1831,6 +1877,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l c
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1859,6 +1906,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l conn
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1887,6 +1935,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement"
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1915,6 +1964,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l c
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1943,6 +1993,7 @@ complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" 
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1971,6 +2022,7 @@ complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l 
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2000,6 +2052,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2029,6 +2082,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2057,6 +2111,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-app
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2085,6 +2140,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-applicati
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2124,6 +2180,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-application
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2152,6 +2209,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2180,6 +2238,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2208,6 +2267,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2236,6 +2296,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-application
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2274,6 +2335,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2312,6 +2374,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-application
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2340,6 +2403,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-command-
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2369,6 +2433,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-application-command
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2398,6 +2463,7 @@ complete -c discord -n "__fish_discord_using_subcommand set-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2426,6 +2492,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-role-con
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2454,6 +2521,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-role-con
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2482,6 +2550,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-role-
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2510,6 +2579,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-role-
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2538,6 +2608,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2566,6 +2637,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l conne
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2594,6 +2666,7 @@ complete -c discord -n "__fish_discord_using_subcommand close-channel" -l connec
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand close-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2648,6 +2721,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l conne
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2702,6 +2776,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-channel" -l conne
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2731,6 +2806,7 @@ complete -c discord -n "__fish_discord_using_subcommand follow-announcement-chan
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2760,6 +2836,7 @@ complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l conne
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2788,6 +2865,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2816,6 +2894,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2853,6 +2932,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2885,6 +2965,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -s y -l yes -d 'Do not ask for confirmation'
@@ -2919,6 +3000,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-messages" -l connec
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-messages" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -s y -l yes -d 'Do not ask for confirmation'
@@ -2963,6 +3045,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-message" -l conne
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3005,6 +3088,7 @@ complete -c discord -n "__fish_discord_using_subcommand upload-file" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand upload-file" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3034,6 +3118,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3064,6 +3149,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l con
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -s y -l yes -d 'Do not ask for confirmation'
@@ -3096,6 +3182,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-pins" -l connect-ti
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-pins" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -s y -l yes -d 'Do not ask for confirmation'
@@ -3126,6 +3213,7 @@ complete -c discord -n "__fish_discord_using_subcommand pin-message" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand pin-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3154,6 +3242,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-pin" -l connect-t
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-pin" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3182,6 +3271,7 @@ complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l connec
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3210,6 +3300,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l connect-t
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3238,6 +3329,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3266,6 +3358,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-message" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3294,6 +3387,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-message" -l conne
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3330,6 +3424,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-message" -l connect
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3366,6 +3461,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-message" -l conne
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3394,6 +3490,7 @@ complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l co
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3422,6 +3519,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3450,6 +3548,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-message-react
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3481,6 +3580,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l connec
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -s y -l yes -d 'Do not ask for confirmation'
@@ -3514,6 +3614,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-b
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -s y -l yes -d 'Do not ask for confirmation'
@@ -3544,6 +3645,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3572,6 +3674,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-message-react
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3600,6 +3703,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l conn
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3628,6 +3732,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction"
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3656,6 +3761,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3684,6 +3790,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reacti
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3712,6 +3819,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3740,6 +3848,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reac
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3771,6 +3880,7 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-from-messag
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3802,6 +3912,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-thread-from-messa
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3833,6 +3944,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3864,6 +3976,7 @@ complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-o
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3892,6 +4005,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel-permissio
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3920,6 +4034,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel-permissio
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3948,6 +4063,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-depr
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3976,6 +4092,7 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4004,6 +4121,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4032,6 +4150,7 @@ complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" 
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4060,6 +4179,7 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4088,6 +4208,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-messa
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4116,6 +4237,7 @@ complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4144,6 +4266,7 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4172,6 +4295,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-me
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4202,6 +4326,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l co
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -s y -l yes -d 'Do not ask for confirmation'
@@ -4232,6 +4357,7 @@ complete -c discord -n "__fish_discord_using_subcommand end-poll" -l connect-tim
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand end-poll" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4260,6 +4386,7 @@ complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4290,6 +4417,7 @@ complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" 
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4320,6 +4448,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l co
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4348,6 +4477,7 @@ complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipien
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4376,6 +4506,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4406,6 +4537,7 @@ complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4437,6 +4569,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -s y -l yes -d 'Do not ask for confirmation'
@@ -4467,6 +4600,7 @@ complete -c discord -n "__fish_discord_using_subcommand join-thread" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand join-thread" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4495,6 +4629,7 @@ complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l connect
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4524,6 +4659,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l co
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4552,6 +4688,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l co
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4580,6 +4717,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4608,6 +4746,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4644,6 +4783,7 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-without-mes
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4680,6 +4820,7 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4716,6 +4857,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-thread" -l connec
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-thread" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4746,6 +4888,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-private-archived-th
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -s y -l yes -d 'Do not ask for confirmation'
@@ -4778,6 +4921,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-public-archived-thr
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -s y -l yes -d 'Do not ask for confirmation'
@@ -4819,6 +4963,7 @@ complete -c discord -n "__fish_discord_using_subcommand thread-search" -l connec
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand thread-search" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4847,6 +4992,7 @@ complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4877,6 +5023,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-joined-private-arch
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -s y -l yes -d 'Do not ask for confirmation'
@@ -4909,6 +5056,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -s y -l yes -d 'Do not ask for confirmation'
@@ -4940,6 +5088,7 @@ complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4969,6 +5118,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-sta
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4997,6 +5147,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5025,6 +5176,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5055,6 +5207,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l conne
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5085,6 +5238,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" 
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5113,6 +5267,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5141,6 +5296,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l conn
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5169,6 +5325,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l conn
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5197,6 +5354,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l c
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5226,6 +5384,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild" -l connect-ti
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5275,6 +5434,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l connect
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5324,6 +5484,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild" -l connect
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5358,6 +5519,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -s y -l yes -d 'Do not ask for confirmation'
@@ -5394,6 +5556,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-ent
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -s y -l yes -d 'Do not ask for confirmation'
@@ -5424,6 +5587,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rul
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5452,6 +5616,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rul
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5488,6 +5653,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5516,6 +5682,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5544,6 +5711,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5580,6 +5748,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5616,6 +5785,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5647,6 +5817,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l conne
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -s y -l yes -d 'Do not ask for confirmation'
@@ -5680,6 +5851,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l conn
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -s y -l yes -d 'Do not ask for confirmation'
@@ -5710,6 +5882,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l connec
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5740,6 +5913,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l con
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5770,6 +5944,7 @@ complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l 
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5798,6 +5973,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l con
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5826,6 +6002,7 @@ complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5856,6 +6033,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l conne
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5886,6 +6064,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guil
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5914,6 +6093,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l c
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5942,6 +6122,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5989,6 +6170,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6017,6 +6199,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-pos
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6045,6 +6228,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channe
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6073,6 +6257,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l co
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6101,6 +6286,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l con
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6132,6 +6318,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l c
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6160,6 +6347,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l conn
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6188,6 +6376,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l c
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6218,6 +6407,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l c
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6248,6 +6438,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l c
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6278,6 +6469,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-ac
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6308,6 +6500,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-ac
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6336,6 +6529,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6364,6 +6558,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations"
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6392,6 +6587,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6420,6 +6616,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6448,6 +6645,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l c
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6478,6 +6676,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l c
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -s y -l yes -d 'Do not ask for confirmation'
@@ -6512,6 +6711,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6544,6 +6744,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" 
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6576,6 +6777,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6606,6 +6808,7 @@ complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6634,6 +6837,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l con
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6668,6 +6872,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l con
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6696,6 +6901,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6724,6 +6930,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6759,6 +6966,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6794,6 +7002,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6822,6 +7031,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6850,6 +7060,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6878,6 +7089,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6930,6 +7142,7 @@ complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6982,6 +7195,7 @@ complete -c discord -n "__fish_discord_using_subcommand guild-search" -l connect
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand guild-search" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7010,6 +7224,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-wel
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7038,6 +7253,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7066,6 +7282,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7098,6 +7315,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding"
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7130,6 +7348,7 @@ complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7158,6 +7377,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7188,6 +7408,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7218,6 +7439,7 @@ complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l 
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7249,6 +7471,7 @@ complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l co
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7280,6 +7503,7 @@ complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7308,6 +7532,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions"
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7336,6 +7561,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7368,6 +7594,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests"
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -s y -l yes -d 'Do not ask for confirmation'
@@ -7400,6 +7627,7 @@ complete -c discord -n "__fish_discord_using_subcommand action-guild-join-reques
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7428,6 +7656,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l conn
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7456,6 +7685,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l con
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7492,6 +7722,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l co
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7520,6 +7751,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positi
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7548,6 +7780,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles"
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7576,6 +7809,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7604,6 +7838,7 @@ complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7632,6 +7867,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l conne
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7660,6 +7896,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l co
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7696,6 +7933,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l co
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7732,6 +7970,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l co
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7761,6 +8000,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-fo
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7790,6 +8030,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7828,6 +8069,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7857,6 +8099,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-even
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7885,6 +8128,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7924,6 +8168,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7963,6 +8208,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7995,6 +8241,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8023,6 +8270,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8054,6 +8302,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8086,6 +8335,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-even
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -s y -l yes -d 'Do not ask for confirmation'
@@ -8120,6 +8370,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -s y -l yes -d 'Do not ask for confirmation'
@@ -8151,6 +8402,7 @@ complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-ev
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8183,6 +8435,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -s y -l yes -d 'Do not ask for confirmation'
@@ -8213,6 +8466,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-so
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8246,6 +8500,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8274,6 +8529,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sou
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8302,6 +8558,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8334,6 +8591,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8366,6 +8624,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8394,6 +8653,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8426,6 +8686,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8454,6 +8715,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8482,6 +8744,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8513,6 +8776,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8544,6 +8808,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8572,6 +8837,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8600,6 +8866,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8630,6 +8897,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8658,6 +8926,7 @@ complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l 
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8686,6 +8955,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8716,6 +8986,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8746,6 +9017,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8774,6 +9046,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-active-guild-thread
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8802,6 +9075,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8830,6 +9104,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8858,6 +9133,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-s
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8886,6 +9162,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8917,6 +9194,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voic
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8948,6 +9226,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state"
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8976,6 +9255,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9004,6 +9284,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l conn
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9034,6 +9315,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state"
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9064,6 +9346,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l c
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9092,6 +9375,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l c
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9120,6 +9404,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9151,6 +9436,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-scr
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9182,6 +9468,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-scr
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9210,6 +9497,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-setting
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9240,6 +9528,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l 
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9270,6 +9559,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-sett
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9298,6 +9588,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l con
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9327,6 +9618,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9356,6 +9648,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9388,6 +9681,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-interaction-respo
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9420,6 +9714,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite" -l connect-t
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9452,6 +9747,7 @@ complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l conne
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9480,6 +9776,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l connec
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9508,6 +9805,7 @@ complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l connec
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9536,6 +9834,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l con
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9564,6 +9863,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users"
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9593,6 +9893,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l 
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9622,6 +9923,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-invite-target-use
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9650,6 +9952,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-sta
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9678,6 +9981,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9711,6 +10015,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9744,6 +10049,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l connect
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9772,6 +10078,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l connect-ti
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9800,6 +10107,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l connect
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9833,6 +10141,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l connect
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9866,6 +10175,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l connect-t
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9895,6 +10205,7 @@ complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9924,6 +10235,7 @@ complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobb
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9953,6 +10265,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link"
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9981,6 +10294,7 @@ complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10009,6 +10323,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-inv
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10037,6 +10352,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guil
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10065,6 +10381,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-member
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10096,6 +10413,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby"
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10127,6 +10445,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l con
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10155,6 +10474,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-l
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10183,6 +10503,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10211,6 +10532,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-inv
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10239,6 +10561,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guil
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10268,6 +10591,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l c
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10310,6 +10634,7 @@ complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l c
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10352,6 +10677,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10381,6 +10707,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-mod
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10410,6 +10737,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-ext
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10438,6 +10766,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-authorizatio
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10466,6 +10795,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorizat
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10494,6 +10824,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-bot-applicat
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10522,6 +10853,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-applicatio
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10550,6 +10882,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" 
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10578,6 +10911,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l conn
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10606,6 +10940,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-useri
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10635,6 +10970,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-user-message-exte
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10667,6 +11003,7 @@ complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-prov
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10696,6 +11033,7 @@ complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10728,6 +11066,7 @@ complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l co
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10759,6 +11098,7 @@ complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10791,6 +11131,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" 
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -s y -l yes -d 'Do not ask for confirmation'
@@ -10825,6 +11166,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -s y -l yes -d 'Do not ask for confirmation'
@@ -10856,6 +11198,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10884,6 +11227,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10912,6 +11256,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-s
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10945,6 +11290,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10973,6 +11319,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l c
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11001,6 +11348,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11031,6 +11379,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11061,6 +11410,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11089,6 +11439,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l c
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11117,6 +11468,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l con
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11145,6 +11497,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11173,6 +11526,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l con
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11201,6 +11555,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11232,6 +11587,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l 
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11263,6 +11619,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l conne
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11293,6 +11650,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-applica
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11321,6 +11679,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-applica
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11349,6 +11708,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-user-rol
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11380,6 +11740,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-current-user-appl
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11411,6 +11772,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-user-
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11439,6 +11801,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-current-user-appl
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11467,6 +11830,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-user-
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11498,6 +11862,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-dm" -l connect-ti
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-dm" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11529,6 +11894,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l conn
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11557,6 +11923,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-connect
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11585,6 +11952,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11613,6 +11981,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11645,6 +12014,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds"
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -s y -l yes -d 'Do not ask for confirmation'
@@ -11679,6 +12049,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l conne
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -s y -l yes -d 'Do not ask for confirmation'
@@ -11709,6 +12080,7 @@ complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11737,6 +12109,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-m
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11765,6 +12138,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11793,6 +12167,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-user" -l connect-tim
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11821,6 +12196,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l c
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11849,6 +12225,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11877,6 +12254,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l conne
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11908,6 +12286,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l conne
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11939,6 +12318,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l conne
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11967,6 +12347,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" 
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11995,6 +12376,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12039,6 +12421,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l conn
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12083,6 +12466,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-followup-message"
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12111,6 +12495,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-toke
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12139,6 +12524,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token"
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12169,6 +12555,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-toke
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12199,6 +12586,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token"
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12249,6 +12637,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-github-compatibl
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12299,6 +12688,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatib
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12328,6 +12718,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-original-interaction
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12357,6 +12748,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-mes
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12386,6 +12778,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-original-interact
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12415,6 +12808,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12453,6 +12847,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-original-interactio
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12491,6 +12886,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12520,6 +12916,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12549,6 +12946,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12578,6 +12976,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" 
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12607,6 +13006,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-followup-message"
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12645,6 +13045,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12683,6 +13084,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12721,6 +13123,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" 
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12756,6 +13159,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12778,6 +13182,7 @@ complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l connec
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12799,6 +13204,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12820,6 +13226,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l connect
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12841,6 +13248,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l conn
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12862,6 +13270,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l connect
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12883,6 +13292,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l c
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12904,6 +13314,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12925,6 +13336,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url"
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -12946,6 +13358,7 @@ complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" 
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -13085,6 +13498,7 @@ complete -c discord -n "__fish_discord_using_subcommand listen" -l connect-timeo
 complete -c discord -n "__fish_discord_using_subcommand listen" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand listen" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand listen" -l stdin -d 'Read gateway commands (JSON, one per line: ops 3, 4, 8, 31, 43) from stdin and send them'
 complete -c discord -n "__fish_discord_using_subcommand listen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand listen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
