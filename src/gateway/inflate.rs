@@ -7,10 +7,14 @@
 //!   never ends; each binary WebSocket message is exactly one gateway message, flushed.
 //!
 //! A new [`Inflater`] is needed on every reconnect: the context belongs to the connection.
+//! Both cap what one message may expand to ([`MAX_MESSAGE_BYTES`], the same as a WebSocket
+//! message): a few hundred KiB of zstd or a few MiB of zlib can expand to gigabytes, so a
+//! message over the cap is an error that ends the connection, and memory stays bounded.
 
 use flate2::{Compress, Decompress, FlushCompress, FlushDecompress, Status};
 use zstd_safe::{CCtx, DCtx, InBuffer, OutBuffer};
 
+use super::frame::MAX_MESSAGE_BYTES;
 use crate::{Error, ErrorKind, Result};
 
 /// The transport compressions Discord offers; `--compress` picks one.
@@ -48,11 +52,17 @@ pub enum Inflater {
 }
 
 impl Inflater {
-    /// A fresh context for a new connection.
+    /// A fresh context for a new connection, with the [`MAX_MESSAGE_BYTES`] cap.
     pub fn new(compression: Compression) -> Inflater {
+        Inflater::with_limit(compression, MAX_MESSAGE_BYTES)
+    }
+
+    /// A fresh context whose messages may expand to at most `limit` bytes (compressed and
+    /// decompressed).
+    pub fn with_limit(compression: Compression, limit: usize) -> Inflater {
         match compression {
-            Compression::Zlib => Inflater::Zlib(ZlibStream::default()),
-            Compression::Zstd => Inflater::Zstd(ZstdStream::default()),
+            Compression::Zlib => Inflater::Zlib(ZlibStream::with_limit(limit)),
+            Compression::Zstd => Inflater::Zstd(ZstdStream::with_limit(limit)),
         }
     }
 
@@ -109,19 +119,26 @@ pub struct ZlibStream {
     inflater: Decompress,
     pending: Vec<u8>,
     output: Vec<u8>,
+    limit: usize,
 }
 
 impl Default for ZlibStream {
     fn default() -> Self {
-        ZlibStream {
-            inflater: Decompress::new(true),
-            pending: Vec::new(),
-            output: Vec::with_capacity(32 * 1024),
-        }
+        ZlibStream::with_limit(MAX_MESSAGE_BYTES)
     }
 }
 
 impl ZlibStream {
+    /// An inflater whose messages may be at most `limit` bytes, compressed or not.
+    pub fn with_limit(limit: usize) -> ZlibStream {
+        ZlibStream {
+            inflater: Decompress::new(true),
+            pending: Vec::new(),
+            output: Vec::with_capacity(32 * 1024),
+            limit,
+        }
+    }
+
     /// Forgets the context: for a new connection.
     pub fn reset(&mut self) {
         self.inflater.reset(true);
@@ -131,6 +148,9 @@ impl ZlibStream {
 
     /// Adds one binary frame; returns the inflated message once a frame ends with the suffix.
     pub fn push(&mut self, frame: &[u8]) -> Result<Option<&[u8]>> {
+        if self.pending.len().saturating_add(frame.len()) > self.limit {
+            return Err(too_big("zlib-stream", self.limit));
+        }
         self.pending.extend_from_slice(frame);
         if !self.pending.ends_with(&SUFFIX) {
             return Ok(None);
@@ -138,10 +158,7 @@ impl ZlibStream {
         self.output.clear();
         let mut consumed = 0usize;
         loop {
-            if self.output.capacity() - self.output.len() < 4096 {
-                let grow = self.output.capacity().max(32 * 1024);
-                self.output.reserve(grow);
-            }
+            make_room(&mut self.output, self.limit, "zlib-stream")?;
             let in_before = self.inflater.total_in();
             let out_before = self.output.len();
             let status = self
@@ -208,14 +225,12 @@ impl ZlibWriter {
 pub struct ZstdStream {
     context: DCtx<'static>,
     output: Vec<u8>,
+    limit: usize,
 }
 
 impl Default for ZstdStream {
     fn default() -> Self {
-        ZstdStream {
-            context: DCtx::create(),
-            output: Vec::with_capacity(32 * 1024),
-        }
+        ZstdStream::with_limit(MAX_MESSAGE_BYTES)
     }
 }
 
@@ -226,15 +241,21 @@ impl std::fmt::Debug for ZstdStream {
 }
 
 impl ZstdStream {
+    /// A decompressor whose messages may expand to at most `limit` bytes.
+    pub fn with_limit(limit: usize) -> ZstdStream {
+        ZstdStream {
+            context: DCtx::create(),
+            output: Vec::with_capacity(32 * 1024),
+            limit,
+        }
+    }
+
     /// Decompresses one binary WebSocket message: one whole gateway message.
     pub fn push(&mut self, message: &[u8]) -> Result<&[u8]> {
         self.output.clear();
         let mut input = InBuffer::around(message);
         loop {
-            if self.output.capacity() - self.output.len() < 4096 {
-                let grow = self.output.capacity().max(32 * 1024);
-                self.output.reserve(grow);
-            }
+            make_room(&mut self.output, self.limit, "zstd-stream")?;
             let start = self.output.len();
             let mut out = OutBuffer::around_pos(&mut self.output, start);
             self.context
@@ -298,6 +319,32 @@ impl ZstdWriter {
             }
         }
     }
+}
+
+/// Makes room in `output` for more decompressed bytes, doubling as it goes but never past
+/// `limit + 1` (one byte over is how a message over the limit shows); an error once over.
+fn make_room(output: &mut Vec<u8>, limit: usize, kind: &str) -> Result<()> {
+    if output.len() > limit {
+        return Err(too_big(kind, limit));
+    }
+    if output.capacity() - output.len() < 4096 {
+        let grow = output
+            .capacity()
+            .max(32 * 1024)
+            .min(limit + 1 - output.len());
+        output.reserve_exact(grow);
+    }
+    Ok(())
+}
+
+fn too_big(kind: &str, limit: usize) -> Error {
+    Error::new(
+        ErrorKind::Network,
+        format!(
+            "the gateway sent a {kind} message that expands to more than {} MiB; refusing it",
+            limit >> 20
+        ),
+    )
 }
 
 fn corrupt(detail: &str) -> Error {
@@ -423,6 +470,40 @@ mod tests {
         let mut z = ZstdStream::default();
         assert_eq!(z.push(&first).unwrap(), b"{\"op\":10}");
         assert_eq!(z.push(&second).unwrap(), b"{\"op\":11}");
+    }
+
+    #[test]
+    fn bombs_stop_at_the_limit_with_bounded_memory() {
+        // Issue 14 item 14: a message that expands far past the cap is an error, and the
+        // output never grows much beyond the cap.
+        let limit = 1 << 20;
+        let bomb = vec![b' '; 64 << 20];
+        for compression in [Compression::Zlib, Compression::Zstd] {
+            let mut out = Vec::new();
+            Deflater::new(compression).write(&bomb, &mut out).unwrap();
+            assert!(out.len() < 1 << 20, "{compression:?} bomb is small");
+            let mut inflater = Inflater::with_limit(compression, limit);
+            let err = inflater.push(&out).unwrap_err();
+            assert!(
+                err.message.contains("expands to more than 1 MiB"),
+                "{}",
+                err.message
+            );
+            let held = match &inflater {
+                Inflater::Zlib(z) => z.output.capacity(),
+                Inflater::Zstd(z) => z.output.capacity(),
+            };
+            assert!(held <= limit + 1, "{compression:?} held {held}");
+            // Right at the limit is still fine.
+            let fits = vec![b'x'; limit];
+            Deflater::new(compression).write(&fits, &mut out).unwrap();
+            let mut inflater = Inflater::with_limit(compression, limit);
+            assert_eq!(inflater.push(&out).unwrap().unwrap().len(), limit);
+        }
+        // zlib's pending input is capped too: frames without the suffix cannot pile up.
+        let mut z = ZlibStream::with_limit(limit);
+        assert!(z.push(&vec![0u8; limit]).unwrap().is_none());
+        assert!(z.push(&[0u8]).is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 pub mod close_codes;
+pub mod connection;
 pub mod frame;
 pub mod heartbeat;
 pub mod identify_gate;

@@ -130,6 +130,28 @@ impl Sink {
     }
 }
 
+/// Whether standard output is a pipe or socket whose reader has gone (`listen | head -1` after
+/// `head` exits). Asked when the stream is quiet, so that a closed output ends `listen` at
+/// once rather than at the next event's write. `poll` reports `POLLERR` (pipes) or `POLLHUP`
+/// (sockets) for such an output without writing to it.
+#[cfg(unix)]
+pub fn stdout_closed() -> bool {
+    let mut fd = libc::pollfd {
+        fd: libc::STDOUT_FILENO,
+        events: 0,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, a count of 1 and a zero timeout: poll only reads and writes it.
+    let ready = unsafe { libc::poll(&mut fd, 1, 0) };
+    ready == 1 && fd.revents & (libc::POLLERR | libc::POLLHUP) != 0
+}
+
+/// Elsewhere a closed output is noticed at the next write.
+#[cfg(not(unix))]
+pub fn stdout_closed() -> bool {
+    false
+}
+
 /// An output for tests: a shared buffer whose clones see the same bytes.
 #[cfg(test)]
 #[derive(Clone, Default)]
