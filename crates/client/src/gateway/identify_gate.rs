@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::runner::{GatewayInfo, Stop};
-use crate::output::diag;
+use crate::Notice;
 use crate::{Error, ErrorKind, Result};
 
 /// Discord's window for `max_concurrency` IDENTIFYs.
@@ -21,6 +21,7 @@ const IDENTIFY_WINDOW: Duration = Duration::from_secs(5);
 pub struct IdentifyGate {
     inner: Mutex<GateInner>,
     max_concurrency: u32,
+    notice: Notice,
 }
 
 #[derive(Debug)]
@@ -37,7 +38,7 @@ struct GateInner {
 
 impl IdentifyGate {
     /// A gate from `/gateway/bot`'s `session_start_limit`.
-    pub fn new(info: &GatewayInfo) -> IdentifyGate {
+    pub fn new(info: &GatewayInfo, notice: Notice) -> IdentifyGate {
         IdentifyGate {
             inner: Mutex::new(GateInner {
                 last: HashMap::new(),
@@ -48,6 +49,7 @@ impl IdentifyGate {
                 identified: false,
             }),
             max_concurrency: info.max_concurrency.max(1),
+            notice,
         }
     }
 
@@ -73,7 +75,7 @@ impl IdentifyGate {
                             format!("no gateway session starts left today (0 of {}): Discord resets the limit in {when}; try again then (more IDENTIFYs now would get the token reset)", g.total),
                         ));
                     }
-                    diag(&format!(
+                    self.notice.say(&format!(
                         "gateway: no session starts left; waiting {when} for Discord to reset the limit"
                     ));
                     left
@@ -104,7 +106,7 @@ impl IdentifyGate {
         g.remaining = g.remaining.saturating_sub(1);
         g.identified = true;
         if g.remaining <= (g.total / 10).max(1) {
-            diag(&format!(
+            self.notice.say(&format!(
                 "gateway: warning: only {} of {} session starts (IDENTIFYs) left; they reset in {}",
                 g.remaining,
                 g.total,
@@ -145,7 +147,7 @@ mod tests {
     #[test]
     fn gate_refuses_when_no_starts_are_left() {
         let v = serde_json::json!({"url": "wss://g", "session_start_limit": {"total": 1000, "remaining": 0, "reset_after": 3_600_000, "max_concurrency": 1}});
-        let gate = IdentifyGate::new(&GatewayInfo::from_json(&v).unwrap());
+        let gate = IdentifyGate::new(&GatewayInfo::from_json(&v).unwrap(), Notice::new(|_| {}));
         let err = gate.acquire(0, &Stop::default()).unwrap_err();
         assert!(
             err.message.contains("resets the limit in"),
@@ -157,7 +159,7 @@ mod tests {
     #[test]
     fn gate_lets_one_identify_per_key_through() {
         let v = serde_json::json!({"url": "wss://g", "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 2}});
-        let gate = IdentifyGate::new(&GatewayInfo::from_json(&v).unwrap());
+        let gate = IdentifyGate::new(&GatewayInfo::from_json(&v).unwrap(), Notice::new(|_| {}));
         let stop = Stop::default();
         assert!(gate.acquire(0, &stop).unwrap());
         assert!(gate.acquire(1, &stop).unwrap());
@@ -170,7 +172,7 @@ mod tests {
     #[test]
     fn only_a_sent_identify_uses_a_session_start() {
         let v = serde_json::json!({"url": "wss://g", "session_start_limit": {"total": 1000, "remaining": 2, "reset_after": 3_600_000, "max_concurrency": 1}});
-        let gate = IdentifyGate::new(&GatewayInfo::from_json(&v).unwrap());
+        let gate = IdentifyGate::new(&GatewayInfo::from_json(&v).unwrap(), Notice::new(|_| {}));
         let stop = Stop::default();
         // Connections that end before their IDENTIFY give the slot back: no wait, no start used.
         for _ in 0..5 {

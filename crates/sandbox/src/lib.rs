@@ -7,6 +7,7 @@
 //! - [`faults`]: injected faults and the request log (admin routes under `/_sandbox/`).
 //! - [`events`]: REST writes become gateway dispatches; [`gateway`]: the WebSocket side.
 
+pub mod compress;
 pub mod events;
 pub mod faults;
 pub mod gateway;
@@ -21,7 +22,7 @@ use std::sync::Arc;
 
 pub use state::World;
 
-use crate::{Error, Result};
+pub use discord_protocol::{Error, ErrorKind, Result};
 
 /// The bot token the sandbox accepts unless told otherwise.
 pub const DEFAULT_TOKEN: &str = "sandbox-token";

@@ -18,9 +18,9 @@ use super::identify_gate::IdentifyGate;
 use super::inflate::{Compression, Inflater};
 use super::limiter::SendLimiter;
 use super::shard::{Action, Event, Shard, State};
-use super::sink::{self, Sink};
-use crate::output::diag;
+use super::sink::Sink;
 use crate::token::Token;
+use crate::Notice;
 use crate::{Error, ErrorKind, Result};
 
 /// What `GET /gateway/bot` said.
@@ -89,6 +89,8 @@ pub struct ListenOptions {
     pub request_members: Vec<String>,
     /// Time allowed for opening a connection.
     pub connect_timeout: Duration,
+    /// Where connection events (reconnects, resumes, waits) are reported.
+    pub notice: Notice,
 }
 
 /// Appends the query Discord expects: `v=10`, `encoding=json`, and `compress` when asked.
@@ -186,7 +188,7 @@ pub fn run(options: &ListenOptions, info: &GatewayInfo, sink: &Sink, stop: &Stop
     if options.shard_ids.len() > MAX_SHARDS_PER_PROCESS {
         return Err(too_many_shards(options.shard_ids.len() as u64));
     }
-    let gate = IdentifyGate::new(info);
+    let gate = IdentifyGate::new(info, options.notice.clone());
     let shared = Shared {
         options,
         info,
@@ -208,7 +210,8 @@ pub fn run(options: &ListenOptions, info: &GatewayInfo, sink: &Sink, stop: &Stop
     if options.stdin {
         let senders = senders.clone();
         let count = options.shard_count;
-        std::thread::spawn(move || read_commands(&senders, count));
+        let notice = options.notice.clone();
+        std::thread::spawn(move || read_commands(&senders, count, &notice));
     }
     drop(senders);
     let errors: Mutex<Vec<Error>> = Mutex::new(Vec::new());
@@ -252,7 +255,8 @@ pub fn too_many_shards(count: u64) -> Error {
 }
 
 /// Reads `--stdin` lines and hands each command to the shard that must send it.
-fn read_commands(senders: &[(u32, Sender<String>)], count: u32) {
+fn read_commands(senders: &[(u32, Sender<String>)], count: u32, notice: &Notice) {
+    let diag = |text: &str| notice.say(text);
     let stdin = std::io::stdin();
     let mut line = String::new();
     loop {
@@ -335,6 +339,11 @@ fn run_shard(shared: &Shared<'_>, id: u32, commands: Receiver<String>) -> Result
 }
 
 impl ShardRun<'_> {
+    /// Reports one line about the connection.
+    fn say(&self, text: &str) {
+        self.shared.options.notice.say(text);
+    }
+
     /// Waits out the backoff, takes an IDENTIFY slot if identifying, and opens the next
     /// connection. `None` when the shard is done (stopped, or closed for good).
     fn connect(&mut self) -> Result<Option<Connection>> {
@@ -351,7 +360,7 @@ impl ShardRun<'_> {
                         " ({n} sessions in a row failed to become established; each IDENTIFY uses one of the day's session starts)"
                     ),
                 };
-                diag(&format!(
+                self.say(&format!(
                     "gateway: {label}reconnecting in {:.1}s{why}",
                     wait.as_secs_f64()
                 ));
@@ -367,7 +376,7 @@ impl ShardRun<'_> {
                 resume_url.unwrap_or(&shared.info.url),
                 shared.options.compress,
             )?;
-            diag(&format!(
+            self.say(&format!(
                 "gateway: {label}connecting to {} ({})",
                 url.split('?').next().unwrap_or(&url),
                 if resume { "resume" } else { "identify" }
@@ -379,7 +388,7 @@ impl ShardRun<'_> {
                 }
                 Err(OpenError::Stopped) => return Ok(None),
                 Err(OpenError::Failed(e)) => {
-                    diag(&format!("gateway: {label}{e}"));
+                    self.say(&format!("gateway: {label}{e}"));
                     self.shard.process(Event::ConnectFailed, Instant::now());
                     shared.gate.release(id);
                 }
@@ -406,7 +415,7 @@ impl ShardRun<'_> {
                 // Quiet for a poll interval: nothing buffered may wait longer than that, and a
                 // reader that went away (`listen | head -1`) is noticed without a write.
                 shared.sink.flush()?;
-                if sink::stdout_closed() {
+                if shared.sink.output_closed() {
                     shared.stop.request();
                     return Err(Error::new(ErrorKind::BrokenPipe, "output closed"));
                 }
@@ -444,7 +453,7 @@ impl ShardRun<'_> {
             _ if self.shard.plan().0 => "resuming",
             _ => "identifying afresh",
         };
-        diag(&format!(
+        self.say(&format!(
             "gateway: {}{}; {next}",
             self.label,
             closed.describe()
@@ -458,7 +467,7 @@ impl ShardRun<'_> {
     /// The connection is unusable (corrupt data, a message over the limits): ends it as a
     /// dropped connection, which resumes or reconnects like any other.
     fn broken(&mut self, conn: &mut Connection, why: &str) -> Ended {
-        diag(&format!("gateway: {}{why}; reconnecting", self.label));
+        self.say(&format!("gateway: {}{why}; reconnecting", self.label));
         self.shard
             .process(Event::Closed { code: None }, Instant::now());
         conn.close(4000);
@@ -499,7 +508,7 @@ impl ShardRun<'_> {
             return self.act(action, conn, limiter, now);
         }
         if t == "RESUMED" {
-            diag(&format!("gateway: {}resumed", self.label));
+            self.say(&format!("gateway: {}resumed", self.label));
         }
         let tag = shared.options.tag_shard.then_some(self.shard.shard);
         shared.sink.emit(&frame::one_line(text), t, tag, now)?;
@@ -538,7 +547,7 @@ impl ShardRun<'_> {
         match connect_url(&url, self.shared.options.compress) {
             Ok(_) => Some(url),
             Err(e) => {
-                diag(&format!(
+                self.say(&format!(
                     "gateway: {}READY's resume_gateway_url is unusable ({}); a reconnect will identify afresh",
                     self.label, e.message
                 ));
@@ -559,7 +568,7 @@ impl ShardRun<'_> {
                         break;
                     }
                 }
-                Err(e) => diag(&format!("error: {e}")),
+                Err(e) => self.say(&format!("error: {e}")),
             }
         }
     }
@@ -581,7 +590,7 @@ impl ShardRun<'_> {
                 Ok(None)
             }
             Action::Close { code, reason } => {
-                diag(&format!("gateway: {}{reason}", self.label));
+                self.say(&format!("gateway: {}{reason}", self.label));
                 conn.close(code);
                 Ok(Some(Ended::Reconnect))
             }

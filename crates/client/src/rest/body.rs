@@ -7,8 +7,18 @@ use std::io::Read;
 
 use serde_json::{Map, Value};
 
-use crate::cli::RequestArgs;
 use crate::{Error, Result};
+
+/// What the user said about a request's body: `--data`, `-f` and `-F`.
+#[derive(Debug, Clone, Default)]
+pub struct BodyArgs {
+    /// `--data`: a JSON body, `@file` or `@-`.
+    pub data: Option<String>,
+    /// `-f key=value`: string fields.
+    pub raw_fields: Vec<String>,
+    /// `-F key=value`: typed fields (numbers, booleans, null, JSON, `@file`).
+    pub fields: Vec<String>,
+}
 
 /// Builds the JSON body from the body a command already has (`existing`, from typed flags),
 /// an optional positional JSON argument and the request flags. Returns `None` when nothing
@@ -18,7 +28,7 @@ use crate::{Error, Result};
 pub fn build_body(
     existing: Option<Value>,
     positional: Option<&str>,
-    args: &RequestArgs,
+    args: &BodyArgs,
 ) -> Result<Option<Value>> {
     let given = match (positional, args.data.as_deref()) {
         (Some(_), Some(_)) => {
@@ -67,7 +77,7 @@ pub fn build_body(
 
 /// `-f`/`-F` fields of a GET, which has no body, as query parameters (as `gh api` does).
 /// Nested keys and JSON arrays or objects cannot be query parameters: a usage error.
-pub fn fields_as_query(args: &RequestArgs) -> Result<Vec<(String, String)>> {
+pub fn fields_as_query(args: &BodyArgs) -> Result<Vec<(String, String)>> {
     let mut query = Vec::new();
     let typed = args.fields.iter().map(|f| (f, true));
     for (raw, is_typed) in args.raw_fields.iter().map(|f| (f, false)).chain(typed) {
@@ -447,8 +457,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn args(raw: &[&str], typed: &[&str]) -> RequestArgs {
-        RequestArgs {
+    fn args(raw: &[&str], typed: &[&str]) -> BodyArgs {
+        BodyArgs {
             raw_fields: raw.iter().map(|s| s.to_string()).collect(),
             fields: typed.iter().map(|s| s.to_string()).collect(),
             ..Default::default()

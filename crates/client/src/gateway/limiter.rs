@@ -7,12 +7,8 @@ use std::time::{Duration, Instant};
 
 use crate::{Error, Result};
 
-/// Discord's send limit per window.
-pub const SENDS_PER_WINDOW: usize = 120;
-/// The window of the send limit.
-pub const WINDOW: Duration = Duration::from_secs(60);
-/// The largest payload Discord accepts.
-pub const MAX_PAYLOAD_BYTES: usize = 4096;
+pub use discord_protocol::gateway::limits::{MAX_PAYLOAD_BYTES, SENDS_PER_WINDOW, WINDOW};
+
 /// Slots kept for heartbeats, IDENTIFY and RESUME.
 pub const RESERVED: usize = 5;
 

@@ -8,10 +8,8 @@ use serde_json::{json, Value};
 use super::{
     done, error, field_error, id, limit, not_found, ok, query_id, unknown, Ctx, FormErrors, Reply,
 };
-use crate::rest::paginate::parse_timestamp;
-use crate::sandbox::state::{
-    now_ms, snowflake, timestamp_of, Channel, Message, State, DISCORD_EPOCH_MS,
-};
+use crate::state::{now_ms, snowflake, timestamp_of, Channel, Message, State, DISCORD_EPOCH_MS};
+use discord_protocol::paging::parse_timestamp;
 
 /// How old a message bulk delete still takes: 14 days, in milliseconds.
 const BULK_DELETE_MAX_AGE_MS: u64 = 14 * 24 * 60 * 60 * 1000;
@@ -76,7 +74,7 @@ pub fn route(ctx: &Ctx, method: &str, seg: &[&str]) -> Reply {
     }
 }
 
-fn channel(ctx: &Ctx, channel_id: u64) -> Result<Value, crate::sandbox::http::Response> {
+fn channel(ctx: &Ctx, channel_id: u64) -> Result<Value, crate::http::Response> {
     ctx.world
         .lock()
         .channels
@@ -86,10 +84,7 @@ fn channel(ctx: &Ctx, channel_id: u64) -> Result<Value, crate::sandbox::http::Re
 }
 
 /// The channel's guild id (None for DMs); 404 when the channel does not exist.
-fn guild_of(
-    state: &State,
-    channel_id: u64,
-) -> Result<Option<String>, crate::sandbox::http::Response> {
+fn guild_of(state: &State, channel_id: u64) -> Result<Option<String>, crate::http::Response> {
     let c = state
         .channels
         .get(&channel_id)
@@ -97,10 +92,7 @@ fn guild_of(
     Ok(c.object["guild_id"].as_str().map(str::to_string))
 }
 
-fn channel_mut(
-    state: &mut State,
-    channel_id: u64,
-) -> Result<&mut Channel, crate::sandbox::http::Response> {
+fn channel_mut(state: &mut State, channel_id: u64) -> Result<&mut Channel, crate::http::Response> {
     state
         .channels
         .get_mut(&channel_id)
@@ -111,7 +103,7 @@ fn message_ref(
     state: &State,
     channel_id: u64,
     mid: u64,
-) -> Result<&Message, crate::sandbox::http::Response> {
+) -> Result<&Message, crate::http::Response> {
     state
         .channels
         .get(&channel_id)
@@ -215,7 +207,7 @@ fn create_message(
     channel_id: u64,
     author: Value,
     webhook_id: Option<u64>,
-) -> Result<Value, crate::sandbox::http::Response> {
+) -> Result<Value, crate::http::Response> {
     let body = &ctx.body;
     let mut errors = FormErrors::default();
     check_message_fields(body, &mut errors);
@@ -235,7 +227,7 @@ fn create_message(
         .cloned()
         .unwrap_or_default();
     let mut attachments = Vec::new();
-    let mut files: Vec<(usize, &crate::sandbox::multipart::Part)> = ctx
+    let mut files: Vec<(usize, &crate::multipart::Part)> = ctx
         .files
         .iter()
         .filter_map(|p| {
@@ -605,7 +597,7 @@ fn pin(ctx: &Ctx, channel_id: u64, m: &str, pinned: bool) -> Reply {
 
 /// An emoji path segment (already percent-decoded once): `name:id` for a custom emoji, the
 /// character itself for a unicode one.
-pub fn parse_emoji(segment: &str) -> Result<(String, Value), crate::sandbox::http::Response> {
+pub fn parse_emoji(segment: &str) -> Result<(String, Value), crate::http::Response> {
     if segment.is_empty() {
         return Err(unknown("Emoji"));
     }

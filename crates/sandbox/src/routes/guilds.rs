@@ -6,14 +6,14 @@ use serde_json::{json, Value};
 use super::{
     done, field_error, id, limit, max_len, not_found, ok, query_id, unknown, Ctx, FormErrors, Reply,
 };
-use crate::sandbox::http::Response;
-use crate::sandbox::state::{Channel, Guild, State};
+use crate::http::Response;
+use crate::state::{Channel, Guild, State};
 
 /// Routes under `/guilds`, `/users` and `/gateway`.
 pub fn route(ctx: &Ctx, method: &str, seg: &[&str]) -> Reply {
     match (method, seg) {
         ("GET", ["gateway"]) => ok(json!({"url": ctx.world.gateway_url})),
-        ("GET", ["gateway", "bot"]) => ok(crate::sandbox::gateway::gateway_bot(ctx.world)),
+        ("GET", ["gateway", "bot"]) => ok(crate::gateway::gateway_bot(ctx.world)),
         ("GET", ["users", "@me"]) => ok(ctx.world.bot_user()),
         ("PATCH", ["users", "@me"]) => {
             let mut state = ctx.world.lock();
@@ -368,7 +368,7 @@ fn guild_route(ctx: &Ctx, method: &str, gid: u64, rest: &[&str]) -> Reply {
             let reason = ctx
                 .req
                 .header("x-audit-log-reason")
-                .map(crate::sandbox::http::decode);
+                .map(crate::http::decode);
             let g = guild(&mut state, gid)?;
             g.bans.insert(uid, json!({"reason": reason, "user": user}));
             let removed = g.members.remove(&uid).is_some();

@@ -3,6 +3,7 @@
 //! host and the cause.
 
 use std::io::Read;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,8 +20,8 @@ use super::ratecache::RateCache;
 use super::ratelimit::{RateLimitHeaders, RateLimiter, RouteKey};
 use super::url::{build_url, check_token_transport, encode_reason};
 use super::RequestSpec;
-use crate::config::Settings;
 use crate::token::Token;
+use crate::Notice;
 use crate::{Error, ErrorKind, Result};
 
 /// Set after any 401: Discord bans clients that keep sending invalid credentials, so nothing
@@ -67,13 +68,42 @@ impl Response {
     }
 }
 
+/// What a [`Client`] needs to know, resolved by the caller from its flags, environment and
+/// config file.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// API base URL without a trailing slash.
+    pub api_url: String,
+    /// The token, if there is one.
+    pub token: Option<Token>,
+    /// What to tell the user when a request needs a token and there is none (the caller knows
+    /// where tokens come from and why none was found).
+    pub no_token_message: String,
+    /// Where rate-limit state is shared with other processes (`None`: this process only).
+    pub rate_limit_cache: Option<PathBuf>,
+    /// Report request and response headers through `notice`.
+    pub verbose: bool,
+    /// Report the response status and headers through `notice`.
+    pub include: bool,
+    /// The longest rate-limit wait accepted before giving up.
+    pub max_wait: Duration,
+    /// Connect timeout.
+    pub connect_timeout: Duration,
+    /// Whole-request timeout (`None`: no limit).
+    pub timeout: Option<Duration>,
+    /// Requests per second allowed across all routes.
+    pub global_limit: u32,
+    /// Where waits, retries and verbose output are reported.
+    pub notice: Notice,
+}
+
 /// The REST client. Cheap to share between threads (`batch`).
 #[derive(Debug, Clone)]
 pub struct Client {
     http: HttpClient,
     base: String,
     token: Option<Token>,
-    token_problem: Option<String>,
+    no_token_message: String,
     limiter: Arc<RateLimiter>,
     /// Requests so far that had to wait for a rate limit (shared by clones, for progress).
     held: Arc<AtomicU64>,
@@ -82,16 +112,17 @@ pub struct Client {
     verbose: bool,
     include: bool,
     max_wait: Duration,
+    notice: Notice,
 }
 
 impl Client {
-    /// A client for the resolved settings.
-    pub fn new(settings: &Settings) -> Result<Client> {
+    /// A client for the given options.
+    pub fn new(settings: &ClientOptions) -> Result<Client> {
         Self::with_limiter(settings, Arc::new(RateLimiter::new(settings.global_limit)))
     }
 
     /// A client sharing an existing rate limiter.
-    pub fn with_limiter(settings: &Settings, limiter: Arc<RateLimiter>) -> Result<Client> {
+    pub fn with_limiter(settings: &ClientOptions, limiter: Arc<RateLimiter>) -> Result<Client> {
         let mut builder = HttpClient::builder()
             .user_agent(crate::user_agent())
             .connect_timeout(settings.connect_timeout)
@@ -108,7 +139,7 @@ impl Client {
             http,
             base: settings.api_url.clone(),
             token: settings.token.clone(),
-            token_problem: settings.token_problem.clone(),
+            no_token_message: settings.no_token_message.clone(),
             shared: settings
                 .rate_limit_cache
                 .as_deref()
@@ -118,6 +149,7 @@ impl Client {
             verbose: settings.verbose,
             include: settings.include || settings.verbose,
             max_wait: settings.max_wait,
+            notice: settings.notice.clone(),
         })
     }
 
@@ -268,7 +300,7 @@ impl Client {
         let mut out = format!("{} {}\n", spec.method.as_str(), prepared.url);
         if prepared.auth.is_none() && spec.auth && !spec.auth_optional {
             // Showing a request needs no token, but sending this one will.
-            crate::output::diag(
+            self.notice.say(
                 "note: no token given, so no Authorization header is shown; sending needs --token, DISCORD_TOKEN or 'discord login'",
             );
         }
@@ -309,11 +341,7 @@ impl Client {
                 Some(token.clone())
             }
             (None, true) if spec.auth_optional || describing => None,
-            (None, true) => {
-                return Err(crate::config::missing_token_error(
-                    self.token_problem.as_deref(),
-                ))
-            }
+            (None, true) => return Err(Error::usage(self.no_token_message.clone())),
         };
         if let Some(reason) = &spec.reason {
             if reason.chars().count() > 512 {
@@ -460,7 +488,7 @@ impl Client {
             Some(t) => t.redact(text),
             None => text.to_string(),
         };
-        crate::output::diag(&format!("discord: {text}"));
+        self.notice.say(&format!("discord: {text}"));
     }
 
     /// Says on stderr that a request is retried, when the wait is long enough to notice (or
@@ -496,7 +524,7 @@ impl Client {
             Some(t) => t.redact(&out),
             None => out,
         };
-        crate::output::diag(out.trim_end());
+        self.notice.say(out.trim_end());
     }
 
     fn trace_response(&self, status: u16, version: reqwest::Version, headers: &[(String, String)]) {
@@ -512,7 +540,7 @@ impl Client {
             Some(t) => t.redact(&out),
             None => out,
         };
-        crate::output::diag(out.trim_end());
+        self.notice.say(out.trim_end());
     }
 }
 

@@ -21,6 +21,8 @@ pub struct Sink {
     inner: Mutex<SinkInner>,
     events: Option<Vec<String>>,
     stop: Arc<Stop>,
+    /// Whether the output is this process's stdout, so [`Sink::output_closed`] may look at it.
+    stdout: bool,
 }
 
 struct SinkInner {
@@ -64,7 +66,21 @@ impl Sink {
             }),
             events,
             stop,
+            stdout: false,
         }
+    }
+
+    /// Marks the output as this process's standard output, so that a reader that went away
+    /// is noticed while the stream is quiet ([`Sink::output_closed`]).
+    pub fn on_stdout(mut self) -> Sink {
+        self.stdout = true;
+        self
+    }
+
+    /// Whether the output is known to be closed without writing to it: only for stdout
+    /// ([`stdout_closed`]); other outputs show it at the next write.
+    pub fn output_closed(&self) -> bool {
+        self.stdout && stdout_closed()
     }
 
     /// Queues one dispatch as received (with the shard spliced in when asked), writing the
@@ -152,12 +168,11 @@ pub fn stdout_closed() -> bool {
     false
 }
 
-/// An output for tests: a shared buffer whose clones see the same bytes.
-#[cfg(test)]
+/// An output that keeps what is written in memory, for tests and for programs that embed the
+/// client: clones share the same bytes.
 #[derive(Clone, Default)]
-pub(crate) struct Buf(pub(crate) Arc<Mutex<Vec<u8>>>);
+pub struct Buf(pub Arc<Mutex<Vec<u8>>>);
 
-#[cfg(test)]
 impl Write for Buf {
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
         self.0

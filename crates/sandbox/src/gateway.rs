@@ -20,10 +20,11 @@ use tungstenite::{Message, WebSocket};
 
 use super::events::{Dispatch, EventHub};
 use super::World;
-use crate::gateway::frame::op;
-use crate::gateway::inflate::{Compression, Deflater};
-use crate::gateway::intents;
-use crate::gateway::limiter::{MAX_PAYLOAD_BYTES, SENDS_PER_WINDOW, WINDOW};
+use crate::compress::Deflater;
+use discord_protocol::gateway::frame::op;
+use discord_protocol::gateway::inflate::Compression;
+use discord_protocol::gateway::intents;
+use discord_protocol::gateway::limits::{MAX_PAYLOAD_BYTES, SENDS_PER_WINDOW, WINDOW};
 
 /// How often a connection looks at its faults, bursts and new events when the client is quiet.
 const POLL: Duration = Duration::from_millis(5);
@@ -933,6 +934,3 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
         true
     }
 }
-
-#[cfg(test)]
-mod tests;

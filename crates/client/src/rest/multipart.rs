@@ -12,8 +12,7 @@ use serde_json::{json, Map, Value};
 
 use crate::{Error, Result};
 
-/// Discord's default per-file upload limit (10 MiB).
-pub const DEFAULT_FILE_LIMIT: u64 = 10 * 1024 * 1024;
+pub use discord_protocol::endpoints::{FormLayout, DEFAULT_FILE_LIMIT};
 
 /// A file to upload, checked up front.
 #[derive(Debug, Clone)]
@@ -24,18 +23,6 @@ pub struct Upload {
     pub filename: String,
     /// Its size in bytes.
     pub size: u64,
-}
-
-/// How an endpoint that does not take `payload_json` + `files[n]` wants its parts (from the
-/// multipart/form-data schema in Discord's OpenAPI description).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FormLayout {
-    /// The form field the one file goes in (`file`, `target_users_file`).
-    pub file_field: &'static str,
-    /// Whether the file must be there.
-    pub file_required: bool,
-    /// Whether the body's fields are plain form fields (true) or one `payload_json` part.
-    pub plain_fields: bool,
 }
 
 /// Every part of a multipart request, in order.

@@ -1,16 +1,22 @@
-//! The gateway client ([`crate::gateway::runner`]) against this server over real sockets on
-//! 127.0.0.1, with a small stand-in world: sessions, intents, faults, resumes, compression.
+//! The gateway client ([`discord_client::gateway::runner`]) against the sandbox's gateway over
+//! real sockets on 127.0.0.1, with a small stand-in world: sessions, intents, faults, resumes, compression.
 
+use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use super::*;
-use crate::gateway::frame::{self as client_frame, IdentifyConfig};
-use crate::gateway::runner::{self, GatewayInfo, ListenOptions, Stop};
-use crate::gateway::sink::{Buf, Sink};
-use crate::token::Token;
+use discord_client::gateway::frame::{self as client_frame, IdentifyConfig};
+use discord_client::gateway::inflate::Compression;
+use discord_client::gateway::intents;
+use discord_client::gateway::runner::{self, GatewayInfo, ListenOptions, Stop};
+use discord_client::gateway::sink::{Buf, Sink};
+use discord_client::token::Token;
+use discord_client::Notice;
+use discord_sandbox::events::EventHub;
+use discord_sandbox::gateway::*;
+use tungstenite::Message;
 
 const TOKEN: &str = "test-token";
 const GUILD: &str = "1100000000000000000";
@@ -49,7 +55,7 @@ struct Harness {
 struct Listener {
     out: Buf,
     stop: Arc<Stop>,
-    handle: std::thread::JoinHandle<crate::Result<()>>,
+    handle: std::thread::JoinHandle<discord_client::Result<()>>,
 }
 
 fn start() -> Harness {
@@ -85,6 +91,7 @@ fn options(intents: u64) -> ListenOptions {
         stdin: false,
         request_members: Vec::new(),
         connect_timeout: Duration::from_secs(10),
+        notice: Notice::new(|_| {}),
     }
 }
 
@@ -154,7 +161,7 @@ impl Listener {
         }
     }
 
-    fn finish(self) -> (Vec<Value>, crate::Result<()>) {
+    fn finish(self) -> (Vec<Value>, discord_client::Result<()>) {
         self.stop.request();
         let Listener { out, handle, .. } = self;
         let result = handle.join().unwrap();
@@ -465,7 +472,7 @@ fn fragment_fault_splits_a_zlib_payload_across_messages() {
 
 #[test]
 fn zstd_stream_sends_one_payload_per_message_in_one_context() {
-    use crate::gateway::inflate::ZstdStream;
+    use discord_client::gateway::inflate::ZstdStream;
     let h = start();
     let fault = json!({"kind": "fragment", "count": 2, "pieces": 3});
     let (before, frames) =
@@ -566,7 +573,7 @@ fn fatal_close_codes_stop_with_their_message() {
             json!({"kind": "close", "code": code}),
         );
         let err = l.handle.join().unwrap().unwrap_err();
-        assert_eq!(err.kind, crate::ErrorKind::Gateway);
+        assert_eq!(err.kind, discord_client::ErrorKind::Gateway);
         assert!(err.message.contains(&code.to_string()), "{}", err.message);
     }
 }
