@@ -113,6 +113,8 @@ pub struct Client {
     include: bool,
     max_wait: Duration,
     notice: Notice,
+    /// The deadline of one whole request, body included (`--timeout`).
+    timeout: Option<Duration>,
 }
 
 impl Client {
@@ -150,6 +152,7 @@ impl Client {
             include: settings.include || settings.verbose,
             max_wait: settings.max_wait,
             notice: settings.notice.clone(),
+            timeout: settings.timeout,
         })
     }
 
@@ -421,6 +424,11 @@ impl Client {
             }
         }
         let mut builder = self.http.request(method, &prepared.url);
+        if let Some(timeout) = self.timeout {
+            // Set per request, reqwest's timeout covers reading the body too, so a body trickled
+            // a byte at a time cannot outlast it (the client-wide one limits each read only).
+            builder = builder.timeout(timeout);
+        }
         match &prepared.payload {
             Payload::None => {}
             Payload::Json(bytes) => {
@@ -611,9 +619,17 @@ fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
 fn read_body(response: reqwest::blocking::Response) -> Result<Vec<u8>> {
     let mut body = Vec::new();
     let mut limited = response.take(MAX_BODY_BYTES + 1);
-    limited
-        .read_to_end(&mut body)
-        .map_err(|e| Error::network(format!("the response body was cut short ({e})")))?;
+    limited.read_to_end(&mut body).map_err(|e| {
+        let timed_out = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
+            .is_some_and(reqwest::Error::is_timeout);
+        Error::network(if timed_out {
+            "the response did not arrive in full within --timeout; raise --timeout if the network is slow".to_string()
+        } else {
+            format!("the response body was cut short ({e})")
+        })
+    })?;
     if body.len() as u64 > MAX_BODY_BYTES {
         return Err(Error::network(format!(
             "the response body is larger than {} MiB; refusing it",
