@@ -122,6 +122,8 @@ pub fn fake_gateway(
 }
 
 /// [`fake_gateway`], also keeping each handshake's `User-Agent`.
+// The callback's error type is tungstenite's, large or not.
+#[allow(clippy::result_large_err)]
 pub fn fake_gateway_seeing(
     script: impl Fn(usize, &str, WebSocket<TcpStream>) + Send + Sync + 'static,
 ) -> (String, Arc<AtomicUsize>, Agents) {
