@@ -111,10 +111,24 @@ fn close_with(socket: &mut WebSocket<TcpStream>, code: u16, reason: &str) {
     while Instant::now() < until && socket.read().is_ok() {}
 }
 
-/// Keeps a connection open and quiet.
+/// Keeps a connection open and quiet for `for_` (what the client sends is read and ignored;
+/// heartbeats get no ACK), or until the client leaves.
 fn idle(socket: &mut WebSocket<TcpStream>, for_: Duration) {
-    let _ = socket.get_mut().set_read_timeout(Some(for_));
-    let _ = socket.read();
+    let until = Instant::now() + for_;
+    let _ = socket
+        .get_mut()
+        .set_read_timeout(Some(Duration::from_millis(100)));
+    while Instant::now() < until {
+        match socket.read() {
+            Ok(_) => {}
+            Err(tungstenite::Error::Io(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return,
+        }
+    }
 }
 
 #[test]
