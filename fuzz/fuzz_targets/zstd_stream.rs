@@ -1,8 +1,8 @@
 //! The zstd-stream decompressor: arbitrary bytes cut into arbitrary WebSocket messages (first
 //! byte of each chunk = its length) never panic; garbage is an error, after which a fresh
 //! context is used, as a reconnect would. With a small cap on what one message may expand to,
-//! no message comes out longer than the cap and the buffer never grows past it, however the
-//! input is built (a decompression bomb is an error, not an allocation).
+//! no message comes out longer than the cap, however the input is built (a decompression bomb
+//! is an error, not an allocation).
 #![no_main]
 
 use discord_cli::gateway::inflate::ZstdStream;
