@@ -121,6 +121,8 @@ pub struct Client {
     /// Set after any 401 to a request with the token: Discord bans clients that keep sending
     /// invalid credentials, so this client (and its clones) sends nothing more with it.
     unauthorized: Arc<AtomicBool>,
+    /// The deadline of one whole request, body included (`--timeout`).
+    timeout: Option<Duration>,
 }
 
 impl Client {
@@ -160,6 +162,7 @@ impl Client {
             notice: settings.notice.clone(),
             trace: settings.trace.clone(),
             unauthorized: Arc::new(AtomicBool::new(false)),
+            timeout: settings.timeout,
         })
     }
 
@@ -457,6 +460,11 @@ impl Client {
             }
         }
         let mut builder = self.http.request(method, &prepared.url);
+        if let Some(timeout) = self.timeout {
+            // Set per request, reqwest's timeout covers reading the body too, so a body trickled
+            // a byte at a time cannot outlast it (the client-wide one limits each read only).
+            builder = builder.timeout(timeout);
+        }
         match &prepared.payload {
             Payload::None => {}
             Payload::Json(bytes) => {
@@ -647,9 +655,17 @@ fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
 fn read_body(response: reqwest::blocking::Response) -> Result<Vec<u8>> {
     let mut body = Vec::new();
     let mut limited = response.take(MAX_BODY_BYTES + 1);
-    limited
-        .read_to_end(&mut body)
-        .map_err(|e| Error::network(format!("the response body was cut short ({e})")))?;
+    limited.read_to_end(&mut body).map_err(|e| {
+        let timed_out = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
+            .is_some_and(reqwest::Error::is_timeout);
+        Error::network(if timed_out {
+            "the response did not arrive in full within --timeout; raise --timeout if the network is slow".to_string()
+        } else {
+            format!("the response body was cut short ({e})")
+        })
+    })?;
     if body.len() as u64 > MAX_BODY_BYTES {
         return Err(Error::network(format!(
             "the response body is larger than {} MiB; refusing it",
