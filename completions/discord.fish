@@ -13380,6 +13380,8 @@ invisible\t'Shown as offline'"
 complete -c discord -n "__fish_discord_using_subcommand listen" -l activity -d 'Activity text shown as "Playing TEXT"' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l shard -d 'Run one shard, or a range of shards, of COUNT: ID/COUNT or FIRST-LAST/COUNT' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l shards -d 'Run every shard in this process: \'auto\' (the count Discord recommends) or a number' -r
+complete -c discord -n "__fish_discord_using_subcommand listen" -l identify-queue -d 'Ask this identify queue (twilight\'s gateway-queue protocol: GET URL?shard=ID) before each IDENTIFY, so shards in other processes and hosts keep Discord\'s 5-second spacing' -r
+complete -c discord -n "__fish_discord_using_subcommand listen" -l session-file -d 'Keep the session in FILE (0600, locked), so that a listen started again with the same FILE resumes it: nothing missed or repeated across a restart' -r -F
 complete -c discord -n "__fish_discord_using_subcommand listen" -l request-members -d 'Request every member of this guild once connected (repeatable); chunks arrive as GUILD_MEMBERS_CHUNK' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l intents -d 'Intents: comma list of names (see \'discord intents\'), numbers, all, unprivileged, none' -r -f -a "GUILDS\t''
 GUILD_MEMBERS\t''
