@@ -60,10 +60,9 @@ impl Settings {
             .clone()
             .unwrap_or_else(|| DEFAULT_PROFILE.to_string());
         let mut token_problem = None;
-        // An empty DISCORD_TOKEN (or --token "") counts as not given, so the stored one is used.
-        let given = args.token.as_deref().filter(|t| !t.trim().is_empty());
+        let given = given_token(args)?;
         let token = match given {
-            Some(raw) => Some(Token::parse(raw, args.bearer)?),
+            Some(raw) => Some(Token::parse(&raw, args.bearer)?),
             None => match ConfigFile::load_default() {
                 Ok(Some(file)) => match file.profiles.get(&profile) {
                     Some(p) => Some(Token::parse(&p.token, args.bearer).map_err(|e| {
@@ -117,13 +116,58 @@ impl Settings {
     }
 }
 
+/// The token given by flag or environment, as typed: `--token-file PATH` (its first line),
+/// `--token -` (the first line of stdin), `--token TOKEN` or `$DISCORD_TOKEN`. An empty
+/// `DISCORD_TOKEN` (or `--token ""`) counts as not given, so the stored one is used.
+fn given_token(args: &GlobalArgs) -> Result<Option<String>> {
+    let from_command_line = args.token.is_some() && !args.token_from_env;
+    let raw: String = match (&args.token_file, args.token.as_deref()) {
+        (Some(_), Some(_)) if from_command_line => {
+            return Err(Error::usage(
+                "--token and --token-file both give the token: use one of them",
+            ))
+        }
+        (Some(path), _) => {
+            let text = fs::read_to_string(path).map_err(|e| {
+                Error::usage(format!(
+                    "cannot read --token-file {}: {e}",
+                    crate::error::shown(&path.display().to_string())
+                ))
+            })?;
+            first_line(text).ok_or_else(|| {
+                Error::usage(format!(
+                    "--token-file {} is empty: put the bot token on its first line",
+                    crate::error::shown(&path.display().to_string())
+                ))
+            })?
+        }
+        (None, Some("-")) if from_command_line => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| Error::usage(format!("cannot read --token - from stdin: {e}")))?;
+            first_line(line).ok_or_else(|| {
+                Error::usage("--token - found no token on stdin: pipe the token in on the first line")
+            })?
+        }
+        (None, raw) => return Ok(raw.filter(|t| !t.trim().is_empty()).map(str::to_string)),
+    };
+    Ok(Some(raw))
+}
+
+/// The first line of `text`, trimmed, or `None` when it is empty.
+fn first_line(text: String) -> Option<String> {
+    let line = text.lines().next().unwrap_or("").trim();
+    (!line.is_empty()).then(|| line.to_string())
+}
+
 /// The usage error for a missing token: why the config file could not give one, or the three
 /// ways to give one.
 pub fn missing_token_error(problem: Option<&str>) -> Error {
     match problem {
         Some(problem) => Error::usage(problem),
         None => Error::usage(
-            "no token: pass --token TOKEN, set DISCORD_TOKEN, or run 'discord login' to store one",
+            "no token: set DISCORD_TOKEN, pass --token-file PATH (or --token), or run 'discord login' to store one",
         ),
     }
 }
@@ -136,12 +180,7 @@ pub fn normalize_api_url(url: &str) -> Result<String> {
             "the API URL '{trimmed}' must start with http:// or https:// (check --api-url or DISCORD_API_URL)"
         )));
     }
-    if let Err(e) = reqwest::Url::parse(trimmed) {
-        return Err(Error::usage(format!(
-            "the API URL '{trimmed}' is not a valid URL ({e}); check --api-url or DISCORD_API_URL"
-        )));
-    }
-    Ok(trimmed.to_string())
+    crate::rest::url::unambiguous_base(trimmed)
 }
 
 fn seconds(value: f64, flag: &str) -> Result<Option<Duration>> {

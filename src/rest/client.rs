@@ -16,7 +16,9 @@ use serde_json::Value;
 use super::errors::api_error;
 use super::multipart;
 use super::ratecache::RateCache;
+use super::hints::{access_hint, Sent};
 use super::ratelimit::{RateLimitHeaders, RateLimiter, RouteKey};
+use super::secrets::{path_token, Secrets};
 use super::url::{build_url, check_token_transport, encode_reason};
 use super::RequestSpec;
 use crate::config::Settings;
@@ -140,15 +142,36 @@ impl Client {
     pub fn send(&self, spec: &RequestSpec) -> Result<Response> {
         let response = self.send_raw(spec)?;
         if response.status >= 400 {
+            let url = self.url_for(spec)?;
+            let api_path = route_path(&url, &self.base);
+            let api_path = api_path.split('?').next().unwrap_or(api_path);
             let mut err = api_error(response.status, &response.body);
-            if response.status == 401 && self.token.is_some() {
-                err.message.push_str(
-                    "; Discord refused the token: check --token, DISCORD_TOKEN or the one 'discord login' stored",
-                );
+            let sent = Sent {
+                method: spec.method,
+                api_path,
+                credentials: (spec.auth && self.token.is_some())
+                    || spec
+                        .headers
+                        .iter()
+                        .any(|(n, _)| n.eq_ignore_ascii_case("authorization")),
+                path_token: path_token(api_path).is_some(),
+            };
+            if let Some(hint) = access_hint(response.status, &response.body, sent) {
+                err.message.push_str("; ");
+                err.message.push_str(&hint);
             }
-            return Err(self.redacted(err));
+            return Err(self.secrets_for(spec, &url).redact_error(err));
         }
         Ok(response)
+    }
+
+    /// The secrets a request to `url` carries (see [`Secrets`]).
+    fn secrets_for(&self, spec: &RequestSpec, url: &str) -> Secrets {
+        Secrets::of_request(
+            self.token.as_ref(),
+            route_path(url, &self.base),
+            &spec.headers,
+        )
     }
 
     /// Sends a request following the retry rules and returns whatever the final response was.
@@ -187,28 +210,24 @@ impl Client {
                             server_errors
                         };
                         let wait = backoff(n);
-                        self.retry_note(
-                            wait,
-                            &format!(
-                                "{} (retrying, attempt {})",
-                                network_message(&e, &prepared.url, spec.method.is_idempotent()),
-                                n + 1
-                            ),
+                        let text = format!(
+                            "{} (retrying, attempt {})",
+                            network_message(&e, &prepared.url, spec.method.is_idempotent()),
+                            n + 1
                         );
+                        self.retry_note(wait, &prepared.secrets.redact(&text));
                         std::thread::sleep(wait);
                         continue;
                     }
-                    return Err(self.redacted(Error::network(network_message(
-                        &e,
-                        &prepared.url,
-                        spec.method.is_idempotent(),
-                    ))));
+                    return Err(prepared.secrets.redact_error(Error::network(
+                        network_message(&e, &prepared.url, spec.method.is_idempotent()),
+                    )));
                 }
             };
             let status = response.status().as_u16();
             let headers = header_list(response.headers());
             if self.include {
-                self.trace_response(status, response.version(), &headers);
+                self.trace_response(status, response.version(), &headers, &prepared.secrets);
             }
             let limits = RateLimitHeaders::parse(|name| {
                 headers
@@ -227,7 +246,7 @@ impl Client {
                         std::thread::sleep(wait);
                         continue;
                     }
-                    return Err(self.redacted(e.context(host_of(&prepared.url))));
+                    return Err(prepared.secrets.redact_error(e.context(host_of(&prepared.url))));
                 }
             };
             self.limit_state(|l| l.update(&key, &limits));
@@ -287,10 +306,7 @@ impl Client {
                 out.push_str(&multipart::describe(parts));
             }
         }
-        Ok(match &self.token {
-            Some(t) => t.redact(&out),
-            None => out,
-        })
+        Ok(prepared.secrets.redact(&out))
     }
 
     /// Checks everything that can be checked before sending: the token, the URL, the files.
@@ -302,6 +318,8 @@ impl Client {
     /// without one.
     fn prepare_for(&self, spec: &RequestSpec, describing: bool) -> Result<Prepared> {
         let url = self.url_for(spec)?;
+        let secrets = self.secrets_for(spec, &url);
+        secrets.check_transport(&url)?;
         let auth = match (&self.token, spec.auth) {
             (_, false) => None,
             (Some(token), true) => {
@@ -349,7 +367,12 @@ impl Client {
             HeaderValue::from_str(value)
                 .map_err(|_| Error::usage(format!("the value of header '{name}' is not valid")))?;
         }
-        Ok(Prepared { url, auth, payload })
+        Ok(Prepared {
+            url,
+            auth,
+            payload,
+            secrets,
+        })
     }
 
     fn build(&self, spec: &RequestSpec, prepared: &Prepared) -> Result<RequestBuilder> {
@@ -424,10 +447,19 @@ impl Client {
                 self.held.fetch_add(1, Ordering::Relaxed);
             }
             if wait > self.max_wait {
+                // The wait outlives this process in the shared state; say where, so a user
+                // who knows better is not stuck with it.
+                let kept = match &self.shared {
+                    Some(cache) => format!(
+                        "; the wait is kept for later commands in {} (delete that file, or pass --no-rate-limit-cache, to forget it)",
+                        cache.path().display()
+                    ),
+                    None => String::new(),
+                };
                 return Err(Error::new(
                     ErrorKind::Api,
                     format!(
-                        "rate limited: Discord asks to wait {:.0} s, longer than --max-wait {:.0} s; try again later or raise --max-wait",
+                        "rate limited: Discord asks to wait {:.0} s, longer than --max-wait {:.0} s; try again later or raise --max-wait{kept}",
                         wait.as_secs_f64(),
                         self.max_wait.as_secs_f64()
                     ),
@@ -471,14 +503,6 @@ impl Client {
         }
     }
 
-    fn redacted(&self, mut err: Error) -> Error {
-        if let Some(t) = &self.token {
-            err.message = t.redact(&err.message);
-            err.details = err.details.iter().map(|d| t.redact(d)).collect();
-        }
-        err
-    }
-
     fn trace_request(&self, spec: &RequestSpec, prepared: &Prepared) {
         let mut out = format!("> {} {}\n", spec.method.as_str(), prepared.url);
         for (name, value) in shown_headers(spec, prepared) {
@@ -492,14 +516,16 @@ impl Client {
             )),
             Payload::Multipart(..) => out.push_str("> content-type: multipart/form-data\n"),
         }
-        let out = match &self.token {
-            Some(t) => t.redact(&out),
-            None => out,
-        };
-        crate::output::diag(out.trim_end());
+        crate::output::diag(prepared.secrets.redact(&out).trim_end());
     }
 
-    fn trace_response(&self, status: u16, version: reqwest::Version, headers: &[(String, String)]) {
+    fn trace_response(
+        &self,
+        status: u16,
+        version: reqwest::Version,
+        headers: &[(String, String)],
+        secrets: &Secrets,
+    ) {
         let reason = reqwest::StatusCode::from_u16(status)
             .ok()
             .and_then(|s| s.canonical_reason())
@@ -508,11 +534,7 @@ impl Client {
         for (name, value) in headers {
             out.push_str(&format!("< {name}: {value}\n"));
         }
-        let out = match &self.token {
-            Some(t) => t.redact(&out),
-            None => out,
-        };
-        crate::output::diag(out.trim_end());
+        crate::output::diag(secrets.redact(&out).trim_end());
     }
 }
 
@@ -521,6 +543,8 @@ struct Prepared {
     url: String,
     auth: Option<Token>,
     payload: Payload,
+    /// Every secret the request carries, for redacting what is shown about it.
+    secrets: Secrets,
 }
 
 enum Payload {

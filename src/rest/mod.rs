@@ -4,10 +4,12 @@
 pub mod body;
 pub mod client;
 pub mod errors;
+pub mod hints;
 pub mod multipart;
 pub mod paginate;
 pub mod ratecache;
 pub mod ratelimit;
+pub mod secrets;
 pub mod url;
 
 use std::path::PathBuf;
