@@ -253,9 +253,9 @@ impl ConfigFile {
         };
         warn_if_readable_by_others(path);
         Self::parse(&text).map(Some).map_err(|e| {
+            let shown = path.display();
             e.context(format!(
-                "the config file {} is corrupt (run 'discord login' to rewrite it, or remove it)",
-                path.display()
+                "the config file {shown} is corrupt (it holds every profile's token, so nothing rewrites it: fix it, or move it aside with mv '{shown}' '{shown}.bak' and run 'discord login' again)"
             ))
         })
     }
@@ -265,8 +265,12 @@ impl ConfigFile {
         serde_json::from_str(text).map_err(|e| Error::runtime(e.to_string()))
     }
 
-    /// Writes the config file with mode 0600, creating its folder.
+    /// Writes the config file with mode 0600, creating its folder. When `path` is a symbolic
+    /// link (a config kept in a dotfiles repository), the file it points to is replaced and
+    /// the link kept.
     pub fn save(&self, path: &Path) -> Result<()> {
+        let target = link_target(path)?;
+        let path = target.as_path();
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir)
                 .map_err(|e| Error::runtime(format!("cannot create {}: {e}", dir.display())))?;
@@ -299,6 +303,30 @@ impl ConfigFile {
             ))
         })
     }
+}
+
+/// The file a symbolic link at `path` leads to (following links in turn), or `path` itself.
+fn link_target(path: &Path) -> Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    // As many hops as Linux follows before ELOOP.
+    for _ in 0..40 {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let next = fs::read_link(&current).map_err(|e| {
+                    Error::runtime(format!("cannot follow {}: {e}", current.display()))
+                })?;
+                current = match current.parent() {
+                    Some(dir) if next.is_relative() => dir.join(next),
+                    _ => next,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(Error::runtime(format!(
+        "the config file {} is a loop of symbolic links: point it at a file",
+        path.display()
+    )))
 }
 
 #[cfg(unix)]

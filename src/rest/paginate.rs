@@ -118,6 +118,35 @@ impl IdKey {
             _ => self.of(item).map(Mark::id),
         }
     }
+
+    /// Where the cursor value is, as an error message names it.
+    pub fn field(self) -> &'static str {
+        match self {
+            IdKey::Id => "id",
+            IdKey::UserId => "user.id",
+            IdKey::UserIdField => "user_id (or user.id)",
+            IdKey::ArchiveTimestamp => "thread_metadata.archive_timestamp",
+            IdKey::PinnedAt => "pinned_at",
+            IdKey::JoinRequest => "id (or reviewed_at)",
+        }
+    }
+
+    /// Checks that every item of page `page_no` (from 1) has its place in the list: without
+    /// one the walk cannot know where the next page starts, and stopping there would pass a
+    /// partial list off as the whole.
+    pub fn check_page(self, page_no: u64, items: &[Value]) -> crate::Result<()> {
+        match items.iter().position(|item| self.mark(item).is_none()) {
+            None => Ok(()),
+            Some(i) => Err(crate::Error::new(
+                crate::ErrorKind::Api,
+                format!(
+                    "--paginate: page {page_no} item {} has no {}: cannot page further",
+                    i + 1,
+                    self.field()
+                ),
+            )),
+        }
+    }
 }
 
 /// Microseconds since the Unix epoch for an ISO8601 / RFC 3339 timestamp
@@ -526,6 +555,18 @@ impl Walk {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_item_without_its_cursor_field_is_an_error() {
+        let members = [json!({"user": {"id": "5"}}), json!({"nick": "x"})];
+        assert!(IdKey::UserId.check_page(1, &members[..1]).is_ok());
+        let e = IdKey::UserId.check_page(3, &members).unwrap_err();
+        assert_eq!(
+            e.message,
+            "--paginate: page 3 item 2 has no user.id: cannot page further"
+        );
+        assert_eq!(e.kind, crate::ErrorKind::Api);
+    }
 
     fn ids(items: &[Value], key: IdKey) -> Vec<u64> {
         items.iter().filter_map(|i| key.of(i)).collect()
