@@ -147,7 +147,9 @@ fn given_token(args: &GlobalArgs) -> Result<Option<String>> {
                 .read_line(&mut line)
                 .map_err(|e| Error::usage(format!("cannot read --token - from stdin: {e}")))?;
             first_line(line).ok_or_else(|| {
-                Error::usage("--token - found no token on stdin: pipe the token in on the first line")
+                Error::usage(
+                    "--token - found no token on stdin: pipe the token in on the first line",
+                )
             })?
         }
         (None, raw) => return Ok(raw.filter(|t| !t.trim().is_empty()).map(str::to_string)),

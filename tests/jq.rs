@@ -89,7 +89,11 @@ fn bad_jq_is_a_usage_error_and_sends_nothing() {
     let out = sb.run(&["get", "/users/@me", "--jq", ".id.x"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("cannot index"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("request succeeded"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("request succeeded"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -53,7 +53,8 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         matches.value_source("token") == Some(clap::parser::ValueSource::EnvVariable);
     // `discord sandbox` shows the token it accepts, so it takes one only from its own command
     // line: a real token in $DISCORD_TOKEN or the stored login must never be printed.
-    let own_token = global.token_file.is_some() || (global.token.is_some() && !global.token_from_env);
+    let own_token =
+        global.token_file.is_some() || (global.token.is_some() && !global.token_from_env);
     // Keeps the in-process sandbox alive for the whole run.
     let mut sandbox = None;
     if global.sandbox {

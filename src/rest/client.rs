@@ -14,9 +14,9 @@ use reqwest::header::{
 use serde_json::Value;
 
 use super::errors::api_error;
+use super::hints::{access_hint, Sent};
 use super::multipart;
 use super::ratecache::RateCache;
-use super::hints::{access_hint, Sent};
 use super::ratelimit::{RateLimitHeaders, RateLimiter, RouteKey};
 use super::secrets::{path_token, Secrets};
 use super::url::{build_url, check_token_transport, encode_reason};
@@ -191,39 +191,40 @@ impl Client {
             }
             let request = self.build(spec, &prepared)?;
             let result = request.send();
-            let response = match result {
-                Ok(r) => r,
-                Err(e) => {
-                    self.limit_state(|l| l.release(&key));
-                    let never_opened = e.is_connect();
-                    let retry = if never_opened {
-                        connect_errors < MAX_CONNECT_RETRIES
-                    } else {
-                        spec.method.is_idempotent() && server_errors < MAX_SERVER_RETRIES
-                    };
-                    if retry {
-                        let n = if never_opened {
-                            connect_errors += 1;
-                            connect_errors
+            let response =
+                match result {
+                    Ok(r) => r,
+                    Err(e) => {
+                        self.limit_state(|l| l.release(&key));
+                        let never_opened = e.is_connect();
+                        let retry = if never_opened {
+                            connect_errors < MAX_CONNECT_RETRIES
                         } else {
-                            server_errors += 1;
-                            server_errors
+                            spec.method.is_idempotent() && server_errors < MAX_SERVER_RETRIES
                         };
-                        let wait = backoff(n);
-                        let text = format!(
-                            "{} (retrying, attempt {})",
+                        if retry {
+                            let n = if never_opened {
+                                connect_errors += 1;
+                                connect_errors
+                            } else {
+                                server_errors += 1;
+                                server_errors
+                            };
+                            let wait = backoff(n);
+                            let text = format!(
+                                "{} (retrying, attempt {})",
+                                network_message(&e, &prepared.url, spec.method.is_idempotent()),
+                                n + 1
+                            );
+                            self.retry_note(wait, &prepared.secrets.redact(&text));
+                            std::thread::sleep(wait);
+                            continue;
+                        }
+                        return Err(prepared.secrets.redact_error(Error::network(
                             network_message(&e, &prepared.url, spec.method.is_idempotent()),
-                            n + 1
-                        );
-                        self.retry_note(wait, &prepared.secrets.redact(&text));
-                        std::thread::sleep(wait);
-                        continue;
+                        )));
                     }
-                    return Err(prepared.secrets.redact_error(Error::network(
-                        network_message(&e, &prepared.url, spec.method.is_idempotent()),
-                    )));
-                }
-            };
+                };
             let status = response.status().as_u16();
             let headers = header_list(response.headers());
             if self.include {
@@ -246,7 +247,9 @@ impl Client {
                         std::thread::sleep(wait);
                         continue;
                     }
-                    return Err(prepared.secrets.redact_error(e.context(host_of(&prepared.url))));
+                    return Err(prepared
+                        .secrets
+                        .redact_error(e.context(host_of(&prepared.url))));
                 }
             };
             self.limit_state(|l| l.update(&key, &limits));

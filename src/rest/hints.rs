@@ -35,7 +35,10 @@ const NEEDS: &[(&str, &str)] = &[
     ("pin-message", "PIN_MESSAGES"),
     ("unpin-message", "PIN_MESSAGES"),
     ("modify-channel", "MANAGE_CHANNELS"),
-    ("delete-channel", "MANAGE_CHANNELS (MANAGE_THREADS for a thread)"),
+    (
+        "delete-channel",
+        "MANAGE_CHANNELS (MANAGE_THREADS for a thread)",
+    ),
     ("create-guild-channel", "MANAGE_CHANNELS"),
     ("create-channel-invite", "CREATE_INSTANT_INVITE"),
     ("get-channel-invites", "MANAGE_CHANNELS"),

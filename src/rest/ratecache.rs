@@ -176,9 +176,7 @@ fn open_private(path: &Path) -> Result<File, Refused> {
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
         .map_err(|e| match e.raw_os_error() {
-            Some(libc::ELOOP) => Refused::Unsafe(format!(
-                "{shown} is a symbolic link (remove it)"
-            )),
+            Some(libc::ELOOP) => Refused::Unsafe(format!("{shown} is a symbolic link (remove it)")),
             _ => Refused::Quietly,
         })?;
     let meta = file.metadata().map_err(|_| Refused::Quietly)?;

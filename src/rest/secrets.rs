@@ -34,7 +34,9 @@ impl Secrets {
             if let Ok(decoded) = percent_encoding::percent_decode_str(path_token).decode_utf8() {
                 secrets.hide(&decoded);
             }
-            secrets.carried.push("the webhook or interaction token in the path");
+            secrets
+                .carried
+                .push("the webhook or interaction token in the path");
         }
         for (name, value) in headers {
             if name.eq_ignore_ascii_case("authorization") {

@@ -169,7 +169,10 @@ pub fn check_secret_transport(url: &str, what: &str) -> Result<()> {
 /// ambiguous, so such a base is refused. Returns the URL as the parser writes it.
 pub fn unambiguous_base(text: &str) -> Result<String> {
     let fix = "check --api-url or DISCORD_API_URL";
-    if text.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control()) {
+    if text
+        .chars()
+        .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+    {
         return Err(Error::usage(format!(
             "the API URL {} contains a backslash, a space or a control character, which makes its host ambiguous; {fix}",
             shown(text)
