@@ -5,7 +5,7 @@ use std::io::{self, Read};
 
 use serde_json::{json, Map, Value};
 
-use super::{raw, typed};
+use super::typed;
 use crate::cli::{FileArgs, PageArgs, SendMessageArgs};
 use crate::config::Settings;
 use crate::endpoints::Kind;
@@ -33,8 +33,12 @@ pub fn run(settings: &Settings, mut args: SendMessageArgs) -> Result<()> {
     // stop the others: the message is sent whole, and the first such problem reported after.
     let mut printing = None;
     for spec in requests(&args)? {
-        let problem =
-            raw::execute_reporting(settings, spec, &FileArgs::default(), &PageArgs::default())?;
+        let problem = crate::request::execute_reporting(
+            settings,
+            spec,
+            &FileArgs::default(),
+            &PageArgs::default(),
+        )?;
         printing = printing.or(problem);
     }
     printing.map_or(Ok(()), Err)
