@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_discord_global_optspecs
-    string join \n token= bearer profile= api-url= sandbox pretty compact color= jq= r/raw-output i/include v/verbose dry-run connect-timeout= timeout= max-wait= global-limit= no-rate-limit-cache h/help V/version
+    string join \n token= token-file= bearer profile= api-url= sandbox pretty compact color= jq= r/raw-output i/include v/verbose dry-run connect-timeout= timeout= max-wait= global-limit= no-rate-limit-cache h/help V/version
 end
 
 function __fish_discord_needs_command
@@ -24,7 +24,8 @@ function __fish_discord_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c discord -n "__fish_discord_needs_command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_needs_command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_needs_command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_needs_command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_needs_command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_needs_command" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -466,7 +467,8 @@ complete -c discord -n "__fish_discord_using_subcommand get" -s q -l query -d 'Q
 complete -c discord -n "__fish_discord_using_subcommand get" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand get" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -496,7 +498,8 @@ complete -c discord -n "__fish_discord_using_subcommand post" -s q -l query -d '
 complete -c discord -n "__fish_discord_using_subcommand post" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand post" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand post" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand post" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand post" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -526,7 +529,8 @@ complete -c discord -n "__fish_discord_using_subcommand put" -s q -l query -d 'Q
 complete -c discord -n "__fish_discord_using_subcommand put" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand put" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand put" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand put" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand put" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -556,7 +560,8 @@ complete -c discord -n "__fish_discord_using_subcommand patch" -s q -l query -d 
 complete -c discord -n "__fish_discord_using_subcommand patch" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand patch" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand patch" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand patch" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand patch" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -586,7 +591,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete" -s q -l query -d
 complete -c discord -n "__fish_discord_using_subcommand delete" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand delete" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -609,7 +615,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete" -s v -l verbose 
 complete -c discord -n "__fish_discord_using_subcommand delete" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand delete" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand login" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand login" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand login" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand login" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -631,7 +638,8 @@ complete -c discord -n "__fish_discord_using_subcommand login" -s v -l verbose -
 complete -c discord -n "__fish_discord_using_subcommand login" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand login" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand logout" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand logout" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand logout" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand logout" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -654,7 +662,8 @@ complete -c discord -n "__fish_discord_using_subcommand logout" -l no-rate-limit
 complete -c discord -n "__fish_discord_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l port -d 'Port to listen on (default: a free port)' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l rate-limit-scale -d 'Multiply every route\'s rate-limit window by FACTOR (1 = Discord\'s; smaller makes tests faster); the global limit stays per second (see --global-limit)' -r
-complete -c discord -n "__fish_discord_using_subcommand sandbox" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand sandbox" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand sandbox" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -676,7 +685,8 @@ complete -c discord -n "__fish_discord_using_subcommand sandbox" -s v -l verbose
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand intents" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand intents" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand intents" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand intents" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -698,7 +708,8 @@ complete -c discord -n "__fish_discord_using_subcommand intents" -s v -l verbose
 complete -c discord -n "__fish_discord_using_subcommand intents" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand intents" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand intents" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand endpoints" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand endpoints" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand endpoints" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -723,7 +734,8 @@ complete -c discord -n "__fish_discord_using_subcommand send-message" -l embed -
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l reply-to -d 'Reply to this message' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l allowed-mentions -d 'Who may be pinged, as Discord\'s allowed_mentions JSON object' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand send-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand send-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand send-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -748,7 +760,8 @@ complete -c discord -n "__fish_discord_using_subcommand send-message" -l dry-run
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand send-message" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand batch" -s j -l jobs -d 'Requests in flight at once (all share one rate limiter)' -r
-complete -c discord -n "__fish_discord_using_subcommand batch" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand batch" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand batch" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand batch" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand batch" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand batch" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -770,7 +783,8 @@ complete -c discord -n "__fish_discord_using_subcommand batch" -s v -l verbose -
 complete -c discord -n "__fish_discord_using_subcommand batch" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand batch" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand batch" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand completions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand completions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand completions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand completions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -791,7 +805,8 @@ complete -c discord -n "__fish_discord_using_subcommand completions" -s v -l ver
 complete -c discord -n "__fish_discord_using_subcommand completions" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand completions" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand man" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand man" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand man" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand man" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -818,7 +833,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-application"
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -846,7 +862,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-application" -s F
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -891,7 +908,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-current-application
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -936,7 +954,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-application" -
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -964,7 +983,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-application" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand get-application" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1009,7 +1029,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-application" -s F
 complete -c discord -n "__fish_discord_using_subcommand update-application" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1037,7 +1058,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-activity
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1065,7 +1087,8 @@ complete -c discord -n "__fish_discord_using_subcommand applications-get-activit
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1094,7 +1117,8 @@ complete -c discord -n "__fish_discord_using_subcommand upload-application-attac
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l file -d 'The file, sent as the form field \'file\'' -r -F
-complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1123,7 +1147,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-global-application-c
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1152,7 +1177,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-application-command
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1180,7 +1206,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-ap
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1208,7 +1235,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-com
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1247,7 +1275,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-global-applicatio
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1286,7 +1315,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-application-comma
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1314,7 +1344,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-global-application-c
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1342,7 +1373,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-command"
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1370,7 +1402,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-global-applicatio
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1398,7 +1431,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-comma
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1436,7 +1470,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-global-application-
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1474,7 +1509,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-comma
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1502,7 +1538,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-application-emojis"
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1532,7 +1569,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1560,7 +1598,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1588,7 +1627,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1617,7 +1657,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1646,7 +1687,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1683,7 +1725,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -s F 
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1722,7 +1765,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -s F -
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1755,7 +1799,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement"
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1786,7 +1831,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -s F
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1814,7 +1860,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1842,7 +1889,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement"
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1870,7 +1918,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -s F
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1898,7 +1947,8 @@ complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" 
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1926,7 +1976,8 @@ complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -s 
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1955,7 +2006,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1984,7 +2036,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2012,7 +2065,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-app
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2040,7 +2094,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-applicati
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2079,7 +2134,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-application
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2107,7 +2163,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2135,7 +2192,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2163,7 +2221,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2191,7 +2250,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-application
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2229,7 +2289,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2267,7 +2328,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-application
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2295,7 +2357,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-command-
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2324,7 +2387,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-application-command
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2353,7 +2417,8 @@ complete -c discord -n "__fish_discord_using_subcommand set-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2381,7 +2446,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-role-con
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2409,7 +2475,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-role-con
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2437,7 +2504,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-role-
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2465,7 +2533,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-role-
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2493,7 +2562,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2521,7 +2591,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2549,7 +2620,8 @@ complete -c discord -n "__fish_discord_using_subcommand close-channel" -s F -l f
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand close-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand close-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand close-channel" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2603,7 +2675,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-channel" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2657,7 +2730,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-channel" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-channel" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2686,7 +2760,8 @@ complete -c discord -n "__fish_discord_using_subcommand follow-announcement-chan
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2715,7 +2790,8 @@ complete -c discord -n "__fish_discord_using_subcommand follow-channel" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2743,7 +2819,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -s 
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2771,7 +2848,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -s
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2808,7 +2886,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l file -d 'A file, sent as the form field \'target_users_file\'' -r -F
-complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2840,7 +2919,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -s
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2874,7 +2954,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-messages" -s F -l f
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-messages" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2918,7 +2999,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-message" -s q -l 
 complete -c discord -n "__fish_discord_using_subcommand create-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand create-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2960,7 +3042,8 @@ complete -c discord -n "__fish_discord_using_subcommand upload-file" -s q -l que
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand upload-file" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand upload-file" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand upload-file" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2989,7 +3072,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -s
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3019,7 +3103,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -s F -
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3051,7 +3136,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-pins" -s F -l field
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-pins" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-pins" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-pins" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3081,7 +3167,8 @@ complete -c discord -n "__fish_discord_using_subcommand pin-message" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand pin-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand pin-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand pin-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3109,7 +3196,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-pin" -s F -l fiel
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-pin" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-pin" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-pin" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3137,7 +3225,8 @@ complete -c discord -n "__fish_discord_using_subcommand unpin-message" -s F -l f
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3165,7 +3254,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-pin" -s F -l fiel
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3193,7 +3283,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -s 
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3221,7 +3312,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-message" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand get-message" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3249,7 +3341,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-message" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3285,7 +3378,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-message" -s q -l qu
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand edit-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3321,7 +3415,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-message" -s q -l 
 complete -c discord -n "__fish_discord_using_subcommand update-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand update-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3349,7 +3444,8 @@ complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -s F 
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3377,7 +3473,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -s
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3405,7 +3502,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-message-react
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3436,7 +3534,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-reactions" -s F -l f
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3469,7 +3568,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-b
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3499,7 +3599,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3527,7 +3628,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-message-react
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3555,7 +3657,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-reaction" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3583,7 +3686,8 @@ complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction"
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3611,7 +3715,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -s 
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3639,7 +3744,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reacti
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3667,7 +3773,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -s
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3695,7 +3802,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reac
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3726,7 +3834,8 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-from-messag
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3757,7 +3866,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-thread-from-messa
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3788,7 +3898,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3819,7 +3930,8 @@ complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-o
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3847,7 +3959,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel-permissio
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3875,7 +3988,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel-permissio
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3903,7 +4017,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-depr
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3931,7 +4046,8 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -s
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3959,7 +4075,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -s 
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3987,7 +4104,8 @@ complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" 
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4015,7 +4133,8 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4043,7 +4162,8 @@ complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-messa
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4071,7 +4191,8 @@ complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4099,7 +4220,8 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4127,7 +4249,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-me
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4157,7 +4280,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -s F 
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4187,7 +4311,8 @@ complete -c discord -n "__fish_discord_using_subcommand end-poll" -s F -l field 
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand end-poll" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand end-poll" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand end-poll" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4215,7 +4340,8 @@ complete -c discord -n "__fish_discord_using_subcommand poll-expire" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4245,7 +4371,8 @@ complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" 
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4275,7 +4402,8 @@ complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -s F 
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4303,7 +4431,8 @@ complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipien
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4331,7 +4460,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -s
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4361,7 +4491,8 @@ complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4392,7 +4523,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -s 
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4422,7 +4554,8 @@ complete -c discord -n "__fish_discord_using_subcommand join-thread" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand join-thread" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand join-thread" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand join-thread" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4450,7 +4583,8 @@ complete -c discord -n "__fish_discord_using_subcommand leave-thread" -s F -l fi
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4479,7 +4613,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -s F 
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4507,7 +4642,8 @@ complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -s F 
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4535,7 +4671,8 @@ complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -s
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4563,7 +4700,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -s
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4599,7 +4737,8 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-without-mes
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4635,7 +4774,8 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4671,7 +4811,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-thread" -s q -l q
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand create-thread" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-thread" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-thread" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4701,7 +4842,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-private-archived-th
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4733,7 +4875,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-public-archived-thr
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4774,7 +4917,8 @@ complete -c discord -n "__fish_discord_using_subcommand thread-search" -s F -l f
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand thread-search" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand thread-search" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand thread-search" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4802,7 +4946,8 @@ complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4832,7 +4977,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-joined-private-arch
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4864,7 +5010,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4895,7 +5042,8 @@ complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4924,7 +5072,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-sta
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4952,7 +5101,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -s
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4980,7 +5130,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5010,7 +5161,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-webhook" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5040,7 +5192,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" 
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5068,7 +5221,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-gateway" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5096,7 +5250,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5124,7 +5279,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5152,7 +5308,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -s F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5181,7 +5338,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild" -s F -l field
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5230,7 +5388,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild" -s F -l fi
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5279,7 +5438,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild" -s F -l fi
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5313,7 +5473,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -s 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5349,7 +5510,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-ent
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5379,7 +5541,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rul
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5407,7 +5570,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rul
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5443,7 +5607,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5471,7 +5636,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5499,7 +5665,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5535,7 +5702,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5571,7 +5739,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5602,7 +5771,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5635,7 +5805,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5665,7 +5836,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -s F -l f
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5695,7 +5867,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -s F -
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5725,7 +5898,8 @@ complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -s 
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5753,7 +5927,8 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -s F -
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5781,7 +5956,8 @@ complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5811,7 +5987,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5841,7 +6018,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guil
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5869,7 +6047,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -s F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5897,7 +6076,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -s 
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5944,7 +6124,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -s
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5972,7 +6153,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-pos
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6000,7 +6182,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channe
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6028,7 +6211,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -s F 
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6056,7 +6240,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -s F -
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6087,7 +6272,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -s F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6115,7 +6301,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6143,7 +6330,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -s F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6173,7 +6361,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -s F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6203,7 +6392,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -s F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6233,7 +6423,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-ac
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6263,7 +6454,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-ac
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6291,7 +6483,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6319,7 +6512,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations"
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6347,7 +6541,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6375,7 +6570,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -s F 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6403,7 +6599,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -s F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6433,7 +6630,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -s F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6467,7 +6665,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6499,7 +6698,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" 
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6531,7 +6731,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6561,7 +6762,8 @@ complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -s
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6589,7 +6791,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -s F -
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6623,7 +6826,8 @@ complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -s F -
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6651,7 +6855,8 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -s 
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6679,7 +6884,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -s 
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6714,7 +6920,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -s 
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6749,7 +6956,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -s 
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6777,7 +6985,8 @@ complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6805,7 +7014,8 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6833,7 +7043,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6885,7 +7096,8 @@ complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6937,7 +7149,8 @@ complete -c discord -n "__fish_discord_using_subcommand guild-search" -s F -l fi
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand guild-search" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand guild-search" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand guild-search" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6965,7 +7178,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-wel
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6993,7 +7207,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -s
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7021,7 +7236,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7053,7 +7269,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding"
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7085,7 +7302,8 @@ complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7113,7 +7331,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -s F 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7143,7 +7362,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7173,7 +7393,8 @@ complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -s 
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7204,7 +7425,8 @@ complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -s F 
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7235,7 +7457,8 @@ complete -c discord -n "__fish_discord_using_subcommand prune-guild" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7263,7 +7486,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions"
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7291,7 +7515,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7323,7 +7548,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests"
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7355,7 +7581,8 @@ complete -c discord -n "__fish_discord_using_subcommand action-guild-join-reques
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7383,7 +7610,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7411,7 +7639,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -s F -
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7447,7 +7676,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -s F 
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7475,7 +7705,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positi
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7503,7 +7734,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles"
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7531,7 +7763,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7559,7 +7792,8 @@ complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7587,7 +7821,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7615,7 +7850,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -s F 
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7651,7 +7887,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -s F 
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7687,7 +7924,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -s F 
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7716,7 +7954,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-fo
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7745,7 +7984,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7783,7 +8023,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7812,7 +8053,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-even
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7840,7 +8082,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7879,7 +8122,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7918,7 +8162,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7950,7 +8195,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7978,7 +8224,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8009,7 +8256,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8041,7 +8289,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-even
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8075,7 +8324,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8106,7 +8356,8 @@ complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-ev
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8138,7 +8389,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8168,7 +8420,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-so
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8201,7 +8454,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8229,7 +8483,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sou
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8257,7 +8512,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8289,7 +8545,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8321,7 +8578,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8349,7 +8607,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -s 
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8381,7 +8640,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -s
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l file -d 'The file, sent as the form field \'file\' (the other fields go as plain form fields)' -r -F
-complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8409,7 +8669,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -s F 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8437,7 +8698,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -s
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8468,7 +8730,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -s
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8499,7 +8762,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -s
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8527,7 +8791,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -s 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8555,7 +8820,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -s
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8585,7 +8851,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8613,7 +8880,8 @@ complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -s 
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8641,7 +8909,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8671,7 +8940,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8701,7 +8971,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8729,7 +9000,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-active-guild-thread
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8757,7 +9029,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8785,7 +9058,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -s
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8813,7 +9087,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-s
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8841,7 +9116,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -s
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8872,7 +9148,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voic
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8903,7 +9180,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state"
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8931,7 +9209,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -s
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8959,7 +9238,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8989,7 +9269,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state"
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9019,7 +9300,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -s F
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9047,7 +9329,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -s F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9075,7 +9358,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9106,7 +9390,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-scr
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9137,7 +9422,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-scr
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9165,7 +9451,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-setting
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9195,7 +9482,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -s 
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9225,7 +9513,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-sett
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9253,7 +9542,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -s F -
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9282,7 +9572,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9311,7 +9602,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -s
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9343,7 +9635,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-interaction-respo
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9375,7 +9668,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite" -s F -l fiel
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-invite" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9407,7 +9701,8 @@ complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9435,7 +9730,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-invite" -s F -l f
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9463,7 +9759,8 @@ complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -s F -l f
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9491,7 +9788,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-target-users" -s F -
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9519,7 +9817,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users"
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9548,7 +9847,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-target-users" -s 
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l file -d 'The file, sent as the form field \'target_users_file\'' -r -F
-complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9577,7 +9877,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-invite-target-use
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l file -d 'The file, sent as the form field \'target_users_file\'' -r -F
-complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9605,7 +9906,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-sta
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9633,7 +9935,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9666,7 +9969,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -s
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9699,7 +10003,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby" -s F -l fi
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9727,7 +10032,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-lobby" -s F -l field
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9755,7 +10061,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -s F -l fi
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9788,7 +10095,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -s F -l fi
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9821,7 +10129,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -s F -l fiel
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9850,7 +10159,8 @@ complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9879,7 +10189,8 @@ complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobb
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9908,7 +10219,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link"
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9936,7 +10248,8 @@ complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9964,7 +10277,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-inv
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9992,7 +10306,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guil
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10020,7 +10335,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-member
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10051,7 +10367,8 @@ complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby"
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10082,7 +10399,8 @@ complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -s F -
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10110,7 +10428,8 @@ complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-l
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10138,7 +10457,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -s 
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10166,7 +10486,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-inv
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10194,7 +10515,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guil
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10223,7 +10545,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -s F
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10265,7 +10588,8 @@ complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -s q
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10307,7 +10631,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -s
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10336,7 +10661,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-mod
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10365,7 +10691,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-ext
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10393,7 +10720,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-authorizatio
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10421,7 +10749,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorizat
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10449,7 +10778,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-bot-applicat
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10477,7 +10807,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-applicatio
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10505,7 +10836,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" 
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10533,7 +10865,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10561,7 +10894,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-useri
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10590,7 +10924,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-user-message-exte
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10622,7 +10957,8 @@ complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-prov
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10651,7 +10987,8 @@ complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10683,7 +11020,8 @@ complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -s F 
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10714,7 +11052,8 @@ complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10746,7 +11085,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" 
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10780,7 +11120,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10811,7 +11152,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -s
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10839,7 +11181,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10867,7 +11210,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-s
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10900,7 +11244,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10928,7 +11273,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -s F
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10956,7 +11302,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10986,7 +11333,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11016,7 +11364,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11044,7 +11393,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -s F
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11072,7 +11422,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -s F -
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11100,7 +11451,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-sticker" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11128,7 +11480,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user" -s F -
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11156,7 +11509,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-user" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11187,7 +11541,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -s 
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11218,7 +11573,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-user" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11248,7 +11604,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-applica
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11276,7 +11633,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-applica
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11304,7 +11662,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-user-rol
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11335,7 +11694,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-current-user-appl
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11366,7 +11726,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-user-
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11394,7 +11755,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-current-user-appl
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11422,7 +11784,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-user-
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11453,7 +11816,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-dm" -s F -l field
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-dm" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-dm" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-dm" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11484,7 +11848,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11512,7 +11877,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-connect
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11540,7 +11906,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -s 
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11568,7 +11935,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11600,7 +11968,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds"
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11634,7 +12003,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11664,7 +12034,8 @@ complete -c discord -n "__fish_discord_using_subcommand leave-guild" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11692,7 +12063,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-m
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11720,7 +12092,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -s 
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11748,7 +12121,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-user" -s F -l field 
 complete -c discord -n "__fish_discord_using_subcommand get-user" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11776,7 +12150,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -s F
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11804,7 +12179,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11832,7 +12208,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11863,7 +12240,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11894,7 +12272,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11922,7 +12301,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" 
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11950,7 +12330,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -s
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11994,7 +12375,8 @@ complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -s q -l
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12038,7 +12420,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-followup-message"
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12066,7 +12449,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-toke
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12094,7 +12478,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token"
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12124,7 +12509,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-toke
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12154,7 +12540,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token"
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12204,7 +12591,8 @@ complete -c discord -n "__fish_discord_using_subcommand execute-github-compatibl
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12254,7 +12642,8 @@ complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatib
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12283,7 +12672,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-original-interaction
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12312,7 +12702,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-mes
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12341,7 +12732,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-original-interact
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12370,7 +12762,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12408,7 +12801,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-original-interactio
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12446,7 +12840,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12475,7 +12870,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -s 
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12504,7 +12900,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -s
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12533,7 +12930,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" 
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12562,7 +12960,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-followup-message"
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -s q -l query -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12600,7 +12999,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -s
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12638,7 +13038,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12676,7 +13077,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" 
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12711,7 +13113,8 @@ complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12733,7 +13136,8 @@ complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12754,7 +13158,8 @@ complete -c discord -n "__fish_discord_using_subcommand accept-invite" -s v -l v
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12775,7 +13180,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12796,7 +13202,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild" -s v -l ve
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12817,7 +13224,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -s v -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12838,7 +13246,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -s v -l ve
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12859,7 +13268,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -s v
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12880,7 +13290,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12901,7 +13312,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url"
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -13040,7 +13452,8 @@ VOICE_CHANNEL_STATUS_UPDATE\t''
 VOICE_SERVER_UPDATE\t''
 VOICE_STATE_UPDATE\t''
 WEBHOOKS_UPDATE\t''"
-complete -c discord -n "__fish_discord_using_subcommand listen" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand listen" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand listen" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand listen" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l color -d 'When to colour output' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'

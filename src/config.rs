@@ -76,7 +76,7 @@ impl Settings {
                     None => None,
                 },
                 Ok(None) => None,
-                // Only fatal when a token is needed: `login` must still be able to rewrite it.
+                // Only fatal when a token is needed (`login` refuses such a file itself, saying why).
                 Err(e) => {
                     token_problem = Some(e.message);
                     None
