@@ -161,7 +161,7 @@ fn given_token(args: &GlobalArgs) -> Result<Option<String>> {
             ))
         }
         (Some(path), _) => {
-            let text = fs::read_to_string(path).map_err(|e| {
+            let text = read_token_file(path).map_err(|e| {
                 Error::usage(format!(
                     "cannot read --token-file {}: {e}",
                     crate::error::shown(&path.display().to_string())
@@ -188,6 +188,15 @@ fn given_token(args: &GlobalArgs) -> Result<Option<String>> {
         (None, raw) => return Ok(raw.filter(|t| !t.trim().is_empty()).map(str::to_string)),
     };
     Ok(Some(raw))
+}
+
+/// The start of a token file: a token is under 100 bytes, so a few kilobytes are plenty, and a
+/// path such as /dev/zero cannot make the read go on for ever.
+fn read_token_file(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    fs::File::open(path)?.take(4096).read_to_end(&mut bytes)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// The first line of `text`, trimmed, or `None` when it is empty.

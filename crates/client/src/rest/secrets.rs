@@ -12,11 +12,18 @@ use crate::{Error, Result};
 /// resource "Execute Webhook", and Receiving and Responding "Create Interaction Response").
 const TOKEN_RESOURCES: &[&str] = &["webhooks", "interactions"];
 
+/// A path token shorter than this is hidden only where it stands as a path segment: hiding
+/// every occurrence of a short text would garble the rest (Discord's tokens are far longer).
+const HIDDEN_ANYWHERE_FROM: usize = 16;
+
 /// The secrets of one request, as they appear in text about it.
 #[derive(Debug, Clone, Default)]
 pub struct Secrets {
-    /// Texts to hide, longest first (so a secret containing another is hidden whole).
+    /// Texts to hide wherever they occur, longest first (so a secret containing another is
+    /// hidden whole).
     hidden: Vec<String>,
+    /// The path's token as it appears in the URL, hidden where it is a whole path segment.
+    segment: Option<String>,
     /// What the request carries besides the bot token, named for the transport check.
     carried: Vec<&'static str>,
 }
@@ -30,9 +37,12 @@ impl Secrets {
             secrets.hide(t.secret());
         }
         if let Some(path_token) = path_token(api_path) {
-            secrets.hide(path_token);
-            if let Ok(decoded) = percent_encoding::percent_decode_str(path_token).decode_utf8() {
-                secrets.hide(&decoded);
+            secrets.segment = Some(path_token.to_string());
+            let decoded = percent_encoding::percent_decode_str(path_token).decode_utf8_lossy();
+            for form in [path_token, &decoded] {
+                if form.chars().count() >= HIDDEN_ANYWHERE_FROM {
+                    secrets.hide(form);
+                }
             }
             secrets
                 .carried
@@ -66,7 +76,10 @@ impl Secrets {
 
     /// `text` with every secret replaced by `████`.
     pub fn redact(&self, text: &str) -> String {
-        let mut out = text.to_string();
+        let mut out = match &self.segment {
+            Some(segment) => hide_segment(text, segment),
+            None => text.to_string(),
+        };
         for secret in &self.hidden {
             if out.contains(secret.as_str()) {
                 out = out.replace(secret.as_str(), "████");
@@ -81,6 +94,26 @@ impl Secrets {
         err.details = err.details.iter().map(|d| self.redact(d)).collect();
         err
     }
+}
+
+/// `text` with `segment` replaced by `████` wherever it is a whole path segment: after a `/`,
+/// and before a `/`, `?`, `#`, a quote, a space or the end.
+fn hide_segment(text: &str, segment: &str) -> String {
+    let needle = format!("/{segment}");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(&needle) {
+        let after = &rest[at + needle.len()..];
+        let whole = after
+            .chars()
+            .next()
+            .is_none_or(|c| matches!(c, '/' | '?' | '#' | '"' | '\'') || c.is_whitespace());
+        out.push_str(&rest[..=at]);
+        out.push_str(if whole { "████" } else { segment });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The webhook or interaction token in an API path, if it has one: the segment after
@@ -114,9 +147,17 @@ mod tests {
     fn every_secret_is_redacted_and_guarded() {
         let token = Token::parse("bot-secret", false).unwrap();
         let headers = vec![("Authorization".to_string(), "Bearer hdr-secret".to_string())];
-        let s = Secrets::of_request(Some(&token), "/webhooks/1/wh%2Dsecret", &headers);
-        let shown = s.redact("bot-secret hdr-secret /webhooks/1/wh%2Dsecret wh-secret");
+        let s = Secrets::of_request(Some(&token), "/webhooks/1/wh%2Dsecret-0123456789", &headers);
+        let shown = s.redact(
+            "bot-secret hdr-secret /webhooks/1/wh%2Dsecret-0123456789 wh-secret-0123456789",
+        );
         assert_eq!(shown, "████ ████ /webhooks/1/████ ████");
+        // A short path token is hidden where it is the path's segment, and nowhere else.
+        let short = Secrets::of_request(None, "/webhooks/1/t", &[]);
+        assert_eq!(
+            short.redact("POST http://h/webhooks/1/t/github?x /webhooks/1/tt"),
+            "POST http://h/webhooks/1/████/github?x /webhooks/1/tt"
+        );
         assert!(s.check_transport("http://127.0.0.1:1/x").is_ok());
         assert!(s.check_transport("https://example.com/x").is_ok());
         assert!(s.check_transport("http://example.com/x").is_err());
