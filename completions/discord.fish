@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_discord_global_optspecs
-    string join \n token= token-file= bearer profile= api-url= sandbox pretty compact color= jq= r/raw-output i/include v/verbose dry-run connect-timeout= timeout= max-wait= global-limit= no-rate-limit-cache h/help V/version
+    string join \n token= token-file= bearer profile= api-url= sandbox pretty compact color= jq= r/raw-output i/include v/verbose dry-run connect-timeout= timeout= max-wait= global-limit= no-rate-limit-cache trace= h/help V/version
 end
 
 function __fish_discord_needs_command
@@ -36,6 +36,7 @@ complete -c discord -n "__fish_discord_needs_command" -l connect-timeout -d 'Sec
 complete -c discord -n "__fish_discord_needs_command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_needs_command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_needs_command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_needs_command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_needs_command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_needs_command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_needs_command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -480,6 +481,7 @@ complete -c discord -n "__fish_discord_using_subcommand get" -l connect-timeout 
 complete -c discord -n "__fish_discord_using_subcommand get" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -511,6 +513,7 @@ complete -c discord -n "__fish_discord_using_subcommand post" -l connect-timeout
 complete -c discord -n "__fish_discord_using_subcommand post" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand post" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand post" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand post" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand post" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -542,6 +545,7 @@ complete -c discord -n "__fish_discord_using_subcommand put" -l connect-timeout 
 complete -c discord -n "__fish_discord_using_subcommand put" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand put" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand put" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand put" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand put" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -573,6 +577,7 @@ complete -c discord -n "__fish_discord_using_subcommand patch" -l connect-timeou
 complete -c discord -n "__fish_discord_using_subcommand patch" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand patch" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand patch" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand patch" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand patch" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -604,6 +609,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete" -l connect-timeo
 complete -c discord -n "__fish_discord_using_subcommand delete" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand delete" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand delete" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -628,6 +634,7 @@ complete -c discord -n "__fish_discord_using_subcommand login" -l connect-timeou
 complete -c discord -n "__fish_discord_using_subcommand login" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand login" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand login" -l with-token -d 'Read the token from stdin instead of prompting'
 complete -c discord -n "__fish_discord_using_subcommand login" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand login" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -651,6 +658,7 @@ complete -c discord -n "__fish_discord_using_subcommand logout" -l connect-timeo
 complete -c discord -n "__fish_discord_using_subcommand logout" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand logout" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand logout" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand logout" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand logout" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -675,6 +683,7 @@ complete -c discord -n "__fish_discord_using_subcommand sandbox" -l connect-time
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand sandbox" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l no-rate-limits -d 'Do not enforce rate limits at all'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -698,6 +707,7 @@ complete -c discord -n "__fish_discord_using_subcommand intents" -l connect-time
 complete -c discord -n "__fish_discord_using_subcommand intents" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand intents" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand intents" -l json -d 'Print JSON (one object per intent) instead of a table'
 complete -c discord -n "__fish_discord_using_subcommand intents" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand intents" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -721,6 +731,7 @@ complete -c discord -n "__fish_discord_using_subcommand endpoints" -l connect-ti
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand endpoints" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -747,6 +758,7 @@ complete -c discord -n "__fish_discord_using_subcommand send-message" -l connect
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand send-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l tts -d 'Send as text-to-speech'
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l silent -d 'Send without a push or desktop notification (SUPPRESS_NOTIFICATIONS)'
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l split -d 'Send content over 2000 characters as several messages, in order'
@@ -773,6 +785,7 @@ complete -c discord -n "__fish_discord_using_subcommand batch" -l connect-timeou
 complete -c discord -n "__fish_discord_using_subcommand batch" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand batch" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand batch" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand batch" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand batch" -l fail-fast -d 'Stop starting requests after the first failure'
 complete -c discord -n "__fish_discord_using_subcommand batch" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand batch" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -796,6 +809,7 @@ complete -c discord -n "__fish_discord_using_subcommand completions" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand completions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand completions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand completions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand completions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand completions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -818,6 +832,7 @@ complete -c discord -n "__fish_discord_using_subcommand man" -l connect-timeout 
 complete -c discord -n "__fish_discord_using_subcommand man" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand man" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand man" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand man" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand man" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -851,6 +866,7 @@ complete -c discord -n "__fish_discord_using_subcommand export" -l connect-timeo
 complete -c discord -n "__fish_discord_using_subcommand export" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand export" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand export" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand export" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand export" -l media -d 'Download attachments, embed images, avatars, emojis and stickers (stored once by hash)'
 complete -c discord -n "__fish_discord_using_subcommand export" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand export" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -880,6 +896,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-application"
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -909,6 +926,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l c
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -955,6 +973,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-current-application
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1001,6 +1020,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-application" -
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1030,6 +1050,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application" -l conn
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1076,6 +1097,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application" -l c
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1105,6 +1127,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-activity
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1134,6 +1157,7 @@ complete -c discord -n "__fish_discord_using_subcommand applications-get-activit
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1164,6 +1188,7 @@ complete -c discord -n "__fish_discord_using_subcommand upload-application-attac
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1194,6 +1219,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-global-application-c
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1224,6 +1250,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-application-command
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1253,6 +1280,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-ap
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1282,6 +1310,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-com
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1322,6 +1351,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-global-applicatio
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1362,6 +1392,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-application-comma
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1391,6 +1422,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-global-application-c
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1420,6 +1452,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-command"
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1449,6 +1482,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-global-applicatio
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1478,6 +1512,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-comma
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1517,6 +1552,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-global-application-
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1556,6 +1592,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-comma
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1585,6 +1622,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-application-emojis"
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1616,6 +1654,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1645,6 +1684,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1674,6 +1714,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1704,6 +1745,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1734,6 +1776,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1772,6 +1815,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l co
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -s y -l yes -d 'Do not ask for confirmation'
@@ -1812,6 +1856,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l con
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -s y -l yes -d 'Do not ask for confirmation'
@@ -1846,6 +1891,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement"
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1878,6 +1924,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l c
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1907,6 +1954,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l conn
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1936,6 +1984,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement"
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1965,6 +2014,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l c
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1994,6 +2044,7 @@ complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" 
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2023,6 +2074,7 @@ complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l 
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2053,6 +2105,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2083,6 +2136,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2112,6 +2166,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-app
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2141,6 +2196,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-applicati
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2181,6 +2237,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-application
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2210,6 +2267,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2239,6 +2297,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2268,6 +2327,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2297,6 +2357,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-application
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2336,6 +2397,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2375,6 +2437,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-application
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2404,6 +2467,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-command-
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2434,6 +2498,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-application-command
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2464,6 +2529,7 @@ complete -c discord -n "__fish_discord_using_subcommand set-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2493,6 +2559,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-role-con
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2522,6 +2589,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-role-con
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2551,6 +2619,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-role-
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2580,6 +2649,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-role-
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2609,6 +2679,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2638,6 +2709,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l conne
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2667,6 +2739,7 @@ complete -c discord -n "__fish_discord_using_subcommand close-channel" -l connec
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand close-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2722,6 +2795,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l conne
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2777,6 +2851,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-channel" -l conne
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2807,6 +2882,7 @@ complete -c discord -n "__fish_discord_using_subcommand follow-announcement-chan
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2837,6 +2913,7 @@ complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l conne
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2866,6 +2943,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2895,6 +2973,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2933,6 +3012,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2966,6 +3046,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -s y -l yes -d 'Do not ask for confirmation'
@@ -3001,6 +3082,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-messages" -l connec
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-messages" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -s y -l yes -d 'Do not ask for confirmation'
@@ -3046,6 +3128,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-message" -l conne
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3089,6 +3172,7 @@ complete -c discord -n "__fish_discord_using_subcommand upload-file" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand upload-file" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3119,6 +3203,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3150,6 +3235,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l con
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -s y -l yes -d 'Do not ask for confirmation'
@@ -3183,6 +3269,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-pins" -l connect-ti
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-pins" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -s y -l yes -d 'Do not ask for confirmation'
@@ -3214,6 +3301,7 @@ complete -c discord -n "__fish_discord_using_subcommand pin-message" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand pin-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3243,6 +3331,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-pin" -l connect-t
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-pin" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3272,6 +3361,7 @@ complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l connec
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3301,6 +3391,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l connect-t
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3330,6 +3421,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3359,6 +3451,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-message" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3388,6 +3481,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-message" -l conne
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3425,6 +3519,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-message" -l connect
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3462,6 +3557,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-message" -l conne
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3491,6 +3587,7 @@ complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l co
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3520,6 +3617,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3549,6 +3647,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-message-react
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3581,6 +3680,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l connec
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -s y -l yes -d 'Do not ask for confirmation'
@@ -3615,6 +3715,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-b
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -s y -l yes -d 'Do not ask for confirmation'
@@ -3646,6 +3747,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3675,6 +3777,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-message-react
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3704,6 +3807,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l conn
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3733,6 +3837,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction"
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3762,6 +3867,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3791,6 +3897,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reacti
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3820,6 +3927,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3849,6 +3957,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reac
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3881,6 +3990,7 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-from-messag
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3913,6 +4023,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-thread-from-messa
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3945,6 +4056,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3977,6 +4089,7 @@ complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-o
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4006,6 +4119,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel-permissio
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4035,6 +4149,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel-permissio
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4064,6 +4179,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-depr
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4093,6 +4209,7 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4122,6 +4239,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4151,6 +4269,7 @@ complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" 
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4180,6 +4299,7 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4209,6 +4329,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-messa
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4238,6 +4359,7 @@ complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4267,6 +4389,7 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4296,6 +4419,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-me
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4327,6 +4451,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l co
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -s y -l yes -d 'Do not ask for confirmation'
@@ -4358,6 +4483,7 @@ complete -c discord -n "__fish_discord_using_subcommand end-poll" -l connect-tim
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand end-poll" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4387,6 +4513,7 @@ complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4418,6 +4545,7 @@ complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" 
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4449,6 +4577,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l co
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4478,6 +4607,7 @@ complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipien
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4507,6 +4637,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4538,6 +4669,7 @@ complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4570,6 +4702,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -s y -l yes -d 'Do not ask for confirmation'
@@ -4601,6 +4734,7 @@ complete -c discord -n "__fish_discord_using_subcommand join-thread" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand join-thread" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4630,6 +4764,7 @@ complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l connect
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4660,6 +4795,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l co
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4689,6 +4825,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l co
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4718,6 +4855,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4747,6 +4885,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4784,6 +4923,7 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-without-mes
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4821,6 +4961,7 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4858,6 +4999,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-thread" -l connec
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-thread" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4889,6 +5031,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-private-archived-th
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -s y -l yes -d 'Do not ask for confirmation'
@@ -4922,6 +5065,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-public-archived-thr
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -s y -l yes -d 'Do not ask for confirmation'
@@ -4964,6 +5108,7 @@ complete -c discord -n "__fish_discord_using_subcommand thread-search" -l connec
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand thread-search" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4993,6 +5138,7 @@ complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5024,6 +5170,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-joined-private-arch
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -s y -l yes -d 'Do not ask for confirmation'
@@ -5057,6 +5204,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -s y -l yes -d 'Do not ask for confirmation'
@@ -5089,6 +5237,7 @@ complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5119,6 +5268,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-sta
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5148,6 +5298,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5177,6 +5328,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5208,6 +5360,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l conne
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5239,6 +5392,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" 
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5268,6 +5422,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5297,6 +5452,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l conn
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5326,6 +5482,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l conn
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5355,6 +5512,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l c
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5385,6 +5543,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild" -l connect-ti
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5435,6 +5594,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l connect
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5485,6 +5645,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild" -l connect
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5520,6 +5681,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -s y -l yes -d 'Do not ask for confirmation'
@@ -5557,6 +5719,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-ent
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -s y -l yes -d 'Do not ask for confirmation'
@@ -5588,6 +5751,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rul
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5617,6 +5781,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rul
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5654,6 +5819,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5683,6 +5849,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5712,6 +5879,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5749,6 +5917,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5786,6 +5955,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5818,6 +5988,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l conne
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -s y -l yes -d 'Do not ask for confirmation'
@@ -5852,6 +6023,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l conn
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -s y -l yes -d 'Do not ask for confirmation'
@@ -5883,6 +6055,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l connec
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5914,6 +6087,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l con
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5945,6 +6119,7 @@ complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l 
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5974,6 +6149,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l con
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6003,6 +6179,7 @@ complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6034,6 +6211,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l conne
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6065,6 +6243,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guil
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6094,6 +6273,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l c
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6123,6 +6303,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6171,6 +6352,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6200,6 +6382,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-pos
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6229,6 +6412,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channe
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6258,6 +6442,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l co
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6287,6 +6472,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l con
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6319,6 +6505,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l c
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6348,6 +6535,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l conn
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6377,6 +6565,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l c
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6408,6 +6597,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l c
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6439,6 +6629,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l c
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6470,6 +6661,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-ac
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6501,6 +6693,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-ac
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6530,6 +6723,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6559,6 +6753,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations"
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6588,6 +6783,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6617,6 +6813,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6646,6 +6843,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l c
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6677,6 +6875,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l c
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -s y -l yes -d 'Do not ask for confirmation'
@@ -6712,6 +6911,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6745,6 +6945,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" 
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6778,6 +6979,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6809,6 +7011,7 @@ complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6838,6 +7041,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l con
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6873,6 +7077,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l con
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6902,6 +7107,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6931,6 +7137,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6967,6 +7174,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7003,6 +7211,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7032,6 +7241,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7061,6 +7271,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7090,6 +7301,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7143,6 +7355,7 @@ complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7196,6 +7409,7 @@ complete -c discord -n "__fish_discord_using_subcommand guild-search" -l connect
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand guild-search" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7225,6 +7439,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-wel
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7254,6 +7469,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7283,6 +7499,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7316,6 +7533,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding"
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7349,6 +7567,7 @@ complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7378,6 +7597,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7409,6 +7629,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7440,6 +7661,7 @@ complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l 
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7472,6 +7694,7 @@ complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l co
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7504,6 +7727,7 @@ complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7533,6 +7757,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions"
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7562,6 +7787,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7595,6 +7821,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests"
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -s y -l yes -d 'Do not ask for confirmation'
@@ -7628,6 +7855,7 @@ complete -c discord -n "__fish_discord_using_subcommand action-guild-join-reques
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7657,6 +7885,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l conn
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7686,6 +7915,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l con
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7723,6 +7953,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l co
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7752,6 +7983,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positi
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7781,6 +8013,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles"
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7810,6 +8043,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7839,6 +8073,7 @@ complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7868,6 +8103,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l conne
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7897,6 +8133,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l co
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7934,6 +8171,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l co
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7971,6 +8209,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l co
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8001,6 +8240,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-fo
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8031,6 +8271,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8070,6 +8311,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8100,6 +8342,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-even
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8129,6 +8372,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8169,6 +8413,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8209,6 +8454,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8242,6 +8488,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8271,6 +8518,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8303,6 +8551,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8336,6 +8585,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-even
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -s y -l yes -d 'Do not ask for confirmation'
@@ -8371,6 +8621,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -s y -l yes -d 'Do not ask for confirmation'
@@ -8403,6 +8654,7 @@ complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-ev
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8436,6 +8688,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -s y -l yes -d 'Do not ask for confirmation'
@@ -8467,6 +8720,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-so
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8501,6 +8755,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8530,6 +8785,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sou
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8559,6 +8815,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8592,6 +8849,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8625,6 +8883,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8654,6 +8913,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8687,6 +8947,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8716,6 +8977,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8745,6 +9007,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8777,6 +9040,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8809,6 +9073,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8838,6 +9103,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8867,6 +9133,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8898,6 +9165,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8927,6 +9195,7 @@ complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l 
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8956,6 +9225,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8987,6 +9257,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9018,6 +9289,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9047,6 +9319,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-active-guild-thread
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9076,6 +9349,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9105,6 +9379,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9134,6 +9409,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-s
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9163,6 +9439,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9195,6 +9472,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voic
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9227,6 +9505,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state"
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9256,6 +9535,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9285,6 +9565,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l conn
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9316,6 +9597,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state"
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9347,6 +9629,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l c
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9376,6 +9659,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l c
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9405,6 +9689,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9437,6 +9722,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-scr
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9469,6 +9755,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-scr
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9498,6 +9785,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-setting
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9529,6 +9817,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l 
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9560,6 +9849,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-sett
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9589,6 +9879,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l con
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9619,6 +9910,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9649,6 +9941,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9682,6 +9975,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-interaction-respo
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9715,6 +10009,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite" -l connect-t
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9748,6 +10043,7 @@ complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l conne
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9777,6 +10073,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l connec
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9806,6 +10103,7 @@ complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l connec
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9835,6 +10133,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l con
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9864,6 +10163,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users"
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9894,6 +10194,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l 
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9924,6 +10225,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-invite-target-use
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9953,6 +10255,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-sta
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9982,6 +10285,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10016,6 +10320,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10050,6 +10355,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l connect
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10079,6 +10385,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l connect-ti
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10108,6 +10415,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l connect
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10142,6 +10450,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l connect
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10176,6 +10485,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l connect-t
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10206,6 +10516,7 @@ complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10236,6 +10547,7 @@ complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobb
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10266,6 +10578,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link"
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10295,6 +10608,7 @@ complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10324,6 +10638,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-inv
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10353,6 +10668,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guil
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10382,6 +10698,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-member
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10414,6 +10731,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby"
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10446,6 +10764,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l con
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10475,6 +10794,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-l
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10504,6 +10824,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10533,6 +10854,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-inv
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10562,6 +10884,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guil
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10592,6 +10915,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l c
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10635,6 +10959,7 @@ complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l c
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10678,6 +11003,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10708,6 +11034,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-mod
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10738,6 +11065,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-ext
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10767,6 +11095,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-authorizatio
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10796,6 +11125,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorizat
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10825,6 +11155,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-bot-applicat
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10854,6 +11185,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-applicatio
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10883,6 +11215,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" 
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10912,6 +11245,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l conn
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10941,6 +11275,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-useri
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10971,6 +11306,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-user-message-exte
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11004,6 +11340,7 @@ complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-prov
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11034,6 +11371,7 @@ complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11067,6 +11405,7 @@ complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l co
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11099,6 +11438,7 @@ complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11132,6 +11472,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" 
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -s y -l yes -d 'Do not ask for confirmation'
@@ -11167,6 +11508,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -s y -l yes -d 'Do not ask for confirmation'
@@ -11199,6 +11541,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11228,6 +11571,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11257,6 +11601,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-s
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11291,6 +11636,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11320,6 +11666,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l c
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11349,6 +11696,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11380,6 +11728,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11411,6 +11760,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11440,6 +11790,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l c
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11469,6 +11820,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l con
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11498,6 +11850,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11527,6 +11880,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l con
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11556,6 +11910,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11588,6 +11943,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l 
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11620,6 +11976,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l conne
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11651,6 +12008,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-applica
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11680,6 +12038,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-applica
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11709,6 +12068,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-user-rol
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11741,6 +12101,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-current-user-appl
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11773,6 +12134,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-user-
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11802,6 +12164,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-current-user-appl
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11831,6 +12194,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-user-
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11863,6 +12227,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-dm" -l connect-ti
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-dm" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11895,6 +12260,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l conn
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11924,6 +12290,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-connect
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11953,6 +12320,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11982,6 +12350,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12015,6 +12384,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds"
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -s y -l yes -d 'Do not ask for confirmation'
@@ -12050,6 +12420,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l conne
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -s y -l yes -d 'Do not ask for confirmation'
@@ -12081,6 +12452,7 @@ complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12110,6 +12482,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-m
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12139,6 +12512,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12168,6 +12542,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-user" -l connect-tim
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12197,6 +12572,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l c
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12226,6 +12602,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l connect-
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12255,6 +12632,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l conne
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12287,6 +12665,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l conne
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12319,6 +12698,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l conne
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12348,6 +12728,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" 
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12377,6 +12758,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12422,6 +12804,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l conn
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12467,6 +12850,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-followup-message"
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12496,6 +12880,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-toke
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12525,6 +12910,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token"
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12556,6 +12942,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-toke
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12587,6 +12974,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token"
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12638,6 +13026,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-github-compatibl
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12689,6 +13078,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatib
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12719,6 +13109,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-original-interaction
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12749,6 +13140,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-mes
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12779,6 +13171,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-original-interact
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12809,6 +13202,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12848,6 +13242,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-original-interactio
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12887,6 +13282,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12917,6 +13313,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12947,6 +13344,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12977,6 +13375,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" 
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13007,6 +13406,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-followup-message"
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13046,6 +13446,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13085,6 +13486,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13124,6 +13526,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" 
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13160,6 +13563,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13183,6 +13587,7 @@ complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l connec
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -13205,6 +13610,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -13227,6 +13633,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l connect
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -13249,6 +13656,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l conn
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -13271,6 +13679,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l connect
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -13293,6 +13702,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l c
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -13315,6 +13725,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -13337,6 +13748,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url"
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -13359,6 +13771,7 @@ complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" 
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -13499,6 +13912,7 @@ complete -c discord -n "__fish_discord_using_subcommand listen" -l connect-timeo
 complete -c discord -n "__fish_discord_using_subcommand listen" -l timeout -d 'Seconds to wait for a whole request (0 for no limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
+complete -c discord -n "__fish_discord_using_subcommand listen" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
 complete -c discord -n "__fish_discord_using_subcommand listen" -l stdin -d 'Read gateway commands (JSON, one per line: ops 3, 4, 8, 31, 43) from stdin and send them'
 complete -c discord -n "__fish_discord_using_subcommand listen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand listen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
