@@ -233,6 +233,8 @@ impl Client {
                 ));
             }
             let (outcome, result) = self.attempt(spec, &prepared, &key);
+            // Hidden before anything (a trace, a retry note, the caller) can show it.
+            let result = result.map_err(|e| prepared.secrets.redact_error(e));
             if let Some(trace) = &self.trace {
                 trace.record(&trace_record(spec, &key, &result, waited, retries));
             }
@@ -249,7 +251,7 @@ impl Client {
                             wait.as_secs_f64()
                         ),
                     };
-                    self.retry_note(wait, &prepared.secrets.redact(&why));
+                    self.retry_note(wait, &why);
                     std::thread::sleep(wait);
                     continue;
                 }
@@ -257,7 +259,7 @@ impl Client {
             if outcome == Outcome::Status(401) && prepared.auth.is_some() {
                 self.unauthorized.store(true, Ordering::SeqCst);
             }
-            return result.map_err(|e| prepared.secrets.redact_error(e));
+            return result;
         }
     }
 
