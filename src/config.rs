@@ -180,9 +180,17 @@ fn given_token(args: &GlobalArgs) -> Result<Option<String>> {
         }
         (None, Some("-")) if from_command_line => {
             let mut line = String::new();
-            std::io::stdin()
-                .read_line(&mut line)
-                .map_err(|e| Error::usage(format!("cannot read --token - from stdin: {e}")))?;
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                // Typed at a terminal: not echoed, as `login` asks for it.
+                line = dialoguer::Password::new()
+                    .with_prompt("Bot token")
+                    .interact()
+                    .map_err(|e| Error::usage(format!("cannot read the token: {e}")))?;
+            } else {
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| Error::usage(format!("cannot read --token - from stdin: {e}")))?;
+            }
             first_line(line).ok_or_else(|| {
                 Error::usage(
                     "--token - found no token on stdin: pipe the token in on the first line",
