@@ -427,6 +427,9 @@ _discord() {
             discord,execute-webhook)
                 cmd="discord__subcmd__execute__subcmd__webhook"
                 ;;
+            discord,export)
+                cmd="discord__subcmd__export"
+                ;;
             discord,follow-announcement-channel)
                 cmd="discord__subcmd__follow__subcmd__announcement__subcmd__channel"
                 ;;
@@ -1519,6 +1522,9 @@ _discord() {
             discord__subcmd__help,execute-webhook)
                 cmd="discord__subcmd__help__subcmd__execute__subcmd__webhook"
                 ;;
+            discord__subcmd__help,export)
+                cmd="discord__subcmd__help__subcmd__export"
+                ;;
             discord__subcmd__help,follow-announcement-channel)
                 cmd="discord__subcmd__help__subcmd__follow__subcmd__announcement__subcmd__channel"
                 ;;
@@ -2063,13 +2069,17 @@ _discord() {
 
     case "${cmd}" in
         discord)
-            opts="-r -i -v -h -V --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help --version get post put patch delete login logout sandbox intents endpoints send-message batch completions man get-current-application get-my-application edit-current-application update-my-application get-application update-application get-application-activity-instance applications-get-activity-instance upload-application-attachment get-global-application-commands list-application-commands bulk-overwrite-global-application-commands bulk-set-application-commands create-global-application-command create-application-command get-global-application-command get-application-command delete-global-application-command delete-application-command edit-global-application-command update-application-command list-application-emojis create-application-emoji get-application-emoji delete-application-emoji modify-application-emoji update-application-emoji list-entitlements get-entitlements create-test-entitlement create-entitlement get-entitlement delete-test-entitlement delete-entitlement consume-an-entitlement consume-entitlement get-guild-application-commands list-guild-application-commands bulk-overwrite-guild-application-commands bulk-set-guild-application-commands create-guild-application-command get-guild-application-command-permissions list-guild-application-command-permissions get-guild-application-command delete-guild-application-command edit-guild-application-command update-guild-application-command get-application-command-permissions edit-application-command-permissions set-guild-application-command-permissions get-application-role-connection-metadata-records get-application-role-connections-metadata update-application-role-connection-metadata-records update-application-role-connections-metadata get-channel delete-channel close-channel modify-channel update-channel follow-announcement-channel follow-channel get-channel-invites list-channel-invites create-channel-invite get-channel-messages list-messages create-message upload-file bulk-delete-messages get-channel-pins list-pins pin-message create-pin unpin-message delete-pin get-channel-message get-message delete-message edit-message update-message crosspost-message delete-all-reactions delete-all-message-reactions get-reactions list-message-reactions-by-emoji delete-all-reactions-for-emoji delete-all-message-reactions-by-emoji create-reaction add-my-message-reaction delete-own-reaction delete-my-message-reaction delete-user-reaction delete-user-message-reaction start-thread-from-message create-thread-from-message edit-channel-permissions set-channel-permission-overwrite delete-channel-permission delete-channel-permission-overwrite get-pinned-messages-deprecated deprecated-list-pins get-pinned-messages pin-message-deprecated deprecated-create-pin add-pinned-channel-message unpin-message-deprecated deprecated-delete-pin delete-pinned-channel-message get-answer-voters end-poll poll-expire group-dm-add-recipient add-group-dm-user group-dm-remove-recipient delete-group-dm-user send-soundboard-sound list-thread-members join-thread leave-thread get-thread-member add-thread-member remove-thread-member delete-thread-member start-thread-without-message start-thread-in-forum-or-media-channel create-thread list-private-archived-threads list-public-archived-threads thread-search trigger-typing-indicator list-joined-private-archived-threads list-my-private-archived-threads set-voice-channel-status update-voice-channel-status get-channel-webhooks list-channel-webhooks create-webhook create-channel-webhook get-gateway get-gateway-bot get-bot-gateway get-guild-template get-guild modify-guild update-guild get-guild-audit-log list-guild-audit-log-entries list-auto-moderation-rules-for-guild list-auto-moderation-rules create-auto-moderation-rule get-auto-moderation-rule delete-auto-moderation-rule modify-auto-moderation-rule update-auto-moderation-rule get-guild-bans list-guild-bans get-guild-ban create-guild-ban ban-user-from-guild remove-guild-ban unban-user-from-guild bulk-guild-ban bulk-ban-users-from-guild get-guild-channels list-guild-channels create-guild-channel modify-guild-channel-positions bulk-update-guild-channels list-guild-emojis get-guild-emojis create-guild-emoji get-guild-emoji delete-guild-emoji modify-guild-emoji update-guild-emoji modify-guild-incident-actions update-guild-incident-actions get-guild-integrations list-guild-integrations delete-guild-integration get-guild-invites list-guild-invites list-guild-members modify-current-member update-my-guild-member modify-current-user-nick search-guild-members get-guild-member add-guild-member remove-guild-member delete-guild-member modify-guild-member update-guild-member add-guild-member-role remove-guild-member-role delete-guild-member-role search-guild-messages guild-search get-guild-new-member-welcome get-guild-onboarding get-guilds-onboarding modify-guild-onboarding put-guilds-onboarding get-guild-preview get-guild-prune-count preview-prune-guild begin-guild-prune prune-guild get-guild-voice-regions list-guild-voice-regions get-guild-join-requests action-guild-join-request get-guild-roles list-guild-roles create-guild-role modify-guild-role-positions bulk-update-guild-roles get-guild-role-member-counts guild-role-member-counts get-guild-role delete-guild-role modify-guild-role update-guild-role list-scheduled-events-for-guild list-guild-scheduled-events create-guild-scheduled-event get-guild-scheduled-event delete-guild-scheduled-event modify-guild-scheduled-event update-guild-scheduled-event create-guild-scheduled-event-exception delete-guild-scheduled-event-exception update-guild-scheduled-event-exception get-guild-scheduled-event-users list-guild-scheduled-event-users count-guild-scheduled-event-users list-guild-scheduled-event-exception-users list-guild-soundboard-sounds create-guild-soundboard-sound get-guild-soundboard-sound delete-guild-soundboard-sound modify-guild-soundboard-sound update-guild-soundboard-sound list-guild-stickers create-guild-sticker get-guild-sticker delete-guild-sticker modify-guild-sticker update-guild-sticker get-guild-templates list-guild-templates create-guild-template sync-guild-template delete-guild-template modify-guild-template update-guild-template list-active-guild-threads get-active-guild-threads get-guild-vanity-url get-current-user-voice-state get-self-voice-state modify-current-user-voice-state update-self-voice-state get-user-voice-state get-voice-state modify-user-voice-state update-voice-state get-guild-webhooks get-guild-welcome-screen modify-guild-welcome-screen update-guild-welcome-screen get-guild-widget-settings modify-guild-widget update-guild-widget-settings get-guild-widget get-guild-widget-image get-guild-widget-png create-interaction-response get-invite invite-resolve delete-invite invite-revoke get-target-users get-invite-target-users update-target-users update-invite-target-users get-target-users-job-status get-invite-target-users-job-status create-or-join-lobby create-lobby get-lobby delete-lobby modify-lobby edit-lobby link-channel-to-lobby unlink-channel-from-lobby edit-lobby-channel-link leave-lobby create-lobby-channel-invite-for-self create-linked-lobby-guild-invite-for-self bulk-update-lobby-members add-a-member-to-a-lobby add-lobby-member remove-a-member-from-a-lobby delete-lobby-member create-lobby-channel-invite-for-user create-linked-lobby-guild-invite-for-user get-lobby-messages send-lobby-message create-lobby-message update-lobby-message-moderation-metadata update-lobby-message-external-moderation-metadata get-current-authorization-information get-my-oauth2-authorization get-current-bot-application-information get-my-oauth2-application get-oauth2-application get-public-keys get-openid-connect-userinfo update-user-message-external-moderation-metadata partner-sdk-unmerge-provisional-account bot-partner-sdk-unmerge-provisional-account partner-sdk-token bot-partner-sdk-token list-sku-subscriptions get-sku-subscriptions get-sku-subscription list-default-soundboard-sounds get-soundboard-default-sounds create-stage-instance get-stage-instance delete-stage-instance modify-stage-instance update-stage-instance list-sticker-packs get-sticker-pack get-sticker get-current-user get-my-user modify-current-user update-my-user get-current-user-application-entitlements get-current-user-application-role-connection get-application-user-role-connection update-current-user-application-role-connection update-application-user-role-connection delete-current-user-application-role-connection delete-application-user-role-connection create-dm create-group-dm get-current-user-connections list-my-connections get-users-connections get-current-user-guilds list-my-guilds leave-guild get-current-user-guild-member get-my-guild-member get-user list-voice-regions get-webhook delete-webhook modify-webhook update-webhook get-webhook-with-token get-webhook-by-token execute-webhook create-followup-message delete-webhook-with-token delete-webhook-by-token modify-webhook-with-token update-webhook-by-token execute-github-compatible-webhook execute-git-hub-compatible-webhook get-original-interaction-response get-original-webhook-message delete-original-interaction-response delete-original-webhook-message edit-original-interaction-response update-original-webhook-message get-webhook-message get-followup-message delete-webhook-message delete-followup-message edit-webhook-message edit-followup-message update-webhook-message execute-slack-compatible-webhook accept-invite create-guild-integration delete-guild get-guild-embed get-user-dms modify-guild-embed modify-guild-integration modify-guild-vanity-url sync-guild-integration listen help"
+            opts="-r -i -v -h -V --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help --version get post put patch delete login logout sandbox intents endpoints send-message batch completions man export get-current-application get-my-application edit-current-application update-my-application get-application update-application get-application-activity-instance applications-get-activity-instance upload-application-attachment get-global-application-commands list-application-commands bulk-overwrite-global-application-commands bulk-set-application-commands create-global-application-command create-application-command get-global-application-command get-application-command delete-global-application-command delete-application-command edit-global-application-command update-application-command list-application-emojis create-application-emoji get-application-emoji delete-application-emoji modify-application-emoji update-application-emoji list-entitlements get-entitlements create-test-entitlement create-entitlement get-entitlement delete-test-entitlement delete-entitlement consume-an-entitlement consume-entitlement get-guild-application-commands list-guild-application-commands bulk-overwrite-guild-application-commands bulk-set-guild-application-commands create-guild-application-command get-guild-application-command-permissions list-guild-application-command-permissions get-guild-application-command delete-guild-application-command edit-guild-application-command update-guild-application-command get-application-command-permissions edit-application-command-permissions set-guild-application-command-permissions get-application-role-connection-metadata-records get-application-role-connections-metadata update-application-role-connection-metadata-records update-application-role-connections-metadata get-channel delete-channel close-channel modify-channel update-channel follow-announcement-channel follow-channel get-channel-invites list-channel-invites create-channel-invite get-channel-messages list-messages create-message upload-file bulk-delete-messages get-channel-pins list-pins pin-message create-pin unpin-message delete-pin get-channel-message get-message delete-message edit-message update-message crosspost-message delete-all-reactions delete-all-message-reactions get-reactions list-message-reactions-by-emoji delete-all-reactions-for-emoji delete-all-message-reactions-by-emoji create-reaction add-my-message-reaction delete-own-reaction delete-my-message-reaction delete-user-reaction delete-user-message-reaction start-thread-from-message create-thread-from-message edit-channel-permissions set-channel-permission-overwrite delete-channel-permission delete-channel-permission-overwrite get-pinned-messages-deprecated deprecated-list-pins get-pinned-messages pin-message-deprecated deprecated-create-pin add-pinned-channel-message unpin-message-deprecated deprecated-delete-pin delete-pinned-channel-message get-answer-voters end-poll poll-expire group-dm-add-recipient add-group-dm-user group-dm-remove-recipient delete-group-dm-user send-soundboard-sound list-thread-members join-thread leave-thread get-thread-member add-thread-member remove-thread-member delete-thread-member start-thread-without-message start-thread-in-forum-or-media-channel create-thread list-private-archived-threads list-public-archived-threads thread-search trigger-typing-indicator list-joined-private-archived-threads list-my-private-archived-threads set-voice-channel-status update-voice-channel-status get-channel-webhooks list-channel-webhooks create-webhook create-channel-webhook get-gateway get-gateway-bot get-bot-gateway get-guild-template get-guild modify-guild update-guild get-guild-audit-log list-guild-audit-log-entries list-auto-moderation-rules-for-guild list-auto-moderation-rules create-auto-moderation-rule get-auto-moderation-rule delete-auto-moderation-rule modify-auto-moderation-rule update-auto-moderation-rule get-guild-bans list-guild-bans get-guild-ban create-guild-ban ban-user-from-guild remove-guild-ban unban-user-from-guild bulk-guild-ban bulk-ban-users-from-guild get-guild-channels list-guild-channels create-guild-channel modify-guild-channel-positions bulk-update-guild-channels list-guild-emojis get-guild-emojis create-guild-emoji get-guild-emoji delete-guild-emoji modify-guild-emoji update-guild-emoji modify-guild-incident-actions update-guild-incident-actions get-guild-integrations list-guild-integrations delete-guild-integration get-guild-invites list-guild-invites list-guild-members modify-current-member update-my-guild-member modify-current-user-nick search-guild-members get-guild-member add-guild-member remove-guild-member delete-guild-member modify-guild-member update-guild-member add-guild-member-role remove-guild-member-role delete-guild-member-role search-guild-messages guild-search get-guild-new-member-welcome get-guild-onboarding get-guilds-onboarding modify-guild-onboarding put-guilds-onboarding get-guild-preview get-guild-prune-count preview-prune-guild begin-guild-prune prune-guild get-guild-voice-regions list-guild-voice-regions get-guild-join-requests action-guild-join-request get-guild-roles list-guild-roles create-guild-role modify-guild-role-positions bulk-update-guild-roles get-guild-role-member-counts guild-role-member-counts get-guild-role delete-guild-role modify-guild-role update-guild-role list-scheduled-events-for-guild list-guild-scheduled-events create-guild-scheduled-event get-guild-scheduled-event delete-guild-scheduled-event modify-guild-scheduled-event update-guild-scheduled-event create-guild-scheduled-event-exception delete-guild-scheduled-event-exception update-guild-scheduled-event-exception get-guild-scheduled-event-users list-guild-scheduled-event-users count-guild-scheduled-event-users list-guild-scheduled-event-exception-users list-guild-soundboard-sounds create-guild-soundboard-sound get-guild-soundboard-sound delete-guild-soundboard-sound modify-guild-soundboard-sound update-guild-soundboard-sound list-guild-stickers create-guild-sticker get-guild-sticker delete-guild-sticker modify-guild-sticker update-guild-sticker get-guild-templates list-guild-templates create-guild-template sync-guild-template delete-guild-template modify-guild-template update-guild-template list-active-guild-threads get-active-guild-threads get-guild-vanity-url get-current-user-voice-state get-self-voice-state modify-current-user-voice-state update-self-voice-state get-user-voice-state get-voice-state modify-user-voice-state update-voice-state get-guild-webhooks get-guild-welcome-screen modify-guild-welcome-screen update-guild-welcome-screen get-guild-widget-settings modify-guild-widget update-guild-widget-settings get-guild-widget get-guild-widget-image get-guild-widget-png create-interaction-response get-invite invite-resolve delete-invite invite-revoke get-target-users get-invite-target-users update-target-users update-invite-target-users get-target-users-job-status get-invite-target-users-job-status create-or-join-lobby create-lobby get-lobby delete-lobby modify-lobby edit-lobby link-channel-to-lobby unlink-channel-from-lobby edit-lobby-channel-link leave-lobby create-lobby-channel-invite-for-self create-linked-lobby-guild-invite-for-self bulk-update-lobby-members add-a-member-to-a-lobby add-lobby-member remove-a-member-from-a-lobby delete-lobby-member create-lobby-channel-invite-for-user create-linked-lobby-guild-invite-for-user get-lobby-messages send-lobby-message create-lobby-message update-lobby-message-moderation-metadata update-lobby-message-external-moderation-metadata get-current-authorization-information get-my-oauth2-authorization get-current-bot-application-information get-my-oauth2-application get-oauth2-application get-public-keys get-openid-connect-userinfo update-user-message-external-moderation-metadata partner-sdk-unmerge-provisional-account bot-partner-sdk-unmerge-provisional-account partner-sdk-token bot-partner-sdk-token list-sku-subscriptions get-sku-subscriptions get-sku-subscription list-default-soundboard-sounds get-soundboard-default-sounds create-stage-instance get-stage-instance delete-stage-instance modify-stage-instance update-stage-instance list-sticker-packs get-sticker-pack get-sticker get-current-user get-my-user modify-current-user update-my-user get-current-user-application-entitlements get-current-user-application-role-connection get-application-user-role-connection update-current-user-application-role-connection update-application-user-role-connection delete-current-user-application-role-connection delete-application-user-role-connection create-dm create-group-dm get-current-user-connections list-my-connections get-users-connections get-current-user-guilds list-my-guilds leave-guild get-current-user-guild-member get-my-guild-member get-user list-voice-regions get-webhook delete-webhook modify-webhook update-webhook get-webhook-with-token get-webhook-by-token execute-webhook create-followup-message delete-webhook-with-token delete-webhook-by-token modify-webhook-with-token update-webhook-by-token execute-github-compatible-webhook execute-git-hub-compatible-webhook get-original-interaction-response get-original-webhook-message delete-original-interaction-response delete-original-webhook-message edit-original-interaction-response update-original-webhook-message get-webhook-message get-followup-message delete-webhook-message delete-followup-message edit-webhook-message edit-followup-message update-webhook-message execute-slack-compatible-webhook accept-invite create-guild-integration delete-guild get-guild-embed get-user-dms modify-guild-embed modify-guild-integration modify-guild-vanity-url sync-guild-integration listen help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2102,6 +2112,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2113,13 +2127,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__accept__subcmd__invite)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2155,6 +2173,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2163,7 +2185,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__action__subcmd__guild__subcmd__join__subcmd__request)
-            opts="-f -F -q -H -y -r -i -v -h --action --rejection-reason --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --action --rejection-reason --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2221,6 +2243,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2253,6 +2279,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2261,7 +2291,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__a__subcmd__member__subcmd__to__subcmd__a__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --metadata --flags --additional-name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --metadata --flags --additional-name --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2323,6 +2353,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2355,6 +2389,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2363,7 +2401,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --access-token --flags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --access-token --flags --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2437,6 +2475,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2466,6 +2508,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2477,7 +2523,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__guild__subcmd__member__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2527,6 +2573,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2556,6 +2606,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2567,7 +2621,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__thread__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2617,6 +2671,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2649,6 +2707,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2657,7 +2719,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__batch)
-            opts="-j -r -i -v -h --jobs --fail-fast --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-j -r -i -v -h --jobs --fail-fast --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2675,6 +2737,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2707,6 +2773,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2715,7 +2785,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__begin__subcmd__guild__subcmd__prune)
-            opts="-f -F -q -H -y -r -i -v -h --days --compute-prune-count --include-roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --days --compute-prune-count --include-roles --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2777,6 +2847,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2809,6 +2883,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2817,7 +2895,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bot__subcmd__partner__subcmd__sdk__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --provisional-user-id --external-user-id --preferred-global-name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --provisional-user-id --external-user-id --preferred-global-name --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2879,6 +2957,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2911,6 +2993,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2919,7 +3005,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bot__subcmd__partner__subcmd__sdk__subcmd__unmerge__subcmd__provisional__subcmd__account)
-            opts="-f -F -q -H -y -r -i -v -h --external-user-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --external-user-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2973,6 +3059,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3005,6 +3095,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3013,7 +3107,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__delete__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --messages --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --messages --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3067,6 +3161,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3099,6 +3197,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3107,7 +3209,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --user-ids --delete-message-seconds --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-ids --delete-message-seconds --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3165,6 +3267,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3194,6 +3300,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3205,7 +3315,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__overwrite__subcmd__global__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3255,6 +3365,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3284,6 +3398,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3295,7 +3413,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__overwrite__subcmd__guild__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3345,6 +3463,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3374,6 +3496,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3385,7 +3511,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__update__subcmd__lobby__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3435,6 +3561,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3464,6 +3594,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3475,13 +3609,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__completions)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help bash elvish fish powershell zsh"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3517,6 +3655,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3525,7 +3667,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__consume__subcmd__an__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3575,6 +3717,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3607,6 +3753,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3615,7 +3765,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__count__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --guild-scheduled-event-exception-ids --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --guild-scheduled-event-exception-ids --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3669,6 +3819,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3701,6 +3855,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3709,7 +3867,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --image --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --image --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3767,6 +3925,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3799,6 +3961,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3807,7 +3973,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3889,6 +4055,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3921,6 +4091,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3929,7 +4103,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__channel__subcmd__invite)
-            opts="-f -F -q -H -y -r -i -v -h --max-age --temporary --max-uses --unique --target-user-id --target-application-id --target-type --role-ids --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --max-age --temporary --max-uses --unique --target-user-id --target-application-id --target-type --role-ids --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4015,6 +4189,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4047,6 +4225,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4055,7 +4237,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__dm)
-            opts="-f -F -q -H -y -r -i -v -h --recipient-id --access-tokens --nicks --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --recipient-id --access-tokens --nicks --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4117,6 +4299,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4146,6 +4332,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4157,7 +4347,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4251,6 +4441,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4280,6 +4474,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4291,7 +4489,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4385,6 +4583,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4417,6 +4619,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4425,7 +4631,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --delete-message-seconds --delete-message-days --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --delete-message-seconds --delete-message-days --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4483,6 +4689,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4515,6 +4725,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4523,7 +4737,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --type --name --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --available-tags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --type --name --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --available-tags --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4649,6 +4863,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4681,6 +4899,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4689,7 +4911,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --image --roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --image --roles --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4751,6 +4973,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4780,6 +5006,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4791,13 +5021,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__integration)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4833,6 +5067,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4841,7 +5079,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --name --permissions --colour --colors --hoist --mentionable --icon --unicode-emoji --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --permissions --colour --colors --hoist --mentionable --icon --unicode-emoji --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4923,6 +5161,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4955,6 +5197,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4963,7 +5209,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --image --scheduled-start-time --scheduled-end-time --privacy-level --entity-type --channel-id --recurrence-rule --entity-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --image --scheduled-start-time --scheduled-end-time --privacy-level --entity-type --channel-id --recurrence-rule --entity-metadata --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5053,6 +5299,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5085,6 +5335,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5093,7 +5347,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception)
-            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --original-scheduled-start-time --is-canceled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --original-scheduled-start-time --is-canceled --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5159,6 +5413,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5191,6 +5449,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5199,7 +5461,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --sound --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --sound --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5269,6 +5531,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5301,6 +5567,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5309,7 +5579,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5375,6 +5645,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5407,6 +5681,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5415,7 +5693,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5473,6 +5751,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5505,6 +5787,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5513,7 +5799,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --with-response --type --data-field --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-response --type --data-field --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5579,6 +5865,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5611,6 +5901,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5619,7 +5913,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --members --metadata --flags --override-event-webhooks-url --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --members --metadata --flags --override-event-webhooks-url --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5689,6 +5983,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5718,6 +6016,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5729,7 +6031,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__lobby__subcmd__channel__subcmd__invite__subcmd__for__subcmd__self)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5779,6 +6081,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5808,6 +6114,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5819,7 +6129,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__lobby__subcmd__channel__subcmd__invite__subcmd__for__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5869,6 +6179,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5901,6 +6215,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5909,7 +6227,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6015,6 +6333,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6047,6 +6369,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6055,7 +6381,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__or__subcmd__join__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --lobby-metadata --member-metadata --secret --flags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --lobby-metadata --member-metadata --secret --flags --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6125,6 +6451,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6157,6 +6487,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6165,7 +6499,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__reaction)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6215,6 +6549,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6247,6 +6585,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6255,7 +6597,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --topic --channel-id --privacy-level --guild-scheduled-event-id --send-start-notification --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --topic --channel-id --privacy-level --guild-scheduled-event-id --send-start-notification --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6325,6 +6667,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6357,6 +6703,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6365,7 +6715,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__test__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --sku-id --owner-id --owner-type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --sku-id --owner-id --owner-type --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6427,6 +6777,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6459,6 +6813,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6467,7 +6825,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --name --avatar --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --avatar --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6525,6 +6883,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6557,6 +6919,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6565,7 +6931,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__crosspost__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6615,6 +6981,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6647,6 +7017,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6655,7 +7029,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6709,6 +7083,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6738,6 +7116,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6749,7 +7131,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__all__subcmd__reactions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6799,6 +7181,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6828,6 +7214,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6839,7 +7229,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__all__subcmd__reactions__subcmd__for__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6889,6 +7279,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6918,6 +7312,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6929,7 +7327,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6979,6 +7377,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7008,6 +7410,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7019,7 +7425,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7069,6 +7475,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7098,6 +7508,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7109,7 +7523,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7159,6 +7573,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7188,6 +7606,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7199,7 +7621,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__channel__subcmd__permission)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7249,6 +7671,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7278,6 +7704,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7289,7 +7719,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__current__subcmd__user__subcmd__application__subcmd__role__subcmd__connection)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7339,6 +7769,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7368,6 +7802,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7379,7 +7817,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7429,6 +7867,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7458,6 +7900,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7469,13 +7915,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7508,6 +7958,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7519,7 +7973,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7569,6 +8023,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7598,6 +8056,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7609,7 +8071,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7659,6 +8121,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7688,6 +8154,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7699,7 +8169,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__integration)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7749,6 +8219,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7778,6 +8252,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7789,7 +8267,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7839,6 +8317,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7868,6 +8350,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7879,7 +8365,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7929,6 +8415,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7958,6 +8448,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7969,7 +8463,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8019,6 +8513,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8048,6 +8546,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8059,7 +8561,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8109,6 +8611,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8138,6 +8644,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8149,7 +8659,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8199,6 +8709,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8228,6 +8742,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8239,7 +8757,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8289,6 +8807,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8318,6 +8840,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8329,7 +8855,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__invite)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8379,6 +8905,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8408,6 +8938,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8419,7 +8953,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8469,6 +9003,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8498,6 +9036,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8509,7 +9051,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8559,6 +9101,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8588,6 +9134,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8599,7 +9149,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__original__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8653,6 +9203,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8682,6 +9236,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8693,7 +9251,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__own__subcmd__reaction)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8743,6 +9301,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8772,6 +9334,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8783,7 +9349,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8833,6 +9399,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8862,6 +9432,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8873,7 +9447,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__test__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8923,6 +9497,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8952,6 +9530,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8963,7 +9545,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__user__subcmd__reaction)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9013,6 +9595,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9042,6 +9628,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9053,7 +9643,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9103,6 +9693,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9135,6 +9729,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9143,7 +9741,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__webhook__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9197,6 +9795,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9229,6 +9831,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9237,7 +9843,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__webhook__subcmd__with__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9287,6 +9893,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9319,6 +9929,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9327,7 +9941,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__application__subcmd__command__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --permissions --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --permissions --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9381,6 +9995,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9413,6 +10031,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9421,7 +10043,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__channel__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --type --allow --deny --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --type --allow --deny --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9483,6 +10105,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9515,6 +10141,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9523,7 +10153,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__current__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9641,6 +10271,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9670,6 +10304,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9681,7 +10319,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9771,6 +10409,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9800,6 +10442,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9811,7 +10457,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9901,6 +10547,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9933,6 +10583,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9941,7 +10595,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --content --embeds --flags --allowed-mentions --sticker-ids --components --attachments --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --content --embeds --flags --allowed-mentions --sticker-ids --components --attachments --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10023,6 +10677,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10052,6 +10710,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10063,7 +10725,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__original__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10153,6 +10815,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10182,6 +10848,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10193,7 +10863,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__webhook__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10283,6 +10953,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10315,6 +10989,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10323,7 +11001,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__end__subcmd__poll)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10373,6 +11051,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10402,6 +11084,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10413,13 +11099,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__endpoints)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10455,6 +11145,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10463,7 +11157,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__execute__subcmd__github__subcmd__compatible__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --action --ref --ref-type --comment --issue --pull-request --repository --forkee --sender --member --release --head-commit --commits --forced --compare --review --check-run --check-suite --discussion --answer --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --action --ref --ref-type --comment --issue --pull-request --repository --forkee --sender --member --release --head-commit --commits --forced --compare --review --check-run --check-suite --discussion --answer --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10601,6 +11295,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10633,6 +11331,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10641,7 +11343,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__execute__subcmd__slack__subcmd__compatible__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --text --username --icon-url --attachments --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --text --username --icon-url --attachments --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10719,6 +11421,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10751,6 +11457,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10759,7 +11469,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__execute__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --tts --flags --username --avatar-url --thread-name --applied-tags --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --tts --flags --username --avatar-url --thread-name --applied-tags --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10873,6 +11583,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10905,6 +11619,112 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        discord__subcmd__export)
+            opts="-o -j -r -i -v -h --out --include-threads --after --before --channel --exclude-channel --from --media --max-media-size --jobs --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --include-threads)
+                    COMPREPLY=($(compgen -W "all active none" -- "${cur}"))
+                    return 0
+                    ;;
+                --after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --channel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude-channel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-media-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10913,7 +11733,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__follow__subcmd__announcement__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --webhook-channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --webhook-channel-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10967,6 +11787,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10999,6 +11823,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11007,7 +11835,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11061,6 +11889,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11093,6 +11925,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11101,7 +11937,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__answer__subcmd__voters)
-            opts="-f -F -q -H -y -r -i -v -h --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11159,6 +11995,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11188,6 +12028,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11199,7 +12043,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11249,6 +12093,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11278,6 +12126,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11289,7 +12141,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__activity__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11339,6 +12191,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11368,6 +12224,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11379,7 +12239,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__command__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11429,6 +12289,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11458,6 +12322,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11469,7 +12337,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11519,6 +12387,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11548,6 +12420,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11559,7 +12435,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__role__subcmd__connection__subcmd__metadata__subcmd__records)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11609,6 +12485,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11638,6 +12518,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11649,7 +12533,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11699,6 +12583,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11728,6 +12616,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11739,7 +12631,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11789,6 +12681,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11818,6 +12714,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11829,7 +12729,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__invites)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11879,6 +12779,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11908,6 +12812,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11919,7 +12827,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11969,6 +12877,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12001,6 +12913,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -12009,7 +12925,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --around --before --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --around --before --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12075,6 +12991,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12107,6 +13027,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -12115,7 +13039,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__pins)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12173,6 +13097,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12202,6 +13130,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12213,7 +13145,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__webhooks)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12263,6 +13195,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12292,6 +13228,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12303,7 +13243,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12353,6 +13293,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12382,6 +13326,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12393,7 +13341,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__authorization__subcmd__information)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12443,6 +13391,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12472,6 +13424,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12483,7 +13439,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__bot__subcmd__application__subcmd__information)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12533,6 +13489,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12562,6 +13522,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12573,7 +13537,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12623,6 +13587,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12655,6 +13623,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -12663,7 +13635,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__application__subcmd__entitlements)
-            opts="-f -F -q -H -y -r -i -v -h --sku-ids --exclude-consumed --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --sku-ids --exclude-consumed --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12721,6 +13693,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12750,6 +13726,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12761,7 +13741,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__application__subcmd__role__subcmd__connection)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12811,6 +13791,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12840,6 +13824,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12851,7 +13839,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__connections)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12901,6 +13889,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12930,6 +13922,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12941,7 +13937,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12991,6 +13987,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13023,6 +14023,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -13031,7 +14035,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__guilds)
-            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --with-counts --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --with-counts --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13097,6 +14101,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13126,6 +14134,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13137,7 +14149,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13187,6 +14199,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13216,6 +14232,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13227,7 +14247,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13277,6 +14297,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13306,6 +14330,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13317,7 +14345,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__gateway)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13367,6 +14395,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13396,6 +14428,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13407,7 +14443,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__gateway__subcmd__bot)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13457,6 +14493,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13486,6 +14526,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13497,7 +14541,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13547,6 +14591,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13579,6 +14627,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -13587,7 +14639,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__global__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --with-localizations --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-localizations --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13641,6 +14693,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13673,6 +14729,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -13681,7 +14741,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --with-counts --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-counts --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13735,6 +14795,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13764,6 +14828,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13775,7 +14843,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13825,6 +14893,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13854,6 +14926,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13865,7 +14941,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__application__subcmd__command__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13915,6 +14991,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13947,6 +15027,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -13955,7 +15039,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --with-localizations --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-localizations --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14009,6 +15093,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14041,6 +15129,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14049,7 +15141,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__audit__subcmd__log)
-            opts="-f -F -q -H -y -r -i -v -h --user-id --target-id --action-type --before --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-id --target-id --action-type --before --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14123,6 +15215,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14155,6 +15251,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14163,7 +15263,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14213,6 +15313,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14245,6 +15349,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14253,7 +15361,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__bans)
-            opts="-f -F -q -H -y -r -i -v -h --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14315,6 +15423,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14344,6 +15456,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14355,7 +15471,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__channels)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14405,6 +15521,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14434,6 +15554,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14445,13 +15569,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__embed)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14484,6 +15612,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14495,7 +15627,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14545,6 +15677,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14574,6 +15710,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14585,7 +15725,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__integrations)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14635,6 +15775,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14664,6 +15808,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14675,7 +15823,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__invites)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14725,6 +15873,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14757,6 +15909,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14765,7 +15921,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__join__subcmd__requests)
-            opts="-f -F -q -H -y -r -i -v -h --status --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --status --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14831,6 +15987,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14860,6 +16020,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14871,7 +16035,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14921,6 +16085,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14950,6 +16118,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14961,7 +16133,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__new__subcmd__member__subcmd__welcome)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15011,6 +16183,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15040,6 +16216,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15051,7 +16231,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__onboarding)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15101,6 +16281,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15130,6 +16314,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15141,7 +16329,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__preview)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15191,6 +16379,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15223,6 +16415,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -15231,7 +16427,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__prune__subcmd__count)
-            opts="-f -F -q -H -y -r -i -v -h --days --include-roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --days --include-roles --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15289,6 +16485,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15318,6 +16518,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15329,7 +16533,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15379,6 +16583,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15408,6 +16616,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15419,7 +16631,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__role__subcmd__member__subcmd__counts)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15469,6 +16681,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15498,6 +16714,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15509,7 +16729,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__roles)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15559,6 +16779,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15591,6 +16815,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -15599,7 +16827,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --with-user-count --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-user-count --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15653,6 +16881,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15685,6 +16917,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -15693,7 +16929,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15759,6 +16995,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15788,6 +17028,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15799,7 +17043,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15849,6 +17093,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15878,6 +17126,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15889,7 +17141,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15939,6 +17191,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15968,6 +17224,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15979,7 +17239,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16029,6 +17289,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16058,6 +17322,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16069,7 +17337,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__templates)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16119,6 +17387,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16148,6 +17420,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16159,7 +17435,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__vanity__subcmd__url)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16209,6 +17485,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16238,6 +17518,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16249,7 +17533,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__voice__subcmd__regions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16299,6 +17583,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16328,6 +17616,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16339,7 +17631,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__webhooks)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16389,6 +17681,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16418,6 +17714,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16429,7 +17729,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__welcome__subcmd__screen)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16479,6 +17779,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16508,6 +17812,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16519,7 +17827,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__widget)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16569,6 +17877,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16601,6 +17913,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -16609,7 +17925,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__widget__subcmd__image)
-            opts="-f -F -q -H -y -r -i -v -h --style --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --style --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16663,6 +17979,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16695,6 +18015,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -16703,7 +18027,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__widget__subcmd__settings)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16753,6 +18077,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16785,6 +18113,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -16793,7 +18125,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__invite)
-            opts="-f -F -q -H -y -r -i -v -h --with-counts --guild-scheduled-event-id --target-channel-id --target-message-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-counts --guild-scheduled-event-id --target-channel-id --target-message-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16859,6 +18191,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16891,6 +18227,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -16899,7 +18239,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16949,6 +18289,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16981,6 +18325,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -16989,7 +18337,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__lobby__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --limit --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17043,6 +18391,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17075,6 +18427,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17083,7 +18439,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__openid__subcmd__connect__subcmd__userinfo)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17133,6 +18489,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17165,6 +18525,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17173,7 +18537,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__original__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17227,6 +18591,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17256,6 +18624,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17267,7 +18639,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__pinned__subcmd__messages__subcmd__deprecated)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17317,6 +18689,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17346,6 +18722,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17357,7 +18737,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__public__subcmd__keys)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17407,6 +18787,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17439,6 +18823,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17447,7 +18835,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__reactions)
-            opts="-f -F -q -H -y -r -i -v -h --after --limit --type --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --after --limit --type --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17509,6 +18897,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17541,6 +18933,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17549,7 +18945,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__sku__subcmd__subscription)
-            opts="-f -F -q -H -y -r -i -v -h --user-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17603,6 +18999,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17632,6 +19032,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17643,7 +19047,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17693,6 +19097,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17722,6 +19130,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17733,7 +19145,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17783,6 +19195,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17812,6 +19228,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17823,7 +19243,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__sticker__subcmd__pack)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17873,6 +19293,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17902,6 +19326,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17913,7 +19341,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__target__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17963,6 +19391,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17992,6 +19424,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18003,7 +19439,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__target__subcmd__users__subcmd__job__subcmd__status)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18053,6 +19489,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -18085,6 +19525,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18093,7 +19537,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__thread__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18147,6 +19591,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -18176,6 +19624,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18187,7 +19639,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18237,6 +19689,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -18266,6 +19722,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18277,13 +19737,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__user__subcmd__dms)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18316,6 +19780,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18327,7 +19795,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18377,6 +19845,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -18406,6 +19878,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18417,7 +19893,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18467,6 +19943,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -18499,6 +19979,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18507,7 +19991,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__webhook__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18561,6 +20045,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -18593,6 +20081,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18601,7 +20093,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__webhook__subcmd__with__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18651,6 +20143,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -18683,6 +20179,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18691,7 +20191,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__group__subcmd__dm__subcmd__add__subcmd__recipient)
-            opts="-f -F -q -H -y -r -i -v -h --access-token --nick --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --access-token --nick --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18749,6 +20249,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -18781,6 +20285,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18789,7 +20297,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__group__subcmd__dm__subcmd__remove__subcmd__recipient)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18839,6 +20347,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -18871,6 +20383,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18879,7 +20395,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__help)
-            opts="get post put patch delete login logout sandbox intents endpoints send-message batch completions man get-current-application edit-current-application get-application update-application get-application-activity-instance upload-application-attachment get-global-application-commands bulk-overwrite-global-application-commands create-global-application-command get-global-application-command delete-global-application-command edit-global-application-command list-application-emojis create-application-emoji get-application-emoji delete-application-emoji modify-application-emoji list-entitlements create-test-entitlement get-entitlement delete-test-entitlement consume-an-entitlement get-guild-application-commands bulk-overwrite-guild-application-commands create-guild-application-command get-guild-application-command-permissions get-guild-application-command delete-guild-application-command edit-guild-application-command get-application-command-permissions edit-application-command-permissions get-application-role-connection-metadata-records update-application-role-connection-metadata-records get-channel delete-channel modify-channel follow-announcement-channel get-channel-invites create-channel-invite get-channel-messages create-message bulk-delete-messages get-channel-pins pin-message unpin-message get-channel-message delete-message edit-message crosspost-message delete-all-reactions get-reactions delete-all-reactions-for-emoji create-reaction delete-own-reaction delete-user-reaction start-thread-from-message edit-channel-permissions delete-channel-permission get-pinned-messages-deprecated pin-message-deprecated unpin-message-deprecated get-answer-voters end-poll group-dm-add-recipient group-dm-remove-recipient send-soundboard-sound list-thread-members join-thread leave-thread get-thread-member add-thread-member remove-thread-member start-thread-without-message list-private-archived-threads list-public-archived-threads thread-search trigger-typing-indicator list-joined-private-archived-threads set-voice-channel-status get-channel-webhooks create-webhook get-gateway get-gateway-bot get-guild-template get-guild modify-guild get-guild-audit-log list-auto-moderation-rules-for-guild create-auto-moderation-rule get-auto-moderation-rule delete-auto-moderation-rule modify-auto-moderation-rule get-guild-bans get-guild-ban create-guild-ban remove-guild-ban bulk-guild-ban get-guild-channels create-guild-channel modify-guild-channel-positions list-guild-emojis create-guild-emoji get-guild-emoji delete-guild-emoji modify-guild-emoji modify-guild-incident-actions get-guild-integrations delete-guild-integration get-guild-invites list-guild-members modify-current-member search-guild-members get-guild-member add-guild-member remove-guild-member modify-guild-member add-guild-member-role remove-guild-member-role search-guild-messages get-guild-new-member-welcome get-guild-onboarding modify-guild-onboarding get-guild-preview get-guild-prune-count begin-guild-prune get-guild-voice-regions get-guild-join-requests action-guild-join-request get-guild-roles create-guild-role modify-guild-role-positions get-guild-role-member-counts get-guild-role delete-guild-role modify-guild-role list-scheduled-events-for-guild create-guild-scheduled-event get-guild-scheduled-event delete-guild-scheduled-event modify-guild-scheduled-event create-guild-scheduled-event-exception delete-guild-scheduled-event-exception update-guild-scheduled-event-exception get-guild-scheduled-event-users count-guild-scheduled-event-users list-guild-scheduled-event-exception-users list-guild-soundboard-sounds create-guild-soundboard-sound get-guild-soundboard-sound delete-guild-soundboard-sound modify-guild-soundboard-sound list-guild-stickers create-guild-sticker get-guild-sticker delete-guild-sticker modify-guild-sticker get-guild-templates create-guild-template sync-guild-template delete-guild-template modify-guild-template list-active-guild-threads get-guild-vanity-url get-current-user-voice-state modify-current-user-voice-state get-user-voice-state modify-user-voice-state get-guild-webhooks get-guild-welcome-screen modify-guild-welcome-screen get-guild-widget-settings modify-guild-widget get-guild-widget get-guild-widget-image create-interaction-response get-invite delete-invite get-target-users update-target-users get-target-users-job-status create-or-join-lobby create-lobby get-lobby delete-lobby modify-lobby link-channel-to-lobby leave-lobby create-lobby-channel-invite-for-self bulk-update-lobby-members add-a-member-to-a-lobby remove-a-member-from-a-lobby create-lobby-channel-invite-for-user get-lobby-messages send-lobby-message update-lobby-message-moderation-metadata get-current-authorization-information get-current-bot-application-information get-public-keys get-openid-connect-userinfo update-user-message-external-moderation-metadata partner-sdk-unmerge-provisional-account bot-partner-sdk-unmerge-provisional-account partner-sdk-token bot-partner-sdk-token list-sku-subscriptions get-sku-subscription list-default-soundboard-sounds create-stage-instance get-stage-instance delete-stage-instance modify-stage-instance list-sticker-packs get-sticker-pack get-sticker get-current-user modify-current-user get-current-user-application-entitlements get-current-user-application-role-connection update-current-user-application-role-connection delete-current-user-application-role-connection create-dm get-current-user-connections get-current-user-guilds leave-guild get-current-user-guild-member get-user list-voice-regions get-webhook delete-webhook modify-webhook get-webhook-with-token execute-webhook delete-webhook-with-token modify-webhook-with-token execute-github-compatible-webhook get-original-interaction-response delete-original-interaction-response edit-original-interaction-response get-webhook-message delete-webhook-message edit-webhook-message execute-slack-compatible-webhook accept-invite create-guild-integration delete-guild get-guild-embed get-user-dms modify-guild-embed modify-guild-integration modify-guild-vanity-url sync-guild-integration listen help"
+            opts="get post put patch delete login logout sandbox intents endpoints send-message batch completions man export get-current-application edit-current-application get-application update-application get-application-activity-instance upload-application-attachment get-global-application-commands bulk-overwrite-global-application-commands create-global-application-command get-global-application-command delete-global-application-command edit-global-application-command list-application-emojis create-application-emoji get-application-emoji delete-application-emoji modify-application-emoji list-entitlements create-test-entitlement get-entitlement delete-test-entitlement consume-an-entitlement get-guild-application-commands bulk-overwrite-guild-application-commands create-guild-application-command get-guild-application-command-permissions get-guild-application-command delete-guild-application-command edit-guild-application-command get-application-command-permissions edit-application-command-permissions get-application-role-connection-metadata-records update-application-role-connection-metadata-records get-channel delete-channel modify-channel follow-announcement-channel get-channel-invites create-channel-invite get-channel-messages create-message bulk-delete-messages get-channel-pins pin-message unpin-message get-channel-message delete-message edit-message crosspost-message delete-all-reactions get-reactions delete-all-reactions-for-emoji create-reaction delete-own-reaction delete-user-reaction start-thread-from-message edit-channel-permissions delete-channel-permission get-pinned-messages-deprecated pin-message-deprecated unpin-message-deprecated get-answer-voters end-poll group-dm-add-recipient group-dm-remove-recipient send-soundboard-sound list-thread-members join-thread leave-thread get-thread-member add-thread-member remove-thread-member start-thread-without-message list-private-archived-threads list-public-archived-threads thread-search trigger-typing-indicator list-joined-private-archived-threads set-voice-channel-status get-channel-webhooks create-webhook get-gateway get-gateway-bot get-guild-template get-guild modify-guild get-guild-audit-log list-auto-moderation-rules-for-guild create-auto-moderation-rule get-auto-moderation-rule delete-auto-moderation-rule modify-auto-moderation-rule get-guild-bans get-guild-ban create-guild-ban remove-guild-ban bulk-guild-ban get-guild-channels create-guild-channel modify-guild-channel-positions list-guild-emojis create-guild-emoji get-guild-emoji delete-guild-emoji modify-guild-emoji modify-guild-incident-actions get-guild-integrations delete-guild-integration get-guild-invites list-guild-members modify-current-member search-guild-members get-guild-member add-guild-member remove-guild-member modify-guild-member add-guild-member-role remove-guild-member-role search-guild-messages get-guild-new-member-welcome get-guild-onboarding modify-guild-onboarding get-guild-preview get-guild-prune-count begin-guild-prune get-guild-voice-regions get-guild-join-requests action-guild-join-request get-guild-roles create-guild-role modify-guild-role-positions get-guild-role-member-counts get-guild-role delete-guild-role modify-guild-role list-scheduled-events-for-guild create-guild-scheduled-event get-guild-scheduled-event delete-guild-scheduled-event modify-guild-scheduled-event create-guild-scheduled-event-exception delete-guild-scheduled-event-exception update-guild-scheduled-event-exception get-guild-scheduled-event-users count-guild-scheduled-event-users list-guild-scheduled-event-exception-users list-guild-soundboard-sounds create-guild-soundboard-sound get-guild-soundboard-sound delete-guild-soundboard-sound modify-guild-soundboard-sound list-guild-stickers create-guild-sticker get-guild-sticker delete-guild-sticker modify-guild-sticker get-guild-templates create-guild-template sync-guild-template delete-guild-template modify-guild-template list-active-guild-threads get-guild-vanity-url get-current-user-voice-state modify-current-user-voice-state get-user-voice-state modify-user-voice-state get-guild-webhooks get-guild-welcome-screen modify-guild-welcome-screen get-guild-widget-settings modify-guild-widget get-guild-widget get-guild-widget-image create-interaction-response get-invite delete-invite get-target-users update-target-users get-target-users-job-status create-or-join-lobby create-lobby get-lobby delete-lobby modify-lobby link-channel-to-lobby leave-lobby create-lobby-channel-invite-for-self bulk-update-lobby-members add-a-member-to-a-lobby remove-a-member-from-a-lobby create-lobby-channel-invite-for-user get-lobby-messages send-lobby-message update-lobby-message-moderation-metadata get-current-authorization-information get-current-bot-application-information get-public-keys get-openid-connect-userinfo update-user-message-external-moderation-metadata partner-sdk-unmerge-provisional-account bot-partner-sdk-unmerge-provisional-account partner-sdk-token bot-partner-sdk-token list-sku-subscriptions get-sku-subscription list-default-soundboard-sounds create-stage-instance get-stage-instance delete-stage-instance modify-stage-instance list-sticker-packs get-sticker-pack get-sticker get-current-user modify-current-user get-current-user-application-entitlements get-current-user-application-role-connection update-current-user-application-role-connection delete-current-user-application-role-connection create-dm get-current-user-connections get-current-user-guilds leave-guild get-current-user-guild-member get-user list-voice-regions get-webhook delete-webhook modify-webhook get-webhook-with-token execute-webhook delete-webhook-with-token modify-webhook-with-token execute-github-compatible-webhook get-original-interaction-response delete-original-interaction-response edit-original-interaction-response get-webhook-message delete-webhook-message edit-webhook-message execute-slack-compatible-webhook accept-invite create-guild-integration delete-guild get-guild-embed get-user-dms modify-guild-embed modify-guild-integration modify-guild-vanity-url sync-guild-integration listen help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -20111,6 +21627,20 @@ _discord() {
             return 0
             ;;
         discord__subcmd__help__subcmd__execute__subcmd__webhook)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        discord__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -22631,13 +24161,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__intents)
-            opts="-r -i -v -h --json --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --json --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -22670,6 +24204,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -22681,7 +24219,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__join__subcmd__thread)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -22731,6 +24269,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -22760,6 +24302,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -22771,7 +24317,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__leave__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -22821,6 +24367,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -22850,6 +24400,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -22861,7 +24415,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__leave__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -22911,6 +24465,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -22940,6 +24498,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -22951,7 +24513,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__leave__subcmd__thread)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23001,6 +24563,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -23033,6 +24599,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -23041,7 +24611,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__link__subcmd__channel__subcmd__to__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --channel-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23095,6 +24665,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -23124,6 +24698,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -23135,7 +24713,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__active__subcmd__guild__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23185,6 +24763,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -23214,6 +24796,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -23225,7 +24811,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__application__subcmd__emojis)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23275,6 +24861,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -23304,6 +24894,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -23315,7 +24909,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__auto__subcmd__moderation__subcmd__rules__subcmd__for__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23365,6 +24959,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -23394,6 +24992,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -23405,7 +25007,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__default__subcmd__soundboard__subcmd__sounds)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23455,6 +25057,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -23487,6 +25093,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -23495,7 +25105,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__entitlements)
-            opts="-f -F -q -H -y -r -i -v -h --user-id --sku-ids --guild-id --before --after --limit --exclude-ended --exclude-deleted --only-active --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-id --sku-ids --guild-id --before --after --limit --exclude-ended --exclude-deleted --only-active --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23581,6 +25191,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -23613,6 +25227,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -23621,7 +25239,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__emojis)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23671,6 +25289,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -23703,6 +25325,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -23711,7 +25337,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --limit --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23769,6 +25395,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -23801,6 +25431,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -23809,7 +25443,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23875,6 +25509,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -23904,6 +25542,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -23915,7 +25557,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__soundboard__subcmd__sounds)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23965,6 +25607,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -23994,6 +25640,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24005,7 +25655,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__stickers)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24055,6 +25705,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -24084,6 +25738,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24095,7 +25753,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__joined__subcmd__private__subcmd__archived__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24153,6 +25811,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -24182,6 +25844,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24193,7 +25859,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__private__subcmd__archived__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24251,6 +25917,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -24280,6 +25950,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24291,7 +25965,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__public__subcmd__archived__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24349,6 +26023,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -24381,6 +26059,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24389,7 +26071,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__scheduled__subcmd__events__subcmd__for__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --with-user-count --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-user-count --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24443,6 +26125,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -24475,6 +26161,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24483,7 +26173,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__sku__subcmd__subscriptions)
-            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --user-id --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --user-id --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24549,6 +26239,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -24581,6 +26275,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24589,7 +26287,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__sticker__subcmd__packs)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24639,6 +26337,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -24671,6 +26373,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24679,7 +26385,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__thread__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24741,6 +26447,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -24773,6 +26483,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24781,7 +26495,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__voice__subcmd__regions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24831,6 +26545,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -24863,6 +26581,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24871,7 +26593,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__listen)
-            opts="-r -i -v -h --max-events --compress --large-threshold --status --activity --shard --shards --stdin --request-members --intents --events --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --max-events --compress --large-threshold --status --activity --shard --shards --stdin --identify-queue --session-file --request-members --intents --events --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24905,6 +26627,14 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --identify-queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --request-members)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -24921,6 +26651,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -24950,6 +26684,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24961,13 +26699,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__login)
-            opts="-r -i -v -h --with-token --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --with-token --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25000,6 +26742,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25011,13 +26757,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__logout)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25050,6 +26800,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25061,13 +26815,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__man)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25103,6 +26861,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25111,7 +26873,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25165,6 +26927,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -25197,6 +26963,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25205,7 +26975,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25287,6 +27057,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -25319,6 +27093,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25327,7 +27105,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --name --icon --type --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --flags --available-tags --archived --locked --invitable --auto-archive-duration --applied-tags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --icon --type --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --flags --available-tags --archived --locked --invitable --auto-archive-duration --applied-tags --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25481,6 +27259,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -25513,6 +27295,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25521,7 +27307,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__current__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --nick --avatar --bio --banner --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --nick --avatar --bio --banner --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25587,6 +27373,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -25619,6 +27409,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25627,7 +27421,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__current__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --username --avatar --banner --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --username --avatar --banner --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25689,6 +27483,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -25721,6 +27519,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25729,7 +27531,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__current__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --request-to-speak-timestamp --suppress --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --request-to-speak-timestamp --suppress --channel-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25791,6 +27593,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -25823,6 +27629,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25831,7 +27641,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --region --icon --verification-level --default-message-notifications --explicit-content-filter --preferred-locale --afk-timeout --afk-channel-id --system-channel-id --splash --banner --system-channel-flags --features --discovery-splash --home-header --rules-channel-id --safety-alerts-channel-id --public-updates-channel-id --premium-progress-bar-enabled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --region --icon --verification-level --default-message-notifications --explicit-content-filter --preferred-locale --afk-timeout --afk-channel-id --system-channel-id --splash --banner --system-channel-flags --features --discovery-splash --home-header --rules-channel-id --safety-alerts-channel-id --public-updates-channel-id --premium-progress-bar-enabled --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25965,6 +27775,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -25997,6 +27811,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26005,7 +27823,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__channel__subcmd__positions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26055,6 +27873,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -26084,6 +27906,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26095,13 +27921,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__embed)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26137,6 +27967,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26145,7 +27979,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --roles --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26203,6 +28037,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -26235,6 +28073,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26243,7 +28085,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__incident__subcmd__actions)
-            opts="-f -F -q -H -y -r -i -v -h --invites-disabled-until --dms-disabled-until --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --invites-disabled-until --dms-disabled-until --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26301,6 +28143,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -26330,6 +28176,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26341,13 +28191,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__integration)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26383,6 +28237,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26391,7 +28249,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --channel-id --communication-disabled-until --flags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --channel-id --communication-disabled-until --flags --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26469,6 +28327,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -26501,6 +28363,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26509,7 +28375,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__onboarding)
-            opts="-f -F -q -H -y -r -i -v -h --prompts --enabled --default-channel-ids --mode --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --prompts --enabled --default-channel-ids --mode --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26575,6 +28441,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -26607,6 +28477,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26615,7 +28489,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --name --permissions --colour --colors --hoist --mentionable --icon --unicode-emoji --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --permissions --colour --colors --hoist --mentionable --icon --unicode-emoji --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26697,6 +28571,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -26729,6 +28607,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26737,7 +28619,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__role__subcmd__positions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26787,6 +28669,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -26819,6 +28705,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26827,7 +28717,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --status --name --description --image --scheduled-start-time --scheduled-end-time --entity-type --privacy-level --channel-id --recurrence-rule --entity-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --status --name --description --image --scheduled-start-time --scheduled-end-time --entity-type --privacy-level --channel-id --recurrence-rule --entity-metadata --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26921,6 +28811,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -26953,6 +28847,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26961,7 +28859,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27027,6 +28925,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -27059,6 +28961,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27067,7 +28973,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27129,6 +29035,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -27161,6 +29071,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27169,7 +29083,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27227,6 +29141,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -27256,6 +29174,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -27267,13 +29189,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__vanity__subcmd__url)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -27309,6 +29235,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27317,7 +29247,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__welcome__subcmd__screen)
-            opts="-f -F -q -H -y -r -i -v -h --description --welcome-channels --enabled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --description --welcome-channels --enabled --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27379,6 +29309,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -27411,6 +29345,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27419,7 +29357,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__widget)
-            opts="-f -F -q -H -y -r -i -v -h --channel-id --enabled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --channel-id --enabled --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27477,6 +29415,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -27509,6 +29451,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27517,7 +29463,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --metadata --members --flags --override-event-webhooks-url --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --metadata --members --flags --override-event-webhooks-url --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27587,6 +29533,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -27619,6 +29569,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27627,7 +29581,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --topic --privacy-level --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --topic --privacy-level --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27685,6 +29639,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -27717,6 +29675,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27725,7 +29687,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --suppress --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --suppress --channel-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27783,6 +29745,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -27815,6 +29781,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27823,7 +29793,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --name --avatar --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --avatar --channel-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27885,6 +29855,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -27917,6 +29891,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27925,7 +29903,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__webhook__subcmd__with__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --name --avatar --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --avatar --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27983,6 +29961,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -28012,6 +29994,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28023,7 +30009,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__partner__subcmd__sdk__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28089,6 +30075,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -28118,6 +30108,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28129,7 +30123,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__partner__subcmd__sdk__subcmd__unmerge__subcmd__provisional__subcmd__account)
-            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28195,6 +30189,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -28224,6 +30222,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28235,7 +30237,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__patch)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28289,6 +30291,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -28318,6 +30324,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28329,7 +30339,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__pin__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28379,6 +30389,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -28408,6 +30422,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28419,7 +30437,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__pin__subcmd__message__subcmd__deprecated)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28469,6 +30487,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -28498,6 +30520,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28509,7 +30535,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__post)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28563,6 +30589,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -28592,6 +30622,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28603,7 +30637,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__put)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28657,6 +30691,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -28686,6 +30724,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28697,7 +30739,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__a__subcmd__member__subcmd__from__subcmd__a__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28747,6 +30789,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -28776,6 +30822,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28787,7 +30837,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28837,6 +30887,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -28866,6 +30920,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28877,7 +30935,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28927,6 +30985,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -28956,6 +31018,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28967,7 +31033,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__guild__subcmd__member__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29017,6 +31083,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -29046,6 +31116,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29057,7 +31131,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__thread__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29107,6 +31181,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -29139,6 +31217,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29147,7 +31229,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sandbox)
-            opts="-r -i -v -h --port --rate-limit-scale --no-rate-limits --replay --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --port --rate-limit-scale --no-rate-limits --replay --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29169,6 +31251,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -29201,6 +31287,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29209,7 +31299,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__search__subcmd__guild__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --limit --query-param --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --query-param --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29267,6 +31357,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -29299,6 +31393,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29307,7 +31405,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__search__subcmd__guild__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --sort-by --sort-order --content --slop --author-id --author-type --mentions --mentions-role-id --replied-to-user-id --replied-to-message-id --mention-everyone --min-id --max-id --limit --offset --has --link-hostname --embed-provider --embed-type --attachment-extension --attachment-filename --pinned --include-nsfw --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --sort-by --sort-order --content --slop --author-id --author-type --mentions --mentions-role-id --replied-to-user-id --replied-to-message-id --mention-everyone --min-id --max-id --limit --offset --has --link-hostname --embed-provider --embed-type --attachment-extension --attachment-filename --pinned --include-nsfw --channel-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29453,6 +31551,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -29485,6 +31587,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29493,7 +31599,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__send__subcmd__lobby__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29599,6 +31705,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -29631,6 +31741,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29639,7 +31753,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__send__subcmd__message)
-            opts="-r -i -v -h --embed --reply-to --tts --silent --allowed-mentions --split --file --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --embed --reply-to --tts --silent --allowed-mentions --split --file --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29665,6 +31779,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -29697,6 +31815,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29705,7 +31827,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__send__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --sound-id --source-guild-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --sound-id --source-guild-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29763,6 +31885,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -29795,6 +31921,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29803,7 +31933,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__set__subcmd__voice__subcmd__channel__subcmd__status)
-            opts="-f -F -q -H -y -r -i -v -h --status --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --status --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29857,6 +31987,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -29889,6 +32023,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29897,7 +32035,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__start__subcmd__thread__subcmd__from__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29959,6 +32097,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -29991,6 +32133,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29999,7 +32145,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__start__subcmd__thread__subcmd__without__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --applied-tags --message --type --invitable --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --applied-tags --message --type --invitable --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30081,6 +32227,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -30110,6 +32260,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30121,13 +32275,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sync__subcmd__guild__subcmd__integration)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30163,6 +32321,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30171,7 +32333,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sync__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30221,6 +32383,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -30253,6 +32419,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30261,7 +32431,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__thread__subcmd__search)
-            opts="-f -F -q -H -y -r -i -v -h --name --slop --min-id --max-id --tag --tag-setting --archived --sort-by --sort-order --limit --offset --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --slop --min-id --max-id --tag --tag-setting --archived --sort-by --sort-order --limit --offset --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30355,6 +32525,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -30384,6 +32558,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30395,7 +32573,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__trigger__subcmd__typing__subcmd__indicator)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30445,6 +32623,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -30474,6 +32656,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30485,7 +32671,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__unpin__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30535,6 +32721,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -30564,6 +32754,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30575,7 +32769,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__unpin__subcmd__message__subcmd__deprecated)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30625,6 +32819,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -30657,6 +32855,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30665,7 +32867,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30783,6 +32985,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -30815,6 +33021,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30823,7 +33033,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__application__subcmd__role__subcmd__connection__subcmd__metadata__subcmd__records)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30873,6 +33083,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -30905,6 +33119,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30913,7 +33131,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__current__subcmd__user__subcmd__application__subcmd__role__subcmd__connection)
-            opts="-f -F -q -H -y -r -i -v -h --platform-name --platform-username --metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --platform-name --platform-username --metadata --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30975,6 +33193,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -31007,6 +33229,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -31015,7 +33241,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception)
-            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --is-canceled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --is-canceled --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31077,6 +33303,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -31106,6 +33336,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31117,7 +33351,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__lobby__subcmd__message__subcmd__moderation__subcmd__metadata)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31171,6 +33405,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -31200,6 +33438,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31211,7 +33453,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__target__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31265,6 +33507,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -31294,6 +33540,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31305,7 +33555,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__user__subcmd__message__subcmd__external__subcmd__moderation__subcmd__metadata)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31359,6 +33609,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -31388,6 +33642,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31399,7 +33657,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__upload__subcmd__application__subcmd__attachment)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31453,6 +33711,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -31482,6 +33744,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

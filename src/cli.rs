@@ -46,7 +46,8 @@ pub enum ColorChoice {
 /// Flags accepted by every subcommand.
 #[derive(Debug, Clone, Args, Default)]
 pub struct GlobalArgs {
-    /// Bot token (or 'Bearer TOKEN'); defaults to $DISCORD_TOKEN, then the config file
+    /// Bot token (or 'Bearer TOKEN'); '-' reads it from the first line of stdin. Other users
+    /// can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or 'discord login'
     #[arg(
         long,
         global = true,
@@ -55,6 +56,15 @@ pub struct GlobalArgs {
         hide_env_values = true
     )]
     pub token: Option<String>,
+
+    /// Read the token from the first line of this file
+    #[arg(long, global = true, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+
+    /// Whether `token` came from $DISCORD_TOKEN rather than the command line (set from the
+    /// parse, not a flag).
+    #[arg(skip)]
+    pub token_from_env: bool,
 
     /// Send the token as an OAuth2 bearer token instead of a bot token
     #[arg(long, global = true)]
@@ -126,6 +136,11 @@ pub struct GlobalArgs {
     /// through the cache directory ($DISCORD_CACHE_DIR)
     #[arg(long, global = true)]
     pub no_rate_limit_cache: bool,
+
+    /// Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait,
+    /// retries, 429 scope; never a token) to FILE
+    #[arg(long, global = true, value_name = "FILE", env = "DISCORD_TRACE")]
+    pub trace: Option<PathBuf>,
 }
 
 /// The fixed subcommands (typed endpoint subcommands are added from the route table).
@@ -161,6 +176,56 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Write man pages (discord.1 and one per subcommand) into a folder
     Man(ManArgs),
+    /// Archive guilds, channels and threads: JSON lines, an SQLite index, media; incremental
+    Export(ExportArgs),
+}
+
+/// Arguments of `discord export`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// Guild, channel or thread ids (a guild: every channel and thread the bot can read)
+    #[arg(value_name = "TARGET", required = true)]
+    pub targets: Vec<String>,
+
+    /// The archive folder (created if missing; run again into it to add what is new)
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Threads to include: all (active and archived, forum posts too), active, or none
+    #[arg(long, value_name = "WHICH", default_value = "all", value_parser = ["all", "active", "none"])]
+    pub include_threads: String,
+
+    /// Only messages after this time (RFC 3339) or snowflake
+    #[arg(long, value_name = "TIME|ID")]
+    pub after: Option<String>,
+
+    /// Only messages before this time (RFC 3339) or snowflake
+    #[arg(long, value_name = "TIME|ID")]
+    pub before: Option<String>,
+
+    /// Only these channels of a guild (repeatable)
+    #[arg(long = "channel", value_name = "ID")]
+    pub channels: Vec<String>,
+
+    /// Leave out these channels (repeatable)
+    #[arg(long = "exclude-channel", value_name = "ID")]
+    pub exclude_channels: Vec<String>,
+
+    /// Only messages by this user id
+    #[arg(long, value_name = "USER")]
+    pub from: Option<String>,
+
+    /// Download attachments, embed images, avatars, emojis and stickers (stored once by hash)
+    #[arg(long)]
+    pub media: bool,
+
+    /// Skip media files larger than this many bytes (with --media)
+    #[arg(long, value_name = "BYTES", default_value_t = 100 * 1024 * 1024)]
+    pub max_media_size: u64,
+
+    /// Channels walked at once (all share the rate limits)
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 8)]
+    pub jobs: usize,
 }
 
 /// Arguments of `discord batch`.
@@ -400,6 +465,16 @@ pub struct ListenArgs {
     /// Read gateway commands (JSON, one per line: ops 3, 4, 8, 31, 43) from stdin and send them
     #[arg(long)]
     pub stdin: bool,
+
+    /// Ask this identify queue (twilight's gateway-queue protocol: GET URL?shard=ID) before
+    /// each IDENTIFY, so shards in other processes and hosts keep Discord's 5-second spacing
+    #[arg(long, value_name = "URL", env = "DISCORD_IDENTIFY_QUEUE")]
+    pub identify_queue: Option<String>,
+
+    /// Keep the session in FILE (0600, locked), so that a listen started again with the same
+    /// FILE resumes it: nothing missed or repeated across a restart
+    #[arg(long, value_name = "FILE")]
+    pub session_file: Option<PathBuf>,
 
     /// Request every member of this guild once connected (repeatable); chunks arrive as
     /// GUILD_MEMBERS_CHUNK

@@ -8,6 +8,7 @@
 //! - [`events`]: REST writes become gateway dispatches; [`gateway`]: the WebSocket side.
 //! - [`replay`]: `--replay`, a prebuilt gateway stream for benchmarks.
 
+pub mod cdn;
 pub mod compress;
 pub mod events;
 pub mod faults;
@@ -92,6 +93,7 @@ impl Sandbox {
             ),
             gateway_url.clone(),
         ));
+        world.cdn.set_base(format!("http://{rest_addr}/cdn"));
         gateway::serve(gateway, Arc::clone(&world));
         let routes_world = Arc::clone(&world);
         http::serve(rest, move |req| routes::handle(&routes_world, req));

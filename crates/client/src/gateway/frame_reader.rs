@@ -10,6 +10,10 @@
 
 use std::io::{self, Read};
 
+use tungstenite::protocol::frame::coding::CloseCode;
+use tungstenite::protocol::CloseFrame;
+use tungstenite::{Bytes, Message, Utf8Bytes};
+
 /// The buffer's size between big frames: many small dispatches per read.
 pub const READ_BUFFER: usize = 256 * 1024;
 
@@ -47,7 +51,11 @@ enum Found {
         end: usize,
     },
     Pong,
-    Close(Option<u16>),
+    /// A close frame's payload at `buf[start..end]`.
+    Close {
+        start: usize,
+        end: usize,
+    },
 }
 
 /// The reading side of one WebSocket connection.
@@ -84,19 +92,52 @@ impl FrameReader {
     /// `WouldBlock`/`TimedOut` (the socket's read timeout) loses nothing: call again. Any
     /// other error ends the connection (`InvalidData` for a protocol violation).
     pub fn read(&mut self, stream: &mut impl Read) -> io::Result<Incoming<'_>> {
-        let found = loop {
-            if let Some(found) = self.next_frame()? {
-                break found;
-            }
-            self.fill(stream)?;
-        };
-        Ok(match found {
+        Ok(match self.found(stream)? {
             Found::Whole { op, start, end } => message(op, &self.buf[start..end])?,
             Found::Assembled { op } => message(op, &self.message)?,
             Found::Ping { start, end } => Incoming::Ping(&self.buf[start..end]),
             Found::Pong => Incoming::Pong,
-            Found::Close(code) => Incoming::Close(code),
+            Found::Close { start, end } => Incoming::Close(close_code(&self.buf[start..end])),
         })
+    }
+
+    /// [`FrameReader::read`] as an owned tungstenite [`Message`]: a small message is copied
+    /// out of the buffer, a big one (which had the buffer grown for it) takes the buffer
+    /// itself, so it is never held twice.
+    pub fn read_message(&mut self, stream: &mut impl Read) -> io::Result<Message> {
+        let copy = |r: &Self, start: usize, end: usize| Bytes::copy_from_slice(&r.buf[start..end]);
+        Ok(match self.found(stream)? {
+            Found::Whole { op, start, end } => {
+                let bytes = if self.buf.len() > READ_BUFFER && end == self.end {
+                    let whole = std::mem::replace(&mut self.buf, vec![0; READ_BUFFER]);
+                    (self.start, self.end) = (0, 0);
+                    Bytes::from(whole).slice(start..end)
+                } else {
+                    copy(self, start, end)
+                };
+                owned(op, bytes)?
+            }
+            Found::Assembled { op } => owned(op, Bytes::from(std::mem::take(&mut self.message)))?,
+            Found::Ping { start, end } => Message::Ping(copy(self, start, end)),
+            Found::Pong => Message::Pong(Bytes::new()),
+            Found::Close { start, end } => {
+                let payload = &self.buf[start..end];
+                Message::Close(close_code(payload).map(|code| CloseFrame {
+                    code: CloseCode::from(code),
+                    reason: Utf8Bytes::from(String::from_utf8_lossy(&payload[2..]).into_owned()),
+                }))
+            }
+        })
+    }
+
+    /// Reads until a whole message or control frame is buffered.
+    fn found(&mut self, stream: &mut impl Read) -> io::Result<Found> {
+        loop {
+            if let Some(found) = self.next_frame()? {
+                return Ok(found);
+            }
+            self.fill(stream)?;
+        }
     }
 
     /// Takes whole frames off the buffer until one is a message or control frame to hand out;
@@ -171,10 +212,7 @@ impl FrameReader {
                     "a control frame that is fragmented or over 125 bytes".into(),
                 ))
             }
-            (0x8, _) => Found::Close(
-                (end - start >= 2)
-                    .then(|| u16::from_be_bytes([self.buf[start], self.buf[start + 1]])),
-            ),
+            (0x8, _) => Found::Close { start, end },
             (0x9, _) => Found::Ping { start, end },
             (0xa, _) => Found::Pong,
             (0x0, None) => return Err(invalid("a continuation frame with no message".into())),
@@ -226,6 +264,24 @@ impl FrameReader {
             }
         }
     }
+}
+
+/// A close frame's status code, the payload's first two bytes (RFC 6455 section 5.5.1).
+fn close_code(payload: &[u8]) -> Option<u16> {
+    match payload {
+        [a, b, ..] => Some(u16::from_be_bytes([*a, *b])),
+        _ => None,
+    }
+}
+
+/// [`message`], owned.
+fn owned(op: u8, bytes: Bytes) -> io::Result<Message> {
+    if op == 0x2 {
+        return Ok(Message::Binary(bytes));
+    }
+    Utf8Bytes::try_from(bytes)
+        .map(Message::Text)
+        .map_err(|_| invalid("a text message that is not UTF-8".into()))
 }
 
 /// A data message of opcode `op`: text must be UTF-8 (RFC 6455 section 5.6).

@@ -10,7 +10,6 @@ use std::sync::{Arc, OnceLock};
 
 use rustls::pki_types::ServerName;
 use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
-use tungstenite::protocol::WebSocketConfig;
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::WebSocket;
 
@@ -46,15 +45,10 @@ impl<S: Write> Write for Tap<S> {
 /// The socket under the WebSocket: plain or TLS.
 pub type Socket = Tap<MaybeTlsStream<TcpStream>>;
 
-/// Does the handshake for `url` over `stream`: the WebSocket (for writing) and the reader that
-/// takes over reading, holding whatever arrived after the handshake's response.
-pub fn connect(
-    url: &str,
-    host: &str,
-    stream: TcpStream,
-    config: WebSocketConfig,
-) -> Result<(WebSocket<Socket>, FrameReader), String> {
-    let socket = if url.starts_with("wss:") {
+/// The socket for `url` over `stream`: TLS for `wss://` (its handshake happens on the first
+/// reads and writes), tapped until [`reader_after`] takes what the handshake read.
+pub fn socket(url: &str, host: &str, stream: TcpStream) -> Result<Socket, String> {
+    let inner = if url.starts_with("wss:") {
         let name = ServerName::try_from(host.to_string())
             .map_err(|_| format!("'{host}' is not a valid TLS server name"))?;
         let tls = ClientConnection::new(tls_config()?, name).map_err(|e| e.to_string())?;
@@ -62,15 +56,17 @@ pub fn connect(
     } else {
         MaybeTlsStream::Plain(stream)
     };
-    let tap = Tap {
-        inner: socket,
+    Ok(Tap {
+        inner,
         seen: Some(Vec::new()),
-    };
-    let (mut ws, _) = tungstenite::client::client_with_config(url, tap, Some(config))
-        .map_err(|e| e.to_string())?;
+    })
+}
+
+/// Once tungstenite's handshake is done: stops the tap and gives the reader what arrived after
+/// the handshake's response.
+pub fn reader_after(ws: &mut WebSocket<Socket>, max_message: usize) -> FrameReader {
     let seen = ws.get_mut().seen.take().unwrap_or_default();
-    let max = config.max_message_size.unwrap_or(usize::MAX);
-    Ok((ws, FrameReader::new(after_response(&seen), max)))
+    FrameReader::new(after_response(&seen), max_message)
 }
 
 /// What follows the HTTP response's blank line in `seen`.

@@ -6,12 +6,15 @@
 
 pub use discord_protocol::gateway::{close_codes, frame, inflate, intents};
 
+pub mod connection;
 pub mod frame_reader;
 pub mod handshake;
 pub mod heartbeat;
 pub mod identify_gate;
+pub mod identify_queue;
 pub mod limiter;
 pub mod runner;
 pub mod session;
+pub mod session_file;
 pub mod shard;
 pub mod sink;

@@ -15,15 +15,17 @@ use reqwest::header::{
 use serde_json::Value;
 
 use super::errors::api_error;
+use super::hints::{access_hint, Sent};
 use super::multipart;
 use super::ratecache::RateCache;
 use super::ratelimit::{RateLimitHeaders, RateLimiter, RouteKey};
 use super::retry::{Attempts, Next, Outcome};
+use super::secrets::{path_token, Secrets};
 use super::url::{build_url, check_token_transport, encode_reason};
 use super::RequestSpec;
 use crate::token::Token;
-use crate::Notice;
 use crate::{Error, ErrorKind, Result};
+use crate::{Notice, Trace};
 
 /// Responses larger than this are refused rather than held in memory.
 const MAX_BODY_BYTES: u64 = 256 * 1024 * 1024;
@@ -86,6 +88,19 @@ pub struct ClientOptions {
     pub global_limit: u32,
     /// Where waits, retries and verbose output are reported.
     pub notice: Notice,
+    /// Where one record per HTTP request goes (`--trace`), if anywhere.
+    pub trace: Option<Trace>,
+}
+
+/// How a [`Client::download`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Download {
+    /// Saved whole: this many bytes.
+    Saved(u64),
+    /// Larger than the limit given (what was written is incomplete).
+    TooLarge,
+    /// The server answered with this error status.
+    Refused(u16),
 }
 
 /// The REST client. Cheap to share between threads (`batch`).
@@ -104,9 +119,12 @@ pub struct Client {
     include: bool,
     max_wait: Duration,
     notice: Notice,
+    trace: Option<Trace>,
     /// Set after any 401 to a request with the token: Discord bans clients that keep sending
     /// invalid credentials, so this client (and its clones) sends nothing more with it.
     unauthorized: Arc<AtomicBool>,
+    /// The deadline of one whole request, body included (`--timeout`).
+    timeout: Option<Duration>,
 }
 
 impl Client {
@@ -134,17 +152,19 @@ impl Client {
             base: settings.api_url.clone(),
             token: settings.token.clone(),
             no_token_message: settings.no_token_message.clone(),
-            shared: settings
-                .rate_limit_cache
-                .as_deref()
-                .map(|dir| RateCache::new(dir, &settings.api_url, settings.token.as_ref())),
+            shared: settings.rate_limit_cache.as_deref().map(|dir| {
+                RateCache::new(dir, &settings.api_url, settings.token.as_ref())
+                    .with_notice(settings.notice.clone())
+            }),
             limiter,
             held: Arc::new(AtomicU64::new(0)),
             verbose: settings.verbose,
             include: settings.include || settings.verbose,
             max_wait: settings.max_wait,
             notice: settings.notice.clone(),
+            trace: settings.trace.clone(),
             unauthorized: Arc::new(AtomicBool::new(false)),
+            timeout: settings.timeout,
         })
     }
 
@@ -162,15 +182,36 @@ impl Client {
     pub fn send(&self, spec: &RequestSpec) -> Result<Response> {
         let response = self.send_raw(spec)?;
         if response.status >= 400 {
+            let url = self.url_for(spec)?;
+            let api_path = route_path(&url, &self.base);
+            let api_path = api_path.split('?').next().unwrap_or(api_path);
             let mut err = api_error(response.status, &response.body);
-            if response.status == 401 && self.token.is_some() {
-                err.message.push_str(
-                    "; Discord refused the token: check --token, DISCORD_TOKEN or the one 'discord login' stored",
-                );
+            let sent = Sent {
+                method: spec.method,
+                api_path,
+                credentials: (spec.auth && self.token.is_some())
+                    || spec
+                        .headers
+                        .iter()
+                        .any(|(n, _)| n.eq_ignore_ascii_case("authorization")),
+                path_token: path_token(api_path).is_some(),
+            };
+            if let Some(hint) = access_hint(response.status, &response.body, sent) {
+                err.message.push_str("; ");
+                err.message.push_str(&hint);
             }
-            return Err(self.redacted(err));
+            return Err(self.secrets_for(spec, &url).redact_error(err));
         }
         Ok(response)
+    }
+
+    /// The secrets a request to `url` carries (see [`Secrets`]).
+    fn secrets_for(&self, spec: &RequestSpec, url: &str) -> Secrets {
+        Secrets::of_request(
+            self.token.as_ref(),
+            route_path(url, &self.base),
+            &spec.headers,
+        )
     }
 
     /// Sends a request following the retry rules ([`super::retry`]) and returns whatever the
@@ -180,8 +221,11 @@ impl Client {
         let key = RouteKey::new(spec.method.as_str(), route_path(&prepared.url, &self.base));
         let idempotent = spec.method.is_idempotent();
         let mut attempts = Attempts::default();
+        let mut retries = 0u32;
         loop {
+            let waiting = std::time::Instant::now();
             self.wait_for_slot(&key)?;
+            let waited = waiting.elapsed();
             if self.unauthorized.load(Ordering::SeqCst) && prepared.auth.is_some() {
                 return Err(Error::new(
                     ErrorKind::Api,
@@ -189,6 +233,12 @@ impl Client {
                 ));
             }
             let (outcome, result) = self.attempt(spec, &prepared, &key);
+            // Hidden before anything (a trace, a retry note, the caller) can show it.
+            let result = result.map_err(|e| prepared.secrets.redact_error(e));
+            if let Some(trace) = &self.trace {
+                trace.record(&trace_record(spec, &key, &result, waited, retries));
+            }
+            retries += 1;
             match attempts.next(outcome, idempotent) {
                 Next::Finish => {}
                 Next::AfterRateLimit => continue,
@@ -209,7 +259,7 @@ impl Client {
             if outcome == Outcome::Status(401) && prepared.auth.is_some() {
                 self.unauthorized.store(true, Ordering::SeqCst);
             }
-            return result.map_err(|e| self.redacted(e));
+            return result;
         }
     }
 
@@ -239,7 +289,7 @@ impl Client {
         let status = response.status().as_u16();
         let headers = header_list(response.headers());
         if self.include {
-            self.trace_response(status, response.version(), &headers);
+            self.trace_response(status, response.version(), &headers, &prepared.secrets);
         }
         let limits = RateLimitHeaders::parse(|name| {
             headers
@@ -267,6 +317,47 @@ impl Client {
         (Outcome::Status(status), Ok(response))
     }
 
+    /// Downloads a file from Discord's CDN (or any URL that serves one) into `out`, never
+    /// sending the token (CDN URLs carry their own signature), at most `max_bytes`. Transport
+    /// failures are retried as for a GET. Returns the size written, or the HTTP status when the
+    /// server refused (an expired or unknown URL answers 403/404).
+    pub fn download(
+        &self,
+        url: &str,
+        max_bytes: u64,
+        out: &mut dyn std::io::Write,
+    ) -> Result<Download> {
+        let mut attempts = Attempts::default();
+        loop {
+            let outcome = match self.http.get(url).send() {
+                Ok(response) if response.status().is_success() => {
+                    let mut limited = response.take(max_bytes + 1);
+                    return match std::io::copy(&mut limited, out) {
+                        Ok(n) if n > max_bytes => Ok(Download::TooLarge),
+                        Ok(n) => Ok(Download::Saved(n)),
+                        Err(e) => Err(Error::network(format!(
+                            "the download from {} was cut short ({e})",
+                            host_of(url)
+                        ))),
+                    };
+                }
+                Ok(response) => Outcome::Status(response.status().as_u16()),
+                Err(e) if e.is_connect() => Outcome::NotConnected,
+                Err(_) => Outcome::Broken,
+            };
+            match (attempts.next(outcome, true), outcome) {
+                (Next::Retry { wait, .. }, _) => std::thread::sleep(wait),
+                (_, Outcome::Status(status)) => return Ok(Download::Refused(status)),
+                _ => {
+                    return Err(Error::network(format!(
+                        "cannot download from {}",
+                        host_of(url)
+                    )))
+                }
+            }
+        }
+    }
+
     /// What `--dry-run` prints: request line, headers (token redacted), blank line, body.
     pub fn describe(&self, spec: &RequestSpec) -> Result<String> {
         let prepared = self.prepare_for(spec, true)?;
@@ -292,10 +383,7 @@ impl Client {
                 out.push_str(&multipart::describe(parts));
             }
         }
-        Ok(match &self.token {
-            Some(t) => t.redact(&out),
-            None => out,
-        })
+        Ok(prepared.secrets.redact(&out))
     }
 
     /// Checks everything that can be checked before sending: the token, the URL, the files.
@@ -307,6 +395,8 @@ impl Client {
     /// without one.
     fn prepare_for(&self, spec: &RequestSpec, describing: bool) -> Result<Prepared> {
         let url = self.url_for(spec)?;
+        let secrets = self.secrets_for(spec, &url);
+        secrets.check_transport(&url)?;
         let auth = match (&self.token, spec.auth) {
             (_, false) => None,
             (Some(token), true) => {
@@ -350,7 +440,12 @@ impl Client {
             HeaderValue::from_str(value)
                 .map_err(|_| Error::usage(format!("the value of header '{name}' is not valid")))?;
         }
-        Ok(Prepared { url, auth, payload })
+        Ok(Prepared {
+            url,
+            auth,
+            payload,
+            secrets,
+        })
     }
 
     fn build(&self, spec: &RequestSpec, prepared: &Prepared) -> Result<RequestBuilder> {
@@ -394,6 +489,11 @@ impl Client {
             }
         }
         let mut builder = self.http.request(method, &prepared.url);
+        if let Some(timeout) = self.timeout {
+            // Set per request, reqwest's timeout covers reading the body too, so a body trickled
+            // a byte at a time cannot outlast it (the client-wide one limits each read only).
+            builder = builder.timeout(timeout);
+        }
         match &prepared.payload {
             Payload::None => {}
             Payload::Json(bytes) => {
@@ -425,10 +525,19 @@ impl Client {
                 self.held.fetch_add(1, Ordering::Relaxed);
             }
             if wait > self.max_wait {
+                // The wait outlives this process in the shared state; say where, so a user
+                // who knows better is not stuck with it.
+                let kept = match &self.shared {
+                    Some(cache) => format!(
+                        "; the wait is kept for later commands in {} (delete that file, or pass --no-rate-limit-cache, to forget it)",
+                        cache.path().display()
+                    ),
+                    None => String::new(),
+                };
                 return Err(Error::new(
                     ErrorKind::Api,
                     format!(
-                        "rate limited: Discord asks to wait {:.0} s, longer than --max-wait {:.0} s; try again later or raise --max-wait",
+                        "rate limited: Discord asks to wait {:.0} s, longer than --max-wait {:.0} s; try again later or raise --max-wait{kept}",
                         wait.as_secs_f64(),
                         self.max_wait.as_secs_f64()
                     ),
@@ -472,14 +581,6 @@ impl Client {
         }
     }
 
-    fn redacted(&self, mut err: Error) -> Error {
-        if let Some(t) = &self.token {
-            err.message = t.redact(&err.message);
-            err.details = err.details.iter().map(|d| t.redact(d)).collect();
-        }
-        err
-    }
-
     fn trace_request(&self, spec: &RequestSpec, prepared: &Prepared) {
         let mut out = format!("> {} {}\n", spec.method.as_str(), prepared.url);
         for (name, value) in shown_headers(spec, prepared) {
@@ -493,14 +594,16 @@ impl Client {
             )),
             Payload::Multipart(..) => out.push_str("> content-type: multipart/form-data\n"),
         }
-        let out = match &self.token {
-            Some(t) => t.redact(&out),
-            None => out,
-        };
-        self.notice.say(out.trim_end());
+        self.notice.say(prepared.secrets.redact(&out).trim_end());
     }
 
-    fn trace_response(&self, status: u16, version: reqwest::Version, headers: &[(String, String)]) {
+    fn trace_response(
+        &self,
+        status: u16,
+        version: reqwest::Version,
+        headers: &[(String, String)],
+        secrets: &Secrets,
+    ) {
         let reason = reqwest::StatusCode::from_u16(status)
             .ok()
             .and_then(|s| s.canonical_reason())
@@ -509,11 +612,7 @@ impl Client {
         for (name, value) in headers {
             out.push_str(&format!("< {name}: {value}\n"));
         }
-        let out = match &self.token {
-            Some(t) => t.redact(&out),
-            None => out,
-        };
-        self.notice.say(out.trim_end());
+        self.notice.say(secrets.redact(&out).trim_end());
     }
 }
 
@@ -522,6 +621,8 @@ struct Prepared {
     url: String,
     auth: Option<Token>,
     payload: Payload,
+    /// Every secret the request carries, for redacting what is shown about it.
+    secrets: Secrets,
 }
 
 enum Payload {
@@ -584,9 +685,17 @@ fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
 fn read_body(response: reqwest::blocking::Response) -> Result<Vec<u8>> {
     let mut body = Vec::new();
     let mut limited = response.take(MAX_BODY_BYTES + 1);
-    limited
-        .read_to_end(&mut body)
-        .map_err(|e| Error::network(format!("the response body was cut short ({e})")))?;
+    limited.read_to_end(&mut body).map_err(|e| {
+        let timed_out = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
+            .is_some_and(reqwest::Error::is_timeout);
+        Error::network(if timed_out {
+            "the response did not arrive in full within --timeout; raise --timeout if the network is slow".to_string()
+        } else {
+            format!("the response body was cut short ({e})")
+        })
+    })?;
     if body.len() as u64 > MAX_BODY_BYTES {
         return Err(Error::network(format!(
             "the response body is larger than {} MiB; refusing it",
@@ -594,6 +703,45 @@ fn read_body(response: reqwest::blocking::Response) -> Result<Vec<u8>> {
         )));
     }
     Ok(body)
+}
+
+/// One `--trace` record for an attempt: what was sent (the route with ids and tokens blanked,
+/// never a secret), what came back, and how long the rate limiter held it first.
+fn trace_record(
+    spec: &RequestSpec,
+    key: &RouteKey,
+    result: &Result<Response>,
+    waited: Duration,
+    retry: u32,
+) -> Value {
+    let mut record = serde_json::json!({
+        "time": crate::epoch_seconds(),
+        "kind": "http",
+        "method": spec.method.as_str(),
+        "route": key.route,
+        "waited_ms": (waited.as_secs_f64() * 1000.0 * 10.0).round() / 10.0,
+        "retry": retry,
+    });
+    match result {
+        Ok(response) => {
+            let limits = RateLimitHeaders::parse(|name| response.header(name));
+            record["status"] = response.status.into();
+            record["bucket"] = limits.bucket.clone().into();
+            record["remaining"] = limits.remaining.into();
+            record["reset_after"] = limits.reset_after.into();
+            if response.status == 429 {
+                let (wait, global) = retry_after(&response.body, &limits);
+                let scope = limits
+                    .scope
+                    .clone()
+                    .unwrap_or_else(|| if global { "global" } else { "user" }.to_string());
+                record["scope"] = scope.into();
+                record["retry_after"] = wait.into();
+            }
+        }
+        Err(e) => record["error"] = e.message.clone().into(),
+    }
+    record
 }
 
 /// How long a 429 asks to wait: the body's `retry_after`, else `Retry-After`, else the
