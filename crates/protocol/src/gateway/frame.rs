@@ -331,7 +331,9 @@ pub fn user_command(line: &str) -> Result<(u8, Value)> {
 /// strings is kept byte for byte). Raw control characters inside strings are not valid JSON,
 /// so [`Frame::parse`] has already refused them.
 pub fn one_line(payload: &str) -> Cow<'_, str> {
-    if !payload.bytes().any(|b| b == b'\n' || b == b'\r') {
+    // memchr, not a byte loop: this check runs over every payload, and the loop was a quarter
+    // of listen's time.
+    if memchr::memchr2(b'\n', b'\r', payload.as_bytes()).is_none() {
         return Cow::Borrowed(payload);
     }
     let mut out = String::with_capacity(payload.len());
