@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_discord_global_optspecs
-    string join \n token= token-file= bearer profile= api-url= sandbox pretty compact color= jq= r/raw-output i/include v/verbose dry-run connect-timeout= timeout= max-wait= global-limit= no-rate-limit-cache trace= h/help V/version
+    string join \n token= token-file= bearer profile= api-url= sandbox pretty compact color= jq= r/raw-output i/include v/verbose dry-run connect-timeout= timeout= max-wait= global-limit= no-rate-limit-cache trace= insecure-http-host= h/help V/version
 end
 
 function __fish_discord_needs_command
@@ -37,6 +37,7 @@ complete -c discord -n "__fish_discord_needs_command" -l timeout -d 'Seconds to 
 complete -c discord -n "__fish_discord_needs_command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_needs_command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_needs_command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_needs_command" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_needs_command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_needs_command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_needs_command" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -482,6 +483,7 @@ complete -c discord -n "__fish_discord_using_subcommand get" -l timeout -d 'Seco
 complete -c discord -n "__fish_discord_using_subcommand get" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -514,6 +516,7 @@ complete -c discord -n "__fish_discord_using_subcommand post" -l timeout -d 'Sec
 complete -c discord -n "__fish_discord_using_subcommand post" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand post" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand post" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand post" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -546,6 +549,7 @@ complete -c discord -n "__fish_discord_using_subcommand put" -l timeout -d 'Seco
 complete -c discord -n "__fish_discord_using_subcommand put" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand put" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand put" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand put" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -578,6 +582,7 @@ complete -c discord -n "__fish_discord_using_subcommand patch" -l timeout -d 'Se
 complete -c discord -n "__fish_discord_using_subcommand patch" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand patch" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand patch" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand patch" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -610,6 +615,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete" -l timeout -d 'S
 complete -c discord -n "__fish_discord_using_subcommand delete" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand delete" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand delete" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -635,6 +641,7 @@ complete -c discord -n "__fish_discord_using_subcommand login" -l timeout -d 'Se
 complete -c discord -n "__fish_discord_using_subcommand login" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand login" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l with-token -d 'Read the token from stdin instead of prompting'
 complete -c discord -n "__fish_discord_using_subcommand login" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand login" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -659,6 +666,7 @@ complete -c discord -n "__fish_discord_using_subcommand logout" -l timeout -d 'S
 complete -c discord -n "__fish_discord_using_subcommand logout" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand logout" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand logout" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand logout" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -684,6 +692,7 @@ complete -c discord -n "__fish_discord_using_subcommand sandbox" -l timeout -d '
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand sandbox" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l no-rate-limits -d 'Do not enforce rate limits at all'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -708,6 +717,7 @@ complete -c discord -n "__fish_discord_using_subcommand intents" -l timeout -d '
 complete -c discord -n "__fish_discord_using_subcommand intents" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand intents" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l json -d 'Print JSON (one object per intent) instead of a table'
 complete -c discord -n "__fish_discord_using_subcommand intents" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand intents" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -732,6 +742,7 @@ complete -c discord -n "__fish_discord_using_subcommand endpoints" -l timeout -d
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand endpoints" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -759,6 +770,7 @@ complete -c discord -n "__fish_discord_using_subcommand send-message" -l timeout
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand send-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l tts -d 'Send as text-to-speech'
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l silent -d 'Send without a push or desktop notification (SUPPRESS_NOTIFICATIONS)'
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l split -d 'Send content over 2000 characters as several messages, in order'
@@ -786,6 +798,7 @@ complete -c discord -n "__fish_discord_using_subcommand batch" -l timeout -d 'Se
 complete -c discord -n "__fish_discord_using_subcommand batch" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand batch" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand batch" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand batch" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand batch" -l fail-fast -d 'Stop starting requests after the first failure'
 complete -c discord -n "__fish_discord_using_subcommand batch" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand batch" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -810,6 +823,7 @@ complete -c discord -n "__fish_discord_using_subcommand completions" -l timeout 
 complete -c discord -n "__fish_discord_using_subcommand completions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand completions" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand completions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand completions" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -833,6 +847,7 @@ complete -c discord -n "__fish_discord_using_subcommand man" -l timeout -d 'Seco
 complete -c discord -n "__fish_discord_using_subcommand man" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand man" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand man" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand man" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -867,6 +882,7 @@ complete -c discord -n "__fish_discord_using_subcommand export" -l timeout -d 'S
 complete -c discord -n "__fish_discord_using_subcommand export" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand export" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand export" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand export" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand export" -l media -d 'Download attachments, embed images, avatars, emojis and stickers (stored once by hash)'
 complete -c discord -n "__fish_discord_using_subcommand export" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand export" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -897,6 +913,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-application"
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -927,6 +944,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l t
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -974,6 +992,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-current-application
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1021,6 +1040,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-application" -
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1051,6 +1071,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application" -l time
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-application" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1098,6 +1119,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application" -l t
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-application" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1128,6 +1150,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-activity
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1158,6 +1181,7 @@ complete -c discord -n "__fish_discord_using_subcommand applications-get-activit
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1189,6 +1213,7 @@ complete -c discord -n "__fish_discord_using_subcommand upload-application-attac
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1220,6 +1245,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-global-application-c
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1251,6 +1277,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-application-command
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1281,6 +1308,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-ap
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1311,6 +1339,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-com
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1352,6 +1381,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-global-applicatio
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1393,6 +1423,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-application-comma
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1423,6 +1454,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-global-application-c
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1453,6 +1485,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-command"
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1483,6 +1516,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-global-applicatio
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1513,6 +1547,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-comma
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1553,6 +1588,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-global-application-
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1593,6 +1629,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-comma
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1623,6 +1660,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-application-emojis"
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1655,6 +1693,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1685,6 +1724,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1715,6 +1755,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1746,6 +1787,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1777,6 +1819,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1816,6 +1859,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l ti
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -s y -l yes -d 'Do not ask for confirmation'
@@ -1857,6 +1901,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l tim
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -s y -l yes -d 'Do not ask for confirmation'
@@ -1892,6 +1937,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement"
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1925,6 +1971,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l t
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1955,6 +2002,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l time
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -1985,6 +2033,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement"
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2015,6 +2064,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l t
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2045,6 +2095,7 @@ complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" 
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2075,6 +2126,7 @@ complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l 
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2106,6 +2158,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2137,6 +2190,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2167,6 +2221,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-app
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2197,6 +2252,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-applicati
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2238,6 +2294,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-application
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2268,6 +2325,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2298,6 +2356,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2328,6 +2387,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2358,6 +2418,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-application
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2398,6 +2459,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2438,6 +2500,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-application
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2468,6 +2531,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-command-
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2499,6 +2563,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-application-command
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2530,6 +2595,7 @@ complete -c discord -n "__fish_discord_using_subcommand set-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2560,6 +2626,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-role-con
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2590,6 +2657,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-role-con
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2620,6 +2688,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-role-
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2650,6 +2719,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-role-
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2680,6 +2750,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel" -l timeout 
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-channel" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2710,6 +2781,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l timeo
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2740,6 +2812,7 @@ complete -c discord -n "__fish_discord_using_subcommand close-channel" -l timeou
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand close-channel" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2796,6 +2869,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l timeo
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2852,6 +2926,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-channel" -l timeo
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-channel" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2883,6 +2958,7 @@ complete -c discord -n "__fish_discord_using_subcommand follow-announcement-chan
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2914,6 +2990,7 @@ complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l timeo
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2944,6 +3021,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -2974,6 +3052,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3013,6 +3092,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3047,6 +3127,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -s y -l yes -d 'Do not ask for confirmation'
@@ -3083,6 +3164,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-messages" -l timeou
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-messages" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -s y -l yes -d 'Do not ask for confirmation'
@@ -3129,6 +3211,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-message" -l timeo
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3173,6 +3256,7 @@ complete -c discord -n "__fish_discord_using_subcommand upload-file" -l timeout 
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand upload-file" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3204,6 +3288,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3236,6 +3321,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l tim
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -s y -l yes -d 'Do not ask for confirmation'
@@ -3270,6 +3356,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-pins" -l timeout -d
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-pins" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -s y -l yes -d 'Do not ask for confirmation'
@@ -3302,6 +3389,7 @@ complete -c discord -n "__fish_discord_using_subcommand pin-message" -l timeout 
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand pin-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3332,6 +3420,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-pin" -l timeout -
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-pin" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3362,6 +3451,7 @@ complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l timeou
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3392,6 +3482,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l timeout -
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3422,6 +3513,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3452,6 +3544,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-message" -l timeout 
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3482,6 +3575,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-message" -l timeo
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3520,6 +3614,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-message" -l timeout
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand edit-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3558,6 +3653,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-message" -l timeo
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3588,6 +3684,7 @@ complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l ti
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3618,6 +3715,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3648,6 +3746,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-message-react
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3681,6 +3780,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l timeou
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -s y -l yes -d 'Do not ask for confirmation'
@@ -3716,6 +3816,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-b
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -s y -l yes -d 'Do not ask for confirmation'
@@ -3748,6 +3849,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3778,6 +3880,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-message-react
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3808,6 +3911,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l time
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3838,6 +3942,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction"
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3868,6 +3973,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3898,6 +4004,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reacti
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3928,6 +4035,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3958,6 +4066,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reac
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -3991,6 +4100,7 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-from-messag
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4024,6 +4134,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-thread-from-messa
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4057,6 +4168,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4090,6 +4202,7 @@ complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-o
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4120,6 +4233,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel-permissio
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4150,6 +4264,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel-permissio
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4180,6 +4295,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-depr
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4210,6 +4326,7 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4240,6 +4357,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4270,6 +4388,7 @@ complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" 
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4300,6 +4419,7 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4330,6 +4450,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-messa
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4360,6 +4481,7 @@ complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4390,6 +4512,7 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4420,6 +4543,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-me
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4452,6 +4576,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l ti
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -s y -l yes -d 'Do not ask for confirmation'
@@ -4484,6 +4609,7 @@ complete -c discord -n "__fish_discord_using_subcommand end-poll" -l timeout -d 
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand end-poll" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4514,6 +4640,7 @@ complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l timeout 
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4546,6 +4673,7 @@ complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" 
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4578,6 +4706,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l ti
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4608,6 +4737,7 @@ complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipien
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4638,6 +4768,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4670,6 +4801,7 @@ complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4703,6 +4835,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -s y -l yes -d 'Do not ask for confirmation'
@@ -4735,6 +4868,7 @@ complete -c discord -n "__fish_discord_using_subcommand join-thread" -l timeout 
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand join-thread" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4765,6 +4899,7 @@ complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l timeout
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4796,6 +4931,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l ti
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4826,6 +4962,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l ti
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4856,6 +4993,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4886,6 +5024,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4924,6 +5063,7 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-without-mes
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -4962,6 +5102,7 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5000,6 +5141,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-thread" -l timeou
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-thread" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5032,6 +5174,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-private-archived-th
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -s y -l yes -d 'Do not ask for confirmation'
@@ -5066,6 +5209,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-public-archived-thr
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -s y -l yes -d 'Do not ask for confirmation'
@@ -5109,6 +5253,7 @@ complete -c discord -n "__fish_discord_using_subcommand thread-search" -l timeou
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand thread-search" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5139,6 +5284,7 @@ complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5171,6 +5317,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-joined-private-arch
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -s y -l yes -d 'Do not ask for confirmation'
@@ -5205,6 +5352,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -s y -l yes -d 'Do not ask for confirmation'
@@ -5238,6 +5386,7 @@ complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5269,6 +5418,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-sta
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5299,6 +5449,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5329,6 +5480,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5361,6 +5513,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l timeo
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5393,6 +5546,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" 
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5423,6 +5577,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l timeout 
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5453,6 +5608,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l time
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5483,6 +5639,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l time
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5513,6 +5670,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l t
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5544,6 +5702,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild" -l timeout -d
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5595,6 +5754,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l timeout
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5646,6 +5806,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild" -l timeout
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-guild" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5682,6 +5843,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -s y -l yes -d 'Do not ask for confirmation'
@@ -5720,6 +5882,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-ent
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -s y -l yes -d 'Do not ask for confirmation'
@@ -5752,6 +5915,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rul
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5782,6 +5946,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rul
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5820,6 +5985,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5850,6 +6016,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5880,6 +6047,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5918,6 +6086,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5956,6 +6125,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -5989,6 +6159,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l timeo
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -s y -l yes -d 'Do not ask for confirmation'
@@ -6024,6 +6195,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l time
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -s y -l yes -d 'Do not ask for confirmation'
@@ -6056,6 +6228,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l timeou
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6088,6 +6261,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l tim
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6120,6 +6294,7 @@ complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l 
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6150,6 +6325,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l tim
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6180,6 +6356,7 @@ complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6212,6 +6389,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l timeo
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6244,6 +6422,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guil
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6274,6 +6453,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l t
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6304,6 +6484,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6353,6 +6534,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6383,6 +6565,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-pos
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6413,6 +6596,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channe
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6443,6 +6627,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l ti
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6473,6 +6658,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l tim
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6506,6 +6692,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l t
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6536,6 +6723,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l time
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6566,6 +6754,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l t
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6598,6 +6787,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l t
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6630,6 +6820,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l t
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6662,6 +6853,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-ac
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6694,6 +6886,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-ac
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6724,6 +6917,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6754,6 +6948,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations"
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6784,6 +6979,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6814,6 +7010,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l ti
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6844,6 +7041,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l t
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6876,6 +7074,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l t
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -s y -l yes -d 'Do not ask for confirmation'
@@ -6912,6 +7111,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6946,6 +7146,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" 
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -6980,6 +7181,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7012,6 +7214,7 @@ complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7042,6 +7245,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l tim
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7078,6 +7282,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l tim
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7108,6 +7313,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7138,6 +7344,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7175,6 +7382,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7212,6 +7420,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7242,6 +7451,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7272,6 +7482,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7302,6 +7513,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7356,6 +7568,7 @@ complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7410,6 +7623,7 @@ complete -c discord -n "__fish_discord_using_subcommand guild-search" -l timeout
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand guild-search" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7440,6 +7654,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-wel
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7470,6 +7685,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7500,6 +7716,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7534,6 +7751,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding"
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7568,6 +7786,7 @@ complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7598,6 +7817,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l ti
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7630,6 +7850,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7662,6 +7883,7 @@ complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l 
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7695,6 +7917,7 @@ complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l ti
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7728,6 +7951,7 @@ complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l timeout 
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7758,6 +7982,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions"
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7788,6 +8013,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7822,6 +8048,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests"
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -s y -l yes -d 'Do not ask for confirmation'
@@ -7856,6 +8083,7 @@ complete -c discord -n "__fish_discord_using_subcommand action-guild-join-reques
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7886,6 +8114,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l time
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7916,6 +8145,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l tim
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7954,6 +8184,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l ti
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -7984,6 +8215,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positi
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8014,6 +8246,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles"
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8044,6 +8277,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8074,6 +8308,7 @@ complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8104,6 +8339,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l timeo
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8134,6 +8370,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l ti
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8172,6 +8409,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l ti
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8210,6 +8448,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l ti
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8241,6 +8480,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-fo
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8272,6 +8512,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8312,6 +8553,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8343,6 +8585,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-even
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8373,6 +8616,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8414,6 +8658,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8455,6 +8700,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8489,6 +8735,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8519,6 +8766,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8552,6 +8800,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8586,6 +8835,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-even
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -s y -l yes -d 'Do not ask for confirmation'
@@ -8622,6 +8872,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -s y -l yes -d 'Do not ask for confirmation'
@@ -8655,6 +8906,7 @@ complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-ev
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8689,6 +8941,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -s y -l yes -d 'Do not ask for confirmation'
@@ -8721,6 +8974,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-so
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8756,6 +9010,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8786,6 +9041,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sou
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8816,6 +9072,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8850,6 +9107,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8884,6 +9142,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8914,6 +9173,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8948,6 +9208,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -8978,6 +9239,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l ti
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9008,6 +9270,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9041,6 +9304,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9074,6 +9338,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9104,6 +9369,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9134,6 +9400,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9166,6 +9433,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9196,6 +9464,7 @@ complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l 
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9226,6 +9495,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9258,6 +9528,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9290,6 +9561,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9320,6 +9592,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-active-guild-thread
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9350,6 +9623,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9380,6 +9654,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9410,6 +9685,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-s
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9440,6 +9716,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9473,6 +9750,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voic
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9506,6 +9784,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state"
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9536,6 +9815,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9566,6 +9846,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l time
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9598,6 +9879,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state"
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9630,6 +9912,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l t
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9660,6 +9943,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l t
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9690,6 +9974,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9723,6 +10008,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-scr
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9756,6 +10042,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-scr
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9786,6 +10073,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-setting
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9818,6 +10106,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l 
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9850,6 +10139,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-sett
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9880,6 +10170,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l tim
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9911,6 +10202,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9942,6 +10234,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -9976,6 +10269,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-interaction-respo
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10010,6 +10304,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite" -l timeout -
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-invite" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10044,6 +10339,7 @@ complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l timeo
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10074,6 +10370,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l timeou
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10104,6 +10401,7 @@ complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l timeou
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10134,6 +10432,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l tim
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10164,6 +10463,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users"
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10195,6 +10495,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l 
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10226,6 +10527,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-invite-target-use
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10256,6 +10558,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-sta
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10286,6 +10589,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10321,6 +10625,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10356,6 +10661,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l timeout
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10386,6 +10692,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l timeout -d
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10416,6 +10723,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l timeout
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10451,6 +10759,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l timeout
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10486,6 +10795,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l timeout -
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10517,6 +10827,7 @@ complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10548,6 +10859,7 @@ complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobb
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10579,6 +10891,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link"
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10609,6 +10922,7 @@ complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l timeout 
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10639,6 +10953,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-inv
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10669,6 +10984,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guil
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10699,6 +11015,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-member
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10732,6 +11049,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby"
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10765,6 +11083,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l tim
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10795,6 +11114,7 @@ complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-l
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10825,6 +11145,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10855,6 +11176,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-inv
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10885,6 +11207,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guil
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10916,6 +11239,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l t
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -10960,6 +11284,7 @@ complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l t
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11004,6 +11329,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11035,6 +11361,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-mod
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11066,6 +11393,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-ext
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11096,6 +11424,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-authorizatio
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11126,6 +11455,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorizat
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11156,6 +11486,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-bot-applicat
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11186,6 +11517,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-applicatio
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11216,6 +11548,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" 
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11246,6 +11579,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l time
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11276,6 +11610,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-useri
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11307,6 +11642,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-user-message-exte
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11341,6 +11677,7 @@ complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-prov
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11372,6 +11709,7 @@ complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11406,6 +11744,7 @@ complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l ti
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11439,6 +11778,7 @@ complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11473,6 +11813,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" 
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -s y -l yes -d 'Do not ask for confirmation'
@@ -11509,6 +11850,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -s y -l yes -d 'Do not ask for confirmation'
@@ -11542,6 +11884,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11572,6 +11915,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11602,6 +11946,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-s
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11637,6 +11982,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11667,6 +12013,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l t
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11697,6 +12044,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11729,6 +12077,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11761,6 +12110,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11791,6 +12141,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l t
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11821,6 +12172,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l tim
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11851,6 +12203,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l timeout 
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11881,6 +12234,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l tim
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11911,6 +12265,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l timeout 
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11944,6 +12299,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l 
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -11977,6 +12333,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l timeo
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12009,6 +12366,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-applica
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12039,6 +12397,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-applica
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12069,6 +12428,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-user-rol
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12102,6 +12462,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-current-user-appl
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12135,6 +12496,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-user-
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12165,6 +12527,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-current-user-appl
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12195,6 +12558,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-user-
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12228,6 +12592,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-dm" -l timeout -d
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-dm" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12261,6 +12626,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l time
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12291,6 +12657,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-connect
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12321,6 +12688,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l 
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12351,6 +12719,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12385,6 +12754,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds"
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -s y -l yes -d 'Do not ask for confirmation'
@@ -12421,6 +12791,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l timeo
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l paginate -d 'Follow before/after pages to the end and print every item once, as one JSON array'
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l lines -d 'With --paginate: print one item per line, streaming'
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -s y -l yes -d 'Do not ask for confirmation'
@@ -12453,6 +12824,7 @@ complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l timeout 
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12483,6 +12855,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-m
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12513,6 +12886,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12543,6 +12917,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-user" -l timeout -d 
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-user" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12573,6 +12948,7 @@ complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l t
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12603,6 +12979,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l timeout 
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12633,6 +13010,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l timeo
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12666,6 +13044,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l timeo
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12699,6 +13078,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l timeo
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12729,6 +13109,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" 
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12759,6 +13140,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12805,6 +13187,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l time
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12851,6 +13234,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-followup-message"
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12881,6 +13265,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-toke
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12911,6 +13296,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token"
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12943,6 +13329,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-toke
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -12975,6 +13362,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token"
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13027,6 +13415,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-github-compatibl
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13079,6 +13468,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatib
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13110,6 +13500,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-original-interaction
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13141,6 +13532,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-mes
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13172,6 +13564,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-original-interact
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13203,6 +13596,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13243,6 +13637,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-original-interactio
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13283,6 +13678,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13314,6 +13710,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l 
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13345,6 +13742,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13376,6 +13774,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" 
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13407,6 +13806,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-followup-message"
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13447,6 +13847,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13487,6 +13888,7 @@ complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13527,6 +13929,7 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" 
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13564,6 +13967,7 @@ complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -s y -l yes -d 'Do not ask for confirmation'
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
@@ -13588,6 +13992,7 @@ complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l timeou
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -13611,6 +14016,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -13634,6 +14040,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l timeout
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -13657,6 +14064,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l time
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -13680,6 +14088,7 @@ complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l timeout
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -13703,6 +14112,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l t
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -13726,6 +14136,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -13749,6 +14160,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url"
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -13772,6 +14184,7 @@ complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" 
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l pretty -d 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -13915,6 +14328,7 @@ complete -c discord -n "__fish_discord_using_subcommand listen" -l timeout -d 'S
 complete -c discord -n "__fish_discord_using_subcommand listen" -l max-wait -d 'Give up instead of waiting when a rate limit asks for a wait longer than SECS' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l global-limit -d 'Requests per second across all routes; Discord allows 50 unless it raised your bot\'s limit (`discord sandbox` enforces this limit)' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l trace -d 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE' -r -F
+complete -c discord -n "__fish_discord_using_subcommand listen" -l insecure-http-host -d 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l stdin -d 'Read gateway commands (JSON, one per line: ops 3, 4, 8, 31, 43) from stdin and send them'
 complete -c discord -n "__fish_discord_using_subcommand listen" -l bearer -d 'Send the token as an OAuth2 bearer token instead of a bot token'
 complete -c discord -n "__fish_discord_using_subcommand listen" -l sandbox -d 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
