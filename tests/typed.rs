@@ -38,9 +38,17 @@ fn sample(kind: Kind, n: usize) -> (String, Value) {
             let n = min.map_or(-7, |m| m.max(-7));
             (n.to_string(), json!(n))
         }
-        Kind::Number => ("2.5".into(), json!(2.5)),
+        Kind::Number { min, max } => {
+            let n = min.unwrap_or(0.25).max(0.25).min(max.unwrap_or(0.25));
+            (n.to_string(), json!(n))
+        }
         Kind::Bool => ("false".into(), json!(false)),
-        Kind::String { .. } => ("hi".into(), json!("hi")),
+        // Long enough for any minLength in the spec (2 at most for these fields).
+        Kind::String { min_len, .. } => {
+            let text = "hi".repeat((min_len.unwrap_or(1) as usize).div_ceil(2));
+            (text.clone(), json!(text))
+        }
+        Kind::DateTime => ("2026-01-31T18:00:00Z".into(), json!("2026-01-31T18:00:00Z")),
         Kind::Enum(values) => {
             let (name, value) = values[values.len() - 1];
             (
@@ -48,47 +56,20 @@ fn sample(kind: Kind, n: usize) -> (String, Value) {
                 serde_json::from_str(value).expect("table enum value"),
             )
         }
-        Kind::Permissions => ("KICK_MEMBERS,ADMINISTRATOR".into(), json!("10")),
+        Kind::Permissions { .. } => ("KICK_MEMBERS,ADMINISTRATOR".into(), json!("10")),
         Kind::Colour => ("#0000ff".into(), json!(255)),
-        Kind::Json => (r#"{"k":[1]}"#.into(), json!({"k": [1]})),
+        Kind::List(item) => sample(*item, n),
+        Kind::Json | Kind::JsonObject => (r#"{"k":[1]}"#.into(), json!({"k": [1]})),
+        Kind::JsonArray => (r#"[{"k":1}]"#.into(), json!([{"k": 1}])),
     }
 }
 
+/// The naming rule: a field's flag is its name in kebab-case, except a query parameter that
+/// shares its name with a body field of the same operation.
 fn flag_for(endpoint: &Endpoint, field: &Field, query: bool) -> String {
     let flag = field.name.replace('_', "-");
-    let reserved = [
-        "data",
-        "raw-field",
-        "field",
-        "query",
-        "header",
-        "reason",
-        "file",
-        "paginate",
-        "lines",
-        "yes",
-        "token",
-        "bearer",
-        "profile",
-        "api-url",
-        "sandbox",
-        "pretty",
-        "compact",
-        "include",
-        "verbose",
-        "dry-run",
-        "connect-timeout",
-        "timeout",
-        "max-wait",
-        "help",
-        "version",
-    ];
-    if flag == "color" {
-        return "--colour".into();
-    }
-    let clash = query && endpoint.fields.iter().any(|f| f.name == field.name);
-    if reserved.contains(&flag.as_str()) || clash {
-        format!("--{flag}-{}", if query { "param" } else { "field" })
+    if query && endpoint.fields.iter().any(|f| f.name == field.name) {
+        format!("--{flag}-param")
     } else {
         format!("--{flag}")
     }
@@ -135,7 +116,7 @@ fn case(endpoint: &Endpoint) -> Case {
         body.insert(f.name.to_string(), value);
     }
     if endpoint.body == Some(Body::Json) {
-        args.push("--data".into());
+        args.push("--body".into());
         args.push("[1,2]".into());
     }
     if endpoint.reason {
@@ -293,7 +274,7 @@ fn validation_errors_exit_2_before_sending() {
         "--type",
     );
     usage_error(&["create-guild-role", "1", "--permissions", "FLY"], "FLY");
-    usage_error(&["create-guild-role", "1", "--color", "#12"], "--colour");
+    usage_error(&["create-guild-role", "1", "--color", "#12"], "--color");
     usage_error(&["create-message", "1", "--embeds", "{"], "--embeds");
     let long = "x".repeat(101);
     usage_error(&["create-guild-channel", "1", "--name", &long], "--name");
@@ -592,7 +573,7 @@ fn integer_ranges_from_the_spec_are_checked() {
 
 #[test]
 fn a_required_whole_body_must_be_given() {
-    usage_error(&["modify-guild-role-positions", "1"], "--data");
+    usage_error(&["modify-guild-role-positions", "1"], "--body");
     let wanting: Vec<&Endpoint> = ENDPOINTS
         .iter()
         .filter(|e| e.body == Some(Body::Json) && e.body_required)
@@ -602,10 +583,10 @@ fn a_required_whole_body_must_be_given() {
         let mut args = vec!["--dry-run".to_string(), e.name.to_string()];
         args.extend(e.path_params.iter().map(|_| "1".to_string()));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        usage_error(&args, "--data");
+        usage_error(&args, "--body");
         let help = stdout(&offline(&[e.name, "-h"]));
         let example = help.split("Example:").nth(1).unwrap_or_default();
-        assert!(example.contains(" --data"), "{}: {example}", e.name);
+        assert!(example.contains(" --body"), "{}: {example}", e.name);
     }
 }
 
@@ -624,7 +605,7 @@ fn github_compatible_webhook_is_named_as_one_word() {
         "execute-github-compatible-webhook",
         "1",
         "t",
-        "--data",
+        "--body",
         body,
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -635,7 +616,7 @@ fn github_compatible_webhook_is_named_as_one_word() {
         "execute-git-hub-compatible-webhook",
         "1",
         "t",
-        "--data",
+        "--body",
         body,
     ]);
     assert_eq!(stdout(&old), stdout(&out));
