@@ -32,7 +32,10 @@ fn route_table_is_generated_from_the_vendored_spec() {
         "src/endpoints/table.rs is stale or edited by hand: run `scripts/regenerate.sh`"
     );
     let head = String::from_utf8_lossy(&committed[..200.min(committed.len())]).to_string();
-    assert!(head.starts_with("// @generated"), "table.rs lacks its marker");
+    assert!(
+        head.starts_with("// @generated"),
+        "table.rs lacks its marker"
+    );
 }
 
 fn bin() -> Command {

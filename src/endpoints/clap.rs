@@ -227,10 +227,11 @@ fn flag_arg(endpoint: &Endpoint, place: Place, field: &'static Field) -> Arg {
             field.help,
             kind_help(field.kind)
         ))
-        // Negative numbers are values; anything else starting with '-' is the next flag.
+        // Negative numbers (also as JSON) are values; anything else starting with '-' is the
+        // next flag.
         .allow_hyphen_values(matches!(
             field.kind,
-            Kind::Integer { .. } | Kind::Number { .. }
+            Kind::Integer { .. } | Kind::Number { .. } | Kind::Json
         ))
         .action(if matches!(field.kind, Kind::List(_)) {
             ArgAction::Append
@@ -461,7 +462,13 @@ mod tests {
     #[test]
     fn reserved_flags_come_from_the_clap_definitions() {
         let reserved = reserved_flags();
-        for own in ["jq", "raw-output", "global-limit", "no-rate-limit-cache", "body"] {
+        for own in [
+            "jq",
+            "raw-output",
+            "global-limit",
+            "no-rate-limit-cache",
+            "body",
+        ] {
             assert!(reserved.iter().any(|r| r == own), "{own} missing");
         }
         for field in ["data", "query", "color"] {

@@ -325,7 +325,12 @@ mod tests {
             let sample = e.path_params.iter().fold(e.path.to_string(), |p, f| {
                 p.replace(&format!("{{{}}}", f.name), "1")
             });
-            assert_eq!(crate::rest::paginate::detect(&sample), e.paging, "{}", e.name);
+            assert_eq!(
+                crate::rest::paginate::detect(&sample),
+                e.paging,
+                "{}",
+                e.name
+            );
         }
     }
 
