@@ -1,4 +1,4 @@
-//! Everything generated is current: the route table (src/endpoints/table.rs) matches what
+//! Everything generated is current: the route table (crates/protocol/src/endpoints/table.rs) matches what
 //! tools/gen_endpoints.py makes of the vendored spec/, and the committed completion scripts
 //! (completions/) and man pages (man/) match what the current clap definition generates; refresh
 //! all of them with `scripts/regenerate.sh`.
@@ -26,10 +26,11 @@ fn route_table_is_generated_from_the_vendored_spec() {
         .output()
         .expect("python3 runs tools/gen_endpoints.py (it is needed to check the table)");
     assert!(out.status.success(), "the generator failed: {out:?}");
-    let committed = std::fs::read(root.join("src/endpoints/table.rs")).expect("table.rs");
+    let committed =
+        std::fs::read(root.join("crates/protocol/src/endpoints/table.rs")).expect("table.rs");
     assert!(
         committed == out.stdout,
-        "src/endpoints/table.rs is stale or edited by hand: run `scripts/regenerate.sh`"
+        "crates/protocol/src/endpoints/table.rs is stale or edited by hand: run `scripts/regenerate.sh`"
     );
     let head = String::from_utf8_lossy(&committed[..200.min(committed.len())]).to_string();
     assert!(

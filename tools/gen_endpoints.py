@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Generates src/endpoints/table.rs from Discord's OpenAPI description.
+"""Generates crates/protocol/src/endpoints/table.rs from Discord's OpenAPI description.
 
-Run through scripts/regenerate.sh, which writes src/endpoints/table.rs from the vendored
+Run through scripts/regenerate.sh, which writes crates/protocol/src/endpoints/table.rs from the vendored
 inputs in spec/ (the OpenAPI description, the docs' endpoint list, the seed methods and
 policy.toml). The output is committed; tests/generated.rs fails when it is stale.
 """
@@ -450,10 +450,9 @@ w("")
 w("//! The route table: every operation of Discord's REST API v10, as data (kept as generated:")
 w("//! `mod table` is `#[rustfmt::skip]`).")
 w("")
-w("use super::{Auth, Endpoint, Field, Kind, Overload, Removed, Variant, Variants};")
-w("use crate::rest::multipart::FormLayout;")
-w("use crate::rest::paginate::{Cursor, IdKey, Paging};")
-w("use crate::rest::Method;")
+w("use super::{Auth, Endpoint, Field, FormLayout, Kind, Overload, Removed, Variant, Variants};")
+w("use crate::paging::{Cursor, IdKey, Paging};")
+w("use crate::Method;")
 w("")
 w("/// Every typed endpoint, in the order of Discord's API reference.")
 w("pub static ENDPOINTS: &[Endpoint] = &[")
