@@ -639,3 +639,326 @@ fn every_typed_request_is_valid_under_the_spec() {
             .join("\n")
     );
 }
+
+/// Values the spec refuses for a field or parameter with schema `s`, each with the rule it
+/// breaks: too short, too long, out of range, not RFC 3339, not an allowed value, not an array.
+fn invalid_values(spec: &Value, s: &Value) -> Vec<(&'static str, String)> {
+    let alts = non_null_alternatives(spec, s);
+    let [s] = alts.as_slice() else {
+        return Vec::new(); // a union of several shapes: no single rule to break
+    };
+    let s = deref(spec, s);
+    let bound = |k: &str| s.get(k).and_then(Value::as_f64);
+    let mut out = Vec::new();
+    if s.get("enum").is_some() || s.get("oneOf").is_some() {
+        out.push(("not an allowed value", "not-a-valid-value".to_string()));
+        return out;
+    }
+    match first_type(s) {
+        Some("string") if s.get("format") == Some(&json!("date-time")) => {
+            out.push(("not RFC 3339", "next-tuesday".into()));
+        }
+        Some("string") if s.get("pattern").is_none() => {
+            if let Some(min) = bound("minLength").filter(|m| *m >= 1.0) {
+                out.push(("minLength", "a".repeat(min as usize - 1)));
+            }
+            if let Some(max) = bound("maxLength").filter(|m| *m <= 10_000.0) {
+                out.push(("maxLength", "a".repeat(max as usize + 1)));
+            }
+        }
+        Some("integer") | Some("number") => {
+            let fractional = first_type(s) == Some("number");
+            if let Some(min) = bound("minimum").filter(|m| *m > -1e15) {
+                let below = if fractional { min - 0.5 } else { min - 1.0 };
+                out.push(("minimum", format!("{below}")));
+            }
+            if let Some(max) = bound("maximum").filter(|m| *m < 1e15) {
+                let above = if fractional { max + 0.5 } else { max + 1.0 };
+                out.push(("maximum", format!("{above}")));
+            }
+        }
+        Some("array") => {
+            let items = non_null_alternatives(spec, &s["items"]);
+            if items.len() == 1 && deref(spec, items[0]).get("enum").is_some() {
+                out.push(("item not an allowed value", "not-a-valid-value".into()));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Runs one invalid invocation and says what is wrong with the way it was refused, if anything.
+fn refused_properly(name: &str, args: &[String]) -> Option<String> {
+    let out = run(name, args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    let fine = out.status.code() == Some(2)
+        && out.stdout.is_empty()
+        && err.trim_end().lines().count() == 1;
+    (!fine).then(|| {
+        format!(
+            "exit {:?}, stdout {:?}, stderr {:?}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            err
+        )
+    })
+}
+
+#[test]
+fn every_invalid_value_is_refused_before_sending() {
+    let spec = docs_over_spec(load_spec());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("upload.png");
+    std::fs::write(&file, b"\x89PNG\r\n\x1a\n").expect("write upload");
+    let mut failures = Vec::new();
+    let mut rules = BTreeMap::new();
+    for e in ENDPOINTS {
+        let op = op_of(&spec, e);
+        // The first valid invocation is the base each bad value is added to.
+        let Some(base) = valid_invocations(&spec, &op, &file).into_iter().next() else {
+            continue;
+        };
+        let mut cases: Vec<(String, &'static str, String, String)> = Vec::new();
+        for p in op.query_params() {
+            let Some(f) = e.query.iter().find(|f| f.name == p["name"]) else {
+                continue;
+            };
+            for (rule, bad) in invalid_values(&spec, &p["schema"]) {
+                cases.push((f.name.to_string(), rule, flag(e, f, true), bad));
+            }
+        }
+        if e.body == Some(Body::Object) {
+            let variants = op.variants(&spec);
+            // A value is invalid only if every variant of a union refuses it: fields whose
+            // schema differs between variants are left out.
+            let same_everywhere = |k: &str, s: &Value| {
+                variants
+                    .iter()
+                    .all(|v| v["properties"].get(k).is_none_or(|o| o == s))
+            };
+            for variant in variants.iter().take(1) {
+                let props = variant.get("properties").and_then(Value::as_object);
+                for (k, s) in props.into_iter().flatten() {
+                    let Some(f) = e.fields.iter().find(|f| f.name == k) else {
+                        continue;
+                    };
+                    if !same_everywhere(k, s) {
+                        continue;
+                    }
+                    for (rule, bad) in invalid_values(&spec, s) {
+                        cases.push((k.clone(), rule, flag(e, f, false), bad));
+                    }
+                    if first_type(deref(&spec, s)) == Some("array") {
+                        cases.push((
+                            k.clone(),
+                            "not an array",
+                            flag(e, f, false),
+                            r#"{"not":"an array"}"#.into(),
+                        ));
+                    }
+                }
+            }
+        }
+        for (field, rule, flag, bad) in cases {
+            // The bad value replaces a valid one the base may already give.
+            let mut args = base.args.clone();
+            if let Some(at) = args.iter().position(|a| *a == flag) {
+                args.drain(at..at + 2);
+            }
+            args.extend([flag, bad]);
+            *rules.entry(rule).or_insert(0) += 1;
+            if let Some(why) = refused_properly(e.name, &args) {
+                failures.push(format!(
+                    "{} {field} ({rule}): discord {} {}\n  {why}",
+                    e.name,
+                    e.name,
+                    args.join(" ")
+                ));
+            }
+        }
+    }
+    for rule in [
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "not RFC 3339",
+        "not an allowed value",
+        "item not an allowed value",
+        "not an array",
+    ] {
+        assert!(
+            rules.get(rule).is_some_and(|n| *n > 0),
+            "no case breaks {rule}: {rules:?}"
+        );
+    }
+    assert!(
+        failures.is_empty(),
+        "{} invalid values were not refused properly:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn a_union_variants_required_field_is_required() {
+    // Discord's docs: a KEYWORD_PRESET rule (trigger type 4, named default-keyword-list in the spec) needs trigger_metadata.presets; an
+    // EXTERNAL scheduled event (entity type 3) needs entity_metadata.location; a MODAL
+    // interaction response (type 9) needs data. The spec marks each in that variant only.
+    let cases: [&[&str]; 3] = [
+        &[
+            "create-auto-moderation-rule",
+            "1",
+            "--name",
+            "n",
+            "--event-type",
+            "1",
+            "--trigger-type",
+            "default-keyword-list",
+        ],
+        &[
+            "create-guild-scheduled-event",
+            "1",
+            "--name",
+            "n",
+            "--privacy-level",
+            "2",
+            "--scheduled-start-time",
+            "2026-01-31T18:00:00Z",
+            "--entity-type",
+            "3",
+        ],
+        &["create-interaction-response", "1", "tok", "--type", "9"],
+    ];
+    let wanted = ["--trigger-metadata", "--entity-metadata", "--data"];
+    for (args, flag) in cases.iter().zip(wanted) {
+        let args: Vec<String> = args[1..].iter().map(|s| s.to_string()).collect();
+        let out = run(
+            cases
+                .iter()
+                .find(|c| c[1..] == args[..])
+                .map_or("", |c| c[0]),
+            &args,
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(flag), "{err}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn limits_where_docs_win() {
+    // The spec lets message content run to 4000 characters, but Discord's docs (resources/
+    // message, Create Message: "up to 2000 characters") give bots 2000; 4000 is for Nitro
+    // users. spec/policy.toml [[limits]] records it, and the docs win.
+    let spec = load_spec();
+    let max = &spec["components"]["schemas"]["MessageCreateRequest"]["properties"]["content"]
+        ["maxLength"];
+    assert_eq!(
+        max,
+        &json!(4000),
+        "the spec changed; revisit spec/policy.toml [[limits]]"
+    );
+    let ok = run(
+        "create-message",
+        &["1".into(), "--content".into(), "x".repeat(2000)],
+    );
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let long = run(
+        "create-message",
+        &["1".into(), "--content".into(), "x".repeat(2001)],
+    );
+    assert_eq!(long.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&long.stderr).contains("at most 2000"));
+}
+
+#[test]
+fn discords_field_names_are_the_flags() {
+    // create-interaction-response's `data` field (docs: Interaction Response Structure) is
+    // --data, not the whole body.
+    let args: Vec<String> = [
+        "1",
+        "tok",
+        "--type",
+        "channel-message-with-source",
+        "--data",
+        r#"{"content":"hi"}"#,
+    ]
+    .map(String::from)
+    .to_vec();
+    let out = run("create-interaction-response", &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, body) = printed_request(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(body, Some(json!({"type": 4, "data": {"content": "hi"}})));
+    // search-guild-members' `query` parameter is --query.
+    let out = run(
+        "search-guild-members",
+        &["1".into(), "--query".into(), "member00".into()],
+    );
+    let (url, _) = printed_request(&String::from_utf8_lossy(&out.stdout));
+    assert!(
+        url.ends_with("/guilds/1/members/search?query=member00"),
+        "{url}"
+    );
+    // A role's `color` is --color, whatever the value looks like; output colour is
+    // --output-color.
+    for value in ["#3498db", "auto"] {
+        let out = run(
+            "create-guild-role",
+            &["1".into(), "--color".into(), value.into()],
+        );
+        if value == "auto" {
+            assert_eq!(out.status.code(), Some(2), "auto is no colour");
+            assert!(String::from_utf8_lossy(&out.stderr).contains("--color"));
+        } else {
+            let (_, body) = printed_request(&String::from_utf8_lossy(&out.stdout));
+            assert_eq!(body, Some(json!({"color": 0x3498db})));
+        }
+    }
+    let out = run(
+        "create-guild-role",
+        &["1".into(), "--output-color".into(), "never".into()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn batch_lines_use_the_same_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let line =
+        r##"{"command":"create-guild-role","args":["1","--name","mods","--color","#3498db"]}"##;
+    let mut cmd = common::base_cmd(dir.path());
+    cmd.env("DISCORD_TOKEN", "abc.def.ghi")
+        .args(["--api-url", DEAD_API, "--dry-run", "batch"]);
+    let out = common::output_with_stdin(&mut cmd, format!("{line}\n").as_bytes());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains(r#"{"name":"mods","color":3447003}"#)
+            || text.contains(r#"\"color\":3447003"#),
+        "{text}"
+    );
+}
