@@ -78,7 +78,50 @@ pub fn long_flag(endpoint: &Endpoint, place: Place, field: &Field) -> String {
 /// library becomes the operation its positionals mean (`get-webhook ID TOKEN` is
 /// `get-webhook-with-token`). Nothing else is rewritten: a flag means one thing.
 pub fn disambiguate(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    overload(args)
+    overload(webhook_urls(args))
+}
+
+/// A webhook URL given where a webhook command wants its id and token
+/// (`execute-webhook https://discord.com/api/webhooks/ID/TOKEN`) becomes those two positionals,
+/// and its `?thread_id=` the `--thread-id` flag where the operation takes one.
+fn webhook_urls(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let command = args.iter().skip(1).find_map(|a| super::find(a.to_str()?));
+    let Some(endpoint) = command else {
+        return args;
+    };
+    let takes_token = |e: &Endpoint| {
+        let names: Vec<&str> = e.path_params.iter().map(|p| p.name).collect();
+        names.starts_with(&["webhook_id", "webhook_token"])
+    };
+    let overloads = OVERLOADS.iter().filter(|o| o.name == endpoint.name);
+    let targets = overloads.filter_map(|o| super::find(o.target));
+    let Some(target) = std::iter::once(endpoint)
+        .chain(targets)
+        .find(|e| takes_token(e))
+    else {
+        return args;
+    };
+    let mut out = Vec::with_capacity(args.len() + 2);
+    for arg in args {
+        let Some(url) = arg
+            .to_str()
+            .and_then(discord_protocol::webhook::WebhookUrl::parse)
+        else {
+            out.push(arg);
+            continue;
+        };
+        out.push(url.id.clone().into());
+        out.push(url.token.clone().into());
+        let thread = url
+            .query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("thread_id="));
+        if let Some(id) = thread.filter(|_| target.query.iter().any(|q| q.name == "thread_id")) {
+            out.push("--thread-id".into());
+            out.push(id.into());
+        }
+    }
+    out
 }
 
 /// Renames an overloaded command of the original library to the operation its arguments mean:

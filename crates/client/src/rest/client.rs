@@ -2,6 +2,7 @@
 //! the retry rules, `-v`/`-i` traces with the token redacted, and network errors that name the
 //! host and the cause.
 
+use discord_protocol::webhook::redact_path_tokens;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -270,7 +271,11 @@ impl Client {
     /// What `--dry-run` prints: request line, headers (token redacted), blank line, body.
     pub fn describe(&self, spec: &RequestSpec) -> Result<String> {
         let prepared = self.prepare_for(spec, true)?;
-        let mut out = format!("{} {}\n", spec.method.as_str(), prepared.url);
+        let mut out = format!(
+            "{} {}\n",
+            spec.method.as_str(),
+            redact_path_tokens(&prepared.url)
+        );
         if prepared.auth.is_none() && spec.auth && !spec.auth_optional {
             // Showing a request needs no token, but sending this one will.
             self.notice.say(
@@ -477,11 +482,17 @@ impl Client {
             err.message = t.redact(&err.message);
             err.details = err.details.iter().map(|d| t.redact(d)).collect();
         }
+        // A webhook's or interaction's token in the path is a secret too.
+        err.message = redact_path_tokens(&err.message);
         err
     }
 
     fn trace_request(&self, spec: &RequestSpec, prepared: &Prepared) {
-        let mut out = format!("> {} {}\n", spec.method.as_str(), prepared.url);
+        let mut out = format!(
+            "> {} {}\n",
+            spec.method.as_str(),
+            redact_path_tokens(&prepared.url)
+        );
         for (name, value) in shown_headers(spec, prepared) {
             out.push_str(&format!("> {}: {value}\n", name.to_ascii_lowercase()));
         }

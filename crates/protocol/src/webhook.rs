@@ -1,0 +1,148 @@
+//! Webhook URLs as Discord hands them out (`https://discord.com/api/webhooks/ID/TOKEN`), and
+//! hiding the tokens that travel in paths: a webhook's or an interaction's token authorizes by
+//! itself, so it is a secret like the bot token.
+
+/// A webhook URL taken apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookUrl {
+    /// The API base of the URL's host, for API version 10 (`https://canary.discord.com/api/v10`).
+    pub api_base: String,
+    /// The webhook id.
+    pub id: String,
+    /// The webhook token.
+    pub token: String,
+    /// The path after the token, if any (`/messages/@original`, `/slack`).
+    pub rest: String,
+    /// The query string without `?` (`thread_id=...`), if any.
+    pub query: String,
+}
+
+/// The hosts Discord serves its API on.
+const HOSTS: &[&str] = &[
+    "discord.com",
+    "discordapp.com",
+    "ptb.discord.com",
+    "canary.discord.com",
+    "ptb.discordapp.com",
+    "canary.discordapp.com",
+];
+
+impl WebhookUrl {
+    /// Parses `https://HOST/api[/vN]/webhooks/ID/TOKEN[/rest][?query]` for one of Discord's
+    /// hosts; anything else is not a webhook URL.
+    pub fn parse(text: &str) -> Option<WebhookUrl> {
+        let after_scheme = text.strip_prefix("https://")?;
+        let (host, path) = after_scheme.split_once('/')?;
+        if !HOSTS.contains(&host.to_ascii_lowercase().as_str()) {
+            return None;
+        }
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        let path = path.strip_prefix("api/")?;
+        let path = match path.split_once('/') {
+            Some((v, rest))
+                if v.len() > 1
+                    && v.starts_with('v')
+                    && v[1..].bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                rest
+            }
+            _ => path,
+        };
+        let mut parts = path.strip_prefix("webhooks/")?.splitn(3, '/');
+        let id = parts
+            .next()
+            .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))?;
+        let token = parts.next().filter(|s| !s.is_empty())?;
+        let rest = parts.next().map(|r| format!("/{r}")).unwrap_or_default();
+        Some(WebhookUrl {
+            api_base: format!("https://{}/api/v10", host.to_ascii_lowercase()),
+            id: id.to_string(),
+            token: token.to_string(),
+            rest: rest.trim_end_matches('/').to_string(),
+            query: query.to_string(),
+        })
+    }
+
+    /// The API path with the query: `/webhooks/ID/TOKEN[/rest][?query]`.
+    pub fn api_path(&self) -> String {
+        let mut path = format!("/webhooks/{}/{}{}", self.id, self.token, self.rest);
+        if !self.query.is_empty() {
+            path.push('?');
+            path.push_str(&self.query);
+        }
+        path
+    }
+}
+
+/// `text` (a URL, a path, an error message) with every token that follows `webhooks/ID/` or
+/// `interactions/ID/` replaced by `████`.
+pub fn redact_path_tokens(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = ["webhooks/", "interactions/"]
+        .iter()
+        .filter_map(|k| rest.find(k).map(|i| (i, k.len())))
+        .min()
+    {
+        let (i, len) = at;
+        out.push_str(&rest[..i + len]);
+        rest = &rest[i + len..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || !rest[digits..].starts_with('/') {
+            continue;
+        }
+        out.push_str(&rest[..digits + 1]);
+        rest = &rest[digits + 1..];
+        let token = rest
+            .find(['/', '?', '#', ' ', '\'', '"', '\n'])
+            .unwrap_or(rest.len());
+        if token > 0 {
+            out.push_str("████");
+        }
+        rest = &rest[token..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn webhook_urls_as_discord_hands_them_out() {
+        let w = WebhookUrl::parse("https://discord.com/api/webhooks/123/abc-DEF_9").expect("url");
+        assert_eq!((w.id.as_str(), w.token.as_str()), ("123", "abc-DEF_9"));
+        assert_eq!(w.api_base, "https://discord.com/api/v10");
+        assert_eq!(w.api_path(), "/webhooks/123/abc-DEF_9");
+        let w = WebhookUrl::parse(
+            "https://canary.discordapp.com/api/v10/webhooks/1/t/messages/5?thread_id=9",
+        )
+        .expect("url");
+        assert_eq!(w.api_base, "https://canary.discordapp.com/api/v10");
+        assert_eq!(w.api_path(), "/webhooks/1/t/messages/5?thread_id=9");
+        for not in [
+            "https://example.com/api/webhooks/1/t",
+            "http://discord.com/api/webhooks/1/t",
+            "https://discord.com/api/webhooks/x/t",
+            "https://discord.com/api/webhooks/1",
+            "/webhooks/1/t",
+        ] {
+            assert!(WebhookUrl::parse(not).is_none(), "{not}");
+        }
+    }
+
+    #[test]
+    fn path_tokens_are_hidden() {
+        assert_eq!(
+            redact_path_tokens("POST https://x/api/v10/webhooks/1/sekrit?wait=true"),
+            "POST https://x/api/v10/webhooks/1/████?wait=true"
+        );
+        assert_eq!(
+            redact_path_tokens("/interactions/5/tok/callback and /webhooks/2/t2/messages/3"),
+            "/interactions/5/████/callback and /webhooks/2/████/messages/3"
+        );
+        assert_eq!(redact_path_tokens("/webhooks/1"), "/webhooks/1");
+        assert_eq!(redact_path_tokens("/users/@me"), "/users/@me");
+    }
+}
