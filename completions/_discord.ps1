@@ -12976,7 +12976,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--lobby-metadata', '--lobby-metadata', [CompletionResultType]::ParameterName, 'lobby metadata (a JSON object)')
             [CompletionResult]::new('--member-metadata', '--member-metadata', [CompletionResultType]::ParameterName, 'member metadata (a JSON object)')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'secret (text, at most 250 characters; required)')
-            [CompletionResult]::new('--flags', '--flags', [CompletionResultType]::ParameterName, 'flags (integer)')
+            [CompletionResult]::new('--flags', '--flags', [CompletionResultType]::ParameterName, 'flags (one of 1=1)')
             [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'Request body from a string, @file or @- for stdin (not --data: on typed commands that is Discord''s field)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)')
             [CompletionResult]::new('--raw-field', '--raw-field', [CompletionResultType]::ParameterName, 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)')
@@ -13019,7 +13019,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--idle-timeout-seconds', '--idle-timeout-seconds', [CompletionResultType]::ParameterName, 'idle timeout seconds (integer, from 5 to 604800)')
             [CompletionResult]::new('--members', '--members', [CompletionResultType]::ParameterName, 'members (a JSON array)')
             [CompletionResult]::new('--metadata', '--metadata', [CompletionResultType]::ParameterName, 'metadata (a JSON object)')
-            [CompletionResult]::new('--flags', '--flags', [CompletionResultType]::ParameterName, 'flags (integer)')
+            [CompletionResult]::new('--flags', '--flags', [CompletionResultType]::ParameterName, 'flags (one of 1=1)')
             [CompletionResult]::new('--override-event-webhooks-url', '--override-event-webhooks-url', [CompletionResultType]::ParameterName, 'override event webhooks url (text, at most 512 characters)')
             [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'Request body from a string, @file or @- for stdin (not --data: on typed commands that is Discord''s field)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)')
@@ -13141,7 +13141,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--idle-timeout-seconds', '--idle-timeout-seconds', [CompletionResultType]::ParameterName, 'idle timeout seconds (integer, from 5 to 604800)')
             [CompletionResult]::new('--metadata', '--metadata', [CompletionResultType]::ParameterName, 'metadata (a JSON object)')
             [CompletionResult]::new('--members', '--members', [CompletionResultType]::ParameterName, 'members (a JSON array)')
-            [CompletionResult]::new('--flags', '--flags', [CompletionResultType]::ParameterName, 'flags (integer)')
+            [CompletionResult]::new('--flags', '--flags', [CompletionResultType]::ParameterName, 'flags (one of 1=1)')
             [CompletionResult]::new('--override-event-webhooks-url', '--override-event-webhooks-url', [CompletionResultType]::ParameterName, 'override event webhooks url (text, at most 512 characters)')
             [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'Request body from a string, @file or @- for stdin (not --data: on typed commands that is Discord''s field)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)')
@@ -13185,7 +13185,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--idle-timeout-seconds', '--idle-timeout-seconds', [CompletionResultType]::ParameterName, 'idle timeout seconds (integer, from 5 to 604800)')
             [CompletionResult]::new('--metadata', '--metadata', [CompletionResultType]::ParameterName, 'metadata (a JSON object)')
             [CompletionResult]::new('--members', '--members', [CompletionResultType]::ParameterName, 'members (a JSON array)')
-            [CompletionResult]::new('--flags', '--flags', [CompletionResultType]::ParameterName, 'flags (integer)')
+            [CompletionResult]::new('--flags', '--flags', [CompletionResultType]::ParameterName, 'flags (one of 1=1)')
             [CompletionResult]::new('--override-event-webhooks-url', '--override-event-webhooks-url', [CompletionResultType]::ParameterName, 'override event webhooks url (text, at most 512 characters)')
             [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'Request body from a string, @file or @- for stdin (not --data: on typed commands that is Discord''s field)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)')
@@ -13503,7 +13503,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
         }
         'discord;add-a-member-to-a-lobby' {
             [CompletionResult]::new('--metadata', '--metadata', [CompletionResultType]::ParameterName, 'metadata (a JSON object)')
-            [CompletionResult]::new('--flags', '--flags', [CompletionResultType]::ParameterName, 'flags (integer)')
+            [CompletionResult]::new('--flags', '--flags', [CompletionResultType]::ParameterName, 'flags (one of 1=1)')
             [CompletionResult]::new('--additional-name', '--additional-name', [CompletionResultType]::ParameterName, 'additional name (text, from 1 to 80 characters)')
             [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'Request body from a string, @file or @- for stdin (not --data: on typed commands that is Discord''s field)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)')
@@ -13545,7 +13545,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
         }
         'discord;add-lobby-member' {
             [CompletionResult]::new('--metadata', '--metadata', [CompletionResultType]::ParameterName, 'metadata (a JSON object)')
-            [CompletionResult]::new('--flags', '--flags', [CompletionResultType]::ParameterName, 'flags (integer)')
+            [CompletionResult]::new('--flags', '--flags', [CompletionResultType]::ParameterName, 'flags (one of 1=1)')
             [CompletionResult]::new('--additional-name', '--additional-name', [CompletionResultType]::ParameterName, 'additional name (text, from 1 to 80 characters)')
             [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'Request body from a string, @file or @- for stdin (not --data: on typed commands that is Discord''s field)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)')

@@ -12669,7 +12669,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --lobby-metadata 'lobby metadata (a JSON object)'
             cand --member-metadata 'member metadata (a JSON object)'
             cand --secret 'secret (text, at most 250 characters; required)'
-            cand --flags 'flags (integer)'
+            cand --flags 'flags (one of 1=1)'
             cand --body 'Request body from a string, @file or @- for stdin (not --data: on typed commands that is Discord''s field)'
             cand -f 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)'
             cand --raw-field 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)'
@@ -12711,7 +12711,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --idle-timeout-seconds 'idle timeout seconds (integer, from 5 to 604800)'
             cand --members 'members (a JSON array)'
             cand --metadata 'metadata (a JSON object)'
-            cand --flags 'flags (integer)'
+            cand --flags 'flags (one of 1=1)'
             cand --override-event-webhooks-url 'override event webhooks url (text, at most 512 characters)'
             cand --body 'Request body from a string, @file or @- for stdin (not --data: on typed commands that is Discord''s field)'
             cand -f 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)'
@@ -12830,7 +12830,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --idle-timeout-seconds 'idle timeout seconds (integer, from 5 to 604800)'
             cand --metadata 'metadata (a JSON object)'
             cand --members 'members (a JSON array)'
-            cand --flags 'flags (integer)'
+            cand --flags 'flags (one of 1=1)'
             cand --override-event-webhooks-url 'override event webhooks url (text, at most 512 characters)'
             cand --body 'Request body from a string, @file or @- for stdin (not --data: on typed commands that is Discord''s field)'
             cand -f 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)'
@@ -12873,7 +12873,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --idle-timeout-seconds 'idle timeout seconds (integer, from 5 to 604800)'
             cand --metadata 'metadata (a JSON object)'
             cand --members 'members (a JSON array)'
-            cand --flags 'flags (integer)'
+            cand --flags 'flags (one of 1=1)'
             cand --override-event-webhooks-url 'override event webhooks url (text, at most 512 characters)'
             cand --body 'Request body from a string, @file or @- for stdin (not --data: on typed commands that is Discord''s field)'
             cand -f 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)'
@@ -13183,7 +13183,7 @@ set edit:completion:arg-completer[discord] = {|@words|
         }
         &'discord;add-a-member-to-a-lobby'= {
             cand --metadata 'metadata (a JSON object)'
-            cand --flags 'flags (integer)'
+            cand --flags 'flags (one of 1=1)'
             cand --additional-name 'additional name (text, from 1 to 80 characters)'
             cand --body 'Request body from a string, @file or @- for stdin (not --data: on typed commands that is Discord''s field)'
             cand -f 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)'
@@ -13224,7 +13224,7 @@ set edit:completion:arg-completer[discord] = {|@words|
         }
         &'discord;add-lobby-member'= {
             cand --metadata 'metadata (a JSON object)'
-            cand --flags 'flags (integer)'
+            cand --flags 'flags (one of 1=1)'
             cand --additional-name 'additional name (text, from 1 to 80 characters)'
             cand --body 'Request body from a string, @file or @- for stdin (not --data: on typed commands that is Discord''s field)'
             cand -f 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)'

@@ -9997,7 +9997,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l lobby-metadata -d 'lobby metadata (a JSON object)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l member-metadata -d 'member metadata (a JSON object)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l secret -d 'secret (text, at most 250 characters; required)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l flags -d 'flags (integer)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l flags -d 'flags (one of 1=1)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l body -d 'Request body from a string, @file or @- for stdin (not --data: on typed commands that is Discord\'s field)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -s f -l raw-field -d 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -s F -l field -d 'Typed field: numbers, true/false/null, JSON arrays/objects, @file for a file\'s contents' -r
@@ -10030,7 +10030,7 @@ complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -s
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l idle-timeout-seconds -d 'idle timeout seconds (integer, from 5 to 604800)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l members -d 'members (a JSON array)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l metadata -d 'metadata (a JSON object)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l flags -d 'flags (integer)' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l flags -d 'flags (one of 1=1)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l override-event-webhooks-url -d 'override event webhooks url (text, at most 512 characters)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l body -d 'Request body from a string, @file or @- for stdin (not --data: on typed commands that is Discord\'s field)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -s f -l raw-field -d 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)' -r
@@ -10122,7 +10122,7 @@ complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -s h -l he
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l idle-timeout-seconds -d 'idle timeout seconds (integer, from 5 to 604800)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l metadata -d 'metadata (a JSON object)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l members -d 'members (a JSON array)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l flags -d 'flags (integer)' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l flags -d 'flags (one of 1=1)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l override-event-webhooks-url -d 'override event webhooks url (text, at most 512 characters)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l body -d 'Request body from a string, @file or @- for stdin (not --data: on typed commands that is Discord\'s field)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -s f -l raw-field -d 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)' -r
@@ -10156,7 +10156,7 @@ complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -s h -l he
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l idle-timeout-seconds -d 'idle timeout seconds (integer, from 5 to 604800)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l metadata -d 'metadata (a JSON object)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l members -d 'members (a JSON array)' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l flags -d 'flags (integer)' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l flags -d 'flags (one of 1=1)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l override-event-webhooks-url -d 'override event webhooks url (text, at most 512 characters)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l body -d 'Request body from a string, @file or @- for stdin (not --data: on typed commands that is Discord\'s field)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -s f -l raw-field -d 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)' -r
@@ -10394,7 +10394,7 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-member
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l metadata -d 'metadata (a JSON object)' -r
-complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l flags -d 'flags (integer)' -r
+complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l flags -d 'flags (one of 1=1)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l additional-name -d 'additional name (text, from 1 to 80 characters)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l body -d 'Request body from a string, @file or @- for stdin (not --data: on typed commands that is Discord\'s field)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -s f -l raw-field -d 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)' -r
@@ -10426,7 +10426,7 @@ complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby"
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l metadata -d 'metadata (a JSON object)' -r
-complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l flags -d 'flags (integer)' -r
+complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l flags -d 'flags (one of 1=1)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l additional-name -d 'additional name (text, from 1 to 80 characters)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l body -d 'Request body from a string, @file or @- for stdin (not --data: on typed commands that is Discord\'s field)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -s f -l raw-field -d 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)' -r

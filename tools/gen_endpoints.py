@@ -101,6 +101,9 @@ def enum_of(s, name):
         return out
     if t.get("enum") and all(isinstance(v, str) for v in t["enum"]):
         return [(v, json.dumps(v)) for v in t["enum"]]
+    # An integer enum without names (lobby member flags): the numbers are the names.
+    if t.get("enum") and all(isinstance(v, int) and not isinstance(v, bool) for v in t["enum"]):
+        return [(str(v), json.dumps(v)) for v in t["enum"]]
     return None
 
 

@@ -289,30 +289,57 @@ fn flag_arg(endpoint: &Endpoint, place: Place, field: &'static Field) -> Arg {
     }
 }
 
-/// The example and request line shown after a typed command's help.
+/// The example shown after a typed command's help: the ids and every required flag with a
+/// sample value, broken with shell line continuations so that help's own wrapping never splits
+/// it (a copied example runs as shown).
 pub fn example(endpoint: &Endpoint) -> String {
-    let mut line = format!("discord {}", endpoint.name);
-    for p in endpoint.path_params {
-        line.push(' ');
-        line.push_str(&sample(p.kind));
-    }
+    let mut words = vec![format!("discord {}", endpoint.name)];
+    words.extend(endpoint.path_params.iter().map(|p| sample(p.kind)));
     let mut flags: Vec<(Place, &Field)> = required_flags(endpoint).collect();
     if endpoint.body == Some(Body::Json) && endpoint.body_required {
         // The body is given whole; the example shows how.
-        line.push_str(" --body @body.json");
+        words.push("--body @body.json".into());
     } else if flags.is_empty() {
-        // Nothing required: show one optional flag so the example teaches the flag syntax.
-        let first = endpoint.fields.first().map(|f| (Place::Body, f));
-        flags.extend(first.or_else(|| endpoint.query.first().map(|f| (Place::Query, f))));
+        // Nothing required: show one optional flag so the example teaches the flag syntax,
+        // a plain one where there is one (a JSON sample would not show a valid shape).
+        let simple =
+            |f: &&Field| !matches!(f.kind, Kind::Json | Kind::JsonObject | Kind::JsonArray);
+        let body = endpoint
+            .fields
+            .iter()
+            .find(simple)
+            .map(|f| (Place::Body, f));
+        let query = endpoint
+            .query
+            .iter()
+            .find(simple)
+            .map(|f| (Place::Query, f));
+        flags.extend(body.or(query));
     }
     for (place, f) in flags {
-        line.push_str(&format!(
-            " --{} {}",
+        words.push(format!(
+            "--{} {}",
             long_flag(endpoint, place, f),
             sample(f.kind)
         ));
     }
-    line
+    if endpoint.form.is_some_and(|f| f.file_required) {
+        words.push("--file upload.png".into());
+    }
+    let mut lines = vec![String::new()];
+    for word in words {
+        let line = lines.last_mut().expect("one line at least");
+        if !line.is_empty() && line.len() + word.len() > 80 {
+            line.push_str(" \\");
+            lines.push(format!("    {word}"));
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&word);
+        }
+    }
+    lines.join("\n  ")
 }
 
 fn required_flags(endpoint: &Endpoint) -> impl Iterator<Item = (Place, &'static Field)> + '_ {
@@ -326,8 +353,10 @@ fn required_flags(endpoint: &Endpoint) -> impl Iterator<Item = (Place, &'static 
 
 /// The clap subcommand of one endpoint.
 pub fn command(endpoint: &'static Endpoint) -> Command {
+    // No-break spaces: help is wrapped at spaces, and the request line must stay one line
+    // however long the path.
     let mut after = format!(
-        "Request: {} {}\nExample:\n  {}",
+        "Request:\u{a0}{}\u{a0}{}\nExample:\n  {}",
         endpoint.method.as_str(),
         endpoint.path,
         example(endpoint)
