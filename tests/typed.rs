@@ -94,7 +94,13 @@ fn case(endpoint: &Endpoint) -> Case {
             let e = a.replace(' ', "%20").replace('/', "%2F");
             (a, e)
         });
-        path = path.replace(&format!("{{{}}}", p.name), &encoded);
+        // A webhook's or interaction's token is a secret: --dry-run hides it.
+        let shown = if p.name.ends_with("_token") {
+            "████".to_string()
+        } else {
+            encoded
+        };
+        path = path.replace(&format!("{{{}}}", p.name), &shown);
         args.push(arg);
     }
     let mut query = Vec::new();
@@ -334,7 +340,10 @@ fn help_is_grouped_and_per_command() {
     );
     let out = offline(&["create-guild-role", "--help"]);
     let text = stdout(&out);
-    assert!(text.contains("POST /guilds/{guild_id}/roles"));
+    // The request line is kept whole with no-break spaces.
+    assert!(text
+        .replace('\u{a0}', " ")
+        .contains("Request: POST /guilds/{guild_id}/roles"));
     assert!(text.contains("--permissions <PERMS>"));
     assert!(text.contains("Example:"));
     // The about is the operation's, not a shared flag group's doc comment.
@@ -479,6 +488,13 @@ fn dry_body(args: &[&str]) -> Value {
 fn union_body_enums_accept_every_variant() {
     // (command and the other required arguments, the flag, value typed, JSON sent)
     let reply = ["create-interaction-response", "1", "tok"];
+    let reply_with_data = [
+        "create-interaction-response",
+        "1",
+        "tok",
+        "--data",
+        r#"{"custom_id":"m","title":"t","components":[]}"#,
+    ];
     let rule = [
         "create-auto-moderation-rule",
         "1",
@@ -498,15 +514,29 @@ fn union_body_enums_accept_every_variant() {
         "--privacy-level",
         "guild-only",
     ];
+    // An external event needs its location (the spec's ExternalScheduledEventCreateRequest).
+    let external_event = [
+        "create-guild-scheduled-event",
+        "1",
+        "--name",
+        "e",
+        "--scheduled-start-time",
+        "2030-01-01T00:00:00Z",
+        "--privacy-level",
+        "guild-only",
+        "--entity-metadata",
+        r#"{"location":"here"}"#,
+    ];
     let edit_event = ["modify-guild-scheduled-event", "1", "2"];
     let cases: &[(&[&str], &str, &str, i64)] = &[
         (&reply, "--type", "4", 4),
         (&reply, "--type", "channel-message-with-source", 4),
         (&reply, "--type", "pong", 1),
         (&reply, "--type", "deferred-update-message", 6),
-        (&reply, "--type", "modal", 9),
+        // A modal needs its data (the spec's ModalInteractionCallbackRequest requires it).
+        (&reply_with_data, "--type", "modal", 9),
         (
-            &reply,
+            &reply_with_data,
             "--type",
             "application-command-autocomplete-result",
             8,
@@ -517,7 +547,7 @@ fn union_body_enums_accept_every_variant() {
         (&edit_rule, "--trigger-type", "keyword", 1),
         (&event, "--entity-type", "voice", 2),
         (&event, "--entity-type", "stage-instance", 1),
-        (&event, "--entity-type", "external", 3),
+        (&external_event, "--entity-type", "external", 3),
         (&edit_event, "--entity-type", "voice", 2),
     ];
     for (base, flag, value, want) in cases {
@@ -568,7 +598,7 @@ fn integer_ranges_from_the_spec_are_checked() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("limit=1000"));
     let help = stdout(&offline(&["get-channel-messages", "-h"]));
-    assert!(help.contains("integer, 1 to 100"), "{help}");
+    assert!(help.contains("integer, from 1 to 100"), "{help}");
 }
 
 #[test]
@@ -609,7 +639,7 @@ fn github_compatible_webhook_is_named_as_one_word() {
         body,
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).starts_with("POST http://127.0.0.1:9/api/v10/webhooks/1/t/github"));
+    assert!(stdout(&out).starts_with("POST http://127.0.0.1:9/api/v10/webhooks/1/████/github"));
     // The name published before still works.
     let old = offline(&[
         "--dry-run",
@@ -641,7 +671,7 @@ fn webhook_overloads_route_by_the_number_of_ids() {
     let base = "http://127.0.0.1:9/api/v10/webhooks/1";
     assert_eq!(
         first_line(&["--dry-run", "get-webhook", "1", "tok"]),
-        (format!("GET {base}/tok"), false)
+        (format!("GET {base}/████"), false)
     );
     assert_eq!(
         first_line(&["--dry-run", "get-webhook", "1"]),
@@ -649,11 +679,11 @@ fn webhook_overloads_route_by_the_number_of_ids() {
     );
     assert_eq!(
         first_line(&["--dry-run", "delete-webhook", "--yes", "1", "tok"]),
-        (format!("DELETE {base}/tok"), false)
+        (format!("DELETE {base}/████"), false)
     );
     assert_eq!(
         first_line(&["delete-webhook", "1", "--dry-run", "--timeout", "5", "tok"]),
-        (format!("DELETE {base}/tok"), false)
+        (format!("DELETE {base}/████"), false)
     );
     assert_eq!(
         first_line(&["--dry-run", "delete-webhook", "1", "--reason", "x"]),
@@ -662,7 +692,7 @@ fn webhook_overloads_route_by_the_number_of_ids() {
     // The original library's names of the same overloads.
     assert_eq!(
         first_line(&["--dry-run", "get-webhook", "1", "tok", "--jq", "."]),
-        (format!("GET {base}/tok"), false)
+        (format!("GET {base}/████"), false)
     );
 }
 
@@ -922,7 +952,7 @@ fn form_uploads_send_plain_fields_and_the_named_file() {
         "create-guild-sticker",
         "1",
         "--name",
-        "s",
+        "st",
         "--tags",
         "x",
         "--file",
@@ -933,13 +963,13 @@ fn form_uploads_send_plain_fields_and_the_named_file() {
     let parts = text.split_once("\n\n").expect("parts").1;
     assert_eq!(
         parts,
-        "name: s\ntags: x\nfile: s.png (321 bytes, image/png)\n"
+        "name: st\ntags: x\nfile: s.png (321 bytes, image/png)\n"
     );
     assert!(text.contains("Content-Type: multipart/form-data"), "{text}");
 
     // The file is required: a usage error before anything is sent, dry run or not.
     usage_error(
-        &["create-guild-sticker", "1", "--name", "s", "--tags", "x"],
+        &["create-guild-sticker", "1", "--name", "st", "--tags", "x"],
         "add --file",
     );
     usage_error(
@@ -951,7 +981,7 @@ fn form_uploads_send_plain_fields_and_the_named_file() {
         "create-guild-sticker",
         "1",
         "--name",
-        "s",
+        "st",
         "--tags",
         "x",
         "--file",
@@ -1002,7 +1032,7 @@ fn sandbox_records_the_sticker_form_parts() {
         "create-guild-sticker",
         &guild,
         "--name",
-        "s",
+        "st",
         "--tags",
         "x",
         "--description",
@@ -1036,7 +1066,7 @@ fn sandbox_records_the_sticker_form_parts() {
     assert_eq!(
         parts,
         vec![
-            ("name".to_string(), Value::Null, 1),
+            ("name".to_string(), Value::Null, 2),
             ("tags".to_string(), Value::Null, 1),
             ("description".to_string(), Value::Null, 9),
             ("file".to_string(), json!("s.png"), 2048),
