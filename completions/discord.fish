@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_discord_global_optspecs
-    string join \n token= bearer profile= api-url= sandbox pretty compact output-color= jq= r/raw-output i/include v/verbose dry-run connect-timeout= timeout= max-wait= global-limit= no-rate-limit-cache trace= h/help V/version
+    string join \n token= token-file= bearer profile= api-url= sandbox pretty compact output-color= jq= r/raw-output i/include v/verbose dry-run connect-timeout= timeout= max-wait= global-limit= no-rate-limit-cache trace= h/help V/version
 end
 
 function __fish_discord_needs_command
@@ -24,7 +24,8 @@ function __fish_discord_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c discord -n "__fish_discord_needs_command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_needs_command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_needs_command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_needs_command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_needs_command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_needs_command" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -468,7 +469,8 @@ complete -c discord -n "__fish_discord_using_subcommand get" -s q -l query-param
 complete -c discord -n "__fish_discord_using_subcommand get" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand get" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -499,7 +501,8 @@ complete -c discord -n "__fish_discord_using_subcommand post" -s q -l query-para
 complete -c discord -n "__fish_discord_using_subcommand post" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand post" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand post" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand post" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand post" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand post" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -530,7 +533,8 @@ complete -c discord -n "__fish_discord_using_subcommand put" -s q -l query-param
 complete -c discord -n "__fish_discord_using_subcommand put" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand put" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand put" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand put" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand put" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand put" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -561,7 +565,8 @@ complete -c discord -n "__fish_discord_using_subcommand patch" -s q -l query-par
 complete -c discord -n "__fish_discord_using_subcommand patch" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand patch" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand patch" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand patch" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand patch" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand patch" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -592,7 +597,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete" -s q -l query-pa
 complete -c discord -n "__fish_discord_using_subcommand delete" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand delete" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -616,7 +622,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete" -s v -l verbose 
 complete -c discord -n "__fish_discord_using_subcommand delete" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand delete" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand login" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand login" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand login" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand login" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand login" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -639,7 +646,8 @@ complete -c discord -n "__fish_discord_using_subcommand login" -s v -l verbose -
 complete -c discord -n "__fish_discord_using_subcommand login" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand login" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand logout" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand logout" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand logout" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand logout" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand logout" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -663,7 +671,8 @@ complete -c discord -n "__fish_discord_using_subcommand logout" -l no-rate-limit
 complete -c discord -n "__fish_discord_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l port -d 'Port to listen on (default: a free port)' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l rate-limit-scale -d 'Multiply every route\'s rate-limit window by FACTOR (1 = Discord\'s; smaller makes tests faster); the global limit stays per second (see --global-limit)' -r
-complete -c discord -n "__fish_discord_using_subcommand sandbox" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand sandbox" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand sandbox" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -686,7 +695,8 @@ complete -c discord -n "__fish_discord_using_subcommand sandbox" -s v -l verbose
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand intents" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand intents" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand intents" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand intents" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand intents" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -709,7 +719,8 @@ complete -c discord -n "__fish_discord_using_subcommand intents" -s v -l verbose
 complete -c discord -n "__fish_discord_using_subcommand intents" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand intents" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand intents" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand endpoints" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand endpoints" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand endpoints" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand endpoints" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -735,7 +746,8 @@ complete -c discord -n "__fish_discord_using_subcommand send-message" -l embed -
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l reply-to -d 'Reply to this message' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l allowed-mentions -d 'Who may be pinged, as Discord\'s allowed_mentions JSON object' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand send-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand send-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand send-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -761,7 +773,8 @@ complete -c discord -n "__fish_discord_using_subcommand send-message" -l dry-run
 complete -c discord -n "__fish_discord_using_subcommand send-message" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand send-message" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c discord -n "__fish_discord_using_subcommand batch" -s j -l jobs -d 'Requests in flight at once (all share one rate limiter)' -r
-complete -c discord -n "__fish_discord_using_subcommand batch" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand batch" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand batch" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand batch" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand batch" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand batch" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -784,7 +797,8 @@ complete -c discord -n "__fish_discord_using_subcommand batch" -s v -l verbose -
 complete -c discord -n "__fish_discord_using_subcommand batch" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand batch" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand batch" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand completions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand completions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand completions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand completions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand completions" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -806,7 +820,8 @@ complete -c discord -n "__fish_discord_using_subcommand completions" -s v -l ver
 complete -c discord -n "__fish_discord_using_subcommand completions" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand completions" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand man" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand man" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand man" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand man" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand man" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -839,7 +854,8 @@ complete -c discord -n "__fish_discord_using_subcommand export" -l exclude-chann
 complete -c discord -n "__fish_discord_using_subcommand export" -l from -d 'Only messages by this user id' -r
 complete -c discord -n "__fish_discord_using_subcommand export" -l max-media-size -d 'Skip media files larger than this many bytes (with --media)' -r
 complete -c discord -n "__fish_discord_using_subcommand export" -s j -l jobs -d 'Channels walked at once (all share the rate limits)' -r
-complete -c discord -n "__fish_discord_using_subcommand export" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand export" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand export" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand export" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand export" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand export" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -868,7 +884,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-application"
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-application" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -897,7 +914,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-application" -s F
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-application" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -943,7 +961,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-current-application
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-current-application" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -989,7 +1008,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-application" -
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-application" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1018,7 +1038,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-application" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand get-application" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1064,7 +1085,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-application" -s F
 complete -c discord -n "__fish_discord_using_subcommand update-application" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1093,7 +1115,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-activity
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-activity-instance" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1122,7 +1145,8 @@ complete -c discord -n "__fish_discord_using_subcommand applications-get-activit
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand applications-get-activity-instance" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1152,7 +1176,8 @@ complete -c discord -n "__fish_discord_using_subcommand upload-application-attac
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l file -d 'The file, sent as the form field \'file\'' -r -F
-complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-application-attachment" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1182,7 +1207,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-global-application-c
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-commands" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1212,7 +1238,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-application-command
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-commands" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1241,7 +1268,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-ap
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-global-application-commands" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1270,7 +1298,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-com
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-application-commands" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1310,7 +1339,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-global-applicatio
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-global-application-command" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1350,7 +1380,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-application-comma
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-command" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1379,7 +1410,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-global-application-c
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-global-application-command" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1408,7 +1440,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-command"
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1437,7 +1470,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-global-applicatio
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-global-application-command" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1466,7 +1500,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-comma
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-command" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1505,7 +1540,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-global-application-
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-global-application-command" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1544,7 +1580,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-comma
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-command" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1573,7 +1610,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-application-emojis"
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-application-emojis" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1604,7 +1642,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-application-emoji" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1633,7 +1672,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-emoji" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1662,7 +1702,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-emoji" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1692,7 +1733,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-application-emoji" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1722,7 +1764,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-emoji
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-emoji" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1760,7 +1803,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -s F 
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-entitlements" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1800,7 +1844,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -s F -
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlements" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1834,7 +1879,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement"
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-test-entitlement" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1866,7 +1912,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -s F
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-entitlement" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1895,7 +1942,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-entitlement" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1924,7 +1972,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement"
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-test-entitlement" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1953,7 +2002,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -s F
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-entitlement" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -1982,7 +2032,8 @@ complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" 
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-an-entitlement" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2011,7 +2062,8 @@ complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -s 
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand consume-entitlement" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2041,7 +2093,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-commands" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2071,7 +2124,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-commands" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2100,7 +2154,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-app
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-overwrite-guild-application-commands" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2129,7 +2184,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-applicati
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-set-guild-application-commands" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2169,7 +2225,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-application
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-application-command" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2198,7 +2255,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command-permissions" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2227,7 +2285,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-application-command-permissions" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2256,7 +2315,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-application-command" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2285,7 +2345,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-application
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-application-command" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2324,7 +2385,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-c
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-guild-application-command" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2363,7 +2425,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-application
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-application-command" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2392,7 +2455,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-command-
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-command-permissions" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2422,7 +2486,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-application-command
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-application-command-permissions" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2452,7 +2517,8 @@ complete -c discord -n "__fish_discord_using_subcommand set-guild-application-co
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand set-guild-application-command-permissions" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2481,7 +2547,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-role-con
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connection-metadata-records" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2510,7 +2577,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-role-con
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-role-connections-metadata" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2539,7 +2607,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-role-
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connection-metadata-records" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2568,7 +2637,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-role-
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-role-connections-metadata" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2597,7 +2667,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2626,7 +2697,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2655,7 +2727,8 @@ complete -c discord -n "__fish_discord_using_subcommand close-channel" -s F -l f
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand close-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand close-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand close-channel" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand close-channel" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2710,7 +2783,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-channel" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-channel" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2765,7 +2839,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-channel" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-channel" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-channel" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2795,7 +2870,8 @@ complete -c discord -n "__fish_discord_using_subcommand follow-announcement-chan
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-announcement-channel" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2825,7 +2901,8 @@ complete -c discord -n "__fish_discord_using_subcommand follow-channel" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand follow-channel" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2854,7 +2931,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -s 
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-invites" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2883,7 +2961,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -s
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-invites" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2921,7 +3000,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l file -d 'A file, sent as the form field \'target_users_file\'' -r -F
-complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-invite" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2954,7 +3034,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -s
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-messages" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -2989,7 +3070,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-messages" -s F -l f
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-messages" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-messages" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3034,7 +3116,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-message" -s q -l 
 complete -c discord -n "__fish_discord_using_subcommand create-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand create-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3077,7 +3160,8 @@ complete -c discord -n "__fish_discord_using_subcommand upload-file" -s q -l que
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand upload-file" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand upload-file" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand upload-file" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand upload-file" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3107,7 +3191,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -s
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-delete-messages" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3138,7 +3223,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -s F -
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-pins" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3171,7 +3257,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-pins" -s F -l field
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-pins" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-pins" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-pins" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-pins" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3202,7 +3289,8 @@ complete -c discord -n "__fish_discord_using_subcommand pin-message" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand pin-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand pin-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand pin-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3231,7 +3319,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-pin" -s F -l fiel
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-pin" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-pin" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-pin" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-pin" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3260,7 +3349,8 @@ complete -c discord -n "__fish_discord_using_subcommand unpin-message" -s F -l f
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3289,7 +3379,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-pin" -s F -l fiel
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pin" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3318,7 +3409,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -s 
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3347,7 +3439,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-message" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand get-message" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3376,7 +3469,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-message" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3413,7 +3507,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-message" -s q -l qu
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand edit-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3450,7 +3545,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-message" -s q -l 
 complete -c discord -n "__fish_discord_using_subcommand update-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand update-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3479,7 +3575,8 @@ complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -s F 
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand crosspost-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3508,7 +3605,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -s
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3537,7 +3635,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-message-react
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3569,7 +3668,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-reactions" -s F -l f
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-reactions" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3603,7 +3703,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-b
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-message-reactions-by-emoji" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3634,7 +3735,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-reactions-for-emoji" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3663,7 +3765,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-all-message-react
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-all-message-reactions-by-emoji" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3692,7 +3795,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-reaction" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-reaction" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3721,7 +3825,8 @@ complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction"
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand add-my-message-reaction" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3750,7 +3855,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -s 
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-own-reaction" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3779,7 +3885,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reacti
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-my-message-reaction" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3808,7 +3915,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -s
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-reaction" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3837,7 +3945,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reac
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-user-message-reaction" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3869,7 +3978,8 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-from-messag
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-from-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3901,7 +4011,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-thread-from-messa
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread-from-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3933,7 +4044,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-channel-permissions" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3965,7 +4077,8 @@ complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-o
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand set-channel-permission-overwrite" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -3994,7 +4107,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel-permissio
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4023,7 +4137,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-channel-permissio
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-channel-permission-overwrite" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4052,7 +4167,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-depr
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages-deprecated" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4081,7 +4197,8 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -s
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-list-pins" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4110,7 +4227,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -s 
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-pinned-messages" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4139,7 +4257,8 @@ complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" 
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand pin-message-deprecated" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4168,7 +4287,8 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-create-pin" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4197,7 +4317,8 @@ complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-messa
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand add-pinned-channel-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4226,7 +4347,8 @@ complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand unpin-message-deprecated" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4255,7 +4377,8 @@ complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand deprecated-delete-pin" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4284,7 +4407,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-me
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-pinned-channel-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4315,7 +4439,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -s F 
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-answer-voters" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4346,7 +4471,8 @@ complete -c discord -n "__fish_discord_using_subcommand end-poll" -s F -l field 
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand end-poll" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand end-poll" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand end-poll" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand end-poll" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4375,7 +4501,8 @@ complete -c discord -n "__fish_discord_using_subcommand poll-expire" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand poll-expire" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4406,7 +4533,8 @@ complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" 
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-add-recipient" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4437,7 +4565,8 @@ complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -s F 
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand add-group-dm-user" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4466,7 +4595,8 @@ complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipien
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand group-dm-remove-recipient" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4495,7 +4625,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -s
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-group-dm-user" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4526,7 +4657,8 @@ complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand send-soundboard-sound" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4558,7 +4690,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -s 
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-thread-members" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4589,7 +4722,8 @@ complete -c discord -n "__fish_discord_using_subcommand join-thread" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand join-thread" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand join-thread" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand join-thread" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand join-thread" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4618,7 +4752,8 @@ complete -c discord -n "__fish_discord_using_subcommand leave-thread" -s F -l fi
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-thread" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4648,7 +4783,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -s F 
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-thread-member" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4677,7 +4813,8 @@ complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -s F 
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand add-thread-member" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4706,7 +4843,8 @@ complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -s
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-thread-member" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4735,7 +4873,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -s
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-thread-member" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4772,7 +4911,8 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-without-mes
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-without-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4809,7 +4949,8 @@ complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand start-thread-in-forum-or-media-channel" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4846,7 +4987,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-thread" -s q -l q
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand create-thread" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-thread" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-thread" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-thread" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4877,7 +5019,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-private-archived-th
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-private-archived-threads" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4910,7 +5053,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-public-archived-thr
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-public-archived-threads" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4952,7 +5096,8 @@ complete -c discord -n "__fish_discord_using_subcommand thread-search" -s F -l f
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand thread-search" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand thread-search" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand thread-search" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand thread-search" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -4981,7 +5126,8 @@ complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand trigger-typing-indicator" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5012,7 +5158,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-joined-private-arch
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-joined-private-archived-threads" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5045,7 +5192,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-private-archived-threads" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5077,7 +5225,8 @@ complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand set-voice-channel-status" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5107,7 +5256,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-sta
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-channel-status" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5136,7 +5286,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -s
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-channel-webhooks" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5165,7 +5316,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-channel-webhooks" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5196,7 +5348,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-webhook" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-webhook" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5227,7 +5380,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" 
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-channel-webhook" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5256,7 +5410,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-gateway" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5285,7 +5440,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-gateway-bot" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5314,7 +5470,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-bot-gateway" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5343,7 +5500,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -s F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-template" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5373,7 +5531,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild" -s F -l field
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5423,7 +5582,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild" -s F -l fi
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5473,7 +5633,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild" -s F -l fi
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5508,7 +5669,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -s 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-audit-log" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5545,7 +5707,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-ent
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-audit-log-entries" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5576,7 +5739,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rul
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules-for-guild" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5605,7 +5769,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rul
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-auto-moderation-rules" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5642,7 +5807,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-auto-moderation-rule" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5671,7 +5837,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-auto-moderation-rule" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5700,7 +5867,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-auto-moderation-rule" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5737,7 +5905,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-auto-moderation-rule" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5774,7 +5943,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-auto-moderation-rule" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5806,7 +5976,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-bans" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5840,7 +6011,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-bans" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5871,7 +6043,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -s F -l f
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-ban" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5902,7 +6075,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -s F -
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-ban" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5933,7 +6107,8 @@ complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -s 
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand ban-user-from-guild" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5962,7 +6137,8 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -s F -
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-ban" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -5991,7 +6167,8 @@ complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand unban-user-from-guild" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6022,7 +6199,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-guild-ban" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6053,7 +6231,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guil
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-ban-users-from-guild" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6082,7 +6261,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -s F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-channels" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6111,7 +6291,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -s 
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-channels" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6159,7 +6340,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -s
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-channel" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6188,7 +6370,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-pos
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-channel-positions" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6217,7 +6400,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channe
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-channels" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6246,7 +6430,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -s F 
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-emojis" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6275,7 +6460,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -s F -
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emojis" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6307,7 +6493,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -s F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-emoji" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6336,7 +6523,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-emoji" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6365,7 +6553,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -s F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-emoji" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6396,7 +6585,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -s F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-emoji" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6427,7 +6617,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -s F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-emoji" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6458,7 +6649,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-ac
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-incident-actions" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6489,7 +6681,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-ac
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-incident-actions" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6518,7 +6711,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-integrations" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6547,7 +6741,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations"
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-integrations" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6576,7 +6771,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-integration" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6605,7 +6801,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -s F 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-invites" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6634,7 +6831,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -s F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-invites" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6665,7 +6863,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -s F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-members" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6700,7 +6899,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-member" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6733,7 +6933,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" 
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-guild-member" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6766,7 +6967,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-nick" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6797,7 +6999,8 @@ complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -s
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-members" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6826,7 +7029,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -s F -
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-member" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6861,7 +7065,8 @@ complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -s F -
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6890,7 +7095,8 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -s 
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6919,7 +7125,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -s 
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6955,7 +7162,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -s 
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-member" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -6991,7 +7199,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -s 
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-member" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7020,7 +7229,8 @@ complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand add-guild-member-role" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7049,7 +7259,8 @@ complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-guild-member-role" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7078,7 +7289,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-member-role" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7131,7 +7343,8 @@ complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand search-guild-messages" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7184,7 +7397,8 @@ complete -c discord -n "__fish_discord_using_subcommand guild-search" -s F -l fi
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand guild-search" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand guild-search" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand guild-search" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-search" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7213,7 +7427,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-wel
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-new-member-welcome" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7242,7 +7457,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -s
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-onboarding" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7271,7 +7487,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guilds-onboarding" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7304,7 +7521,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding"
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-onboarding" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7337,7 +7555,8 @@ complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand put-guilds-onboarding" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7366,7 +7585,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -s F 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-preview" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7397,7 +7617,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-prune-count" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7428,7 +7649,8 @@ complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -s 
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand preview-prune-guild" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7460,7 +7682,8 @@ complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -s F 
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand begin-guild-prune" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7492,7 +7715,8 @@ complete -c discord -n "__fish_discord_using_subcommand prune-guild" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand prune-guild" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7521,7 +7745,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions"
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-voice-regions" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7550,7 +7775,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-voice-regions" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7583,7 +7809,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests"
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-join-requests" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7616,7 +7843,8 @@ complete -c discord -n "__fish_discord_using_subcommand action-guild-join-reques
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand action-guild-join-request" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7645,7 +7873,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-roles" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7674,7 +7903,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -s F -
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-roles" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7711,7 +7941,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -s F 
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-role" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7740,7 +7971,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positi
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role-positions" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7769,7 +8001,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles"
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-guild-roles" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7798,7 +8031,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-co
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role-member-counts" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7827,7 +8061,8 @@ complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand guild-role-member-counts" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7856,7 +8091,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-role" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7885,7 +8121,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -s F 
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-role" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7922,7 +8159,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -s F 
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-role" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7959,7 +8197,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -s F 
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-role" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -7989,7 +8228,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-fo
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-scheduled-events-for-guild" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8019,7 +8259,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-events" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8058,7 +8299,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8088,7 +8330,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-even
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8117,7 +8360,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8157,7 +8401,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-scheduled-event" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8197,7 +8442,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8230,7 +8476,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-scheduled-event-exception" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8259,7 +8506,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-scheduled-event-exception" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8291,7 +8539,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-e
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-scheduled-event-exception" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8324,7 +8573,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-even
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-scheduled-event-users" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8359,7 +8609,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-users" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8391,7 +8642,8 @@ complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-ev
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand count-guild-scheduled-event-users" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8424,7 +8676,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-eve
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-scheduled-event-exception-users" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8455,7 +8708,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-so
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-soundboard-sounds" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8489,7 +8743,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-soundboard-sound" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8518,7 +8773,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sou
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-soundboard-sound" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8547,7 +8803,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-soundboard-sound" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8580,7 +8837,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-soundboard-sound" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8613,7 +8871,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-soundboard-sound" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8642,7 +8901,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -s 
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-stickers" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8675,7 +8935,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -s
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l file -d 'The file, sent as the form field \'file\' (the other fields go as plain form fields)' -r -F
-complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-sticker" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8704,7 +8965,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -s F 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-sticker" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8733,7 +8995,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -s
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-sticker" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8765,7 +9028,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -s
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-sticker" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8797,7 +9061,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -s
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-sticker" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8826,7 +9091,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -s 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-templates" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8855,7 +9121,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -s
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-guild-templates" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8886,7 +9153,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-template" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8915,7 +9183,8 @@ complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -s 
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-template" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8944,7 +9213,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild-template" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -8975,7 +9245,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-template" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9006,7 +9277,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-template" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9035,7 +9307,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-active-guild-thread
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-active-guild-threads" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9064,7 +9337,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-active-guild-threads" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9093,7 +9367,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -s
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-vanity-url" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9122,7 +9397,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-s
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-voice-state" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9151,7 +9427,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -s
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-self-voice-state" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9183,7 +9460,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voic
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user-voice-state" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9215,7 +9493,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state"
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-self-voice-state" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9244,7 +9523,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -s
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-voice-state" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9273,7 +9553,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-voice-state" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9304,7 +9585,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state"
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-user-voice-state" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9335,7 +9617,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -s F
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-voice-state" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9364,7 +9647,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -s F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-webhooks" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9393,7 +9677,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-welcome-screen" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9425,7 +9710,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-scr
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-welcome-screen" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9457,7 +9743,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-scr
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-welcome-screen" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9486,7 +9773,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-setting
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-settings" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9517,7 +9805,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -s 
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-widget" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9548,7 +9837,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-sett
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-guild-widget-settings" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9577,7 +9867,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -s F -
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9607,7 +9898,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" 
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-image" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9637,7 +9929,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -s
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-widget-png" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9670,7 +9963,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-interaction-respo
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-interaction-response" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9703,7 +9997,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite" -s F -l fiel
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-invite" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9736,7 +10031,8 @@ complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-resolve" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9765,7 +10061,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-invite" -s F -l f
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-invite" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9794,7 +10091,8 @@ complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -s F -l f
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand invite-revoke" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9823,7 +10121,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-target-users" -s F -
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9852,7 +10151,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users"
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9882,7 +10182,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-target-users" -s 
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l file -d 'The file, sent as the form field \'target_users_file\'' -r -F
-complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-target-users" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9912,7 +10213,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-invite-target-use
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l file -d 'The file, sent as the form field \'target_users_file\'' -r -F
-complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-invite-target-users" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9941,7 +10243,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-sta
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-target-users-job-status" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -9970,7 +10273,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-invite-target-users-job-status" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10004,7 +10308,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -s
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-or-join-lobby" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10038,7 +10343,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby" -s F -l fi
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10067,7 +10373,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-lobby" -s F -l field
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10096,7 +10403,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -s F -l fi
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10130,7 +10438,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -s F -l fi
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-lobby" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10164,7 +10473,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -s F -l fiel
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10194,7 +10504,8 @@ complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand link-channel-to-lobby" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10224,7 +10535,8 @@ complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobb
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand unlink-channel-from-lobby" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10254,7 +10566,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link"
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-lobby-channel-link" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10283,7 +10596,8 @@ complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-lobby" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10312,7 +10626,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-inv
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-self" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10341,7 +10656,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guil
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-self" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10370,7 +10686,8 @@ complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-member
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bulk-update-lobby-members" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10402,7 +10719,8 @@ complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby"
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand add-a-member-to-a-lobby" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10434,7 +10752,8 @@ complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -s F -
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand add-lobby-member" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10463,7 +10782,8 @@ complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-l
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand remove-a-member-from-a-lobby" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10492,7 +10812,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -s 
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-lobby-member" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10521,7 +10842,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-inv
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-channel-invite-for-user" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10550,7 +10872,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guil
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-linked-lobby-guild-invite-for-user" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10580,7 +10903,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -s F
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-lobby-messages" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10623,7 +10947,8 @@ complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -s q
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand send-lobby-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10666,7 +10991,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -s
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-lobby-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10696,7 +11022,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-mod
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-moderation-metadata" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10726,7 +11053,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-ext
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-lobby-message-external-moderation-metadata" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10755,7 +11083,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-authorizatio
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-authorization-information" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10784,7 +11113,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorizat
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-authorization" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10813,7 +11143,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-bot-applicat
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-bot-application-information" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10842,7 +11173,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-applicatio
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-oauth2-application" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10871,7 +11203,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" 
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-oauth2-application" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10900,7 +11233,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-public-keys" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10929,7 +11263,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-useri
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-openid-connect-userinfo" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10959,7 +11294,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-user-message-exte
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-user-message-external-moderation-metadata" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -10992,7 +11328,8 @@ complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-prov
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-unmerge-provisional-account" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11022,7 +11359,8 @@ complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-unmerge-provisional-account" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11055,7 +11393,8 @@ complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -s F 
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand partner-sdk-token" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11087,7 +11426,8 @@ complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand bot-partner-sdk-token" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11120,7 +11460,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" 
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sku-subscriptions" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11155,7 +11496,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscriptions" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11187,7 +11529,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -s
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sku-subscription" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11216,7 +11559,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-default-soundboard-sounds" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11245,7 +11589,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-s
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-soundboard-default-sounds" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11279,7 +11624,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-stage-instance" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11308,7 +11654,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -s F
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-stage-instance" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11337,7 +11684,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-stage-instance" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11368,7 +11716,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-stage-instance" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11399,7 +11748,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-stage-instance" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11428,7 +11778,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -s F
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-sticker-packs" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11457,7 +11808,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -s F -
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker-pack" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11486,7 +11838,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-sticker" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-sticker" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11515,7 +11868,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user" -s F -
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11544,7 +11898,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-user" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-user" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11576,7 +11931,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -s 
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-current-user" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11608,7 +11964,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-my-user" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-my-user" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11639,7 +11996,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-applica
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-entitlements" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11668,7 +12026,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-applica
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-application-role-connection" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11697,7 +12056,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-application-user-rol
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-application-user-role-connection" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11729,7 +12089,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-current-user-appl
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-current-user-application-role-connection" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11761,7 +12122,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-application-user-
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-application-user-role-connection" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11790,7 +12152,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-current-user-appl
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-current-user-application-role-connection" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11819,7 +12182,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-application-user-
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-application-user-role-connection" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11851,7 +12215,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-dm" -s F -l field
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-dm" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-dm" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-dm" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-dm" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11883,7 +12248,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -s F -l
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-group-dm" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11912,7 +12278,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-connect
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-connections" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11941,7 +12308,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -s 
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-connections" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -11970,7 +12338,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-users-connections" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12003,7 +12372,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds"
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guilds" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12038,7 +12408,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-my-guilds" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12069,7 +12440,8 @@ complete -c discord -n "__fish_discord_using_subcommand leave-guild" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand leave-guild" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12098,7 +12470,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-m
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-current-user-guild-member" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12127,7 +12500,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -s 
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-my-guild-member" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12156,7 +12530,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-user" -s F -l field 
 complete -c discord -n "__fish_discord_using_subcommand get-user" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12185,7 +12560,8 @@ complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -s F
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand list-voice-regions" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12214,7 +12590,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook" -s F -l fie
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12243,7 +12620,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12275,7 +12653,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12307,7 +12686,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook" -s F -l 
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12336,7 +12716,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" 
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-with-token" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12365,7 +12746,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -s
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-by-token" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12410,7 +12792,8 @@ complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -s q -l
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-webhook" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12455,7 +12838,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-followup-message"
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-followup-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12484,7 +12868,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-toke
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-with-token" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12513,7 +12898,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token"
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-by-token" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12544,7 +12930,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-toke
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-webhook-with-token" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12575,7 +12962,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token"
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-by-token" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12626,7 +13014,8 @@ complete -c discord -n "__fish_discord_using_subcommand execute-github-compatibl
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-github-compatible-webhook" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12677,7 +13066,8 @@ complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatib
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-git-hub-compatible-webhook" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12707,7 +13097,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-original-interaction
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-interaction-response" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12737,7 +13128,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-mes
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-original-webhook-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12767,7 +13159,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-original-interact
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-interaction-response" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12797,7 +13190,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-original-webhook-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12836,7 +13230,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-original-interactio
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-original-interaction-response" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12875,7 +13270,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-original-webhook-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12905,7 +13301,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -s 
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-webhook-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12935,7 +13332,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -s
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-followup-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12965,7 +13363,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" 
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-webhook-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -12995,7 +13394,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-followup-message"
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -s q -l query-param -d 'Query parameter key=value (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
-complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-followup-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -13034,7 +13434,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -s
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-webhook-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -13073,7 +13474,8 @@ complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand edit-followup-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -13112,7 +13514,8 @@ complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" 
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand update-webhook-message" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -13148,7 +13551,8 @@ complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -s H -l header -d 'Extra header \'Name: value\' (repeatable)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l reason -d 'Audit log reason (sent as X-Audit-Log-Reason)' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l file -d 'Attach a file (repeatable); sends multipart/form-data with payload_json' -r -F
-complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -13171,7 +13575,8 @@ complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand execute-slack-compatible-webhook" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -13193,7 +13598,8 @@ complete -c discord -n "__fish_discord_using_subcommand accept-invite" -s v -l v
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand accept-invite" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -13215,7 +13621,8 @@ complete -c discord -n "__fish_discord_using_subcommand create-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand create-guild-integration" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -13237,7 +13644,8 @@ complete -c discord -n "__fish_discord_using_subcommand delete-guild" -s v -l ve
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand delete-guild" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -13259,7 +13667,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -s v -l
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand get-guild-embed" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -13281,7 +13690,8 @@ complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -s v -l ve
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand get-user-dms" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -13303,7 +13713,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -s v
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-embed" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -13325,7 +13736,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-integration" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -13347,7 +13759,8 @@ complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url"
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l dry-run -d 'Print the request that would be sent (token redacted) and send nothing'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -l no-rate-limit-cache -d 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
 complete -c discord -n "__fish_discord_using_subcommand modify-guild-vanity-url" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand sync-guild-integration" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
@@ -13380,6 +13793,8 @@ invisible\t'Shown as offline'"
 complete -c discord -n "__fish_discord_using_subcommand listen" -l activity -d 'Activity text shown as "Playing TEXT"' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l shard -d 'Run one shard, or a range of shards, of COUNT: ID/COUNT or FIRST-LAST/COUNT' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l shards -d 'Run every shard in this process: \'auto\' (the count Discord recommends) or a number' -r
+complete -c discord -n "__fish_discord_using_subcommand listen" -l identify-queue -d 'Ask this identify queue (twilight\'s gateway-queue protocol: GET URL?shard=ID) before each IDENTIFY, so shards in other processes and hosts keep Discord\'s 5-second spacing' -r
+complete -c discord -n "__fish_discord_using_subcommand listen" -l session-file -d 'Keep the session in FILE (0600, locked), so that a listen started again with the same FILE resumes it: nothing missed or repeated across a restart' -r -F
 complete -c discord -n "__fish_discord_using_subcommand listen" -l request-members -d 'Request every member of this guild once connected (repeatable); chunks arrive as GUILD_MEMBERS_CHUNK' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l intents -d 'Intents: comma list of names (see \'discord intents\'), numbers, all, unprivileged, none' -r -f -a "GUILDS\t''
 GUILD_MEMBERS\t''
@@ -13487,7 +13902,8 @@ VOICE_CHANNEL_STATUS_UPDATE\t''
 VOICE_SERVER_UPDATE\t''
 VOICE_STATE_UPDATE\t''
 WEBHOOKS_UPDATE\t''"
-complete -c discord -n "__fish_discord_using_subcommand listen" -l token -d 'Bot token (or \'Bearer TOKEN\'); defaults to $DISCORD_TOKEN, then the config file' -r
+complete -c discord -n "__fish_discord_using_subcommand listen" -l token -d 'Bot token (or \'Bearer TOKEN\'); \'-\' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or \'discord login\'' -r
+complete -c discord -n "__fish_discord_using_subcommand listen" -l token-file -d 'Read the token from the first line of this file' -r -F
 complete -c discord -n "__fish_discord_using_subcommand listen" -l profile -d 'Profile in the config file to take the token from' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l api-url -d 'API base URL [default: https://discord.com/api/v10]' -r
 complete -c discord -n "__fish_discord_using_subcommand listen" -l output-color -d 'When to colour output (not --color: that is Discord\'s colour field on typed commands)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'

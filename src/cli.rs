@@ -50,7 +50,8 @@ pub enum ColorChoice {
 /// Flags accepted by every subcommand.
 #[derive(Debug, Clone, Args, Default)]
 pub struct GlobalArgs {
-    /// Bot token (or 'Bearer TOKEN'); defaults to $DISCORD_TOKEN, then the config file
+    /// Bot token (or 'Bearer TOKEN'); '-' reads it from the first line of stdin. Other users
+    /// can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or 'discord login'
     #[arg(
         long,
         global = true,
@@ -59,6 +60,15 @@ pub struct GlobalArgs {
         hide_env_values = true
     )]
     pub token: Option<String>,
+
+    /// Read the token from the first line of this file
+    #[arg(long, global = true, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+
+    /// Whether `token` came from $DISCORD_TOKEN rather than the command line (set from the
+    /// parse, not a flag).
+    #[arg(skip)]
+    pub token_from_env: bool,
 
     /// Send the token as an OAuth2 bearer token instead of a bot token
     #[arg(long, global = true)]
@@ -460,6 +470,16 @@ pub struct ListenArgs {
     /// Read gateway commands (JSON, one per line: ops 3, 4, 8, 31, 43) from stdin and send them
     #[arg(long)]
     pub stdin: bool,
+
+    /// Ask this identify queue (twilight's gateway-queue protocol: GET URL?shard=ID) before
+    /// each IDENTIFY, so shards in other processes and hosts keep Discord's 5-second spacing
+    #[arg(long, value_name = "URL", env = "DISCORD_IDENTIFY_QUEUE")]
+    pub identify_queue: Option<String>,
+
+    /// Keep the session in FILE (0600, locked), so that a listen started again with the same
+    /// FILE resumes it: nothing missed or repeated across a restart
+    #[arg(long, value_name = "FILE")]
+    pub session_file: Option<PathBuf>,
 
     /// Request every member of this guild once connected (repeatable); chunks arrive as
     /// GUILD_MEMBERS_CHUNK

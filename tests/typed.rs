@@ -91,7 +91,13 @@ fn case(endpoint: &Endpoint) -> Case {
             _ => "a b/c".to_string(),
         }
         .pipe(|a| {
-            let e = a.replace(' ', "%20").replace('/', "%2F");
+            // A webhook's or interaction's token lets anyone who reads it act as the webhook
+            // (Discord's docs, Webhook resource): --dry-run shows it hidden, like the bot token.
+            let e = if p.name.ends_with("token") {
+                "████".to_string()
+            } else {
+                a.replace(' ', "%20").replace('/', "%2F")
+            };
             (a, e)
         });
         // A webhook's or interaction's token is a secret: --dry-run hides it.
@@ -668,6 +674,7 @@ fn webhook_overloads_route_by_the_number_of_ids() {
             text.contains("Authorization:"),
         )
     };
+    // The webhook's token is shown hidden, like the bot token.
     let base = "http://127.0.0.1:9/api/v10/webhooks/1";
     assert_eq!(
         first_line(&["--dry-run", "get-webhook", "1", "tok"]),

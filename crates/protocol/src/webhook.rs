@@ -1,6 +1,6 @@
-//! Webhook URLs as Discord hands them out (`https://discord.com/api/webhooks/ID/TOKEN`), and
-//! hiding the tokens that travel in paths: a webhook's or an interaction's token authorizes by
-//! itself, so it is a secret like the bot token.
+//! Webhook URLs as Discord hands them out (`https://discord.com/api/webhooks/ID/TOKEN`), taken
+//! apart into the API path they name. (Hiding the token they carry is the client's
+//! `rest::secrets`.)
 
 /// A webhook URL taken apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,37 +74,6 @@ impl WebhookUrl {
     }
 }
 
-/// `text` (a URL, a path, an error message) with every token that follows `webhooks/ID/` or
-/// `interactions/ID/` replaced by `████`.
-pub fn redact_path_tokens(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = ["webhooks/", "interactions/"]
-        .iter()
-        .filter_map(|k| rest.find(k).map(|i| (i, k.len())))
-        .min()
-    {
-        let (i, len) = at;
-        out.push_str(&rest[..i + len]);
-        rest = &rest[i + len..];
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 || !rest[digits..].starts_with('/') {
-            continue;
-        }
-        out.push_str(&rest[..digits + 1]);
-        rest = &rest[digits + 1..];
-        let token = rest
-            .find(['/', '?', '#', ' ', '\'', '"', '\n'])
-            .unwrap_or(rest.len());
-        if token > 0 {
-            out.push_str("████");
-        }
-        rest = &rest[token..];
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,19 +99,5 @@ mod tests {
         ] {
             assert!(WebhookUrl::parse(not).is_none(), "{not}");
         }
-    }
-
-    #[test]
-    fn path_tokens_are_hidden() {
-        assert_eq!(
-            redact_path_tokens("POST https://x/api/v10/webhooks/1/sekrit?wait=true"),
-            "POST https://x/api/v10/webhooks/1/████?wait=true"
-        );
-        assert_eq!(
-            redact_path_tokens("/interactions/5/tok/callback and /webhooks/2/t2/messages/3"),
-            "/interactions/5/████/callback and /webhooks/2/████/messages/3"
-        );
-        assert_eq!(redact_path_tokens("/webhooks/1"), "/webhooks/1");
-        assert_eq!(redact_path_tokens("/users/@me"), "/users/@me");
     }
 }
