@@ -110,7 +110,7 @@ pub fn build(endpoint: &'static Endpoint, matches: &ArgMatches) -> Result<Reques
     Ok(spec)
 }
 
-/// Required query parameters and body fields must be there, from a flag or from -f/-F/--data.
+/// Required query parameters and body fields must be there, from a flag or from -f/-F/--body.
 fn check_required(endpoint: &Endpoint, spec: &RequestSpec) -> Result<()> {
     for f in endpoint.query.iter().filter(|f| f.required) {
         if !spec.query.iter().any(|(k, _)| k == f.name) {

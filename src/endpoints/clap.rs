@@ -250,7 +250,7 @@ pub fn kind_help(kind: Kind) -> String {
 pub const QUERY_HEADING: &str = "Query parameters";
 /// See [`QUERY_HEADING`].
 pub const BODY_HEADING: &str = "Body fields";
-/// The heading of the shared request flags (`--data`, `-f`, `-q`, `--file`, `--paginate`, ...).
+/// The heading of the shared request flags (`--body`, `-f`, `-q`, `--file`, `--paginate`, ...).
 pub const REQUEST_HEADING: &str = "Request options";
 /// The heading of the path ids (positionals).
 pub const PATH_HEADING: &str = "Path parameters";

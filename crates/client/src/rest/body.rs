@@ -9,10 +9,10 @@ use serde_json::{Map, Value};
 
 use crate::{Error, Result};
 
-/// What the user said about a request's body: `--data`, `-f` and `-F`.
+/// What the user said about a request's body: `--body`, `-f` and `-F`.
 #[derive(Debug, Clone, Default)]
 pub struct BodyArgs {
-    /// `--data`: a JSON body, `@file` or `@-`.
+    /// `--body`: a JSON body, `@file` or `@-`.
     pub data: Option<String>,
     /// `-f key=value`: string fields.
     pub raw_fields: Vec<String>,

@@ -143,7 +143,7 @@ impl Field {
 pub enum Body {
     /// A JSON object whose top-level fields are flags.
     Object,
-    /// Any other JSON (an array, a union Discord does not describe as fields); given with --data.
+    /// Any other JSON (an array, a union Discord does not describe as fields); given with --body.
     Json,
 }
 
