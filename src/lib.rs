@@ -20,6 +20,7 @@ pub mod gateway;
 pub mod output;
 pub mod rest;
 pub mod sandbox;
+pub mod suggest;
 pub mod token;
 
 pub use error::{Error, ErrorKind, Result};

@@ -307,7 +307,8 @@ fn parse_command(
         return Err(removed.message.to_string());
     }
     Err(format!(
-        "unknown command {name:?}; batch runs send-message and the typed endpoint commands (`discord endpoints` lists them)"
+        "{} (batch runs send-message and the typed endpoint commands)",
+        super::suggest::unknown_command(name)
     ))
 }
 

@@ -79,7 +79,7 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
     }
     // Checked before any network traffic so a typo costs nothing.
     let (planned_ids, planned_count, _) = shard_plan(&args, 1)?;
-    for warning in intents::event_warnings(&events, intents) {
+    for warning in intents::event_warnings(&events, intents)? {
         diag(&format!("warning: {warning}"));
     }
     let identify = IdentifyConfig {

@@ -9,6 +9,7 @@ pub mod login;
 pub mod raw;
 pub mod sandbox;
 pub mod send_message;
+pub mod suggest;
 pub mod typed;
 
 use std::ffi::OsString;
@@ -118,6 +119,12 @@ fn clap_error(err: clap::Error) -> Error {
             let _ = err.print();
             Error::new(ErrorKind::Help, "")
         }
+        K::InvalidSubcommand => match err.get(clap::error::ContextKind::InvalidSubcommand) {
+            Some(clap::error::ContextValue::String(word)) => {
+                Error::usage(suggest::unknown_command(word))
+            }
+            _ => Error::usage(format!("{}; see --help", clap_message(&err))),
+        },
         _ => Error::usage(format!("{}; see --help", clap_message(&err))),
     }
 }
