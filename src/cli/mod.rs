@@ -392,24 +392,48 @@ pub struct EndpointsArgs {
 /// Arguments of `discord send-message`.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Request: POST /channels/{channel_id}/messages\nExamples:\n  discord send-message 123456789012345678 'build is green' --file log.txt\n  make 2>&1 | discord send-message 123456789012345678 - --split"
+    after_help = "Request: POST /channels/{channel_id}/messages (docs: https://discord.com/developers/docs/resources/message#create-message)\nExamples:\n  discord send-message 123456789012345678 'build is green' --file log.txt\n  make 2>&1 | discord send-message 123456789012345678 - --split\n  discord send-message --dm 80351110224678912 'your report is ready'\nContent read from stdin or a file pings nobody unless --allow-mentions is given."
 )]
 pub struct SendMessageArgs {
-    /// Channel to send to
-    #[arg(value_name = "CHANNEL_ID")]
-    pub channel: String,
+    /// Channel to send to (leave out with --dm)
+    #[arg(value_name = "CHANNEL_ID", required_unless_present = "dm")]
+    pub channel: Option<String>,
 
-    /// Message text; '-' reads it from stdin
+    /// Message text; '-' (or a pipe, when nothing else is given) reads it from stdin
     #[arg(value_name = "CONTENT")]
     pub content: Option<String>,
+
+    /// Send a direct message to this user instead (opens the DM channel, or reuses it)
+    #[arg(long, value_name = "USER_ID")]
+    pub dm: Option<String>,
+
+    /// Post in this thread of the channel (threads are channels: the message goes to the thread)
+    #[arg(long, value_name = "THREAD_ID")]
+    pub thread: Option<String>,
 
     /// Embed as a JSON object (repeatable, up to 10)
     #[arg(long = "embed", value_name = "JSON")]
     pub embeds: Vec<String>,
 
+    /// Message components (buttons, select menus) as a JSON array
+    #[arg(long, value_name = "JSON")]
+    pub components: Option<String>,
+
+    /// A poll, as Discord's poll request object: '{"question":{"text":"?"},"answers":[...]}'
+    #[arg(long, value_name = "JSON")]
+    pub poll: Option<String>,
+
+    /// Send a sticker (repeatable, up to 3)
+    #[arg(long = "sticker", value_name = "STICKER_ID")]
+    pub stickers: Vec<String>,
+
     /// Reply to this message
     #[arg(long, value_name = "MESSAGE_ID")]
     pub reply_to: Option<String>,
+
+    /// With --reply-to: do not ping the author of the message replied to
+    #[arg(long, requires = "reply_to")]
+    pub no_reply_ping: bool,
 
     /// Send as text-to-speech
     #[arg(long)]
@@ -423,11 +447,23 @@ pub struct SendMessageArgs {
     #[arg(long, value_name = "JSON")]
     pub allowed_mentions: Option<String>,
 
+    /// Let mentions in content read from stdin or a file ping (by default they ping nobody)
+    #[arg(long, conflicts_with = "allowed_mentions")]
+    pub allow_mentions: bool,
+
     /// Send content over 2000 characters as several messages, in order
     #[arg(long)]
     pub split: bool,
 
+    /// Request body and query flags (-f, -F, --data, ...), applied to the (last) message
+    #[command(flatten)]
+    pub request: RequestArgs,
+
     /// File uploads
     #[command(flatten)]
     pub files: FileArgs,
+
+    /// Set when CONTENT was read from stdin rather than typed.
+    #[arg(skip)]
+    pub content_from_stdin: bool,
 }

@@ -279,7 +279,14 @@ fn parse_command(
         let matches = parse(SendMessageArgs::augment_args(clap::Command::new(
             "send-message",
         )))?;
-        let parsed = SendMessageArgs::from_arg_matches(&matches).map_err(|e| e.to_string())?;
+        let mut parsed = SendMessageArgs::from_arg_matches(&matches).map_err(|e| e.to_string())?;
+        send_message::prepare(&mut parsed).map_err(|e| e.to_string())?;
+        if parsed.dm.is_some() {
+            return Err(
+                "send-message: --dm is not available in batch (it needs the DM channel first); open it with create-dm and send to that channel"
+                    .into(),
+            );
+        }
         if parsed.content.as_deref() == Some("-") {
             return Err(
                 "send-message: content '-' would read stdin, which holds the batch; put the text in args"
