@@ -1,0 +1,332 @@
+//! End-to-end: what a new user meets in the first hour (issue 15): suggestions for mistyped
+//! commands and values, send-message's body options, threads, DMs and mention safety, stdin
+//! and neighbouring tools' habits on the raw commands, auth status and profiles, `discord man`.
+
+mod common;
+
+use common::{json, output_with_stdin, stderr, stdout, Sandbox};
+use serde_json::{json, Value};
+
+/// The body of the last request the sandbox received for `method` `path`.
+fn last_body(sb: &Sandbox, method: &str, path: &str) -> Value {
+    sb.requests()
+        .into_iter()
+        .rev()
+        .find(|r| r["method"] == method && r["path"] == path)
+        .map(|r| r["body"].clone())
+        .unwrap_or_else(|| panic!("no {method} {path} in the sandbox's log"))
+}
+
+/// A member of the seeded guild other than the bot.
+fn some_user(sb: &Sandbox) -> String {
+    let guild = sb.guild_id();
+    let members = json(&sb.run(&["get", &format!("/guilds/{guild}/members"), "-q", "limit=5"]));
+    members[1]["user"]["id"]
+        .as_str()
+        .expect("user id")
+        .to_string()
+}
+
+#[test]
+fn mistyped_commands_suggest_typed_ones_and_a_search() {
+    let sb = Sandbox::start();
+    for (typed, expected, search) in [
+        ("kick", "remove-guild-member", "member"),
+        ("ban", "create-guild-ban", "ban"),
+        ("edit-channel", "modify-channel", "channel"),
+        ("create-role", "create-guild-role", "role"),
+        ("get-chanel", "get-channel", "channel"),
+        ("create-mesage", "create-message", "message"),
+    ] {
+        let out = sb.run(&[typed, "123"]);
+        assert_eq!(out.status.code(), Some(2), "{typed}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("did you mean {expected}?")),
+            "{typed}: {err}"
+        );
+        assert!(
+            err.trim_end()
+                .ends_with(&format!("search with 'discord endpoints {search}'")),
+            "{typed}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    // The suggested search really finds the command.
+    let out = sb.run(&["endpoints", "member"]);
+    assert!(stdout(&out).contains("remove-guild-member"));
+    assert!(sb.requests().iter().all(|r| r["method"] == "GET"));
+}
+
+#[test]
+fn batch_lines_get_the_same_suggestions() {
+    let sb = Sandbox::start();
+    let out = output_with_stdin(
+        sb.cmd().arg("batch"),
+        br#"{"command":"create-role","args":["1","--name","x"]}
+"#,
+    );
+    let line: Value = serde_json::from_slice(&out.stdout).expect("one JSON result line");
+    let error = line["error"].as_str().unwrap_or_default().to_string() + &line.to_string();
+    assert!(error.contains("did you mean create-guild-role?"), "{line}");
+    assert!(error.contains("discord endpoints role"), "{line}");
+}
+
+#[test]
+fn mistyped_intents_events_and_permissions_say_did_you_mean() {
+    let sb = Sandbox::start();
+    let out = sb.run(&[
+        "listen",
+        "--intents",
+        "GUILDS,GUILD_MESAGES",
+        "--max-events",
+        "1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("did you mean GUILD_MESSAGES?"), "{err}");
+    assert!(
+        !err.contains("DIRECT_MESSAGE_POLLS"),
+        "no dump of every name: {err}"
+    );
+
+    let out = sb.run(&["listen", "--events", "MESSAGE_CREAT", "--max-events", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did you mean MESSAGE_CREATE?"),
+        "{}",
+        stderr(&out)
+    );
+
+    let guild = sb.guild_id();
+    let out = sb.run(&[
+        "create-guild-role",
+        &guild,
+        "--name",
+        "m",
+        "--permissions",
+        "KICK_MEMBER",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did you mean KICK_MEMBERS?"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn listen_warns_once_when_message_content_is_missing() {
+    let sb = Sandbox::start();
+    let out = sb.run(&[
+        "listen",
+        "--intents",
+        "GUILDS,GUILD_MESSAGES",
+        "--events",
+        "MESSAGE_CREATE",
+        "--dry-run",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.matches("MESSAGE_CONTENT intent").count(), 1, "{err}");
+    let out = sb.run(&[
+        "listen",
+        "--intents",
+        "GUILDS,GUILD_MESSAGES,MESSAGE_CONTENT",
+        "--events",
+        "MESSAGE_CREATE",
+        "--dry-run",
+    ]);
+    assert!(!stderr(&out).contains("MESSAGE_CONTENT intent"));
+}
+
+#[test]
+fn send_message_takes_body_options_components_poll_stickers_and_threads() {
+    let sb = Sandbox::start();
+    let channel = sb.general_channel();
+    // Discord's Create Message: components is an array of action rows, poll a poll request
+    // object, sticker_ids up to 3 ids; a thread is a channel and is posted to directly.
+    let out = sb.run(&[
+        "send-message",
+        &channel,
+        "vote",
+        "--components",
+        r#"[{"type":1,"components":[{"type":2,"style":1,"label":"ok","custom_id":"ok"}]}]"#,
+        "--poll",
+        r#"{"question":{"text":"Lunch?"},"answers":[{"poll_media":{"text":"Pizza"}}]}"#,
+        "-f",
+        "nonce=n1",
+        "-F",
+        "enforce_nonce=true",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let body = last_body(&sb, "POST", &format!("/channels/{channel}/messages"));
+    assert_eq!(body["content"], "vote");
+    assert_eq!(body["components"][0]["components"][0]["custom_id"], "ok");
+    assert_eq!(body["poll"]["question"]["text"], "Lunch?");
+    assert_eq!(body["nonce"], "n1");
+    assert_eq!(body["enforce_nonce"], true);
+
+    let out = sb.run(&[
+        "send-message",
+        &channel,
+        "--thread",
+        "222222222222222222",
+        "--sticker",
+        "111111111111111111",
+        "--data",
+        r#"{"flags":4}"#,
+        "--dry-run",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("/channels/222222222222222222/messages"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#""sticker_ids":["111111111111111111"]"#),
+        "{text}"
+    );
+    assert!(text.contains(r#""flags":4"#), "{text}");
+
+    let four = [
+        "--sticker",
+        "1",
+        "--sticker",
+        "2",
+        "--sticker",
+        "3",
+        "--sticker",
+        "4",
+    ];
+    let out = sb.run(&[&["send-message", &channel][..], &four[..]].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("at most 3 stickers"));
+    let out = sb.run(&["send-message", &channel, "--components", "{}"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--components"), "{}", stderr(&out));
+}
+
+#[test]
+fn content_from_stdin_or_a_file_pings_nobody_unless_allowed() {
+    let sb = Sandbox::start();
+    let channel = sb.general_channel();
+    let path = format!("/channels/{channel}/messages");
+    // Discord's Allowed Mentions: "parse": [] suppresses every mention in the content.
+    let out = output_with_stdin(
+        sb.cmd().args(["send-message", &channel, "-"]),
+        b"deploy done @everyone\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let body = last_body(&sb, "POST", &path);
+    assert_eq!(body["content"], "deploy done @everyone");
+    assert_eq!(body["allowed_mentions"], json!({"parse": []}));
+
+    // A pipe with nothing else to send is the content too.
+    let out = output_with_stdin(sb.cmd().args(["send-message", &channel]), b"piped @here\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        last_body(&sb, "POST", &path)["allowed_mentions"],
+        json!({"parse": []})
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("m.json");
+    std::fs::write(&file, r#"{"content":"@everyone from a file"}"#).unwrap();
+    let data = format!("@{}", file.display());
+    let out = sb.run(&["send-message", &channel, "--data", &data]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        last_body(&sb, "POST", &path)["allowed_mentions"],
+        json!({"parse": []})
+    );
+
+    let out = output_with_stdin(
+        sb.cmd()
+            .args(["send-message", &channel, "-", "--allow-mentions"]),
+        b"@everyone meant\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(last_body(&sb, "POST", &path)
+        .get("allowed_mentions")
+        .is_none());
+
+    // Typed on the command line: Discord's default (parse everything) is kept.
+    let out = sb.run(&["send-message", &channel, "hi @everyone"]);
+    assert!(out.status.success());
+    assert!(last_body(&sb, "POST", &path)
+        .get("allowed_mentions")
+        .is_none());
+}
+
+#[test]
+fn replies_ping_unless_no_reply_ping() {
+    let sb = Sandbox::start();
+    let channel = sb.general_channel();
+    let path = format!("/channels/{channel}/messages");
+    let first = json(&sb.run(&["send-message", &channel, "first"]));
+    let id = first["id"].as_str().unwrap();
+    let out = sb.run(&[
+        "send-message",
+        &channel,
+        "re",
+        "--reply-to",
+        id,
+        "--no-reply-ping",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let body = last_body(&sb, "POST", &path);
+    assert_eq!(body["message_reference"]["message_id"], id);
+    // Discord's Allowed Mentions: replied_user false keeps the author from being pinged; the
+    // other mentions keep Discord's default of parsing everything.
+    assert_eq!(body["allowed_mentions"]["replied_user"], false);
+    assert_eq!(
+        body["allowed_mentions"]["parse"],
+        json!(["users", "roles", "everyone"])
+    );
+    // Piped content in a reply: nothing parsed, but the reply still pings (sending the object
+    // would otherwise turn replied_user off, its documented default).
+    let out = output_with_stdin(
+        sb.cmd()
+            .args(["send-message", &channel, "-", "--reply-to", id]),
+        b"log\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        last_body(&sb, "POST", &path)["allowed_mentions"],
+        json!({"parse": [], "replied_user": true})
+    );
+    let out = sb.run(&["send-message", &channel, "x", "--no-reply-ping"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "--no-reply-ping needs --reply-to"
+    );
+}
+
+#[test]
+fn send_message_dm_opens_or_reuses_the_dm_channel() {
+    let sb = Sandbox::start();
+    let user = some_user(&sb);
+    let first = json(&sb.run(&["send-message", "--dm", &user, "hello"]));
+    assert_eq!(first["content"], "hello");
+    let second = json(&sb.run(&["send-message", "--dm", &user, "again"]));
+    assert_eq!(first["channel_id"], second["channel_id"]);
+    let opens: Vec<Value> = sb
+        .requests()
+        .into_iter()
+        .filter(|r| r["method"] == "POST" && r["path"] == "/users/@me/channels")
+        .collect();
+    assert_eq!(opens.len(), 2);
+    // Discord's Create DM: the body is {"recipient_id": snowflake}.
+    assert_eq!(opens[0]["body"], json!({"recipient_id": user}));
+    let dm = first["channel_id"].as_str().unwrap();
+    let channel = json(&sb.run(&["get", &format!("/channels/{dm}")]));
+    assert_eq!(channel["type"], 1);
+
+    let out = sb.run(&["send-message", "--dm", "not-an-id", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = sb.run(&["send-message", "123", "--dm", &user, "x"]);
+    assert_eq!(out.status.code(), Some(2), "a channel and --dm");
+}
