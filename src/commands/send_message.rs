@@ -6,12 +6,12 @@ use std::io::{self, IsTerminal, Read};
 
 use serde_json::{json, Map, Value};
 
-use super::{raw, typed};
+use super::typed;
 use crate::cli::{FileArgs, PageArgs, SendMessageArgs};
 use crate::config::Settings;
 use crate::endpoints::Kind;
 use crate::rest::url::encode_segment;
-use crate::rest::{Client, Method, RequestSpec};
+use crate::rest::{Method, RequestSpec};
 use crate::{Error, Result};
 
 /// The most characters Discord accepts in one message's content.
@@ -52,7 +52,7 @@ pub fn run(settings: &Settings, mut args: SendMessageArgs) -> Result<()> {
         }
     }
     for spec in specs {
-        raw::execute(settings, spec, &FileArgs::default(), &PageArgs::default())?;
+        crate::request::execute(settings, spec, &FileArgs::default(), &PageArgs::default())?;
     }
     Ok(())
 }
@@ -80,7 +80,7 @@ fn dm_channel_path(settings: &Settings, user: &str) -> Result<String> {
     let user = typed::parse_value(Kind::Snowflake, "--dm", user)?;
     let mut open = RequestSpec::new(Method::Post, "/users/@me/channels");
     open.body = Some(json!({ "recipient_id": user }));
-    let client = Client::new(settings)?;
+    let client = settings.client()?;
     if settings.dry_run {
         crate::output::write_stdout(client.describe(&open)?.as_bytes())?;
         return Ok(DM_PLACEHOLDER.to_string());
@@ -163,7 +163,7 @@ pub fn requests(args: &SendMessageArgs) -> Result<Vec<RequestSpec>> {
         if i == last {
             body.extend(extras.clone());
             spec.body = Some(Value::Object(body));
-            raw::apply_request_args(&mut spec, None, &args.request)?;
+            crate::request::apply_request_args(&mut spec, None, &args.request)?;
             spec.files = args.files.files.clone();
         } else {
             spec.body = Some(Value::Object(body));
