@@ -330,3 +330,78 @@ fn send_message_dm_opens_or_reuses_the_dm_channel() {
     let out = sb.run(&["send-message", "123", "--dm", &user, "x"]);
     assert_eq!(out.status.code(), Some(2), "a channel and --dm");
 }
+
+#[test]
+fn piped_stdin_and_dash_are_the_body_of_post_patch_put() {
+    let sb = Sandbox::start();
+    let channel = sb.general_channel();
+    let path = format!("/channels/{channel}/messages");
+    let out = output_with_stdin(
+        sb.cmd().args(["post", &path]),
+        br#"{"content":"from a pipe"}"#,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(last_body(&sb, "POST", &path)["content"], "from a pipe");
+
+    let out = output_with_stdin(
+        sb.cmd().args(["post", &path, "-"]),
+        br#"{"content":"dash"}"#,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sent = json(&out);
+    assert_eq!(last_body(&sb, "POST", &path)["content"], "dash");
+
+    let edit = format!("{path}/{}", sent["id"].as_str().unwrap());
+    let out = output_with_stdin(sb.cmd().args(["patch", &edit]), br#"{"content":"edited"}"#);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["content"], "edited");
+
+    // --ignore-stdin leaves a pipe alone (a 'while read' loop keeps its lines).
+    sb.clear_requests();
+    let typing = format!("/channels/{channel}/typing");
+    let out = output_with_stdin(
+        sb.cmd().args(["post", &typing, "--ignore-stdin"]),
+        b"next line of a loop\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(last_body(&sb, "POST", &typing), Value::Null);
+    // Invalid JSON on stdin is refused before anything is sent.
+    sb.clear_requests();
+    let out = output_with_stdin(sb.cmd().args(["post", &path]), b"not json");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(sb.requests().is_empty());
+}
+
+#[test]
+fn httpie_items_and_get_bodies_are_refused_with_the_right_flag() {
+    let sb = Sandbox::start();
+    let channel = sb.general_channel();
+    let path = format!("/channels/{channel}/messages");
+    sb.clear_requests();
+    for (args, hint) in [
+        (vec!["post", &path, "content=hi"], "-f 'content=hi'"),
+        (vec!["get", &path, "limit==5"], "-q 'limit=5'"),
+        (vec!["post", &path, "tts:=true"], "-F 'tts=true'"),
+        (
+            vec!["get", &path, r#"{"limit":5}"#],
+            "a GET request has no body",
+        ),
+        (
+            vec!["get", &path, "--data", r#"{"limit":5}"#],
+            "a GET request has no body",
+        ),
+        (
+            vec!["get", &path, "--file", "Cargo.toml"],
+            "a GET request cannot upload files",
+        ),
+    ] {
+        let out = sb.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(hint), "{args:?}: {}", stderr(&out));
+    }
+    assert!(sb.requests().is_empty(), "nothing was sent");
+    // -f on a GET is still a query parameter, as in gh api.
+    let out = sb.run(&["get", &path, "-f", "limit=2"]);
+    assert!(out.status.success());
+    assert_eq!(json(&out).as_array().map(Vec::len), Some(2));
+}

@@ -198,9 +198,14 @@ pub struct RawArgs {
     #[arg(value_name = "PATH")]
     pub path: String,
 
-    /// JSON request body
+    /// JSON request body; '-' reads it from stdin (so does a pipe, for POST/PUT/PATCH with no
+    /// other body)
     #[arg(value_name = "JSON")]
     pub body: Option<String>,
+
+    /// Do not read a piped stdin as the body (e.g. inside a 'while read' loop)
+    #[arg(long)]
+    pub ignore_stdin: bool,
 
     /// Request body and query flags
     #[command(flatten)]

@@ -242,6 +242,7 @@ pub fn parse_line(line: &str) -> std::result::Result<Vec<RequestSpec>, String> {
         Some(Value::String(r)) => spec.reason = Some(r.clone()),
         Some(_) => return Err("\"reason\" must be a string".into()),
     }
+    crate::request::refuse_get_body(&spec).map_err(|e| e.message)?;
     Ok(vec![spec])
 }
 
