@@ -405,3 +405,85 @@ fn httpie_items_and_get_bodies_are_refused_with_the_right_flag() {
     assert!(out.status.success());
     assert_eq!(json(&out).as_array().map(Vec::len), Some(2));
 }
+
+#[test]
+fn profiles_keep_their_api_base_and_auth_shows_and_lists_them() {
+    let sb = Sandbox::start();
+    let dir = sb.config_dir.path();
+    // Logged in against the sandbox: the profile remembers the sandbox's base.
+    let out = output_with_stdin(
+        common::base_cmd(dir).args(["--profile", "sb", "--api-url", &sb.api_url, "login"]),
+        format!("{}\n", sb.token).as_bytes(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let config = std::fs::read_to_string(dir.join("config.json")).unwrap();
+    assert!(config.contains(&sb.api_url), "{config}");
+
+    // No --api-url and no DISCORD_API_URL: the profile alone points at the sandbox.
+    let out = common::base_cmd(dir)
+        .args(["--profile", "sb", "auth", "status"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let status = json(&out);
+    assert_eq!(status["user"]["username"], "Sandbox Bot");
+    assert_eq!(status["profile"], "sb");
+    assert_eq!(status["api_url"], sb.api_url.as_str());
+    assert_eq!(status["token_type"], "bot");
+    assert!(status["token_from"]
+        .as_str()
+        .unwrap()
+        .contains("profile 'sb'"));
+    assert!(
+        !stdout(&out).contains(&sb.token),
+        "the token is never printed"
+    );
+
+    let out = sb.run(&["auth", "status"]);
+    let status = json(&out);
+    assert_eq!(status["token_from"], "DISCORD_TOKEN");
+    assert_eq!(status["api_url_from"], "DISCORD_API_URL");
+
+    let out = common::base_cmd(dir)
+        .args(["auth", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), format!("sb\t{}\n", sb.api_url));
+
+    // A profile that does not exist names those that do.
+    let out = common::base_cmd(dir)
+        .args(["--profile", "nope", "get", "/users/@me"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("profile 'nope' does not exist"), "{err}");
+    assert!(err.contains("stored profiles: sb"), "{err}");
+}
+
+#[test]
+fn missing_and_refused_tokens_say_what_to_do() {
+    let sb = Sandbox::start();
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::base_cmd(dir.path())
+        .args(["--api-url", &sb.api_url, "get", "/users/@me"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for hint in ["discord login", "DISCORD_TOKEN", "--sandbox"] {
+        assert!(err.contains(hint), "{hint}: {err}");
+    }
+    let out = output_with_stdin(
+        common::base_cmd(dir.path()).args(["--api-url", &sb.api_url, "login"]),
+        b"not-the-token\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("the token was refused (401 Unauthorized"),
+        "{err}"
+    );
+    assert!(!err.contains("DISCORD_TOKEN"), "{err}");
+    assert!(!dir.path().join("config.json").exists(), "nothing stored");
+}

@@ -145,6 +145,8 @@ pub enum Command {
     Login(LoginArgs),
     /// Remove the stored token of a profile
     Logout,
+    /// Who the token belongs to (auth status), and the stored profiles (auth list)
+    Auth(AuthArgs),
     /// Run a local, stateful stand-in for Discord's REST API and gateway
     Sandbox(SandboxArgs),
     /// Stream gateway events as JSON lines, one per dispatch
@@ -303,6 +305,24 @@ pub struct LoginArgs {
     /// Read the token from stdin instead of prompting
     #[arg(long)]
     pub with_token: bool,
+}
+
+/// Arguments of `discord auth`.
+#[derive(Debug, Clone, Args)]
+pub struct AuthArgs {
+    /// What to show.
+    #[command(subcommand)]
+    pub command: AuthCommand,
+}
+
+/// The `discord auth` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum AuthCommand {
+    /// Who the token belongs to, which profile and API base are in use, bot or bearer, and where
+    /// the token came from (never the token itself)
+    Status,
+    /// The stored profiles and the API base of each; the one in use is marked
+    List,
 }
 
 /// Arguments of `discord sandbox`. The token it accepts is the global `--token` (or

@@ -1,5 +1,6 @@
 //! Thin glue, one module per subcommand, and [`run`]: parse, resolve settings, dispatch.
 
+pub mod auth;
 pub mod batch;
 pub mod generate;
 pub mod intents;
@@ -99,6 +100,7 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Delete(a) => raw::run(&settings, Method::Delete, a),
         Command::Login(a) => login::login(&settings, &a, global.bearer),
         Command::Logout => login::logout(&settings),
+        Command::Auth(a) => auth::run(&settings, &a),
         Command::Sandbox(a) => sandbox::run(&a, global.token.as_deref(), global.global_limit),
         Command::Listen(a) => listen::run(&settings, a),
         Command::Intents(a) => intents::run(&settings, &a),
