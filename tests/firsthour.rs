@@ -487,3 +487,24 @@ fn missing_and_refused_tokens_say_what_to_do() {
     assert!(!err.contains("DISCORD_TOKEN"), "{err}");
     assert!(!dir.path().join("config.json").exists(), "nothing stored");
 }
+
+#[test]
+fn man_says_where_the_pages_went_and_how_many() {
+    let dir = tempfile::tempdir().unwrap();
+    let man1 = dir.path().join("share").join("man").join("man1");
+    let out = common::base_cmd(dir.path())
+        .arg("man")
+        .arg(&man1)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let written = std::fs::read_dir(&man1).unwrap().count();
+    let err = stderr(&out);
+    let shown = std::fs::canonicalize(&man1).unwrap();
+    assert!(
+        err.contains(&format!("wrote {written} man pages to {}", shown.display())),
+        "{err}"
+    );
+    assert!(err.contains("MANPATH="), "{err}");
+    assert!(written > 200 && man1.join("discord-send-message.1").exists());
+}
