@@ -508,3 +508,50 @@ fn man_says_where_the_pages_went_and_how_many() {
     assert!(err.contains("MANPATH="), "{err}");
     assert!(written > 200 && man1.join("discord-send-message.1").exists());
 }
+
+#[test]
+fn download_saves_a_messages_attachments_without_sending_the_token() {
+    let sb = Sandbox::start();
+    let channel = sb.general_channel();
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("report.txt");
+    let b = dir.path().join("data.bin");
+    std::fs::write(&a, "all green\n").unwrap();
+    std::fs::write(&b, [0u8, 1, 2, 255]).unwrap();
+    let out = sb.run(&[
+        "send-message",
+        &channel,
+        "files",
+        "--file",
+        a.to_str().unwrap(),
+        "--file",
+        b.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let message = json(&out)["id"].as_str().unwrap().to_string();
+    let into = dir.path().join("saved");
+    let link = format!("https://discord.com/channels/1/{channel}/{message}");
+    sb.clear_requests();
+    let out = sb.run(&["download", &link, "--out", into.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(into.join("report.txt")).unwrap(),
+        b"all green\n"
+    );
+    assert_eq!(
+        std::fs::read(into.join("data.bin")).unwrap(),
+        [0u8, 1, 2, 255]
+    );
+    assert_eq!(stdout(&out).lines().count(), 2, "one path per file");
+    // The message was fetched afresh, so its CDN URLs are freshly signed.
+    let log = sb.requests();
+    assert!(log
+        .iter()
+        .any(|r| r["path"] == format!("/channels/{channel}/messages/{message}")));
+    // Again with CHANNEL MESSAGE: nothing is overwritten, the id goes in front.
+    let out = sb.run(&["download", &channel, &message, "-o", into.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&into).unwrap().count(), 4);
+    let out = sb.run(&["download", "not-a-link"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -157,6 +157,8 @@ pub enum Command {
     Endpoints(EndpointsArgs),
     /// Send a message: content from the argument or stdin, embeds, files, replies, --split
     SendMessage(SendMessageArgs),
+    /// Save a message's attachments into a folder
+    Download(DownloadArgs),
     /// Run JSON request lines from stdin concurrently; one JSON result line each, in input order
     Batch(BatchArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
@@ -305,6 +307,25 @@ pub struct LoginArgs {
     /// Read the token from stdin instead of prompting
     #[arg(long)]
     pub with_token: bool,
+}
+
+/// Arguments of `discord download`.
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Examples:\n  discord download https://discord.com/channels/81384788765712384/381870553235193857/1108811591453294612\n  discord download 381870553235193857 1108811591453294612 --out logs/\nThe message is fetched first, so its attachment URLs are freshly signed. Each saved file's path is printed."
+)]
+pub struct DownloadArgs {
+    /// The message's link (Copy Message Link), or the channel id followed by MESSAGE_ID
+    #[arg(value_name = "MESSAGE_LINK|CHANNEL_ID")]
+    pub message: String,
+
+    /// The message id, when the first argument is a channel id
+    #[arg(value_name = "MESSAGE_ID")]
+    pub message_id: Option<String>,
+
+    /// Folder to save into (created if missing)
+    #[arg(short = 'o', long, value_name = "DIR", default_value = ".")]
+    pub out: PathBuf,
 }
 
 /// Arguments of `discord auth`.

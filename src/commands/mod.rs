@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod batch;
+pub mod download;
 pub mod generate;
 pub mod intents;
 pub mod list_endpoints;
@@ -106,6 +107,7 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Intents(a) => intents::run(&settings, &a),
         Command::Endpoints(a) => list_endpoints::run(&a),
         Command::SendMessage(a) => send_message::run(&settings, a),
+        Command::Download(a) => download::run(&settings, &a),
         Command::Batch(a) => batch::run(&settings, &a),
         Command::Completions(a) => generate::completions(&a),
         Command::Man(a) => generate::man(&a),

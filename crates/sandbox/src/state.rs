@@ -131,6 +131,8 @@ pub struct State {
     pub webhooks: BTreeMap<u64, Value>,
     /// Invites by code.
     pub invites: BTreeMap<String, Value>,
+    /// Uploaded attachments' bytes by attachment id, served at their CDN URL.
+    pub files: BTreeMap<u64, Vec<u8>>,
 }
 
 /// The sandbox's shared world.

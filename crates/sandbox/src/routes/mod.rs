@@ -201,12 +201,27 @@ fn admin(world: &World, req: &Request, path: &str) -> Response {
             Response::no_content()
         }
         ("POST", "/seed-messages") => seed_messages(world, &body),
+        ("GET", p) if p.starts_with("/cdn/attachments/") => cdn_file(world, p),
         (method, p) if p.starts_with("/gateway") => {
             let (status, value) =
                 super::gateway::admin(world, method, &format!("/_sandbox{p}"), &body);
             Response::json(status, &value)
         }
         _ => not_found(),
+    }
+}
+
+/// An uploaded attachment's bytes, at `/cdn/attachments/{channel}/{attachment}/{filename}`.
+fn cdn_file(world: &World, path: &str) -> Response {
+    let id = path.split('/').nth(4).and_then(|s| s.parse::<u64>().ok());
+    match id.and_then(|id| world.lock().files.get(&id).cloned()) {
+        Some(bytes) => Response {
+            status: 200,
+            headers: vec![("Content-Type".into(), "application/octet-stream".into())],
+            body: bytes,
+            misbehave: super::http::Misbehave::No,
+        },
+        None => not_found(),
     }
 }
 
