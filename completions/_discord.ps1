@@ -53,10 +53,12 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Send a DELETE request to any API path')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Store a token in the config file (prompted with hidden input and checked first)')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove the stored token of a profile')
+            [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Who the token belongs to (auth status), and the stored profiles (auth list)')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run a local, stateful stand-in for Discord''s REST API and gateway')
             [CompletionResult]::new('intents', 'intents', [CompletionResultType]::ParameterValue, 'List the gateway intents: name, value, privileged or not, and the events each carries')
             [CompletionResult]::new('endpoints', 'endpoints', [CompletionResultType]::ParameterValue, 'List the typed endpoint commands: name, method and path, filtered by WORD')
             [CompletionResult]::new('send-message', 'send-message', [CompletionResultType]::ParameterValue, 'Send a message: content from the argument or stdin, embeds, files, replies, --split')
+            [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Save a message''s attachments into a folder')
             [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Run JSON request lines from stdin concurrently; one JSON result line each, in input order')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, elvish, powershell)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (discord.1 and one per subcommand) into a folder')
@@ -482,6 +484,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
             [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
             [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--ignore-stdin', '--ignore-stdin', [CompletionResultType]::ParameterName, 'Do not read a piped stdin as the body (e.g. inside a ''while read'' loop)')
             [CompletionResult]::new('--paginate', '--paginate', [CompletionResultType]::ParameterName, 'Follow before/after pages to the end and print every item once, as one JSON array')
             [CompletionResult]::new('--lines', '--lines', [CompletionResultType]::ParameterName, 'With --paginate: print one item per line, streaming')
             [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
@@ -521,6 +524,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
             [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
             [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--ignore-stdin', '--ignore-stdin', [CompletionResultType]::ParameterName, 'Do not read a piped stdin as the body (e.g. inside a ''while read'' loop)')
             [CompletionResult]::new('--paginate', '--paginate', [CompletionResultType]::ParameterName, 'Follow before/after pages to the end and print every item once, as one JSON array')
             [CompletionResult]::new('--lines', '--lines', [CompletionResultType]::ParameterName, 'With --paginate: print one item per line, streaming')
             [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
@@ -560,6 +564,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
             [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
             [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--ignore-stdin', '--ignore-stdin', [CompletionResultType]::ParameterName, 'Do not read a piped stdin as the body (e.g. inside a ''while read'' loop)')
             [CompletionResult]::new('--paginate', '--paginate', [CompletionResultType]::ParameterName, 'Follow before/after pages to the end and print every item once, as one JSON array')
             [CompletionResult]::new('--lines', '--lines', [CompletionResultType]::ParameterName, 'With --paginate: print one item per line, streaming')
             [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
@@ -599,6 +604,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
             [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
             [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--ignore-stdin', '--ignore-stdin', [CompletionResultType]::ParameterName, 'Do not read a piped stdin as the body (e.g. inside a ''while read'' loop)')
             [CompletionResult]::new('--paginate', '--paginate', [CompletionResultType]::ParameterName, 'Follow before/after pages to the end and print every item once, as one JSON array')
             [CompletionResult]::new('--lines', '--lines', [CompletionResultType]::ParameterName, 'With --paginate: print one item per line, streaming')
             [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
@@ -638,6 +644,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
             [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
             [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--ignore-stdin', '--ignore-stdin', [CompletionResultType]::ParameterName, 'Do not read a piped stdin as the body (e.g. inside a ''while read'' loop)')
             [CompletionResult]::new('--paginate', '--paginate', [CompletionResultType]::ParameterName, 'Follow before/after pages to the end and print every item once, as one JSON array')
             [CompletionResult]::new('--lines', '--lines', [CompletionResultType]::ParameterName, 'With --paginate: print one item per line, streaming')
             [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
@@ -707,6 +714,102 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--no-rate-limit-cache', '--no-rate-limit-cache', [CompletionResultType]::ParameterName, 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'discord;auth' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'API base URL [default: https://discord.com/api/v10]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter every printed JSON value through a jq expression (jaq, built in)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
+            [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
+            [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal)')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (token redacted) and send nothing')
+            [CompletionResult]::new('--no-rate-limit-cache', '--no-rate-limit-cache', [CompletionResultType]::ParameterName, 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Who the token belongs to, which profile and API base are in use, bot or bearer, and where the token came from (never the token itself)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The stored profiles and the API base of each; the one in use is marked')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'discord;auth;status' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'API base URL [default: https://discord.com/api/v10]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter every printed JSON value through a jq expression (jaq, built in)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
+            [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
+            [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal)')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (token redacted) and send nothing')
+            [CompletionResult]::new('--no-rate-limit-cache', '--no-rate-limit-cache', [CompletionResultType]::ParameterName, 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'discord;auth;list' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'API base URL [default: https://discord.com/api/v10]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter every printed JSON value through a jq expression (jaq, built in)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
+            [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
+            [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal)')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (token redacted) and send nothing')
+            [CompletionResult]::new('--no-rate-limit-cache', '--no-rate-limit-cache', [CompletionResultType]::ParameterName, 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'discord;auth;help' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Who the token belongs to, which profile and API base are in use, bot or bearer, and where the token came from (never the token itself)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The stored profiles and the API base of each; the one in use is marked')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'discord;auth;help;status' {
+            break
+        }
+        'discord;auth;help;list' {
+            break
+        }
+        'discord;auth;help;help' {
             break
         }
         'discord;sandbox' {
@@ -792,9 +895,24 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             break
         }
         'discord;send-message' {
+            [CompletionResult]::new('--dm', '--dm', [CompletionResultType]::ParameterName, 'Send a direct message to this user instead (opens the DM channel, or reuses it)')
+            [CompletionResult]::new('--thread', '--thread', [CompletionResultType]::ParameterName, 'Post in this thread of the channel (threads are channels: the message goes to the thread)')
             [CompletionResult]::new('--embed', '--embed', [CompletionResultType]::ParameterName, 'Embed as a JSON object (repeatable, up to 10)')
+            [CompletionResult]::new('--components', '--components', [CompletionResultType]::ParameterName, 'Message components (buttons, select menus) as a JSON array')
+            [CompletionResult]::new('--poll', '--poll', [CompletionResultType]::ParameterName, 'A poll, as Discord''s poll request object: ''{"question":{"text":"?"},"answers":[...]}''')
+            [CompletionResult]::new('--sticker', '--sticker', [CompletionResultType]::ParameterName, 'Send a sticker (repeatable, up to 3)')
             [CompletionResult]::new('--reply-to', '--reply-to', [CompletionResultType]::ParameterName, 'Reply to this message')
             [CompletionResult]::new('--allowed-mentions', '--allowed-mentions', [CompletionResultType]::ParameterName, 'Who may be pinged, as Discord''s allowed_mentions JSON object')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Request body from a string, @file or @- for stdin')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)')
+            [CompletionResult]::new('--raw-field', '--raw-field', [CompletionResultType]::ParameterName, 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Typed field: numbers, true/false/null, JSON arrays/objects, @file for a file''s contents')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Typed field: numbers, true/false/null, JSON arrays/objects, @file for a file''s contents')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Query parameter key=value (repeatable)')
+            [CompletionResult]::new('--query', '--query', [CompletionResultType]::ParameterName, 'Query parameter key=value (repeatable)')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra header ''Name: value'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra header ''Name: value'' (repeatable)')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Audit log reason (sent as X-Audit-Log-Reason)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Attach a file (repeatable); sends multipart/form-data with payload_json')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')
@@ -805,9 +923,39 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
             [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
             [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--no-reply-ping', '--no-reply-ping', [CompletionResultType]::ParameterName, 'With --reply-to: do not ping the author of the message replied to')
             [CompletionResult]::new('--tts', '--tts', [CompletionResultType]::ParameterName, 'Send as text-to-speech')
             [CompletionResult]::new('--silent', '--silent', [CompletionResultType]::ParameterName, 'Send without a push or desktop notification (SUPPRESS_NOTIFICATIONS)')
+            [CompletionResult]::new('--allow-mentions', '--allow-mentions', [CompletionResultType]::ParameterName, 'Let mentions in content read from stdin or a file ping (by default they ping nobody)')
             [CompletionResult]::new('--split', '--split', [CompletionResultType]::ParameterName, 'Send content over 2000 characters as several messages, in order')
+            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal)')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (token redacted) and send nothing')
+            [CompletionResult]::new('--no-rate-limit-cache', '--no-rate-limit-cache', [CompletionResultType]::ParameterName, 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'discord;download' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Folder to save into (created if missing)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Folder to save into (created if missing)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'API base URL [default: https://discord.com/api/v10]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter every printed JSON value through a jq expression (jaq, built in)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
+            [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
+            [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
             [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
@@ -16985,10 +17133,12 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Send a DELETE request to any API path')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Store a token in the config file (prompted with hidden input and checked first)')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove the stored token of a profile')
+            [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Who the token belongs to (auth status), and the stored profiles (auth list)')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run a local, stateful stand-in for Discord''s REST API and gateway')
             [CompletionResult]::new('intents', 'intents', [CompletionResultType]::ParameterValue, 'List the gateway intents: name, value, privileged or not, and the events each carries')
             [CompletionResult]::new('endpoints', 'endpoints', [CompletionResultType]::ParameterValue, 'List the typed endpoint commands: name, method and path, filtered by WORD')
             [CompletionResult]::new('send-message', 'send-message', [CompletionResultType]::ParameterValue, 'Send a message: content from the argument or stdin, embeds, files, replies, --split')
+            [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Save a message''s attachments into a folder')
             [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Run JSON request lines from stdin concurrently; one JSON result line each, in input order')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, elvish, powershell)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (discord.1 and one per subcommand) into a folder')
@@ -17268,6 +17418,17 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
         'discord;help;logout' {
             break
         }
+        'discord;help;auth' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Who the token belongs to, which profile and API base are in use, bot or bearer, and where the token came from (never the token itself)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The stored profiles and the API base of each; the one in use is marked')
+            break
+        }
+        'discord;help;auth;status' {
+            break
+        }
+        'discord;help;auth;list' {
+            break
+        }
         'discord;help;sandbox' {
             break
         }
@@ -17278,6 +17439,9 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             break
         }
         'discord;help;send-message' {
+            break
+        }
+        'discord;help;download' {
             break
         }
         'discord;help;batch' {

@@ -50,10 +50,12 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand delete 'Send a DELETE request to any API path'
             cand login 'Store a token in the config file (prompted with hidden input and checked first)'
             cand logout 'Remove the stored token of a profile'
+            cand auth 'Who the token belongs to (auth status), and the stored profiles (auth list)'
             cand sandbox 'Run a local, stateful stand-in for Discord''s REST API and gateway'
             cand intents 'List the gateway intents: name, value, privileged or not, and the events each carries'
             cand endpoints 'List the typed endpoint commands: name, method and path, filtered by WORD'
             cand send-message 'Send a message: content from the argument or stdin, embeds, files, replies, --split'
+            cand download 'Save a message''s attachments into a folder'
             cand batch 'Run JSON request lines from stdin concurrently; one JSON result line each, in input order'
             cand completions 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
             cand man 'Write man pages (discord.1 and one per subcommand) into a folder'
@@ -478,6 +480,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
             cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
             cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --ignore-stdin 'Do not read a piped stdin as the body (e.g. inside a ''while read'' loop)'
             cand --paginate 'Follow before/after pages to the end and print every item once, as one JSON array'
             cand --lines 'With --paginate: print one item per line, streaming'
             cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -516,6 +519,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
             cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
             cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --ignore-stdin 'Do not read a piped stdin as the body (e.g. inside a ''while read'' loop)'
             cand --paginate 'Follow before/after pages to the end and print every item once, as one JSON array'
             cand --lines 'With --paginate: print one item per line, streaming'
             cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -554,6 +558,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
             cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
             cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --ignore-stdin 'Do not read a piped stdin as the body (e.g. inside a ''while read'' loop)'
             cand --paginate 'Follow before/after pages to the end and print every item once, as one JSON array'
             cand --lines 'With --paginate: print one item per line, streaming'
             cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -592,6 +597,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
             cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
             cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --ignore-stdin 'Do not read a piped stdin as the body (e.g. inside a ''while read'' loop)'
             cand --paginate 'Follow before/after pages to the end and print every item once, as one JSON array'
             cand --lines 'With --paginate: print one item per line, streaming'
             cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -630,6 +636,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
             cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
             cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --ignore-stdin 'Do not read a piped stdin as the body (e.g. inside a ''while read'' loop)'
             cand --paginate 'Follow before/after pages to the end and print every item once, as one JSON array'
             cand --lines 'With --paginate: print one item per line, streaming'
             cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
@@ -697,6 +704,95 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'discord;auth'= {
+            cand --token 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file'
+            cand --profile 'Profile in the config file to take the token from'
+            cand --api-url 'API base URL [default: https://discord.com/api/v10]'
+            cand --color 'When to colour output'
+            cand --jq 'Filter every printed JSON value through a jq expression (jaq, built in)'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
+            cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
+            cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
+            cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
+            cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
+            cand --compact 'Print JSON compactly on one line (default when stdout is not a terminal)'
+            cand -r 'Print strings unquoted (with --jq, like jq -r)'
+            cand --raw-output 'Print strings unquoted (with --jq, like jq -r)'
+            cand -i 'Print the response status line and headers to stderr'
+            cand --include 'Print the response status line and headers to stderr'
+            cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand status 'Who the token belongs to, which profile and API base are in use, bot or bearer, and where the token came from (never the token itself)'
+            cand list 'The stored profiles and the API base of each; the one in use is marked'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'discord;auth;status'= {
+            cand --token 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file'
+            cand --profile 'Profile in the config file to take the token from'
+            cand --api-url 'API base URL [default: https://discord.com/api/v10]'
+            cand --color 'When to colour output'
+            cand --jq 'Filter every printed JSON value through a jq expression (jaq, built in)'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
+            cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
+            cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
+            cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
+            cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
+            cand --compact 'Print JSON compactly on one line (default when stdout is not a terminal)'
+            cand -r 'Print strings unquoted (with --jq, like jq -r)'
+            cand --raw-output 'Print strings unquoted (with --jq, like jq -r)'
+            cand -i 'Print the response status line and headers to stderr'
+            cand --include 'Print the response status line and headers to stderr'
+            cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'discord;auth;list'= {
+            cand --token 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file'
+            cand --profile 'Profile in the config file to take the token from'
+            cand --api-url 'API base URL [default: https://discord.com/api/v10]'
+            cand --color 'When to colour output'
+            cand --jq 'Filter every printed JSON value through a jq expression (jaq, built in)'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
+            cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
+            cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
+            cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
+            cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
+            cand --compact 'Print JSON compactly on one line (default when stdout is not a terminal)'
+            cand -r 'Print strings unquoted (with --jq, like jq -r)'
+            cand --raw-output 'Print strings unquoted (with --jq, like jq -r)'
+            cand -i 'Print the response status line and headers to stderr'
+            cand --include 'Print the response status line and headers to stderr'
+            cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'discord;auth;help'= {
+            cand status 'Who the token belongs to, which profile and API base are in use, bot or bearer, and where the token came from (never the token itself)'
+            cand list 'The stored profiles and the API base of each; the one in use is marked'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'discord;auth;help;status'= {
+        }
+        &'discord;auth;help;list'= {
+        }
+        &'discord;auth;help;help'= {
         }
         &'discord;sandbox'= {
             cand --port 'Port to listen on (default: a free port)'
@@ -778,9 +874,24 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'discord;send-message'= {
+            cand --dm 'Send a direct message to this user instead (opens the DM channel, or reuses it)'
+            cand --thread 'Post in this thread of the channel (threads are channels: the message goes to the thread)'
             cand --embed 'Embed as a JSON object (repeatable, up to 10)'
+            cand --components 'Message components (buttons, select menus) as a JSON array'
+            cand --poll 'A poll, as Discord''s poll request object: ''{"question":{"text":"?"},"answers":[...]}'''
+            cand --sticker 'Send a sticker (repeatable, up to 3)'
             cand --reply-to 'Reply to this message'
             cand --allowed-mentions 'Who may be pinged, as Discord''s allowed_mentions JSON object'
+            cand --data 'Request body from a string, @file or @- for stdin'
+            cand -f 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)'
+            cand --raw-field 'String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)'
+            cand -F 'Typed field: numbers, true/false/null, JSON arrays/objects, @file for a file''s contents'
+            cand --field 'Typed field: numbers, true/false/null, JSON arrays/objects, @file for a file''s contents'
+            cand -q 'Query parameter key=value (repeatable)'
+            cand --query 'Query parameter key=value (repeatable)'
+            cand -H 'Extra header ''Name: value'' (repeatable)'
+            cand --header 'Extra header ''Name: value'' (repeatable)'
+            cand --reason 'Audit log reason (sent as X-Audit-Log-Reason)'
             cand --file 'Attach a file (repeatable); sends multipart/form-data with payload_json'
             cand --token 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file'
             cand --profile 'Profile in the config file to take the token from'
@@ -791,9 +902,38 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
             cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
             cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --no-reply-ping 'With --reply-to: do not ping the author of the message replied to'
             cand --tts 'Send as text-to-speech'
             cand --silent 'Send without a push or desktop notification (SUPPRESS_NOTIFICATIONS)'
+            cand --allow-mentions 'Let mentions in content read from stdin or a file ping (by default they ping nobody)'
             cand --split 'Send content over 2000 characters as several messages, in order'
+            cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
+            cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
+            cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
+            cand --compact 'Print JSON compactly on one line (default when stdout is not a terminal)'
+            cand -r 'Print strings unquoted (with --jq, like jq -r)'
+            cand --raw-output 'Print strings unquoted (with --jq, like jq -r)'
+            cand -i 'Print the response status line and headers to stderr'
+            cand --include 'Print the response status line and headers to stderr'
+            cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'discord;download'= {
+            cand -o 'Folder to save into (created if missing)'
+            cand --out 'Folder to save into (created if missing)'
+            cand --token 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file'
+            cand --profile 'Profile in the config file to take the token from'
+            cand --api-url 'API base URL [default: https://discord.com/api/v10]'
+            cand --color 'When to colour output'
+            cand --jq 'Filter every printed JSON value through a jq expression (jaq, built in)'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
+            cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
+            cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
             cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
             cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
             cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -16569,10 +16709,12 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand delete 'Send a DELETE request to any API path'
             cand login 'Store a token in the config file (prompted with hidden input and checked first)'
             cand logout 'Remove the stored token of a profile'
+            cand auth 'Who the token belongs to (auth status), and the stored profiles (auth list)'
             cand sandbox 'Run a local, stateful stand-in for Discord''s REST API and gateway'
             cand intents 'List the gateway intents: name, value, privileged or not, and the events each carries'
             cand endpoints 'List the typed endpoint commands: name, method and path, filtered by WORD'
             cand send-message 'Send a message: content from the argument or stdin, embeds, files, replies, --split'
+            cand download 'Save a message''s attachments into a folder'
             cand batch 'Run JSON request lines from stdin concurrently; one JSON result line each, in input order'
             cand completions 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
             cand man 'Write man pages (discord.1 and one per subcommand) into a folder'
@@ -16844,6 +16986,14 @@ set edit:completion:arg-completer[discord] = {|@words|
         }
         &'discord;help;logout'= {
         }
+        &'discord;help;auth'= {
+            cand status 'Who the token belongs to, which profile and API base are in use, bot or bearer, and where the token came from (never the token itself)'
+            cand list 'The stored profiles and the API base of each; the one in use is marked'
+        }
+        &'discord;help;auth;status'= {
+        }
+        &'discord;help;auth;list'= {
+        }
         &'discord;help;sandbox'= {
         }
         &'discord;help;intents'= {
@@ -16851,6 +17001,8 @@ set edit:completion:arg-completer[discord] = {|@words|
         &'discord;help;endpoints'= {
         }
         &'discord;help;send-message'= {
+        }
+        &'discord;help;download'= {
         }
         &'discord;help;batch'= {
         }

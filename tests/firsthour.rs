@@ -555,3 +555,47 @@ fn download_saves_a_messages_attachments_without_sending_the_token() {
     let out = sb.run(&["download", "not-a-link"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn short_help_shows_own_arguments_and_examples_and_globals_are_listed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = |args: &[&str]| {
+        let out = common::base_cmd(dir.path()).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        stdout(&out)
+    };
+    let short = help(&["send-message", "-h"]);
+    assert!(short.contains("--components <JSON>") && short.contains("--dm <USER_ID>"));
+    assert!(!short.contains("--connect-timeout"), "{short}");
+    assert!(
+        short.matches("\n  discord send-message").count() >= 2,
+        "{short}"
+    );
+    assert!(short.contains("'discord --help'"));
+    for cmd in [
+        "get",
+        "post",
+        "listen",
+        "login",
+        "auth",
+        "download",
+        "batch",
+        "endpoints",
+    ] {
+        let text = help(&[cmd, "-h"]);
+        assert!(text.contains("discord "), "{cmd}");
+        assert!(text.contains("Example"), "{cmd}: {text}");
+        assert!(!text.contains("--no-rate-limit-cache"), "{cmd}: {text}");
+    }
+    // --help keeps everything, the global options under their own heading.
+    let long = help(&["send-message", "--help"]);
+    assert!(long.contains("Global options:") && long.contains("--connect-timeout"));
+    // `discord --help` describes each global option once; `discord -h` names them on one line.
+    let root = help(&["--help"]);
+    assert_eq!(root.matches("--no-rate-limit-cache").count(), 1, "{root}");
+    let root_short = help(&["-h"]);
+    assert!(
+        root_short.contains("--token --bearer --profile"),
+        "{root_short}"
+    );
+}

@@ -355,7 +355,10 @@ fn help_is_grouped_and_per_command() {
     let text = stdout(&out);
     assert!(text.contains("POST /guilds/{guild_id}/roles"));
     assert!(text.contains("--permissions <PERMS>"));
-    assert!(text.contains("Example:"));
+    assert!(text.contains("Examples:"));
+    assert!(text.contains(
+        "Discord's docs: https://discord.com/developers/docs/resources/guild#create-guild-role"
+    ));
     // The about is the operation's, not a shared flag group's doc comment.
     for args in [
         &["get-channel", "--help"][..],
@@ -372,8 +375,19 @@ fn help_is_grouped_and_per_command() {
         let text = stdout(&offline(&[name, "-h"]));
         assert!(text.starts_with(first), "{name}: {text}");
     }
-    // The operation's own flags have their own headings, before the global flags.
-    let text = stdout(&offline(&["get-channel-messages", "-h"]));
+    // The operation's own flags have their own headings, before the global flags (which -h
+    // leaves out, pointing at --help).
+    let short = stdout(&offline(&["get-channel-messages", "-h"]));
+    assert!(
+        !short.contains("Global options:") && !short.contains("--max-wait"),
+        "{short}"
+    );
+    assert!(!short.contains("--raw-field"), "{short}");
+    assert!(
+        short.contains("--limit <INT>") && short.contains("'discord --help'"),
+        "{short}"
+    );
+    let text = stdout(&offline(&["get-channel-messages", "--help"]));
     let at = |heading: &str| {
         text.find(heading)
             .unwrap_or_else(|| panic!("{heading}: {text}"))
@@ -381,7 +395,7 @@ fn help_is_grouped_and_per_command() {
     assert!(at("Path parameters:") < at("Query parameters:"));
     assert!(at("Query parameters:") < at("Global options:"));
     assert!(at("--limit <INT>") < at("Global options:"));
-    let text = stdout(&offline(&["create-message", "-h"]));
+    let text = stdout(&offline(&["create-message", "--help"]));
     assert!(text.find("Body fields:") < text.find("Global options:"));
     assert!(text.find("--content") < text.find("Request options:"));
 }
@@ -604,7 +618,7 @@ fn a_required_whole_body_must_be_given() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         usage_error(&args, "--data");
         let help = stdout(&offline(&[e.name, "-h"]));
-        let example = help.split("Example:").nth(1).unwrap_or_default();
+        let example = help.split("Examples:").nth(1).unwrap_or_default();
         assert!(example.contains(" --data"), "{}: {example}", e.name);
     }
 }

@@ -50,6 +50,7 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
+        hide_short_help = true,
         value_name = "TOKEN",
         env = "DISCORD_TOKEN",
         hide_env_values = true
@@ -57,113 +58,207 @@ pub struct GlobalArgs {
     pub token: Option<String>,
 
     /// Send the token as an OAuth2 bearer token instead of a bot token
-    #[arg(long, global = true)]
+    #[arg(long, global = true, hide_short_help = true)]
     pub bearer: bool,
 
     /// Profile in the config file to take the token from
-    #[arg(long, global = true, value_name = "NAME", env = "DISCORD_PROFILE")]
+    #[arg(
+        long,
+        global = true,
+        hide_short_help = true,
+        value_name = "NAME",
+        env = "DISCORD_PROFILE"
+    )]
     pub profile: Option<String>,
 
     /// API base URL [default: https://discord.com/api/v10]
-    #[arg(long, global = true, value_name = "URL", env = "DISCORD_API_URL")]
+    #[arg(
+        long,
+        global = true,
+        hide_short_help = true,
+        value_name = "URL",
+        env = "DISCORD_API_URL"
+    )]
     pub api_url: Option<String>,
 
     /// Run against a private in-process sandbox instead of Discord (no token or network needed)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, hide_short_help = true)]
     pub sandbox: bool,
 
     /// Pretty-print JSON output (default when stdout is a terminal)
-    #[arg(long, global = true, conflicts_with = "compact")]
+    #[arg(
+        long,
+        global = true,
+        hide_short_help = true,
+        conflicts_with = "compact"
+    )]
     pub pretty: bool,
 
     /// Print JSON compactly on one line (default when stdout is not a terminal)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, hide_short_help = true)]
     pub compact: bool,
 
     /// When to colour output
-    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    #[arg(
+        long,
+        global = true,
+        hide_short_help = true,
+        value_name = "WHEN",
+        default_value = "auto"
+    )]
     pub color: ColorChoice,
 
     /// Filter every printed JSON value through a jq expression (jaq, built in)
-    #[arg(long, global = true, value_name = "EXPR")]
+    #[arg(long, global = true, hide_short_help = true, value_name = "EXPR")]
     pub jq: Option<String>,
 
     /// Print strings unquoted (with --jq, like jq -r)
-    #[arg(short = 'r', long, global = true)]
+    #[arg(short = 'r', long, global = true, hide_short_help = true)]
     pub raw_output: bool,
 
     /// Print the response status line and headers to stderr
-    #[arg(short = 'i', long, global = true)]
+    #[arg(short = 'i', long, global = true, hide_short_help = true)]
     pub include: bool,
 
     /// Print the request line and headers (token redacted) and the response headers to stderr
-    #[arg(short = 'v', long, global = true)]
+    #[arg(short = 'v', long, global = true, hide_short_help = true)]
     pub verbose: bool,
 
     /// Print the request that would be sent (token redacted) and send nothing
-    #[arg(long, global = true)]
+    #[arg(long, global = true, hide_short_help = true)]
     pub dry_run: bool,
 
     /// Seconds to wait for a connection
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 10.0)]
+    #[arg(
+        long,
+        global = true,
+        hide_short_help = true,
+        value_name = "SECS",
+        default_value_t = 10.0
+    )]
     pub connect_timeout: f64,
 
     /// Seconds to wait for a whole request (0 for no limit)
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 60.0)]
+    #[arg(
+        long,
+        global = true,
+        hide_short_help = true,
+        value_name = "SECS",
+        default_value_t = 60.0
+    )]
     pub timeout: f64,
 
     /// Give up instead of waiting when a rate limit asks for a wait longer than SECS
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 300.0)]
+    #[arg(
+        long,
+        global = true,
+        hide_short_help = true,
+        value_name = "SECS",
+        default_value_t = 300.0
+    )]
     pub max_wait: f64,
 
     /// Requests per second across all routes; Discord allows 50 unless it raised your bot's limit
     /// (`discord sandbox` enforces this limit)
-    #[arg(long, global = true, value_name = "N", env = "DISCORD_GLOBAL_LIMIT", default_value_t = 50,
+    #[arg(long, global = true, hide_short_help = true, value_name = "N", env = "DISCORD_GLOBAL_LIMIT", default_value_t = 50,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub global_limit: u32,
 
     /// Keep rate-limit state to this process instead of sharing it with other invocations
     /// through the cache directory ($DISCORD_CACHE_DIR)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, hide_short_help = true)]
     pub no_rate_limit_cache: bool,
+}
+
+/// What a subcommand's short help (`-h`) says in place of the global options it leaves out.
+pub const GLOBALS_NOTE: &str = "Global options (--token, --profile, --sandbox, --jq, --dry-run, -v, ...) work with every command: 'discord --help' lists them, and so does this command's --help.";
+
+/// Ends a subcommand's short help (`-h`) with [`GLOBALS_NOTE`]; its long help (`--help`),
+/// which shows the global options, keeps the text it had.
+pub fn with_globals_note(cmd: clap::Command) -> clap::Command {
+    let after = cmd.get_after_help().map(|h| h.to_string());
+    let short = match &after {
+        Some(text) => format!("{text}\n\n{GLOBALS_NOTE}"),
+        None => GLOBALS_NOTE.to_string(),
+    };
+    cmd.after_long_help(after.unwrap_or_default())
+        .after_help(short)
 }
 
 /// The fixed subcommands (typed endpoint subcommands are added from the route table).
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Send a GET request to any API path
+    #[command(
+        after_help = "Examples:\n  discord get /users/@me\n  discord get /channels/123456789012345678/messages -q limit=10\n  discord get /guilds/81384788765712384/members --paginate --lines | jq -r .user.username"
+    )]
     Get(RawArgs),
     /// Send a POST request to any API path
+    #[command(
+        after_help = "Examples:\n  discord post /channels/123456789012345678/messages -f content=hi\n  echo '{\"content\":\"hi\"}' | discord post /channels/123456789012345678/messages\n  discord post /channels/123456789012345678/messages -f content=logs --file build.log"
+    )]
     Post(RawArgs),
     /// Send a PUT request to any API path
+    #[command(
+        after_help = "Examples:\n  discord put /guilds/81384788765712384/members/80351110224678912/roles/41771983423143936 --reason promoted\n  discord put /channels/123456789012345678/pins/987654321098765432"
+    )]
     Put(RawArgs),
     /// Send a PATCH request to any API path
+    #[command(
+        after_help = "Examples:\n  discord patch /channels/123456789012345678 -f topic='release day'\n  discord patch /guilds/81384788765712384/members/80351110224678912 -F 'roles[]=41771983423143936'"
+    )]
     Patch(RawArgs),
     /// Send a DELETE request to any API path
+    #[command(
+        after_help = "Examples:\n  discord delete /channels/123456789012345678/messages/987654321098765432 --reason spam\n  discord delete /users/@me/guilds/81384788765712384 --dry-run"
+    )]
     Delete(RawArgs),
     /// Store a token in the config file (prompted with hidden input and checked first)
+    #[command(
+        after_help = "Examples:\n  discord login\n  discord login --with-token < token.txt\n  discord --profile sandbox --api-url http://127.0.0.1:8787/api/v10 login"
+    )]
     Login(LoginArgs),
     /// Remove the stored token of a profile
+    #[command(after_help = "Examples:\n  discord logout\n  discord --profile staging logout")]
     Logout,
     /// Who the token belongs to (auth status), and the stored profiles (auth list)
+    #[command(
+        after_help = "Examples:\n  discord auth status\n  discord --profile staging auth status\n  discord auth list"
+    )]
     Auth(AuthArgs),
     /// Run a local, stateful stand-in for Discord's REST API and gateway
+    #[command(
+        after_help = "Examples:\n  discord sandbox --port 8787\n  discord sandbox --rate-limit-scale 0.1\n  discord --sandbox get /users/@me"
+    )]
     Sandbox(SandboxArgs),
     /// Stream gateway events as JSON lines, one per dispatch
     Listen(ListenArgs),
     /// List the gateway intents: name, value, privileged or not, and the events each carries
+    #[command(
+        after_help = "Examples:\n  discord intents\n  discord intents --json | jq -r 'select(.privileged) | .name'"
+    )]
     Intents(IntentsArgs),
     /// List the typed endpoint commands: name, method and path, filtered by WORD
+    #[command(
+        after_help = "Examples:\n  discord endpoints\n  discord endpoints member\n  discord endpoints /webhooks/"
+    )]
     Endpoints(EndpointsArgs),
     /// Send a message: content from the argument or stdin, embeds, files, replies, --split
     SendMessage(SendMessageArgs),
     /// Save a message's attachments into a folder
     Download(DownloadArgs),
     /// Run JSON request lines from stdin concurrently; one JSON result line each, in input order
+    #[command(
+        after_help = "Examples:\n  discord batch < requests.jsonl\n  echo '{\"command\":\"create-message\",\"args\":[\"123456789012345678\",\"--content\",\"hi\"]}' | discord batch"
+    )]
     Batch(BatchArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    #[command(
+        after_help = "Examples:\n  discord completions bash > ~/.local/share/bash-completion/completions/discord\n  discord completions zsh > \"${fpath[1]}/_discord\""
+    )]
     Completions(CompletionsArgs),
     /// Write man pages (discord.1 and one per subcommand) into a folder
+    #[command(after_help = "Examples:\n  discord man ~/.local/share/man/man1")]
     Man(ManArgs),
 }
 
@@ -392,7 +487,7 @@ impl Status {
 /// Arguments of `discord listen`.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Each dispatch is printed as received, one JSON object per line, e.g.\n  discord listen --intents GUILD_MESSAGES,MESSAGE_CONTENT | jq -r '.d.content'\nDiagnostics go to stderr. Ctrl-C closes the session cleanly."
+    after_help = "Examples:\n  discord listen --intents GUILD_MESSAGES,MESSAGE_CONTENT --events MESSAGE_CREATE | jq -r .d.content\n  discord listen --events MESSAGE_CREATE,MESSAGE_UPDATE --max-events 100 > events.jsonl\n  discord --sandbox listen --max-events 2\nEach dispatch is printed as received, one JSON object per line (coloured on a terminal).\nDiagnostics go to stderr. Ctrl-C closes the session cleanly."
 )]
 pub struct ListenArgs {
     /// Intents: comma list of names (see 'discord intents'), numbers, all, unprivileged, none

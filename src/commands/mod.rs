@@ -32,13 +32,34 @@ pub fn clap_command() -> clap::Command {
 }
 
 /// The fixed subcommands, with the typed ones summarised by group in the help.
+/// Its short help (`-h`) names the global options in one line; `--help` describes each.
 fn root() -> clap::Command {
     let cmd = Cli::command();
     let after = cmd
         .get_after_help()
         .map(|h| h.to_string())
         .unwrap_or_default();
-    cmd.after_help(format!("{}\n\n{after}", endpoints::clap::summary()))
+    let globals: Vec<String> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+        .collect();
+    let summary = endpoints::clap::summary();
+    let short = format!(
+        "{summary}\n\nGlobal options, for every command ('discord --help' describes them):\n  {}\n\n{after}",
+        globals.join(" ")
+    );
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    let mut cmd = cmd
+        .after_help(short)
+        .after_long_help(format!("{summary}\n\n{after}"));
+    for name in names {
+        cmd = cmd.mut_subcommand(name, crate::cli::with_globals_note);
+    }
+    cmd
 }
 
 /// Parses `args` and runs the chosen subcommand.
