@@ -94,8 +94,8 @@ pub struct GlobalArgs {
     )]
     pub pretty: bool,
 
-    /// Print JSON compactly on one line (default when stdout is not a terminal)
-    #[arg(long, global = true, hide_short_help = true)]
+    /// Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq
+    #[arg(short = 'c', long, global = true, hide_short_help = true)]
     pub compact: bool,
 
     /// When to colour output

@@ -599,3 +599,33 @@ fn short_help_shows_own_arguments_and_examples_and_globals_are_listed_once() {
         "{root_short}"
     );
 }
+
+#[test]
+fn jq_takes_minus_c_format_strings_env_and_streams() {
+    let sb = Sandbox::start();
+    let guild = sb.guild_id();
+    let path = format!("/guilds/{guild}/channels");
+    let out = sb.run(&["get", &path, "-r", "--jq", ".[] | [.id, .name] | @tsv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.lines().any(|l| l.ends_with("\tgeneral")), "{text}");
+    let out = sb.run(&["get", &path, "-r", "--jq", ".[0] | [.name, 1, null] | @csv"]);
+    assert!(stdout(&out).ends_with("\",1,\n"), "{}", stdout(&out));
+    let out = sb.run(&["get", "/users/@me", "-r", "--jq", ".username | @sh"]);
+    assert_eq!(stdout(&out), "'Sandbox Bot'\n");
+    let out = sb.run(&["get", "/users/@me", "-r", "--jq", ".username | @base64"]);
+    assert_eq!(stdout(&out), "U2FuZGJveCBCb3Q=\n");
+    let out = sb
+        .cmd()
+        .env("FIRST_HOUR", "yes")
+        .args(["get", "/users/@me", "-r", "--jq", "$ENV.FIRST_HOUR"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "yes\n");
+    let out = sb.run(&["get", "/users/@me", "-c", "--jq", "[tostream] | length > 0"]);
+    assert_eq!(stdout(&out), "true\n");
+    // -c is jq's --compact-output, and ours.
+    let out = sb.run(&["get", "/users/@me", "-c", "--jq", "{id}"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 1);
+}
