@@ -757,8 +757,9 @@ fn yes_is_accepted_everywhere() {
     assert!(stdout(&offline(&["delete-channel", "-h"])).contains("--yes"));
 }
 
-/// Runs `discord ARGS` on a pseudo-terminal (util-linux `script`), typing `answer` once it has
-/// had time to ask; returns what the terminal showed and the exit status.
+/// Runs `discord ARGS` on a pseudo-terminal 60 columns wide (util-linux `script`), so that
+/// questions wrap, typing `answer` once it has had time to ask; returns what the terminal
+/// showed and the exit status.
 fn on_terminal(args: &[&str], answer: &str) -> (String, Option<i32>) {
     let dir = tempfile::tempdir().expect("tempdir");
     let template = common::base_cmd(dir.path());
@@ -776,7 +777,7 @@ fn on_terminal(args: &[&str], answer: &str) -> (String, Option<i32>) {
         quoted.join(" ")
     );
     let shell = format!(
-        "(sleep 2; printf '{answer}') | script -qec \"{}\" /dev/null",
+        "(sleep 2; printf '{answer}') | script -qec \"stty cols 60; {}\" /dev/null",
         inner.replace('"', "\\\"")
     );
     let out = cmd
@@ -792,21 +793,23 @@ fn on_terminal(args: &[&str], answer: &str) -> (String, Option<i32>) {
 
 #[test]
 fn destructive_questions_name_what_is_destroyed() {
-    let (shown, code) = on_terminal(&["delete-channel", "123"], "n");
+    let (shown, code) = on_terminal(&["delete-channel", "123"], "n\\n");
     assert!(
         shown.contains("Delete channel 123 (DELETE /channels/123)?"),
         "{shown}"
     );
     assert!(shown.contains("cancelled"), "{shown}");
     assert_eq!(code, Some(2), "{shown}");
-    let (shown, _) = on_terminal(&["delete-message", "1", "2"], "n");
+    // Wider than the 60-column terminal, and drawn once (a redraw used to repeat it).
+    assert_eq!(shown.matches("Delete channel 123").count(), 1, "{shown}");
+    let (shown, _) = on_terminal(&["delete-message", "1", "2"], "n\\n");
     assert!(
         shown.contains(
             "Delete message 2 in channel 1 (DELETE /channels/1/messages/2)? This cannot be undone."
         ),
         "{shown}"
     );
-    let (shown, _) = on_terminal(&["create-guild-ban", "123", "456"], "n");
+    let (shown, _) = on_terminal(&["create-guild-ban", "123", "456"], "n\\n");
     assert!(
         shown.contains("Ban user 456 from guild 123 (PUT /guilds/123/bans/456)?"),
         "{shown}"
@@ -818,7 +821,7 @@ fn destructive_questions_name_what_is_destroyed() {
         &["delete-own-reaction", "1", "2", "x"][..],
         &["leave-thread", "1"],
     ] {
-        let (shown, code) = on_terminal(args, "n");
+        let (shown, code) = on_terminal(args, "n\\n");
         assert!(!shown.contains('?'), "{args:?}: {shown}");
         assert_eq!(code, Some(1), "{args:?}: {shown}");
     }
