@@ -629,3 +629,27 @@ fn jq_takes_minus_c_format_strings_env_and_streams() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out).lines().count(), 1);
 }
+
+#[test]
+fn listen_colours_on_a_terminal_and_pipes_stay_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |tty: bool| {
+        let mut cmd = common::base_cmd(dir.path());
+        cmd.env_remove("NO_COLOR")
+            .args(["--sandbox", "listen", "--max-events", "1"]);
+        if tty {
+            cmd.env("DISCORD_FORCE_TTY", "1");
+        }
+        cmd.output().unwrap()
+    };
+    let coloured = run(true);
+    assert!(coloured.status.success(), "{}", stderr(&coloured));
+    let text = stdout(&coloured);
+    assert!(text.contains("\u{1b}["), "coloured on a terminal: {text}");
+    assert_eq!(text.lines().count(), 1, "still one event per line");
+    let raw = run(false);
+    let line = stdout(&raw);
+    assert!(!line.contains('\u{1b}'), "{line}");
+    let event: Value = serde_json::from_str(line.trim()).expect("a pipe gets plain JSON");
+    assert_eq!(event["t"], "READY");
+}
