@@ -653,3 +653,58 @@ fn listen_colours_on_a_terminal_and_pipes_stay_raw() {
     let event: Value = serde_json::from_str(line.trim()).expect("a pipe gets plain JSON");
     assert_eq!(event["t"], "READY");
 }
+
+#[test]
+fn batch_on_a_terminal_folds_rate_limit_waits_into_one_line_and_sums_up_once() {
+    // Discord's message limit (5 per 5 s per channel) at half the window: 12 posts must wait.
+    let sb = Sandbox::start_with(&["--rate-limit-scale", "0.5"]);
+    let channel = sb.general_channel();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("lines.jsonl");
+    let lines: Vec<String> = (0..12)
+        .map(|i| {
+            json!({"command": "create-message", "args": [channel, "--content", format!("m{i}")]})
+                .to_string()
+        })
+        .collect();
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let inner = format!(
+        "stty cols 200; '{}' batch < '{}' > /dev/null",
+        common::BIN,
+        input.display()
+    );
+    // On a pseudo-terminal (util-linux `script`), with the sandbox's environment.
+    let mut cmd = std::process::Command::new("script");
+    for (k, v) in sb.cmd().get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let out = cmd
+        .args(["-qec", &inner, "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run script (util-linux)");
+    let shown = String::from_utf8_lossy(&out.stdout).into_owned();
+    // No line of its own per wait: the waits are in the progress line, with the route.
+    assert!(!shown.contains("rate limited on"), "{shown}");
+    assert!(
+        shown.contains(&format!("on POST /channels/{channel}/messages")),
+        "{shown}"
+    );
+    assert_eq!(shown.matches("batch: 12 requests in").count(), 1, "{shown}");
+    assert!(shown.contains("held back for rate limits"), "{shown}");
+    // Rates are shown with a few digits, not four decimals.
+    let summary = shown.split("batch: ").nth(1).unwrap_or_default();
+    let rate = summary.split('(').nth(1).unwrap_or_default();
+    let number = rate.split("/s").next().unwrap_or_default();
+    assert!(number.len() <= 4, "{summary}");
+    assert_eq!(
+        sb.requests()
+            .iter()
+            .filter(|r| r["method"] == "POST")
+            .count(),
+        12
+    );
+}

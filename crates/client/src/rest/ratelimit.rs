@@ -71,6 +71,18 @@ impl RouteKey {
     }
 }
 
+impl RouteKey {
+    /// The route as people read it, `POST /channels/123/messages`: the resource's id filled
+    /// in, other ids as `:id`, and a webhook's token never shown.
+    pub fn describe(&self) -> String {
+        let mut parts = self.route.split(' ');
+        let method = parts.next().unwrap_or_default();
+        let id = self.major.split('/').nth(1).unwrap_or(":major");
+        let path: Vec<&str> = parts.map(|p| if p == ":major" { id } else { p }).collect();
+        format!("{method} /{}", path.join("/"))
+    }
+}
+
 fn is_id(seg: &str) -> bool {
     !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit())
 }
