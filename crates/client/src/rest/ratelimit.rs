@@ -424,6 +424,17 @@ fn secs(s: f64) -> Duration {
 mod tests {
     use super::*;
 
+    #[test]
+    fn routes_are_described_with_their_resource_and_without_tokens() {
+        let key = RouteKey::new("POST", "/channels/123/messages");
+        assert_eq!(key.describe(), "POST /channels/123/messages");
+        let key = RouteKey::new("DELETE", "/channels/1/messages/99");
+        assert_eq!(key.describe(), "DELETE /channels/1/messages/:id");
+        let key = RouteKey::new("POST", "/webhooks/5/secret-token");
+        assert_eq!(key.describe(), "POST /webhooks/5/:token");
+        assert!(!key.describe().contains("secret"));
+    }
+
     /// A limiter whose global limit never gets in the way of bucket tests.
     fn unthrottled() -> RateLimiter {
         RateLimiter::new(u32::MAX)
