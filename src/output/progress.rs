@@ -194,7 +194,6 @@ mod tests {
         let note = Note {
             text: "of 30 read, 0 failed".into(),
             wait: Some((route, now + Duration::from_secs(3))),
-            ..Note::default()
         };
         assert_eq!(
             compose(&note, now),
