@@ -180,7 +180,7 @@ fn progress_on_a_terminal_stderr_only() {
     assert!(out.status.success(), "{}", stderr(&out));
     let terminal = String::from_utf8_lossy(&out.stdout);
     assert!(
-        terminal.contains("of 60 read") && terminal.contains("batch: 60 requests in"),
+        terminal.contains(" read, 0 failed") && terminal.contains("batch: 60 requests in"),
         "no progress on the terminal: {terminal:?}"
     );
     let results = std::fs::read_to_string(&output).expect("read output");
