@@ -114,7 +114,12 @@ impl Settings {
                     None
                 }
             };
-        let stored_url = stored_profile.and_then(|p| p.api_url.clone());
+        // A profile's API base goes with its token, or with the profile when it is named; a
+        // token from elsewhere is not sent to the default profile's (say, a sandbox's) base.
+        let profile_chosen = token_source == Source::Profile || args.profile.is_some();
+        let stored_url = stored_profile
+            .filter(|_| profile_chosen)
+            .and_then(|p| p.api_url.clone());
         let (api_url, api_url_source) = match (api_url_override, &args.api_url, stored_url) {
             (Some(url), _, _) => (url, Source::Sandbox),
             (None, Some(url), _) => (url.clone(), given_source("DISCORD_API_URL", url, false)),

@@ -450,6 +450,29 @@ fn profiles_keep_their_api_base_and_auth_shows_and_lists_them() {
         .unwrap();
     assert_eq!(stdout(&out), format!("sb\t{}\n", sb.api_url));
 
+    // A token from elsewhere does not go to a base some profile stored, unless it is named.
+    let out = common::base_cmd(dir)
+        .env("DISCORD_TOKEN", "other-token")
+        .args(["--profile", "sb", "--dry-run", "get", "/users/@me"])
+        .output()
+        .unwrap();
+    assert!(stdout(&out).starts_with(&format!("GET {}/users/@me", sb.api_url)));
+    let out = output_with_stdin(
+        common::base_cmd(dir).args(["--api-url", &sb.api_url, "login"]),
+        format!("{}\n", sb.token).as_bytes(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = common::base_cmd(dir)
+        .env("DISCORD_TOKEN", "other-token")
+        .args(["--dry-run", "get", "/users/@me"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).starts_with("GET https://discord.com/api/v10/users/@me"),
+        "{}",
+        stdout(&out)
+    );
+
     // A profile that does not exist names those that do.
     let out = common::base_cmd(dir)
         .args(["--profile", "nope", "get", "/users/@me"])
@@ -458,7 +481,7 @@ fn profiles_keep_their_api_base_and_auth_shows_and_lists_them() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("profile 'nope' does not exist"), "{err}");
-    assert!(err.contains("stored profiles: sb"), "{err}");
+    assert!(err.contains("stored profiles: default, sb"), "{err}");
 }
 
 #[test]
