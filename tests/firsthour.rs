@@ -541,6 +541,8 @@ fn download_saves_a_messages_attachments_without_sending_the_token() {
     let b = dir.path().join("data.bin");
     std::fs::write(&a, "all green\n").unwrap();
     std::fs::write(&b, [0u8, 1, 2, 255]).unwrap();
+    // URLs that expire at once (Discord's signed CDN URLs expire; the sandbox's can at once).
+    sb.admin("post", "/_sandbox/cdn", Some(r#"{"ttl_seconds":0}"#));
     let out = sb.run(&[
         "send-message",
         &channel,
@@ -566,11 +568,20 @@ fn download_saves_a_messages_attachments_without_sending_the_token() {
         [0u8, 1, 2, 255]
     );
     assert_eq!(stdout(&out).lines().count(), 2, "one path per file");
-    // The message was fetched afresh, so its CDN URLs are freshly signed.
+    // The message was fetched, and its expired URLs renewed through refresh-urls (Discord's
+    // docs: "Signed Attachment CDN URLs") with the token; the CDN itself gets none.
     let log = sb.requests();
     assert!(log
         .iter()
         .any(|r| r["path"] == format!("/channels/{channel}/messages/{message}")));
+    let refresh = log
+        .iter()
+        .find(|r| r["path"] == "/attachments/refresh-urls")
+        .expect("expired URLs were refreshed");
+    assert_eq!(refresh["method"], "POST");
+    assert!(refresh["body"]["attachment_urls"][0]
+        .as_str()
+        .is_some_and(|u| u.contains("ex=")));
     // Again with CHANNEL MESSAGE: nothing is overwritten, the id goes in front.
     let out = sb.run(&["download", &channel, &message, "-o", into.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -1,6 +1,7 @@
 //! `discord download MESSAGE [--out DIR]`: saves a message's attachments. The message is
-//! fetched first, and Discord signs the attachment URLs in every answer afresh (the `ex`, `is`
-//! and `hm` query parameters), so an old link or an expired URL never has to be refreshed.
+//! fetched first, so its attachment URLs are as fresh as Discord signs them; a URL the CDN
+//! refuses anyway (expired: Discord's docs, "Signed Attachment CDN URLs") is renewed through
+//! `POST /attachments/refresh-urls` and tried once more.
 
 use std::fs;
 use std::io::Write;
@@ -12,8 +13,12 @@ use super::typed;
 use crate::cli::DownloadArgs;
 use crate::config::Settings;
 use crate::endpoints::Kind;
-use crate::rest::{Method, RequestSpec};
+use crate::export::media::refreshed_urls;
+use crate::rest::{Client, Download, Method, RequestSpec};
 use crate::{Error, ErrorKind, Result};
+
+/// The most bytes one attachment may have (Discord's largest upload limit is 500 MiB).
+const MAX_BYTES: u64 = 1 << 30;
 
 /// Fetches the message and saves each attachment into the folder, printing each path.
 pub fn run(settings: &Settings, args: &DownloadArgs) -> Result<()> {
@@ -38,21 +43,14 @@ pub fn run(settings: &Settings, args: &DownloadArgs) -> Result<()> {
     }
     fs::create_dir_all(&args.out)
         .map_err(|e| Error::usage(format!("cannot create {}: {e}", args.out.display())))?;
-    let http = reqwest::blocking::Client::builder()
-        .connect_timeout(settings.connect_timeout)
-        .timeout(settings.timeout)
-        .user_agent(crate::user_agent())
-        .build()
-        .map_err(|e| Error::runtime(format!("cannot start the HTTP client: {e}")))?;
-    let mut saved = Vec::new();
+    let mut saved = 0;
     for attachment in &attachments {
-        let path = save(&http, attachment, &args.out)?;
+        let path = save(client, attachment, &args.out)?;
         crate::output::write_stdout(format!("{}\n", path.display()).as_bytes())?;
-        saved.push(path);
+        saved += 1;
     }
     crate::output::diag(&format!(
-        "saved {} attachment(s) to {}",
-        saved.len(),
+        "saved {saved} attachment(s) to {}",
         args.out.display()
     ));
     Ok(())
@@ -81,9 +79,10 @@ pub fn message_ids(first: &str, second: Option<&str>) -> Result<(String, String)
     }
 }
 
-/// Downloads one attachment into `dir` (no token is sent to the CDN) and returns its path.
-/// An existing file is never overwritten: the attachment id is put in front of the name.
-fn save(http: &reqwest::blocking::Client, attachment: &Value, dir: &Path) -> Result<PathBuf> {
+/// Downloads one attachment into `dir` (the client sends no token to the CDN) and returns
+/// its path. An existing file is never overwritten: the attachment id is put in front of the
+/// name. The file appears whole or not at all.
+fn save(client: &Client, attachment: &Value, dir: &Path) -> Result<PathBuf> {
     let url = attachment
         .get("url")
         .and_then(Value::as_str)
@@ -111,28 +110,49 @@ fn save(http: &reqwest::blocking::Client, attachment: &Value, dir: &Path) -> Res
             path.display()
         )));
     }
-    let failed = |e: &dyn std::fmt::Display| {
-        Error::new(ErrorKind::Network, format!("cannot download {name}: {e}"))
-    };
-    let response = http.get(url).send().map_err(|e| failed(&e))?;
-    let status = response.status();
-    if !status.is_success() {
-        return Err(failed(&format!("the CDN answered {status}")));
-    }
-    let bytes = response.bytes().map_err(|e| failed(&e))?;
-    // Written whole or not at all: a cut download does not leave a file that looks complete.
     let tmp = dir.join(format!(".{id}.part"));
-    let write = || -> std::io::Result<()> {
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(&bytes)?;
-        file.sync_all()?;
+    let result = fetch(client, url, &tmp).and_then(|()| {
         fs::rename(&tmp, &path)
-    };
-    write().map_err(|e| {
+            .map_err(|e| Error::runtime(format!("cannot write {}: {e}", path.display())))
+    });
+    if result.is_err() {
         let _ = fs::remove_file(&tmp);
-        Error::runtime(format!("cannot write {}: {e}", path.display()))
-    })?;
-    Ok(path)
+    }
+    result.map(|()| path)
+}
+
+/// Downloads `url` into `tmp`; a refusal (an expired signature) gets one fresh URL.
+fn fetch(client: &Client, url: &str, tmp: &Path) -> Result<()> {
+    let mut outcome = download_to(client, url, tmp)?;
+    if let Download::Refused(403 | 404 | 410) = outcome {
+        let fresh = refreshed_urls(client, &[url])?.into_iter().flatten().next();
+        if let Some(fresh) = fresh {
+            check_url(&fresh)?;
+            outcome = download_to(client, &fresh, tmp)?;
+        }
+    }
+    match outcome {
+        Download::Saved(_) => Ok(()),
+        Download::TooLarge => Err(Error::runtime("the attachment is larger than expected")),
+        Download::Refused(status) => Err(Error::new(
+            ErrorKind::Api,
+            format!("the CDN refused the attachment ({status}), even after refreshing its URL"),
+        )),
+    }
+}
+
+fn download_to(client: &Client, url: &str, tmp: &Path) -> Result<Download> {
+    let write_error =
+        |e: std::io::Error| Error::runtime(format!("cannot write {}: {e}", tmp.display()));
+    let mut file = std::io::BufWriter::new(fs::File::create(tmp).map_err(write_error)?);
+    // Discord caps uploads far below this; the cap only guards against a runaway answer.
+    let outcome = client.download(url, MAX_BYTES, &mut file)?;
+    file.flush().map_err(write_error)?;
+    file.into_inner()
+        .map_err(|e| write_error(e.into_error()))?
+        .sync_all()
+        .map_err(write_error)?;
+    Ok(outcome)
 }
 
 /// Attachments come over https; plain http only from this machine (the sandbox).

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod batch;
 pub mod download;
+pub mod export;
 pub mod generate;
 pub mod intents;
 pub mod list_endpoints;
@@ -132,6 +133,7 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Batch(a) => batch::run(&settings, &a),
         Command::Completions(a) => generate::completions(&a),
         Command::Man(a) => generate::man(&a),
+        Command::Export(a) => export::run(&settings, &a),
     }
 }
 

@@ -131,8 +131,6 @@ pub struct State {
     pub webhooks: BTreeMap<u64, Value>,
     /// Invites by code.
     pub invites: BTreeMap<String, Value>,
-    /// Uploaded attachments' bytes by attachment id, served at their CDN URL.
-    pub files: BTreeMap<u64, Vec<u8>>,
 }
 
 /// The sandbox's shared world.
@@ -148,6 +146,8 @@ pub struct World {
     pub faults: Faults,
     /// The gateway's URL (`ws://127.0.0.1:PORT`), as `/gateway` and READY announce it.
     pub gateway_url: String,
+    /// Uploaded files, served back with signed, expiring URLs.
+    pub cdn: crate::cdn::Cdn,
     token: String,
     bot_id: u64,
     counter: AtomicU64,
@@ -163,6 +163,7 @@ impl World {
             limits,
             faults: Faults::default(),
             gateway_url,
+            cdn: Default::default(),
             token,
             bot_id,
             counter: AtomicU64::new(1),

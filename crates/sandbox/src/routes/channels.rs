@@ -251,12 +251,12 @@ fn create_message(
             .or_else(|| part.filename.clone())
             .unwrap_or_else(|| format!("file{n}"));
         let aid = ctx.world.next_id();
-        // Served by the sandbox itself (`GET /_sandbox/cdn/...`), so downloads can be tried.
-        let host = ctx.req.header("host").unwrap_or("127.0.0.1");
-        let cdn = format!("http://{host}/_sandbox/cdn/attachments/{channel_id}/{aid}/{filename}");
-        ctx.world.lock().files.insert(aid, part.data.clone());
+        let url = ctx
+            .world
+            .cdn
+            .store(channel_id, aid, &filename, part.data.clone());
         attachments.push(json!({"id": aid.to_string(), "filename": filename, "size": part.data.len(),
-            "url": cdn, "proxy_url": cdn,
+            "url": url, "proxy_url": url,
             "content_type": part.content_type, "description": entry.and_then(|a| a.get("description")).cloned()}));
     }
     let has_poll = body.get("poll").is_some_and(|p| !p.is_null());
