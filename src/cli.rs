@@ -50,7 +50,6 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
-        hide_short_help = true,
         value_name = "TOKEN",
         env = "DISCORD_TOKEN",
         hide_env_values = true
@@ -58,115 +57,74 @@ pub struct GlobalArgs {
     pub token: Option<String>,
 
     /// Send the token as an OAuth2 bearer token instead of a bot token
-    #[arg(long, global = true, hide_short_help = true)]
+    #[arg(long, global = true)]
     pub bearer: bool,
 
     /// Profile in the config file to take the token from
-    #[arg(
-        long,
-        global = true,
-        hide_short_help = true,
-        value_name = "NAME",
-        env = "DISCORD_PROFILE"
-    )]
+    #[arg(long, global = true, value_name = "NAME", env = "DISCORD_PROFILE")]
     pub profile: Option<String>,
 
     /// API base URL [default: https://discord.com/api/v10]
-    #[arg(
-        long,
-        global = true,
-        hide_short_help = true,
-        value_name = "URL",
-        env = "DISCORD_API_URL"
-    )]
+    #[arg(long, global = true, value_name = "URL", env = "DISCORD_API_URL")]
     pub api_url: Option<String>,
 
     /// Run against a private in-process sandbox instead of Discord (no token or network needed)
-    #[arg(long, global = true, hide_short_help = true)]
+    #[arg(long, global = true)]
     pub sandbox: bool,
 
     /// Pretty-print JSON output (default when stdout is a terminal)
-    #[arg(
-        long,
-        global = true,
-        hide_short_help = true,
-        conflicts_with = "compact"
-    )]
+    #[arg(long, global = true, conflicts_with = "compact")]
     pub pretty: bool,
 
     /// Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq
-    #[arg(short = 'c', long, global = true, hide_short_help = true)]
+    #[arg(short = 'c', long, global = true)]
     pub compact: bool,
 
     /// When to colour output
-    #[arg(
-        long,
-        global = true,
-        hide_short_help = true,
-        value_name = "WHEN",
-        default_value = "auto"
-    )]
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
 
     /// Filter every printed JSON value through a jq expression (jaq, built in)
-    #[arg(long, global = true, hide_short_help = true, value_name = "EXPR")]
+    #[arg(long, global = true, value_name = "EXPR")]
     pub jq: Option<String>,
 
     /// Print strings unquoted (with --jq, like jq -r)
-    #[arg(short = 'r', long, global = true, hide_short_help = true)]
+    #[arg(short = 'r', long, global = true)]
     pub raw_output: bool,
 
     /// Print the response status line and headers to stderr
-    #[arg(short = 'i', long, global = true, hide_short_help = true)]
+    #[arg(short = 'i', long, global = true)]
     pub include: bool,
 
     /// Print the request line and headers (token redacted) and the response headers to stderr
-    #[arg(short = 'v', long, global = true, hide_short_help = true)]
+    #[arg(short = 'v', long, global = true)]
     pub verbose: bool,
 
     /// Print the request that would be sent (token redacted) and send nothing
-    #[arg(long, global = true, hide_short_help = true)]
+    #[arg(long, global = true)]
     pub dry_run: bool,
 
     /// Seconds to wait for a connection
-    #[arg(
-        long,
-        global = true,
-        hide_short_help = true,
-        value_name = "SECS",
-        default_value_t = 10.0
-    )]
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 10.0)]
     pub connect_timeout: f64,
 
     /// Seconds to wait for a whole request (0 for no limit)
-    #[arg(
-        long,
-        global = true,
-        hide_short_help = true,
-        value_name = "SECS",
-        default_value_t = 60.0
-    )]
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 60.0)]
     pub timeout: f64,
 
     /// Give up instead of waiting when a rate limit asks for a wait longer than SECS
-    #[arg(
-        long,
-        global = true,
-        hide_short_help = true,
-        value_name = "SECS",
-        default_value_t = 300.0
-    )]
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 300.0)]
     pub max_wait: f64,
 
     /// Requests per second across all routes; Discord allows 50 unless it raised your bot's limit
     /// (`discord sandbox` enforces this limit)
-    #[arg(long, global = true, hide_short_help = true, value_name = "N", env = "DISCORD_GLOBAL_LIMIT", default_value_t = discord_protocol::GLOBAL_PER_SECOND,
+    #[arg(long, global = true, value_name = "N", env = "DISCORD_GLOBAL_LIMIT", default_value_t = discord_protocol::GLOBAL_PER_SECOND,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub global_limit: u32,
 
     /// Keep rate-limit state to this process instead of sharing it with other invocations
     /// through the cache directory ($DISCORD_CACHE_DIR)
-    #[arg(long, global = true, hide_short_help = true)]
+    #[arg(long, global = true)]
     pub no_rate_limit_cache: bool,
 
     /// Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait,

@@ -54,9 +54,18 @@ fn root() -> clap::Command {
         .get_subcommands()
         .map(|s| s.get_name().to_string())
         .collect();
+    // Every global option is left out of -h (here and, propagated, in every subcommand's).
+    let global_ids: Vec<String> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .map(|a| a.get_id().to_string())
+        .collect();
     let mut cmd = cmd
         .after_help(short)
         .after_long_help(format!("{summary}\n\n{after}"));
+    for id in global_ids {
+        cmd = cmd.mut_arg(id, |a| a.hide_short_help(true));
+    }
     for name in names {
         cmd = cmd.mut_subcommand(name, crate::cli::with_globals_note);
     }
