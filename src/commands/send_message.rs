@@ -51,10 +51,19 @@ pub fn run(settings: &Settings, mut args: SendMessageArgs) -> Result<()> {
             spec.path = path.clone();
         }
     }
+    // A part that was sent but could not be printed (a --jq error, a closed stdout) does not
+    // stop the others: the message is sent whole, and the first such problem reported after.
+    let mut printing = None;
     for spec in specs {
-        crate::request::execute(settings, spec, &FileArgs::default(), &PageArgs::default())?;
+        let problem = crate::request::execute_reporting(
+            settings,
+            spec,
+            &FileArgs::default(),
+            &PageArgs::default(),
+        )?;
+        printing = printing.or(problem);
     }
-    Ok(())
+    printing.map_or(Ok(()), Err)
 }
 
 /// With `--dm`, the one positional is the content: `send-message --dm USER 'hi'`.
