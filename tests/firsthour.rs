@@ -629,7 +629,7 @@ fn short_help_shows_own_arguments_and_examples_and_globals_are_listed_once() {
     assert_eq!(root.matches("--no-rate-limit-cache").count(), 1, "{root}");
     let root_short = help(&["-h"]);
     assert!(
-        root_short.contains("--token --bearer --profile"),
+        root_short.contains("--token --token-file --bearer --profile"),
         "{root_short}"
     );
 }
