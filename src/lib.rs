@@ -33,6 +33,6 @@ pub mod request;
 
 pub use discord_client::{gateway, rest};
 pub use discord_protocol::{
-    error, token, user_agent, Error, ErrorKind, Result, PROJECT_URL, VERSION,
+    error, suggest, token, user_agent, Error, ErrorKind, Result, PROJECT_URL, VERSION,
 };
 pub use discord_sandbox as sandbox;

@@ -60,6 +60,7 @@ pub fn execute_reporting(
     page: &PageArgs,
 ) -> Result<Option<Error>> {
     spec.files.extend(files.files.iter().cloned());
+    refuse_get_body(&spec)?;
     let client = settings.client()?;
     if !spec.files.is_empty() && spec.form.is_none() {
         // A raw upload to a route whose file goes under a named form field (stickers,
@@ -98,6 +99,25 @@ pub fn execute_reporting(
                 e.message
             )),
         }))
+}
+
+/// A GET carries no body: Discord ignores one (RFC 9110 gives it no meaning), so a body or a
+/// file on a GET is a mistake to point out rather than send.
+pub fn refuse_get_body(spec: &RequestSpec) -> Result<()> {
+    if spec.method != Method::Get {
+        return Ok(());
+    }
+    if !spec.files.is_empty() {
+        return Err(Error::usage(
+            "a GET request cannot upload files; --file goes with post, patch or put",
+        ));
+    }
+    if spec.body.is_some() {
+        return Err(Error::usage(
+            "a GET request has no body; send query parameters with -q key=value (or -f key=value), or use post/patch/put for a body",
+        ));
+    }
+    Ok(())
 }
 
 /// Follows a list to its end, printing each item once: one JSON array, or one item per line

@@ -345,7 +345,7 @@ fn a_global_429_is_waited_out_with_a_notice() {
     assert!(took >= 1.2, "waited {took} s");
     let notice = stderr(&out);
     assert!(
-        notice.contains("rate limited; waiting"),
+        notice.contains("rate limited on GET /users/@me; waiting"),
         "a wait over a second is announced: {notice}"
     );
     assert_eq!(statuses(&logged(&sb, "GET", "/users/@me")), [429, 200]);

@@ -97,7 +97,7 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
     }
     // Checked before any network traffic so a typo costs nothing.
     let (planned_ids, planned_count, _) = shard_plan(&args, 1)?;
-    for warning in intents::event_warnings(&events, intents) {
+    for warning in intents::event_warnings(&events, intents)? {
         diag(&format!("warning: {warning}"));
     }
     let identify = IdentifyConfig {
@@ -165,13 +165,16 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
             stop.request();
         });
     }
-    // Event lines pass through untouched unless --jq asks for a filter.
-    let out: Box<dyn std::io::Write + Send> = match settings.printer.jq {
-        Some(_) => Box::new(crate::output::jq::FilterLines::new(
+    // Event lines pass through untouched unless --jq asks for a filter or they are coloured
+    // (on a terminal, as REST output is; a pipe gets Discord's bytes as they came).
+    let restyle = settings.printer.jq.is_some() || settings.printer.color;
+    let out: Box<dyn std::io::Write + Send> = if restyle {
+        Box::new(crate::output::jq::FilterLines::new(
             settings.printer.clone(),
             Box::new(std::io::stdout()),
-        )),
-        None => Box::new(std::io::stdout()),
+        ))
+    } else {
+        Box::new(std::io::stdout())
     };
     let sink = Sink::new(
         out,

@@ -1,7 +1,7 @@
 //! A typed endpoint subcommand: check every argument against its kind, build the request from
 //! the route table entry, then send it through [`crate::request::execute`] like any raw request.
 
-use std::io::{self, IsTerminal};
+use std::io::{self, BufRead, IsTerminal, Write};
 
 use clap::{ArgMatches, FromArgMatches};
 use serde_json::{Map, Value};
@@ -318,12 +318,21 @@ fn confirm(question: &str) -> Result<()> {
     if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
         return Ok(());
     }
-    let yes = dialoguer::Confirm::new()
-        .with_prompt(question)
-        .default(false)
-        .interact()
+    // Asked as one line and answered with Enter, never redrawn: a redraw of a question that
+    // wraps leaves its first lines behind, so it showed twice.
+    let mut err = io::stderr();
+    write!(err, "{question} [y/N] ")?;
+    err.flush()?;
+    let mut answer = String::new();
+    let read = io::stdin()
+        .lock()
+        .read_line(&mut answer)
         .map_err(|e| Error::runtime(format!("could not ask for confirmation: {e}")))?;
-    if yes {
+    if read == 0 {
+        // Ctrl-D: end the question's line before the message.
+        writeln!(err)?;
+    }
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
         Ok(())
     } else {
         Err(Error::usage(

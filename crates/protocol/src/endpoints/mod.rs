@@ -2,6 +2,7 @@
 //! help, request building, `discord endpoints`, completions and man pages are all derived from it.
 
 pub mod check;
+pub mod docs;
 pub mod permissions;
 // Generated; rustfmt leaves it as the generator wrote it, so the staleness test compares bytes.
 #[rustfmt::skip]
@@ -258,6 +259,41 @@ pub fn path_matches(template: &str, api_path: &str) -> bool {
 /// Finds a removed method by name.
 pub fn find_removed(name: &str) -> Option<&'static Removed> {
     REMOVED.iter().find(|r| r.name == name)
+}
+
+impl Endpoint {
+    /// The operation's section in Discord's docs, where the docs describe it.
+    pub fn docs_url(&self) -> Option<&'static str> {
+        docs::DOCS
+            .iter()
+            .find(|(method, path, _)| *method == self.method.as_str() && *path == self.path)
+            .map(|(_, _, url)| *url)
+    }
+}
+
+#[cfg(test)]
+mod docs_tests {
+    use super::*;
+
+    #[test]
+    fn every_docs_row_is_an_operation_of_the_table() {
+        for (method, path, url) in docs::DOCS {
+            assert!(
+                ENDPOINTS
+                    .iter()
+                    .any(|e| e.method.as_str() == *method && e.path == *path),
+                "{method} {path}"
+            );
+            assert!(url.starts_with("https://discord.com/developers/docs/") && url.contains('#'));
+        }
+        let get_channel = ENDPOINTS.iter().find(|e| e.name == "get-channel").unwrap();
+        assert_eq!(
+            get_channel.docs_url(),
+            Some("https://discord.com/developers/docs/resources/channel#get-channel")
+        );
+        let documented = ENDPOINTS.iter().filter(|e| e.docs_url().is_some()).count();
+        assert_eq!(documented, docs::DOCS.len());
+    }
 }
 
 #[cfg(test)]

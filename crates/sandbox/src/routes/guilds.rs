@@ -28,6 +28,7 @@ pub fn route(ctx: &Ctx, method: &str, seg: &[&str]) -> Reply {
             ok(user)
         }
         ("GET", ["users", "@me", "guilds"]) => my_guilds(ctx),
+        ("POST", ["users", "@me", "channels"]) => super::dms::open(ctx),
         ("GET", ["users", u]) => {
             let uid = id(u, "User")?;
             ctx.world

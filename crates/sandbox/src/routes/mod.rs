@@ -2,6 +2,7 @@
 //! check, injected faults, rate limits, the handler, and the request log.
 
 mod channels;
+mod dms;
 mod guilds;
 
 use serde_json::{json, Map, Value};
