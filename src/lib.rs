@@ -17,6 +17,7 @@ pub mod config;
 pub mod endpoints;
 pub mod error;
 pub mod gateway;
+pub mod names;
 pub mod output;
 pub mod rest;
 pub mod sandbox;

@@ -122,6 +122,10 @@ pub struct GlobalArgs {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub global_limit: u32,
 
+    /// Add names next to ids in JSON output (`"channel_id_name":"#general"`), from the names cache
+    #[arg(long, global = true)]
+    pub names: bool,
+
     /// Keep rate-limit state to this process instead of sharing it with other invocations
     /// through the cache directory ($DISCORD_CACHE_DIR)
     #[arg(long, global = true)]
@@ -157,6 +161,10 @@ pub enum Command {
     SendMessage(SendMessageArgs),
     /// Run JSON request lines from stdin concurrently; one JSON result line each, in input order
     Batch(BatchArgs),
+    /// The names cache: fill it from Discord, show what it knows, or clear it
+    Cache(CacheArgs),
+    /// What a snowflake id says (time, age, worker, process), or the id of a time
+    Snowflake(SnowflakeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
     /// Write man pages (discord.1 and one per subcommand) into a folder
@@ -173,6 +181,55 @@ pub struct BatchArgs {
     /// Stop starting requests after the first failure
     #[arg(long)]
     pub fail_fast: bool,
+}
+
+/// Arguments of `discord cache`.
+#[derive(Debug, Clone, Args)]
+pub struct CacheArgs {
+    /// What to do with the cache
+    #[command(subcommand)]
+    pub action: CacheAction,
+}
+
+/// The `discord cache` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum CacheAction {
+    /// Fetch guilds, channels and roles (and members with --members) into the cache
+    Sync {
+        /// Only these guilds (name or id; default: every guild the bot is in)
+        #[arg(value_name = "GUILD")]
+        guilds: Vec<String>,
+        /// Also fetch every member (one request per 1000 members)
+        #[arg(long)]
+        members: bool,
+    },
+    /// List cached objects (kind, id, name, guild, seen) whose name contains WORD
+    Show {
+        /// Part of a name, or an id
+        #[arg(value_name = "WORD")]
+        word: Option<String>,
+    },
+    /// Delete the cache for the current API and token
+    Clear,
+}
+
+/// Arguments of `discord snowflake`.
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Examples:\n  discord snowflake 175928847299117063\n  discord snowflake --ago 2h\n  discord snowflake --at 2024-01-31T12:00:00Z"
+)]
+pub struct SnowflakeArgs {
+    /// Ids to explain (a mention or a message link works too)
+    #[arg(value_name = "ID", required_unless_present_any = ["at", "ago"])]
+    pub ids: Vec<String>,
+
+    /// Print the first snowflake of this time (RFC 3339)
+    #[arg(long, value_name = "TIME", conflicts_with_all = ["ids", "ago"])]
+    pub at: Option<String>,
+
+    /// Print the first snowflake of this long ago (90s, 15m, 2h, 3d, 1w, 1h30m)
+    #[arg(long, value_name = "AGE", conflicts_with = "ids")]
+    pub ago: Option<String>,
 }
 
 /// Arguments of `discord completions`.
@@ -371,6 +428,10 @@ pub struct ListenArgs {
     /// GUILD_MEMBERS_CHUNK
     #[arg(long, value_name = "GUILD_ID")]
     pub request_members: Vec<String>,
+
+    /// Do not keep the names cache current from the events received
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// Arguments of `discord intents`.

@@ -269,16 +269,18 @@ fn parse_command(
             "'@-' would read stdin, which holds the batch; put the data in the line".into(),
         );
     }
-    let parse = |cmd: clap::Command| {
+    let words: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+    let parse = |cmd: clap::Command, words: &[std::ffi::OsString]| {
         cmd.no_binary_name(true)
             .disable_help_flag(true)
-            .try_get_matches_from(&args)
+            .try_get_matches_from(words)
             .map_err(|e| format!("{name}: {}", super::clap_message(&e)))
     };
     if name == "send-message" {
-        let matches = parse(SendMessageArgs::augment_args(clap::Command::new(
-            "send-message",
-        )))?;
+        let matches = parse(
+            SendMessageArgs::augment_args(clap::Command::new("send-message")),
+            &words,
+        )?;
         let parsed = SendMessageArgs::from_arg_matches(&matches).map_err(|e| e.to_string())?;
         if parsed.content.as_deref() == Some("-") {
             return Err(
@@ -289,7 +291,8 @@ fn parse_command(
         return send_message::requests(&parsed).map_err(|e| e.to_string());
     }
     if let Some(endpoint) = endpoints::find(name) {
-        let matches = parse(endpoints::clap::command(endpoint))?;
+        let spread = crate::names::links::expand_words(endpoint, &words);
+        let matches = parse(endpoints::clap::command(endpoint), &spread)?;
         if endpoint.paging.is_some() && matches.get_flag("paginate") {
             return Err(format!(
                 "{name}: --paginate is not available in batch; page with before/after in the lines"

@@ -52,14 +52,15 @@ pub fn execute(
 ) -> Result<()> {
     spec.files.extend(files.files.iter().cloned());
     let client = Client::new(settings)?;
+    let url = client.url_for(&RequestSpec::new(spec.method, spec.path.clone()))?;
+    let api_path = url.strip_prefix(client.base()).unwrap_or(&url);
+    let api_path = api_path.split('?').next().unwrap_or(api_path).to_string();
     if !spec.files.is_empty() && spec.form.is_none() {
         // A raw upload to a route whose file goes under a named form field (stickers,
         // application attachments, ...) is sent the way its typed command sends it.
-        let url = client.url_for(&RequestSpec::new(spec.method, spec.path.clone()))?;
-        let api_path = url.strip_prefix(client.base()).unwrap_or(&url);
-        let api_path = api_path.split('?').next().unwrap_or(api_path);
-        spec.form = crate::endpoints::find_route(spec.method, api_path).and_then(|e| e.form);
+        spec.form = crate::endpoints::find_route(spec.method, &api_path).and_then(|e| e.form);
     }
+    times_as_cursors(&mut spec, &api_path);
     if page.paginate {
         if spec.method != Method::Get {
             return Err(Error::usage("--paginate only works with GET requests"));
@@ -75,7 +76,40 @@ pub fn execute(
         return print_pages(settings, &client, spec, page.lines);
     }
     let response = client.send(&spec)?;
-    settings.printer.print_body(&response.body)
+    let Some(names) = crate::names::get() else {
+        return settings.printer.print_body(&response.body);
+    };
+    let mut body = serde_json::from_slice::<Value>(&response.body).ok();
+    if let Some(body) = &body {
+        names.learn(crate::names::observe::response(
+            spec.method.as_str(),
+            &api_path,
+            body,
+        ));
+    }
+    match body.as_mut() {
+        Some(value) if names.annotate => {
+            names.with_store(|s| {
+                crate::names::annotate::annotate(s, value);
+                Ok(())
+            });
+            settings.printer.print_value(value)
+        }
+        _ => settings.printer.print_body(&response.body),
+    }
+}
+
+/// `before`, `after` and `around` given as times (`2h`, RFC 3339) become the cursor Discord
+/// takes: a boundary snowflake, or a timestamp where the list pages by time.
+fn times_as_cursors(spec: &mut RequestSpec, api_path: &str) {
+    let timestamps = paginate::detect(api_path).is_some_and(|p| p.id_key.is_timestamp());
+    for (key, value) in &mut spec.query {
+        if matches!(key.as_str(), "before" | "after" | "around") {
+            if let Some(cursor) = super::typed::time_cursor(value, timestamps) {
+                *value = cursor;
+            }
+        }
+    }
 }
 
 /// Follows a list to its end, printing each item once: one JSON array, or one item per line
@@ -129,6 +163,9 @@ fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: b
                 format!("the server answered with invalid JSON: {e}"),
             )
         })?;
+        if let Some(names) = crate::names::get() {
+            names.learn(crate::names::observe::response("GET", &api_path, &body));
+        }
         let (items, has_more) = paging.split(body).map_err(|why| {
             Error::new(
                 ErrorKind::Api,
@@ -137,7 +174,13 @@ fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: b
         })?;
         let page = walk.take(items, has_more);
         progress.inc(page.len() as u64);
-        for item in page {
+        for mut item in page {
+            if let Some(names) = crate::names::get().filter(|n| n.annotate) {
+                names.with_store(|s| {
+                    crate::names::annotate::annotate(s, &mut item);
+                    Ok(())
+                });
+            }
             if let Some(all) = gathered.as_mut() {
                 all.push(item);
                 continue;

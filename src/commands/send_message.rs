@@ -9,6 +9,7 @@ use super::{raw, typed};
 use crate::cli::{FileArgs, PageArgs, SendMessageArgs};
 use crate::config::Settings;
 use crate::endpoints::Kind;
+use crate::names::{self, Scope, Target};
 use crate::rest::url::encode_segment;
 use crate::rest::{Method, RequestSpec};
 use crate::{Error, Result};
@@ -29,18 +30,26 @@ pub fn run(settings: &Settings, mut args: SendMessageArgs) -> Result<()> {
         // The newline a shell pipeline ends with is not part of the message.
         args.content = Some(text.trim_end_matches(['\n', '\r']).to_string());
     }
-    for spec in requests(&args)? {
-        raw::execute(settings, spec, &FileArgs::default(), &PageArgs::default())?;
-    }
-    Ok(())
+    let send = |spec| raw::execute(settings, spec, &FileArgs::default(), &PageArgs::default());
+    // Only the first request may be tried again after a stale channel name: once a part of a
+    // split message went out, repeating would send it twice.
+    let rest = crate::names::retry(|| {
+        let mut specs = requests(&args)?.into_iter();
+        if let Some(first) = specs.next() {
+            send(first)?;
+        }
+        Ok(specs)
+    })?;
+    rest.into_iter().try_for_each(send)
 }
 
 /// The checked requests that send the message: one, or with `--split` one per part, in order.
 /// The content is taken as it stands (the caller has already read a '-' from stdin); the files
 /// ride on the last request.
 pub fn requests(args: &SendMessageArgs) -> Result<Vec<RequestSpec>> {
-    let channel = typed::parse_value(Kind::Snowflake, "<CHANNEL_ID>", &args.channel)?;
-    let channel = channel.as_str().unwrap_or_default().to_string();
+    let mut scope = Scope::default();
+    let channel =
+        names::resolve_id(Target::Channel, "<CHANNEL_ID>", &args.channel, &mut scope)?.to_string();
     let content = args.content.clone().filter(|c| !c.is_empty());
     let embeds = args
         .embeds
@@ -58,8 +67,9 @@ pub fn requests(args: &SendMessageArgs) -> Result<Vec<RequestSpec>> {
     let reply_to = args
         .reply_to
         .as_deref()
-        .map(|id| typed::parse_value(Kind::Snowflake, "--reply-to", id))
-        .transpose()?;
+        .map(|id| names::resolve_id(Target::Message, "--reply-to", id, &mut scope))
+        .transpose()?
+        .map(|id| Value::String(id.to_string()));
     let allowed_mentions = args
         .allowed_mentions
         .as_deref()

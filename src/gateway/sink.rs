@@ -21,7 +21,12 @@ pub struct Sink {
     inner: Mutex<SinkInner>,
     events: Option<Vec<String>>,
     stop: Arc<Stop>,
+    observer: Option<Observer>,
 }
+
+/// Called with every dispatch (type, payload) before `--events` filters it, so a cache can
+/// follow events that are not printed.
+pub type Observer = Box<dyn Fn(&str, &str) + Send + Sync>;
 
 struct SinkInner {
     out: Box<dyn Write + Send>,
@@ -64,7 +69,14 @@ impl Sink {
             }),
             events,
             stop,
+            observer: None,
         }
+    }
+
+    /// Passes every dispatch to `observer` too, filtered or not.
+    pub fn with_observer(mut self, observer: Observer) -> Sink {
+        self.observer = Some(observer);
+        self
     }
 
     /// Queues one dispatch as received (with the shard spliced in when asked), writing the
@@ -78,6 +90,9 @@ impl Sink {
         shard: Option<[u32; 2]>,
         now: Instant,
     ) -> Result<()> {
+        if let Some(observe) = &self.observer {
+            observe(t, payload);
+        }
         if let Some(events) = &self.events {
             if !events.iter().any(|e| e == t) {
                 return Ok(());
