@@ -5,7 +5,7 @@ use std::io::{self, Read};
 
 use serde_json::{json, Map, Value};
 
-use super::{raw, typed};
+use super::typed;
 use crate::cli::{FileArgs, PageArgs, SendMessageArgs};
 use crate::config::Settings;
 use crate::endpoints::Kind;
@@ -30,7 +30,8 @@ pub fn run(settings: &Settings, mut args: SendMessageArgs) -> Result<()> {
         // The newline a shell pipeline ends with is not part of the message.
         args.content = Some(text.trim_end_matches(['\n', '\r']).to_string());
     }
-    let send = |spec| raw::execute(settings, spec, &FileArgs::default(), &PageArgs::default());
+    let send =
+        |spec| crate::request::execute(settings, spec, &FileArgs::default(), &PageArgs::default());
     // Only the first request may be tried again after a stale channel name: once a part of a
     // split message went out, repeating would send it twice.
     let rest = crate::names::retry(|| {

@@ -94,7 +94,6 @@ pub struct Names {
     db: Option<std::path::PathBuf>,
     store: Mutex<Option<Store>>,
     opened: OnceLock<()>,
-    client: OnceLock<Client>,
     /// Cached entries used for names this run, so a 404 can drop them (see [`Names::retry`]).
     used: Mutex<Vec<Entry>>,
     /// `--names`: annotate ids in output.
@@ -117,7 +116,6 @@ pub fn install(settings: &Settings, cache: bool, annotate: bool) {
         db,
         store: Mutex::new(None),
         opened: OnceLock::new(),
-        client: OnceLock::new(),
         used: Mutex::new(Vec::new()),
         annotate,
     });
@@ -250,11 +248,7 @@ impl Names {
 
     /// The REST client lookups go through, made on first use.
     pub fn client(&self) -> Result<&Client> {
-        if let Some(c) = self.client.get() {
-            return Ok(c);
-        }
-        let c = Client::new(&self.settings)?;
-        Ok(self.client.get_or_init(|| c))
+        self.settings.client()
     }
 
     /// Stores what an answer or dispatch told.
