@@ -61,6 +61,9 @@ pub fn refresh(names: &Names, kind: ObjKind, name: &str, guild: Option<u64>) -> 
         kind
     };
     found.retain(|e| e.kind == wanted && matches(e, name));
+    if kind == ObjKind::User && guild.is_none() {
+        names.with_store(|s| s.mark_complete(&format!("search:all:{}", fold(name))));
+    }
     Ok(found)
 }
 
@@ -70,19 +73,15 @@ fn scope(names: &Names, guild: Option<u64>) -> Result<Vec<u64>> {
     if let Some(g) = guild {
         return Ok(vec![g]);
     }
-    let fetched_at = names
-        .with_store(|s| s.meta("guilds_at"))
-        .flatten()
-        .and_then(|v| v.parse::<i64>().ok())
-        .unwrap_or(0);
-    let cached = names
-        .with_store(|s| s.list(None))
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|e| e.kind == ObjKind::Guild)
-        .map(|e| e.id)
-        .collect::<Vec<_>>();
-    let mut ids = if fetched_at >= now() - FRESH_SECS && !cached.is_empty() {
+    let since = now() - FRESH_SECS;
+    let known = names.with_store(|s| {
+        if s.complete_since("guilds", since)? {
+            s.ids_of(ObjKind::Guild)
+        } else {
+            Ok(Vec::new())
+        }
+    });
+    let mut ids = if let Some(cached) = known.filter(|c| !c.is_empty()) {
         cached
     } else {
         guilds(names)?.into_iter().map(|e| e.id).collect()
@@ -121,7 +120,7 @@ pub fn guilds(names: &Names) -> Result<Vec<Entry>> {
     }
     names.with_store(|s| {
         s.replace(ObjKind::Guild, 0, &all)?;
-        s.set_meta("guilds_at", &now().to_string())
+        s.mark_complete("guilds")
     });
     Ok(all)
 }
@@ -144,7 +143,10 @@ pub fn channels(names: &Names, guild: u64) -> Result<Vec<Entry>> {
                 .filter_map(|c| observe::channel(c, Some(guild))),
         );
     }
-    names.with_store(|s| s.replace(ObjKind::Channel, guild, &all));
+    names.with_store(|s| {
+        s.replace(ObjKind::Channel, guild, &all)?;
+        s.mark_complete(&format!("channels:{guild}"))
+    });
     Ok(all)
 }
 
@@ -157,7 +159,10 @@ pub fn roles(names: &Names, guild: u64) -> Result<Vec<Entry>> {
         .flatten()
         .filter_map(|r| observe::role(r, guild))
         .collect();
-    names.with_store(|s| s.replace(ObjKind::Role, guild, &all));
+    names.with_store(|s| {
+        s.replace(ObjKind::Role, guild, &all)?;
+        s.mark_complete(&format!("roles:{guild}"))
+    });
     Ok(all)
 }
 
@@ -185,8 +190,9 @@ pub fn search_members(names: &Names, guild: u64, name: &str) -> Result<Vec<Entry
         .iter()
         .flat_map(|m| observe::member(m, guild))
         .collect();
+    let complete = items.len() < SEARCH_LIMIT;
     names.with_store(|s| {
-        if items.len() < SEARCH_LIMIT {
+        if complete {
             for old in s.find(ObjKind::Member, name, Some(guild))? {
                 if !all
                     .iter()
@@ -196,7 +202,11 @@ pub fn search_members(names: &Names, guild: u64, name: &str) -> Result<Vec<Entry
                 }
             }
         }
-        s.upsert(&all)
+        s.upsert(&all)?;
+        if complete {
+            s.mark_complete(&format!("search:{guild}:{}", fold(name)))?;
+        }
+        Ok(())
     });
     Ok(all)
 }
@@ -223,7 +233,10 @@ pub fn all_members(names: &Names, guild: u64) -> Result<usize> {
             .and_then(|m| m.get("user")?.get("id")?.as_str()?.parse::<u64>().ok());
         match last {
             Some(last) if items.len() == 1000 => after = last,
-            _ => return Ok(count),
+            _ => {
+                names.with_store(|s| s.mark_complete(&format!("members:{guild}")));
+                return Ok(count);
+            }
         }
     }
 }

@@ -271,10 +271,11 @@ impl Names {
                     }
                 }
             }
+            s.add_guild_ids(&change.guild_ids)?;
             if let Some(me) = change.me {
                 s.set_meta("me", &me.to_string())?;
             }
-            Ok(())
+            change.complete.iter().try_for_each(|k| s.mark_complete(k))
         });
     }
 
@@ -359,7 +360,7 @@ impl Names {
             .unwrap_or_default();
         let fresh = store::now() - FRESH_SECS;
         if let [one] = cached.as_slice() {
-            if one.seen_at >= fresh {
+            if one.seen_at >= fresh && self.complete(kind, name, guild) {
                 self.used
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
@@ -374,6 +375,42 @@ impl Names {
             )));
         }
         lookup::refresh(self, kind, name, guild)
+    }
+
+    /// Whether the cache holds, freshly, every list a name of `kind` could be in, so that a
+    /// single match there is the only one: a single cached `#random` proves nothing while the
+    /// guild's channels were never listed whole.
+    pub fn complete(&self, kind: ObjKind, name: &str, guild: Option<u64>) -> bool {
+        let since = store::now() - FRESH_SECS;
+        self.with_store(|s| {
+            let fresh = |key: &str| s.complete_since(key, since);
+            let per_guild = |what: &str| -> Result<bool> {
+                if !fresh("guilds")? {
+                    return Ok(false);
+                }
+                for g in s.ids_of(ObjKind::Guild)? {
+                    if !fresh(&format!("{what}:{g}"))? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            };
+            let folded = store::fold(name);
+            match (kind, guild) {
+                (ObjKind::Guild, _) => fresh("guilds"),
+                (ObjKind::Channel | ObjKind::Role, Some(g)) => {
+                    fresh(&format!("{}s:{g}", kind.as_str()))
+                }
+                (ObjKind::Channel | ObjKind::Role, None) => {
+                    per_guild(&format!("{}s", kind.as_str()))
+                }
+                (_, Some(g)) => {
+                    Ok(fresh(&format!("members:{g}"))? || fresh(&format!("search:{g}:{folded}"))?)
+                }
+                (_, None) => Ok(per_guild("members")? || fresh(&format!("search:all:{folded}"))?),
+            }
+        })
+        .unwrap_or(false)
     }
 
     /// The one id among `found`, or a usage error listing them (several) or saying what was

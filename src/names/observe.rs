@@ -18,12 +18,20 @@ pub struct Change {
     pub gone: Vec<(ObjKind, u64, u64)>,
     /// The current user's id, when the answer is about the current user.
     pub me: Option<u64>,
+    /// Guilds known by id only (READY's list).
+    pub guild_ids: Vec<u64>,
+    /// Lists seen whole (`channels:GUILD`, `roles:GUILD`), see [`super::Names::complete`].
+    pub complete: Vec<String>,
 }
 
 impl Change {
     /// Whether there is nothing to store.
     pub fn is_empty(&self) -> bool {
-        self.seen.is_empty() && self.gone.is_empty() && self.me.is_none()
+        self.seen.is_empty()
+            && self.gone.is_empty()
+            && self.me.is_none()
+            && self.complete.is_empty()
+            && self.guild_ids.is_empty()
     }
 }
 
@@ -200,9 +208,28 @@ pub fn dispatch(t: &str, d: &Value) -> Change {
                 seen.extend(user(u));
                 c.me = id_of(u, "id");
             }
+            // READY lists every guild of the session (of this shard, when sharded; the names
+            // of a shard's guilds then come from its GUILD_CREATEs).
+            c.guild_ids = each(d, Some("guilds"))
+                .filter_map(|g| id_of(g, "id"))
+                .collect();
+            let sharded = d
+                .get("shard")
+                .and_then(Value::as_array)
+                .and_then(|s| s.get(1)?.as_u64());
+            if sharded.unwrap_or(1) <= 1 {
+                c.complete.push("guilds".into());
+            }
         }
         "USER_UPDATE" => seen.extend(user(d)),
-        "GUILD_CREATE" | "GUILD_UPDATE" => seen.extend(guild(d)),
+        "GUILD_CREATE" => {
+            // GUILD_CREATE carries every channel and role of the guild (gateway-events.md).
+            seen.extend(guild(d));
+            if let Some(id) = id_of(d, "id") {
+                c.complete = vec![format!("channels:{id}"), format!("roles:{id}")];
+            }
+        }
+        "GUILD_UPDATE" => seen.extend(guild(d)),
         "GUILD_DELETE" => {
             // An outage makes a guild unavailable; only a real leave or removal drops it.
             let unavailable = d.get("unavailable").and_then(Value::as_bool) == Some(true);

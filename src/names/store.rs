@@ -255,6 +255,47 @@ impl Store {
         rows.collect::<rusqlite::Result<_>>().map_err(db_error)
     }
 
+    /// The ids of every cached object of `kind`.
+    pub fn ids_of(&self, kind: ObjKind) -> Result<Vec<u64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT id FROM objects WHERE kind = ?1")
+            .map_err(db_error)?;
+        let rows = stmt
+            .query_map([kind.as_str()], |r| r.get::<_, i64>(0))
+            .map_err(db_error)?;
+        rows.map(|r| r.map(|id| id as u64))
+            .collect::<rusqlite::Result<_>>()
+            .map_err(db_error)
+    }
+
+    /// Notes guilds known only by id (READY lists them before their GUILD_CREATE), without
+    /// overwriting what is known of them; they are found by name once their GUILD_CREATE came.
+    pub fn add_guild_ids(&mut self, ids: &[u64]) -> Result<()> {
+        let at = now();
+        self.write(|c| {
+            let mut stmt = c.prepare_cached(
+                "INSERT OR IGNORE INTO objects (kind, id, guild, name, seen_at) VALUES ('guild', ?1, 0, ?2, ?3)",
+            )?;
+            ids.iter().try_for_each(|id| {
+                stmt.execute(params![*id as i64, id.to_string(), at]).map(drop)
+            })
+        })
+    }
+
+    /// Records that a complete list (`channels:GUILD`, a member search, ...) was seen now.
+    pub fn mark_complete(&mut self, key: &str) -> Result<()> {
+        self.set_meta(&format!("complete:{key}"), &now().to_string())
+    }
+
+    /// Whether the complete list `key` was seen since `since` (Unix seconds).
+    pub fn complete_since(&self, key: &str, since: i64) -> Result<bool> {
+        let at = self.meta(&format!("complete:{key}"))?;
+        Ok(at
+            .and_then(|v| v.parse::<i64>().ok())
+            .is_some_and(|t| t >= since))
+    }
+
     /// A remembered value (the current user's id, when a list was last fetched).
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         self.conn
