@@ -45,7 +45,6 @@ fn channel_notations_all_reach_the_same_channel() {
     let general = sb.general_channel();
     for text in [
         "#general".to_string(),
-        "general".to_string(),
         "#GENERAL".to_string(),
         "Sandbox Guild/#general".to_string(),
         format!("{guild}/#general"),
@@ -58,6 +57,12 @@ fn channel_notations_all_reach_the_same_channel() {
     }
     let out = sb.run(&["get-guild", "Sandbox Guild"]);
     assert_eq!(ok(&out)["id"], guild.as_str());
+    // A bare word where a channel goes is taken for a mistyped id: nothing is looked up.
+    sb.clear_requests();
+    let out = sb.run(&["get-channel", "general"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("#name"), "{}", stderr(&out));
+    assert!(sb.requests().is_empty());
 }
 
 #[test]

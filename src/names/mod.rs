@@ -139,7 +139,15 @@ pub fn resolve_id(target: Target, label: &str, text: &str, scope: &mut Scope) ->
             "a snowflake id is digits only, like 123456789012345678",
         ));
     };
-    names.lookup_name(target, label, text, &parsed, scope)
+    // A lookup's usage error (a miss, several matches) names the argument it was for.
+    names
+        .lookup_name(target, label, text, &parsed, scope)
+        .map_err(|mut e| {
+            if e.kind == ErrorKind::Usage && !e.message.starts_with(label) {
+                e.message = format!("{label}: {}", e.message);
+            }
+            e
+        })
 }
 
 /// The id a notation gives without any lookup, `None` when it is a name to look up, and an
@@ -184,9 +192,18 @@ fn direct(target: Target, n: &Notation, scope: &mut Scope) -> Result<Option<u64>
         (Notation::Me, _) => return wrong("@me"),
         (Notation::Channel { .. }, T::Channel) => return Ok(None),
         (Notation::Channel { .. }, _) => return wrong("a channel name"),
-        (Notation::At(_) | Notation::Name(_), T::Guild | T::Channel | T::User | T::Role) => {
-            return Ok(None)
+        // A bare word where a channel or user goes is a mistyped id far more often than a
+        // name, so names there carry their sigil and a typo never starts a lookup.
+        (Notation::Name(_), T::Channel) => {
+            return Err(
+                "a channel is its id, #name, guild/#name, <#id> or a link; for a channel called that, write it with #".into(),
+            )
         }
+        (Notation::Name(_), T::User) => {
+            return Err("a user is its id, @name, @me or <@id>".into())
+        }
+        (Notation::At(_), T::Channel) => return wrong("a user or role name (@)"),
+        (Notation::At(_) | Notation::Name(_), T::Guild | T::User | T::Role) => return Ok(None),
         (Notation::At(_) | Notation::Name(_), _) => {
             return Err(format!(
                 "{} is taken as an id, a mention or a link, not by name",
@@ -299,18 +316,15 @@ impl Names {
             (Notation::Me, _) => return self.me(),
             (Notation::Channel { guild, name }, _) => {
                 let g = match guild {
-                    Some(g) => Some(self.resolve_guild(label, g)?),
+                    Some(g) => Some(self.resolve_guild(g)?),
                     None => scope.guild,
                 };
                 (ObjKind::Channel, name.as_str(), g)
             }
             (Notation::At(name) | Notation::Name(name), Target::Guild) => {
-                let id = self.resolve_guild(label, name)?;
+                let id = self.resolve_guild(name)?;
                 scope.guild = Some(id);
                 return Ok(id);
-            }
-            (Notation::At(name) | Notation::Name(name), Target::Channel) => {
-                (ObjKind::Channel, name.as_str(), scope.guild)
             }
             (Notation::At(name) | Notation::Name(name), Target::Role) => {
                 (ObjKind::Role, name.as_str(), scope.guild)
@@ -338,7 +352,7 @@ impl Names {
         Ok(id)
     }
 
-    fn resolve_guild(&self, label: &str, text: &str) -> Result<u64> {
+    fn resolve_guild(&self, text: &str) -> Result<u64> {
         match notation::parse(text) {
             Ok(Notation::Id(id)) => Ok(id),
             Ok(Notation::Name(name) | Notation::At(name)) => {
@@ -346,7 +360,7 @@ impl Names {
                 self.pick(ObjKind::Guild, text, None, found)
             }
             _ => Err(Error::usage(format!(
-                "invalid guild {} in {label}: give its name or id",
+                "invalid guild {}: give its name or id",
                 shown(text)
             ))),
         }
