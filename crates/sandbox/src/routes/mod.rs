@@ -42,6 +42,9 @@ pub fn handle(world: &World, req: &Request) -> Response {
     if let Some(admin_path) = req.path.strip_prefix("/_sandbox") {
         return admin(world, req, admin_path);
     }
+    if let (Some(file), "GET") = (req.path.strip_prefix("/cdn/"), req.method.as_str()) {
+        return world.cdn.serve(file, &req.query);
+    }
     let Some(api_path) = req.path.strip_prefix(API_PREFIX) else {
         return not_found();
     };
@@ -112,6 +115,12 @@ fn dispatch(ctx: &Ctx, method: &str, segments: &[&str]) -> Reply {
         Some("channels") => channels::route(ctx, method, segments),
         Some("webhooks") => channels::webhooks(ctx, method, segments),
         Some("invites") => channels::invites(ctx, method, segments),
+        Some("attachments") if method == "POST" && segments == ["attachments", "refresh-urls"] => {
+            ctx.world
+                .cdn
+                .refresh(&ctx.body)
+                .map(|v| Response::json(200, &v))
+        }
         Some("guilds" | "users" | "gateway") => guilds::route(ctx, method, segments),
         _ => Err(not_found()),
     }
@@ -204,6 +213,13 @@ fn admin(world: &World, req: &Request, path: &str) -> Response {
             Response::no_content()
         }
         ("POST", "/seed-messages") => seed_messages(world, &body),
+        ("POST", "/cdn") => match body.get("ttl_seconds").and_then(Value::as_u64) {
+            Some(ttl) => {
+                world.cdn.set_ttl(ttl);
+                Response::json(200, &json!({ "ttl_seconds": ttl }))
+            }
+            None => error(400, 0, "/_sandbox/cdn needs {\"ttl_seconds\": N}"),
+        },
         (method, p) if p.starts_with("/gateway") => {
             let (status, value) =
                 super::gateway::admin(world, method, &format!("/_sandbox{p}"), &body);
