@@ -807,7 +807,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
         }
         'discord;send-message' {
             [CompletionResult]::new('--embed', '--embed', [CompletionResultType]::ParameterName, 'Embed as a JSON object (repeatable, up to 10)')
-            [CompletionResult]::new('--reply-to', '--reply-to', [CompletionResultType]::ParameterName, 'Reply to this message')
+            [CompletionResult]::new('--reply-to', '--reply-to', [CompletionResultType]::ParameterName, 'Reply to this message (its id or link)')
             [CompletionResult]::new('--allowed-mentions', '--allowed-mentions', [CompletionResultType]::ParameterName, 'Who may be pinged, as Discord''s allowed_mentions JSON object')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Attach a file (repeatable); sends multipart/form-data with payload_json')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file')

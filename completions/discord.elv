@@ -793,7 +793,7 @@ set edit:completion:arg-completer[discord] = {|@words|
         }
         &'discord;send-message'= {
             cand --embed 'Embed as a JSON object (repeatable, up to 10)'
-            cand --reply-to 'Reply to this message'
+            cand --reply-to 'Reply to this message (its id or link)'
             cand --allowed-mentions 'Who may be pinged, as Discord''s allowed_mentions JSON object'
             cand --file 'Attach a file (repeatable); sends multipart/form-data with payload_json'
             cand --token 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file'

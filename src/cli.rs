@@ -535,7 +535,7 @@ pub struct EndpointsArgs {
     after_help = "Request: POST /channels/{channel_id}/messages\nExamples:\n  discord send-message 123456789012345678 'build is green' --file log.txt\n  make 2>&1 | discord send-message 123456789012345678 - --split"
 )]
 pub struct SendMessageArgs {
-    /// Channel to send to
+    /// Channel to send to: its id, #name, guild/#name, <#id> or a link
     #[arg(value_name = "CHANNEL_ID")]
     pub channel: String,
 
@@ -547,7 +547,7 @@ pub struct SendMessageArgs {
     #[arg(long = "embed", value_name = "JSON")]
     pub embeds: Vec<String>,
 
-    /// Reply to this message
+    /// Reply to this message (its id or link)
     #[arg(long, value_name = "MESSAGE_ID")]
     pub reply_to: Option<String>,
 

@@ -399,3 +399,25 @@ fn batch_lines_take_names() {
     assert_eq!(results[0]["body"]["channel_id"], general.as_str());
     assert_eq!(results[1]["body"]["id"], general.as_str());
 }
+
+#[test]
+fn at_me_is_the_bots_application_where_an_application_id_goes() {
+    let sb = Sandbox::start();
+    let me = bot_id(&sb);
+    sb.clear_requests();
+    // The sandbox serves no application commands; what matters is where the request went.
+    let _ = sb.run(&["get-global-application-commands", "@me"]);
+    let log = lines(&sb);
+    assert_eq!(
+        log.first().map(String::as_str),
+        Some("GET /applications/@me")
+    );
+    assert!(
+        log.contains(&format!("GET /applications/{me}/commands")),
+        "{log:?}"
+    );
+    // Remembered: the next run asks only for the commands.
+    sb.clear_requests();
+    let _ = sb.run(&["get-global-application-commands", "@me"]);
+    assert_eq!(lines(&sb), [format!("GET /applications/{me}/commands")]);
+}

@@ -491,6 +491,11 @@ impl Names {
         if let Some(id) = cached.and_then(|v| v.parse().ok()) {
             return Ok(id);
         }
+        if self.settings.dry_run {
+            return Err(Error::usage(format!(
+                "@me is not in the names cache and --dry-run asks Discord nothing (GET {path}); give the id"
+            )));
+        }
         let body = lookup::get(self, path)?;
         let id = body
             .get("id")

@@ -268,19 +268,25 @@ pub fn dispatch(t: &str, d: &Value) -> Change {
             let g = g.unwrap_or(0);
             seen.extend(each(d, Some("emojis")).filter_map(|e| emoji(e, g)))
         }
-        "MESSAGE_CREATE" | "MESSAGE_UPDATE" => {
-            seen.extend(d.get("author").and_then(user));
-            if let (Some(g), Some(m)) = (g, d.get("member")) {
-                let mut m = m.clone();
-                if let Some(a) = d.get("author") {
-                    m["user"] = a.clone();
-                }
-                seen.extend(member(&m, g).into_iter().skip(1));
-            }
-        }
+        "MESSAGE_CREATE" | "MESSAGE_UPDATE" => seen.extend(author(d, g)),
         _ => {}
     }
     c
+}
+
+/// A message's author, and in a guild its member (the dispatch's `member` lacks `user`).
+fn author(d: &Value, guild: Option<u64>) -> Vec<Entry> {
+    let Some(a) = d.get("author") else {
+        return Vec::new();
+    };
+    match (guild, d.get("member")) {
+        (Some(g), Some(m)) => {
+            let mut m = m.clone();
+            m["user"] = a.clone();
+            member(&m, g)
+        }
+        _ => user(a).into_iter().collect(),
+    }
 }
 
 #[cfg(test)]
