@@ -2114,7 +2114,7 @@ _discord() {
 
     case "${cmd}" in
         discord)
-            opts="-r -i -v -h -V --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help --version get post put patch delete login logout sandbox intents endpoints send-message batch cache snowflake completions man export get-current-application get-my-application edit-current-application update-my-application get-application update-application get-application-activity-instance applications-get-activity-instance upload-application-attachment get-global-application-commands list-application-commands bulk-overwrite-global-application-commands bulk-set-application-commands create-global-application-command create-application-command get-global-application-command get-application-command delete-global-application-command delete-application-command edit-global-application-command update-application-command list-application-emojis create-application-emoji get-application-emoji delete-application-emoji modify-application-emoji update-application-emoji list-entitlements get-entitlements create-test-entitlement create-entitlement get-entitlement delete-test-entitlement delete-entitlement consume-an-entitlement consume-entitlement get-guild-application-commands list-guild-application-commands bulk-overwrite-guild-application-commands bulk-set-guild-application-commands create-guild-application-command get-guild-application-command-permissions list-guild-application-command-permissions get-guild-application-command delete-guild-application-command edit-guild-application-command update-guild-application-command get-application-command-permissions edit-application-command-permissions set-guild-application-command-permissions get-application-role-connection-metadata-records get-application-role-connections-metadata update-application-role-connection-metadata-records update-application-role-connections-metadata get-channel delete-channel close-channel modify-channel update-channel follow-announcement-channel follow-channel get-channel-invites list-channel-invites create-channel-invite get-channel-messages list-messages create-message upload-file bulk-delete-messages get-channel-pins list-pins pin-message create-pin unpin-message delete-pin get-channel-message get-message delete-message edit-message update-message crosspost-message delete-all-reactions delete-all-message-reactions get-reactions list-message-reactions-by-emoji delete-all-reactions-for-emoji delete-all-message-reactions-by-emoji create-reaction add-my-message-reaction delete-own-reaction delete-my-message-reaction delete-user-reaction delete-user-message-reaction start-thread-from-message create-thread-from-message edit-channel-permissions set-channel-permission-overwrite delete-channel-permission delete-channel-permission-overwrite get-pinned-messages-deprecated deprecated-list-pins get-pinned-messages pin-message-deprecated deprecated-create-pin add-pinned-channel-message unpin-message-deprecated deprecated-delete-pin delete-pinned-channel-message get-answer-voters end-poll poll-expire group-dm-add-recipient add-group-dm-user group-dm-remove-recipient delete-group-dm-user send-soundboard-sound list-thread-members join-thread leave-thread get-thread-member add-thread-member remove-thread-member delete-thread-member start-thread-without-message start-thread-in-forum-or-media-channel create-thread list-private-archived-threads list-public-archived-threads thread-search trigger-typing-indicator list-joined-private-archived-threads list-my-private-archived-threads set-voice-channel-status update-voice-channel-status get-channel-webhooks list-channel-webhooks create-webhook create-channel-webhook get-gateway get-gateway-bot get-bot-gateway get-guild-template get-guild modify-guild update-guild get-guild-audit-log list-guild-audit-log-entries list-auto-moderation-rules-for-guild list-auto-moderation-rules create-auto-moderation-rule get-auto-moderation-rule delete-auto-moderation-rule modify-auto-moderation-rule update-auto-moderation-rule get-guild-bans list-guild-bans get-guild-ban create-guild-ban ban-user-from-guild remove-guild-ban unban-user-from-guild bulk-guild-ban bulk-ban-users-from-guild get-guild-channels list-guild-channels create-guild-channel modify-guild-channel-positions bulk-update-guild-channels list-guild-emojis get-guild-emojis create-guild-emoji get-guild-emoji delete-guild-emoji modify-guild-emoji update-guild-emoji modify-guild-incident-actions update-guild-incident-actions get-guild-integrations list-guild-integrations delete-guild-integration get-guild-invites list-guild-invites list-guild-members modify-current-member update-my-guild-member modify-current-user-nick search-guild-members get-guild-member add-guild-member remove-guild-member delete-guild-member modify-guild-member update-guild-member add-guild-member-role remove-guild-member-role delete-guild-member-role search-guild-messages guild-search get-guild-new-member-welcome get-guild-onboarding get-guilds-onboarding modify-guild-onboarding put-guilds-onboarding get-guild-preview get-guild-prune-count preview-prune-guild begin-guild-prune prune-guild get-guild-voice-regions list-guild-voice-regions get-guild-join-requests action-guild-join-request get-guild-roles list-guild-roles create-guild-role modify-guild-role-positions bulk-update-guild-roles get-guild-role-member-counts guild-role-member-counts get-guild-role delete-guild-role modify-guild-role update-guild-role list-scheduled-events-for-guild list-guild-scheduled-events create-guild-scheduled-event get-guild-scheduled-event delete-guild-scheduled-event modify-guild-scheduled-event update-guild-scheduled-event create-guild-scheduled-event-exception delete-guild-scheduled-event-exception update-guild-scheduled-event-exception get-guild-scheduled-event-users list-guild-scheduled-event-users count-guild-scheduled-event-users list-guild-scheduled-event-exception-users list-guild-soundboard-sounds create-guild-soundboard-sound get-guild-soundboard-sound delete-guild-soundboard-sound modify-guild-soundboard-sound update-guild-soundboard-sound list-guild-stickers create-guild-sticker get-guild-sticker delete-guild-sticker modify-guild-sticker update-guild-sticker get-guild-templates list-guild-templates create-guild-template sync-guild-template delete-guild-template modify-guild-template update-guild-template list-active-guild-threads get-active-guild-threads get-guild-vanity-url get-current-user-voice-state get-self-voice-state modify-current-user-voice-state update-self-voice-state get-user-voice-state get-voice-state modify-user-voice-state update-voice-state get-guild-webhooks get-guild-welcome-screen modify-guild-welcome-screen update-guild-welcome-screen get-guild-widget-settings modify-guild-widget update-guild-widget-settings get-guild-widget get-guild-widget-image get-guild-widget-png create-interaction-response get-invite invite-resolve delete-invite invite-revoke get-target-users get-invite-target-users update-target-users update-invite-target-users get-target-users-job-status get-invite-target-users-job-status create-or-join-lobby create-lobby get-lobby delete-lobby modify-lobby edit-lobby link-channel-to-lobby unlink-channel-from-lobby edit-lobby-channel-link leave-lobby create-lobby-channel-invite-for-self create-linked-lobby-guild-invite-for-self bulk-update-lobby-members add-a-member-to-a-lobby add-lobby-member remove-a-member-from-a-lobby delete-lobby-member create-lobby-channel-invite-for-user create-linked-lobby-guild-invite-for-user get-lobby-messages send-lobby-message create-lobby-message update-lobby-message-moderation-metadata update-lobby-message-external-moderation-metadata get-current-authorization-information get-my-oauth2-authorization get-current-bot-application-information get-my-oauth2-application get-oauth2-application get-public-keys get-openid-connect-userinfo update-user-message-external-moderation-metadata partner-sdk-unmerge-provisional-account bot-partner-sdk-unmerge-provisional-account partner-sdk-token bot-partner-sdk-token list-sku-subscriptions get-sku-subscriptions get-sku-subscription list-default-soundboard-sounds get-soundboard-default-sounds create-stage-instance get-stage-instance delete-stage-instance modify-stage-instance update-stage-instance list-sticker-packs get-sticker-pack get-sticker get-current-user get-my-user modify-current-user update-my-user get-current-user-application-entitlements get-current-user-application-role-connection get-application-user-role-connection update-current-user-application-role-connection update-application-user-role-connection delete-current-user-application-role-connection delete-application-user-role-connection create-dm create-group-dm get-current-user-connections list-my-connections get-users-connections get-current-user-guilds list-my-guilds leave-guild get-current-user-guild-member get-my-guild-member get-user list-voice-regions get-webhook delete-webhook modify-webhook update-webhook get-webhook-with-token get-webhook-by-token execute-webhook create-followup-message delete-webhook-with-token delete-webhook-by-token modify-webhook-with-token update-webhook-by-token execute-github-compatible-webhook execute-git-hub-compatible-webhook get-original-interaction-response get-original-webhook-message delete-original-interaction-response delete-original-webhook-message edit-original-interaction-response update-original-webhook-message get-webhook-message get-followup-message delete-webhook-message delete-followup-message edit-webhook-message edit-followup-message update-webhook-message execute-slack-compatible-webhook accept-invite create-guild-integration delete-guild get-guild-embed get-user-dms modify-guild-embed modify-guild-integration modify-guild-vanity-url sync-guild-integration listen help"
+            opts="-r -i -v -h -V --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help --version get post put patch delete login logout sandbox intents endpoints send-message batch cache snowflake completions man export get-current-application get-my-application edit-current-application update-my-application get-application update-application get-application-activity-instance applications-get-activity-instance upload-application-attachment get-global-application-commands list-application-commands bulk-overwrite-global-application-commands bulk-set-application-commands create-global-application-command create-application-command get-global-application-command get-application-command delete-global-application-command delete-application-command edit-global-application-command update-application-command list-application-emojis create-application-emoji get-application-emoji delete-application-emoji modify-application-emoji update-application-emoji list-entitlements get-entitlements create-test-entitlement create-entitlement get-entitlement delete-test-entitlement delete-entitlement consume-an-entitlement consume-entitlement get-guild-application-commands list-guild-application-commands bulk-overwrite-guild-application-commands bulk-set-guild-application-commands create-guild-application-command get-guild-application-command-permissions list-guild-application-command-permissions get-guild-application-command delete-guild-application-command edit-guild-application-command update-guild-application-command get-application-command-permissions edit-application-command-permissions set-guild-application-command-permissions get-application-role-connection-metadata-records get-application-role-connections-metadata update-application-role-connection-metadata-records update-application-role-connections-metadata get-channel delete-channel close-channel modify-channel update-channel follow-announcement-channel follow-channel get-channel-invites list-channel-invites create-channel-invite get-channel-messages list-messages create-message upload-file bulk-delete-messages get-channel-pins list-pins pin-message create-pin unpin-message delete-pin get-channel-message get-message delete-message edit-message update-message crosspost-message delete-all-reactions delete-all-message-reactions get-reactions list-message-reactions-by-emoji delete-all-reactions-for-emoji delete-all-message-reactions-by-emoji create-reaction add-my-message-reaction delete-own-reaction delete-my-message-reaction delete-user-reaction delete-user-message-reaction start-thread-from-message create-thread-from-message edit-channel-permissions set-channel-permission-overwrite delete-channel-permission delete-channel-permission-overwrite get-pinned-messages-deprecated deprecated-list-pins get-pinned-messages pin-message-deprecated deprecated-create-pin add-pinned-channel-message unpin-message-deprecated deprecated-delete-pin delete-pinned-channel-message get-answer-voters end-poll poll-expire group-dm-add-recipient add-group-dm-user group-dm-remove-recipient delete-group-dm-user send-soundboard-sound list-thread-members join-thread leave-thread get-thread-member add-thread-member remove-thread-member delete-thread-member start-thread-without-message start-thread-in-forum-or-media-channel create-thread list-private-archived-threads list-public-archived-threads thread-search trigger-typing-indicator list-joined-private-archived-threads list-my-private-archived-threads set-voice-channel-status update-voice-channel-status get-channel-webhooks list-channel-webhooks create-webhook create-channel-webhook get-gateway get-gateway-bot get-bot-gateway get-guild-template get-guild modify-guild update-guild get-guild-audit-log list-guild-audit-log-entries list-auto-moderation-rules-for-guild list-auto-moderation-rules create-auto-moderation-rule get-auto-moderation-rule delete-auto-moderation-rule modify-auto-moderation-rule update-auto-moderation-rule get-guild-bans list-guild-bans get-guild-ban create-guild-ban ban-user-from-guild remove-guild-ban unban-user-from-guild bulk-guild-ban bulk-ban-users-from-guild get-guild-channels list-guild-channels create-guild-channel modify-guild-channel-positions bulk-update-guild-channels list-guild-emojis get-guild-emojis create-guild-emoji get-guild-emoji delete-guild-emoji modify-guild-emoji update-guild-emoji modify-guild-incident-actions update-guild-incident-actions get-guild-integrations list-guild-integrations delete-guild-integration get-guild-invites list-guild-invites list-guild-members modify-current-member update-my-guild-member modify-current-user-nick search-guild-members get-guild-member add-guild-member remove-guild-member delete-guild-member modify-guild-member update-guild-member add-guild-member-role remove-guild-member-role delete-guild-member-role search-guild-messages guild-search get-guild-new-member-welcome get-guild-onboarding get-guilds-onboarding modify-guild-onboarding put-guilds-onboarding get-guild-preview get-guild-prune-count preview-prune-guild begin-guild-prune prune-guild get-guild-voice-regions list-guild-voice-regions get-guild-join-requests action-guild-join-request get-guild-roles list-guild-roles create-guild-role modify-guild-role-positions bulk-update-guild-roles get-guild-role-member-counts guild-role-member-counts get-guild-role delete-guild-role modify-guild-role update-guild-role list-scheduled-events-for-guild list-guild-scheduled-events create-guild-scheduled-event get-guild-scheduled-event delete-guild-scheduled-event modify-guild-scheduled-event update-guild-scheduled-event create-guild-scheduled-event-exception delete-guild-scheduled-event-exception update-guild-scheduled-event-exception get-guild-scheduled-event-users list-guild-scheduled-event-users count-guild-scheduled-event-users list-guild-scheduled-event-exception-users list-guild-soundboard-sounds create-guild-soundboard-sound get-guild-soundboard-sound delete-guild-soundboard-sound modify-guild-soundboard-sound update-guild-soundboard-sound list-guild-stickers create-guild-sticker get-guild-sticker delete-guild-sticker modify-guild-sticker update-guild-sticker get-guild-templates list-guild-templates create-guild-template sync-guild-template delete-guild-template modify-guild-template update-guild-template list-active-guild-threads get-active-guild-threads get-guild-vanity-url get-current-user-voice-state get-self-voice-state modify-current-user-voice-state update-self-voice-state get-user-voice-state get-voice-state modify-user-voice-state update-voice-state get-guild-webhooks get-guild-welcome-screen modify-guild-welcome-screen update-guild-welcome-screen get-guild-widget-settings modify-guild-widget update-guild-widget-settings get-guild-widget get-guild-widget-image get-guild-widget-png create-interaction-response get-invite invite-resolve delete-invite invite-revoke get-target-users get-invite-target-users update-target-users update-invite-target-users get-target-users-job-status get-invite-target-users-job-status create-or-join-lobby create-lobby get-lobby delete-lobby modify-lobby edit-lobby link-channel-to-lobby unlink-channel-from-lobby edit-lobby-channel-link leave-lobby create-lobby-channel-invite-for-self create-linked-lobby-guild-invite-for-self bulk-update-lobby-members add-a-member-to-a-lobby add-lobby-member remove-a-member-from-a-lobby delete-lobby-member create-lobby-channel-invite-for-user create-linked-lobby-guild-invite-for-user get-lobby-messages send-lobby-message create-lobby-message update-lobby-message-moderation-metadata update-lobby-message-external-moderation-metadata get-current-authorization-information get-my-oauth2-authorization get-current-bot-application-information get-my-oauth2-application get-oauth2-application get-public-keys get-openid-connect-userinfo update-user-message-external-moderation-metadata partner-sdk-unmerge-provisional-account bot-partner-sdk-unmerge-provisional-account partner-sdk-token bot-partner-sdk-token list-sku-subscriptions get-sku-subscriptions get-sku-subscription list-default-soundboard-sounds get-soundboard-default-sounds create-stage-instance get-stage-instance delete-stage-instance modify-stage-instance update-stage-instance list-sticker-packs get-sticker-pack get-sticker get-current-user get-my-user modify-current-user update-my-user get-current-user-application-entitlements get-current-user-application-role-connection get-application-user-role-connection update-current-user-application-role-connection update-application-user-role-connection delete-current-user-application-role-connection delete-application-user-role-connection create-dm create-group-dm get-current-user-connections list-my-connections get-users-connections get-current-user-guilds list-my-guilds leave-guild get-current-user-guild-member get-my-guild-member get-user list-voice-regions get-webhook delete-webhook modify-webhook update-webhook get-webhook-with-token get-webhook-by-token execute-webhook create-followup-message delete-webhook-with-token delete-webhook-by-token modify-webhook-with-token update-webhook-by-token execute-github-compatible-webhook execute-git-hub-compatible-webhook get-original-interaction-response get-original-webhook-message delete-original-interaction-response delete-original-webhook-message edit-original-interaction-response update-original-webhook-message get-webhook-message get-followup-message delete-webhook-message delete-followup-message edit-webhook-message edit-followup-message update-webhook-message execute-slack-compatible-webhook accept-invite create-guild-integration delete-guild get-guild-embed get-user-dms modify-guild-embed modify-guild-integration modify-guild-vanity-url sync-guild-integration listen help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2156,6 +2156,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2164,7 +2168,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__accept__subcmd__invite)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2206,6 +2210,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2214,7 +2222,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__action__subcmd__guild__subcmd__join__subcmd__request)
-            opts="-f -F -q -H -y -r -i -v -h --action --rejection-reason --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --action --rejection-reason --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2304,6 +2312,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2312,7 +2324,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__a__subcmd__member__subcmd__to__subcmd__a__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --metadata --flags --additional-name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --metadata --flags --additional-name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2406,6 +2418,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2414,7 +2430,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --access-token --flags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --access-token --flags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2520,6 +2536,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2528,7 +2548,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__guild__subcmd__member__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2607,6 +2627,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2618,7 +2642,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__thread__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2700,6 +2724,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2708,7 +2736,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__batch)
-            opts="-j -r -i -v -h --jobs --fail-fast --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-j -r -i -v -h --jobs --fail-fast --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2758,6 +2786,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2766,7 +2798,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__begin__subcmd__guild__subcmd__prune)
-            opts="-f -F -q -H -y -r -i -v -h --days --compute-prune-count --include-roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --days --compute-prune-count --include-roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2860,6 +2892,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2868,7 +2904,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bot__subcmd__partner__subcmd__sdk__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --provisional-user-id --external-user-id --preferred-global-name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --provisional-user-id --external-user-id --preferred-global-name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2962,6 +2998,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2970,7 +3010,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bot__subcmd__partner__subcmd__sdk__subcmd__unmerge__subcmd__provisional__subcmd__account)
-            opts="-f -F -q -H -y -r -i -v -h --external-user-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --external-user-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3056,6 +3096,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3064,7 +3108,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__delete__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --messages --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --messages --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3150,6 +3194,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3158,7 +3206,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --user-ids --delete-message-seconds --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-ids --delete-message-seconds --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3248,6 +3296,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3256,7 +3308,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__overwrite__subcmd__global__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3335,6 +3387,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3346,7 +3402,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__overwrite__subcmd__guild__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3425,6 +3481,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3436,7 +3496,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__update__subcmd__lobby__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3518,6 +3578,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3526,7 +3590,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__cache)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help sync show clear help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help sync show clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3568,6 +3632,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3576,7 +3644,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__cache__subcmd__clear)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3615,6 +3683,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3696,7 +3768,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__cache__subcmd__show)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3735,6 +3807,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3746,7 +3822,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__cache__subcmd__sync)
-            opts="-r -i -v -h --members --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --members --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3788,6 +3864,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3796,7 +3876,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__completions)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help bash elvish fish powershell zsh"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3838,6 +3918,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3846,7 +3930,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__consume__subcmd__an__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3928,6 +4012,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3936,7 +4024,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__count__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --guild-scheduled-event-exception-ids --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --guild-scheduled-event-exception-ids --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4022,6 +4110,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4030,7 +4122,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --image --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --image --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4120,6 +4212,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4128,7 +4224,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4242,6 +4338,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4250,7 +4350,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__channel__subcmd__invite)
-            opts="-f -F -q -H -y -r -i -v -h --max-age --temporary --max-uses --unique --target-user-id --target-application-id --target-type --role-ids --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --max-age --temporary --max-uses --unique --target-user-id --target-application-id --target-type --role-ids --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4368,6 +4468,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4376,7 +4480,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__dm)
-            opts="-f -F -q -H -y -r -i -v -h --recipient-id --access-tokens --nicks --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --recipient-id --access-tokens --nicks --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4470,6 +4574,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4478,7 +4586,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4601,6 +4709,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4612,7 +4724,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4738,6 +4850,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4746,7 +4862,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --delete-message-seconds --delete-message-days --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --delete-message-seconds --delete-message-days --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4836,6 +4952,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4844,7 +4964,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --type --name --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --available-tags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --type --name --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --available-tags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5002,6 +5122,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5010,7 +5134,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --image --roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --image --roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5104,6 +5228,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5112,7 +5240,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__integration)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5154,6 +5282,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5162,7 +5294,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --name --permissions --colour --colors --hoist --mentionable --icon --unicode-emoji --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --permissions --colour --colors --hoist --mentionable --icon --unicode-emoji --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5276,6 +5408,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5284,7 +5420,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --image --scheduled-start-time --scheduled-end-time --privacy-level --entity-type --channel-id --recurrence-rule --entity-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --image --scheduled-start-time --scheduled-end-time --privacy-level --entity-type --channel-id --recurrence-rule --entity-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5406,6 +5542,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5414,7 +5554,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception)
-            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --original-scheduled-start-time --is-canceled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --original-scheduled-start-time --is-canceled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5512,6 +5652,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5520,7 +5664,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --sound --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --sound --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5622,6 +5766,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5630,7 +5778,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5728,6 +5876,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5736,7 +5888,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5826,6 +5978,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5834,7 +5990,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --with-response --type --data-field --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-response --type --data-field --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5932,6 +6088,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5940,7 +6100,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --members --metadata --flags --override-event-webhooks-url --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --members --metadata --flags --override-event-webhooks-url --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6042,6 +6202,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6050,7 +6214,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__lobby__subcmd__channel__subcmd__invite__subcmd__for__subcmd__self)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6129,6 +6293,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6140,7 +6308,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__lobby__subcmd__channel__subcmd__invite__subcmd__for__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6222,6 +6390,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6230,7 +6402,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6368,6 +6540,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6376,7 +6552,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__or__subcmd__join__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --lobby-metadata --member-metadata --secret --flags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --lobby-metadata --member-metadata --secret --flags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6478,6 +6654,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6486,7 +6666,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__reaction)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6568,6 +6748,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6576,7 +6760,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --topic --channel-id --privacy-level --guild-scheduled-event-id --send-start-notification --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --topic --channel-id --privacy-level --guild-scheduled-event-id --send-start-notification --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6678,6 +6862,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6686,7 +6874,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__test__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --sku-id --owner-id --owner-type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --sku-id --owner-id --owner-type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6780,6 +6968,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6788,7 +6980,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --name --avatar --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --avatar --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6878,6 +7070,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6886,7 +7082,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__crosspost__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6968,6 +7164,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6976,7 +7176,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7062,6 +7262,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -7070,7 +7274,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__all__subcmd__reactions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7149,6 +7353,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7160,7 +7368,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__all__subcmd__reactions__subcmd__for__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7239,6 +7447,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7250,7 +7462,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7329,6 +7541,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7340,7 +7556,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7419,6 +7635,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7430,7 +7650,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7509,6 +7729,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7520,7 +7744,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__channel__subcmd__permission)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7599,6 +7823,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7610,7 +7838,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__current__subcmd__user__subcmd__application__subcmd__role__subcmd__connection)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7689,6 +7917,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7700,7 +7932,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7779,6 +8011,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7790,7 +8026,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7829,6 +8065,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7840,7 +8080,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7919,6 +8159,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7930,7 +8174,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8009,6 +8253,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8020,7 +8268,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__integration)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8099,6 +8347,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8110,7 +8362,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8189,6 +8441,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8200,7 +8456,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8279,6 +8535,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8290,7 +8550,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8369,6 +8629,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8380,7 +8644,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8459,6 +8723,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8470,7 +8738,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8549,6 +8817,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8560,7 +8832,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8639,6 +8911,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8650,7 +8926,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__invite)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8729,6 +9005,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8740,7 +9020,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8819,6 +9099,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8830,7 +9114,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8909,6 +9193,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8920,7 +9208,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__original__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9003,6 +9291,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9014,7 +9306,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__own__subcmd__reaction)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9093,6 +9385,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9104,7 +9400,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9183,6 +9479,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9194,7 +9494,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__test__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9273,6 +9573,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9284,7 +9588,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__user__subcmd__reaction)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9363,6 +9667,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9374,7 +9682,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9456,6 +9764,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9464,7 +9776,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__webhook__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9550,6 +9862,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9558,7 +9874,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__webhook__subcmd__with__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9640,6 +9956,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9648,7 +9968,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__application__subcmd__command__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --permissions --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --permissions --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9734,6 +10054,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9742,7 +10066,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__channel__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --type --allow --deny --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --type --allow --deny --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9836,6 +10160,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9844,7 +10172,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__current__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9994,6 +10322,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10002,7 +10334,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10121,6 +10453,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10132,7 +10468,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10254,6 +10590,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10262,7 +10602,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --content --embeds --flags --allowed-mentions --sticker-ids --components --attachments --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --content --embeds --flags --allowed-mentions --sticker-ids --components --attachments --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10376,6 +10716,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10384,7 +10728,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__original__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10503,6 +10847,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10514,7 +10862,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__webhook__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10636,6 +10984,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10644,7 +10996,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__end__subcmd__poll)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10726,6 +11078,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10734,7 +11090,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__endpoints)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10776,6 +11132,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10784,7 +11144,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__execute__subcmd__github__subcmd__compatible__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --action --ref --ref-type --comment --issue --pull-request --repository --forkee --sender --member --release --head-commit --commits --forced --compare --review --check-run --check-suite --discussion --answer --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --action --ref --ref-type --comment --issue --pull-request --repository --forkee --sender --member --release --head-commit --commits --forced --compare --review --check-run --check-suite --discussion --answer --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10954,6 +11314,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10962,7 +11326,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__execute__subcmd__slack__subcmd__compatible__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --text --username --icon-url --attachments --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --text --username --icon-url --attachments --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11072,6 +11436,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11080,7 +11448,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__execute__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --tts --flags --username --avatar-url --thread-name --applied-tags --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --tts --flags --username --avatar-url --thread-name --applied-tags --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11226,6 +11594,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11234,7 +11606,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__export)
-            opts="-o -j -r -i -v -h --out --include-threads --after --before --channel --exclude-channel --from --media --max-media-size --jobs --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-o -j -r -i -v -h --out --include-threads --after --before --channel --exclude-channel --from --media --max-media-size --jobs --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11320,6 +11692,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11328,7 +11704,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__follow__subcmd__announcement__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --webhook-channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --webhook-channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11414,6 +11790,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11422,7 +11802,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11508,6 +11888,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11516,7 +11900,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__answer__subcmd__voters)
-            opts="-f -F -q -H -y -r -i -v -h --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11606,6 +11990,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11614,7 +12002,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11693,6 +12081,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11704,7 +12096,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__activity__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11783,6 +12175,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11794,7 +12190,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__command__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11873,6 +12269,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11884,7 +12284,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11963,6 +12363,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11974,7 +12378,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__role__subcmd__connection__subcmd__metadata__subcmd__records)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12053,6 +12457,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12064,7 +12472,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12143,6 +12551,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12154,7 +12566,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12233,6 +12645,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12244,7 +12660,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__invites)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12323,6 +12739,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12334,7 +12754,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12416,6 +12836,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -12424,7 +12848,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --around --before --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --around --before --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12522,6 +12946,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -12530,7 +12958,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__pins)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12620,6 +13048,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -12628,7 +13060,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__webhooks)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12707,6 +13139,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12718,7 +13154,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12797,6 +13233,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12808,7 +13248,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__authorization__subcmd__information)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12887,6 +13327,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12898,7 +13342,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__bot__subcmd__application__subcmd__information)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12977,6 +13421,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12988,7 +13436,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13070,6 +13518,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -13078,7 +13530,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__application__subcmd__entitlements)
-            opts="-f -F -q -H -y -r -i -v -h --sku-ids --exclude-consumed --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --sku-ids --exclude-consumed --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13168,6 +13620,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -13176,7 +13632,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__application__subcmd__role__subcmd__connection)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13255,6 +13711,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13266,7 +13726,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__connections)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13345,6 +13805,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13356,7 +13820,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13438,6 +13902,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -13446,7 +13914,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__guilds)
-            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --with-counts --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --with-counts --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13544,6 +14012,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -13552,7 +14024,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13631,6 +14103,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13642,7 +14118,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13721,6 +14197,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13732,7 +14212,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__gateway)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13811,6 +14291,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13822,7 +14306,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__gateway__subcmd__bot)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13901,6 +14385,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13912,7 +14400,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13994,6 +14482,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14002,7 +14494,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__global__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --with-localizations --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-localizations --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14088,6 +14580,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14096,7 +14592,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --with-counts --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-counts --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14182,6 +14678,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14190,7 +14690,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14269,6 +14769,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14280,7 +14784,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__application__subcmd__command__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14362,6 +14866,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14370,7 +14878,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --with-localizations --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-localizations --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14456,6 +14964,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14464,7 +14976,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__audit__subcmd__log)
-            opts="-f -F -q -H -y -r -i -v -h --user-id --target-id --action-type --before --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-id --target-id --action-type --before --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14570,6 +15082,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14578,7 +15094,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14660,6 +15176,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14668,7 +15188,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__bans)
-            opts="-f -F -q -H -y -r -i -v -h --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14762,6 +15282,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14770,7 +15294,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__channels)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14849,6 +15373,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14860,7 +15388,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__embed)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14899,6 +15427,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14910,7 +15442,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14989,6 +15521,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15000,7 +15536,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__integrations)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15079,6 +15615,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15090,7 +15630,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__invites)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15172,6 +15712,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -15180,7 +15724,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__join__subcmd__requests)
-            opts="-f -F -q -H -y -r -i -v -h --status --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --status --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15278,6 +15822,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -15286,7 +15834,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15365,6 +15913,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15376,7 +15928,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__new__subcmd__member__subcmd__welcome)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15455,6 +16007,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15466,7 +16022,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__onboarding)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15545,6 +16101,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15556,7 +16116,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__preview)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15638,6 +16198,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -15646,7 +16210,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__prune__subcmd__count)
-            opts="-f -F -q -H -y -r -i -v -h --days --include-roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --days --include-roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15736,6 +16300,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -15744,7 +16312,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15823,6 +16391,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15834,7 +16406,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__role__subcmd__member__subcmd__counts)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15913,6 +16485,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15924,7 +16500,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__roles)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16006,6 +16582,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -16014,7 +16594,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --with-user-count --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-user-count --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16100,6 +16680,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -16108,7 +16692,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16206,6 +16790,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -16214,7 +16802,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16293,6 +16881,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16304,7 +16896,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16383,6 +16975,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16394,7 +16990,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16473,6 +17069,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16484,7 +17084,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__templates)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16563,6 +17163,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16574,7 +17178,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__vanity__subcmd__url)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16653,6 +17257,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16664,7 +17272,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__voice__subcmd__regions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16743,6 +17351,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16754,7 +17366,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__webhooks)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16833,6 +17445,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16844,7 +17460,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__welcome__subcmd__screen)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16923,6 +17539,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16934,7 +17554,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__widget)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17016,6 +17636,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17024,7 +17648,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__widget__subcmd__image)
-            opts="-f -F -q -H -y -r -i -v -h --style --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --style --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17110,6 +17734,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17118,7 +17746,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__widget__subcmd__settings)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17200,6 +17828,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17208,7 +17840,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__invite)
-            opts="-f -F -q -H -y -r -i -v -h --with-counts --guild-scheduled-event-id --target-channel-id --target-message-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-counts --guild-scheduled-event-id --target-channel-id --target-message-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17306,6 +17938,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17314,7 +17950,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17396,6 +18032,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17404,7 +18044,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__lobby__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --limit --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17490,6 +18130,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17498,7 +18142,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__openid__subcmd__connect__subcmd__userinfo)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17580,6 +18224,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17588,7 +18236,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__original__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17674,6 +18322,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17682,7 +18334,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__pinned__subcmd__messages__subcmd__deprecated)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17761,6 +18413,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17772,7 +18428,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__public__subcmd__keys)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17854,6 +18510,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17862,7 +18522,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__reactions)
-            opts="-f -F -q -H -y -r -i -v -h --after --limit --type --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --after --limit --type --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17956,6 +18616,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17964,7 +18628,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__sku__subcmd__subscription)
-            opts="-f -F -q -H -y -r -i -v -h --user-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18050,6 +18714,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18058,7 +18726,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18137,6 +18805,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18148,7 +18820,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18227,6 +18899,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18238,7 +18914,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__sticker__subcmd__pack)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18317,6 +18993,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18328,7 +19008,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__target__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18407,6 +19087,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18418,7 +19102,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__target__subcmd__users__subcmd__job__subcmd__status)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18500,6 +19184,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18508,7 +19196,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__thread__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18594,6 +19282,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18602,7 +19294,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18681,6 +19373,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18692,7 +19388,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__user__subcmd__dms)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18731,6 +19427,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18742,7 +19442,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18821,6 +19521,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18832,7 +19536,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18914,6 +19618,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18922,7 +19630,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__webhook__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -19008,6 +19716,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -19016,7 +19728,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__webhook__subcmd__with__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -19098,6 +19810,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -19106,7 +19822,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__group__subcmd__dm__subcmd__add__subcmd__recipient)
-            opts="-f -F -q -H -y -r -i -v -h --access-token --nick --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --access-token --nick --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -19196,6 +19912,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -19204,7 +19924,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__group__subcmd__dm__subcmd__remove__subcmd__recipient)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -19283,6 +20003,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -23130,7 +23854,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__intents)
-            opts="-r -i -v -h --json --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --json --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23169,6 +23893,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -23180,7 +23908,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__join__subcmd__thread)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23259,6 +23987,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -23270,7 +24002,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__leave__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23349,6 +24081,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -23360,7 +24096,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__leave__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23439,6 +24175,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -23450,7 +24190,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__leave__subcmd__thread)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23532,6 +24272,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -23540,7 +24284,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__link__subcmd__channel__subcmd__to__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23626,6 +24370,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -23634,7 +24382,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__active__subcmd__guild__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23713,6 +24461,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -23724,7 +24476,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__application__subcmd__emojis)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23803,6 +24555,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -23814,7 +24570,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__auto__subcmd__moderation__subcmd__rules__subcmd__for__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23893,6 +24649,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -23904,7 +24664,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__default__subcmd__soundboard__subcmd__sounds)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23986,6 +24746,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -23994,7 +24758,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__entitlements)
-            opts="-f -F -q -H -y -r -i -v -h --user-id --sku-ids --guild-id --before --after --limit --exclude-ended --exclude-deleted --only-active --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-id --sku-ids --guild-id --before --after --limit --exclude-ended --exclude-deleted --only-active --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24112,6 +24876,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24120,7 +24888,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__emojis)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24202,6 +24970,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24210,7 +24982,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --limit --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24300,6 +25072,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24308,7 +25084,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24406,6 +25182,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24414,7 +25194,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__soundboard__subcmd__sounds)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24493,6 +25273,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24504,7 +25288,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__stickers)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24583,6 +25367,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24594,7 +25382,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__joined__subcmd__private__subcmd__archived__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24681,6 +25469,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24692,7 +25484,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__private__subcmd__archived__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24779,6 +25571,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24790,7 +25586,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__public__subcmd__archived__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24880,6 +25676,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24888,7 +25688,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__scheduled__subcmd__events__subcmd__for__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --with-user-count --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-user-count --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24974,6 +25774,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24982,7 +25786,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__sku__subcmd__subscriptions)
-            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --user-id --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --user-id --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25080,6 +25884,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25088,7 +25896,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__sticker__subcmd__packs)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25170,6 +25978,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25178,7 +25990,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__thread__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25272,6 +26084,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25280,7 +26096,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__voice__subcmd__regions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25362,6 +26178,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25370,7 +26190,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__listen)
-            opts="-r -i -v -h --max-events --compress --large-threshold --status --activity --shard --shards --stdin --request-members --no-cache --intents --events --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --max-events --compress --large-threshold --status --activity --shard --shards --stdin --request-members --no-cache --intents --events --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25452,6 +26272,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25460,7 +26284,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__login)
-            opts="-r -i -v -h --with-token --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --with-token --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25499,6 +26323,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25510,7 +26338,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__logout)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25549,6 +26377,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25560,7 +26392,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__man)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25602,6 +26434,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25610,7 +26446,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25696,6 +26532,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25704,7 +26544,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25818,6 +26658,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25826,7 +26670,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --name --icon --type --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --flags --available-tags --archived --locked --invitable --auto-archive-duration --applied-tags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --icon --type --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --flags --available-tags --archived --locked --invitable --auto-archive-duration --applied-tags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26012,6 +26856,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26020,7 +26868,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__current__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --nick --avatar --bio --banner --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --nick --avatar --bio --banner --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26118,6 +26966,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26126,7 +26978,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__current__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --username --avatar --banner --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --username --avatar --banner --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26220,6 +27072,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26228,7 +27084,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__current__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --request-to-speak-timestamp --suppress --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --request-to-speak-timestamp --suppress --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26322,6 +27178,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26330,7 +27190,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --region --icon --verification-level --default-message-notifications --explicit-content-filter --preferred-locale --afk-timeout --afk-channel-id --system-channel-id --splash --banner --system-channel-flags --features --discovery-splash --home-header --rules-channel-id --safety-alerts-channel-id --public-updates-channel-id --premium-progress-bar-enabled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --region --icon --verification-level --default-message-notifications --explicit-content-filter --preferred-locale --afk-timeout --afk-channel-id --system-channel-id --splash --banner --system-channel-flags --features --discovery-splash --home-header --rules-channel-id --safety-alerts-channel-id --public-updates-channel-id --premium-progress-bar-enabled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26496,6 +27356,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26504,7 +27368,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__channel__subcmd__positions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26586,6 +27450,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26594,7 +27462,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__embed)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26636,6 +27504,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26644,7 +27516,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26734,6 +27606,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26742,7 +27618,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__incident__subcmd__actions)
-            opts="-f -F -q -H -y -r -i -v -h --invites-disabled-until --dms-disabled-until --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --invites-disabled-until --dms-disabled-until --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26832,6 +27708,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26840,7 +27720,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__integration)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26882,6 +27762,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26890,7 +27774,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --channel-id --communication-disabled-until --flags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --channel-id --communication-disabled-until --flags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27000,6 +27884,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27008,7 +27896,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__onboarding)
-            opts="-f -F -q -H -y -r -i -v -h --prompts --enabled --default-channel-ids --mode --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --prompts --enabled --default-channel-ids --mode --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27106,6 +27994,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27114,7 +28006,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --name --permissions --colour --colors --hoist --mentionable --icon --unicode-emoji --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --permissions --colour --colors --hoist --mentionable --icon --unicode-emoji --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27228,6 +28120,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27236,7 +28132,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__role__subcmd__positions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27318,6 +28214,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27326,7 +28226,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --status --name --description --image --scheduled-start-time --scheduled-end-time --entity-type --privacy-level --channel-id --recurrence-rule --entity-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --status --name --description --image --scheduled-start-time --scheduled-end-time --entity-type --privacy-level --channel-id --recurrence-rule --entity-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27452,6 +28352,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27460,7 +28364,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27558,6 +28462,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27566,7 +28474,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27660,6 +28568,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27668,7 +28580,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27758,6 +28670,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27766,7 +28682,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__vanity__subcmd__url)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27808,6 +28724,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27816,7 +28736,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__welcome__subcmd__screen)
-            opts="-f -F -q -H -y -r -i -v -h --description --welcome-channels --enabled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --description --welcome-channels --enabled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27910,6 +28830,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27918,7 +28842,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__widget)
-            opts="-f -F -q -H -y -r -i -v -h --channel-id --enabled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --channel-id --enabled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28008,6 +28932,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -28016,7 +28944,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --metadata --members --flags --override-event-webhooks-url --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --metadata --members --flags --override-event-webhooks-url --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28118,6 +29046,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -28126,7 +29058,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --topic --privacy-level --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --topic --privacy-level --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28216,6 +29148,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -28224,7 +29160,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --suppress --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --suppress --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28314,6 +29250,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -28322,7 +29262,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --name --avatar --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --avatar --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28416,6 +29356,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -28424,7 +29368,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__webhook__subcmd__with__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --name --avatar --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --avatar --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28514,6 +29458,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -28522,7 +29470,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__partner__subcmd__sdk__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28617,6 +29565,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28628,7 +29580,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__partner__subcmd__sdk__subcmd__unmerge__subcmd__provisional__subcmd__account)
-            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28726,6 +29678,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -28734,7 +29690,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__patch)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28817,6 +29773,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28828,7 +29788,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__pin__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28907,6 +29867,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28918,7 +29882,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__pin__subcmd__message__subcmd__deprecated)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28997,6 +29961,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29008,7 +29976,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__post)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29091,6 +30059,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29102,7 +30074,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__put)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29188,6 +30160,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29196,7 +30172,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__a__subcmd__member__subcmd__from__subcmd__a__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29275,6 +30251,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29286,7 +30266,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29365,6 +30345,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29376,7 +30360,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29455,6 +30439,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29466,7 +30454,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__guild__subcmd__member__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29545,6 +30533,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29556,7 +30548,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__thread__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29638,6 +30630,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29646,7 +30642,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sandbox)
-            opts="-r -i -v -h --port --rate-limit-scale --no-rate-limits --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --port --rate-limit-scale --no-rate-limits --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29696,6 +30692,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29704,7 +30704,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__search__subcmd__guild__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --limit --query-param --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --query-param --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29794,6 +30794,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29802,7 +30806,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__search__subcmd__guild__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --sort-by --sort-order --content --slop --author-id --author-type --mentions --mentions-role-id --replied-to-user-id --replied-to-message-id --mention-everyone --min-id --max-id --limit --offset --has --link-hostname --embed-provider --embed-type --attachment-extension --attachment-filename --pinned --include-nsfw --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --sort-by --sort-order --content --slop --author-id --author-type --mentions --mentions-role-id --replied-to-user-id --replied-to-message-id --mention-everyone --min-id --max-id --limit --offset --has --link-hostname --embed-provider --embed-type --attachment-extension --attachment-filename --pinned --include-nsfw --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29980,6 +30984,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29988,7 +30996,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__send__subcmd__lobby__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30126,6 +31134,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30134,7 +31146,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__send__subcmd__message)
-            opts="-r -i -v -h --embed --reply-to --tts --silent --allowed-mentions --split --file --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --embed --reply-to --tts --silent --allowed-mentions --split --file --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30192,6 +31204,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30200,7 +31216,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__send__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --sound-id --source-guild-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --sound-id --source-guild-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30290,6 +31306,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30298,7 +31318,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__set__subcmd__voice__subcmd__channel__subcmd__status)
-            opts="-f -F -q -H -y -r -i -v -h --status --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --status --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30384,6 +31404,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30392,7 +31416,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__snowflake)
-            opts="-r -i -v -h --at --ago --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --at --ago --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30442,6 +31466,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30450,7 +31478,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__start__subcmd__thread__subcmd__from__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30544,6 +31572,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30552,7 +31584,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__start__subcmd__thread__subcmd__without__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --applied-tags --message --type --invitable --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --applied-tags --message --type --invitable --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30666,6 +31698,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30674,7 +31710,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sync__subcmd__guild__subcmd__integration)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30716,6 +31752,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30724,7 +31764,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sync__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30806,6 +31846,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30814,7 +31858,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__thread__subcmd__search)
-            opts="-f -F -q -H -y -r -i -v -h --name --slop --min-id --max-id --tag --tag-setting --archived --sort-by --sort-order --limit --offset --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --slop --min-id --max-id --tag --tag-setting --archived --sort-by --sort-order --limit --offset --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30940,6 +31984,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30948,7 +31996,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__trigger__subcmd__typing__subcmd__indicator)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31027,6 +32075,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31038,7 +32090,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__unpin__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31117,6 +32169,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31128,7 +32184,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__unpin__subcmd__message__subcmd__deprecated)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31210,6 +32266,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -31218,7 +32278,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31368,6 +32428,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -31376,7 +32440,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__application__subcmd__role__subcmd__connection__subcmd__metadata__subcmd__records)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31458,6 +32522,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -31466,7 +32534,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__current__subcmd__user__subcmd__application__subcmd__role__subcmd__connection)
-            opts="-f -F -q -H -y -r -i -v -h --platform-name --platform-username --metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --platform-name --platform-username --metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31560,6 +32628,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -31568,7 +32640,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception)
-            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --is-canceled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --is-canceled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31662,6 +32734,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -31670,7 +32746,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__lobby__subcmd__message__subcmd__moderation__subcmd__metadata)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31753,6 +32829,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31764,7 +32844,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__target__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31847,6 +32927,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31858,7 +32942,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__user__subcmd__message__subcmd__external__subcmd__moderation__subcmd__metadata)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31941,6 +33025,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31952,7 +33040,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__upload__subcmd__application__subcmd__attachment)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -32035,6 +33123,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
