@@ -46,9 +46,7 @@ pub fn execute(
 ) -> Result<()> {
     spec.files.extend(files.files.iter().cloned());
     let client = settings.client()?;
-    let url = client.url_for(&RequestSpec::new(spec.method, spec.path.clone()))?;
-    let api_path = url.strip_prefix(client.base()).unwrap_or(&url);
-    let api_path = api_path.split('?').next().unwrap_or(api_path).to_string();
+    let api_path = api_path_of(client, &spec)?;
     if !spec.files.is_empty() && spec.form.is_none() {
         // A raw upload to a route whose file goes under a named form field (stickers,
         // application attachments, ...) is sent the way its typed command sends it.
@@ -91,6 +89,13 @@ pub fn execute(
         }
         _ => settings.printer.print_body(&response.body),
     }
+}
+
+/// The API path a request goes to, without the base and query (`/channels/1/messages`).
+pub fn api_path_of(client: &Client, spec: &RequestSpec) -> Result<String> {
+    let url = client.url_for(&RequestSpec::new(spec.method, spec.path.clone()))?;
+    let api_path = url.strip_prefix(client.base()).unwrap_or(&url);
+    Ok(api_path.split('?').next().unwrap_or(api_path).to_string())
 }
 
 /// `before`, `after` and `around` given as times (`2h`, RFC 3339) become the cursor Discord

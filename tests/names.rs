@@ -395,14 +395,17 @@ fn names_annotate_output_and_listen_fills_the_cache() {
 fn batch_lines_take_names() {
     let sb = Sandbox::start();
     let general = sb.general_channel();
+    let guild = sb.guild_id();
     let mut cmd = sb.cmd();
     cmd.arg("batch");
-    let out = common::output_with_stdin(
-        &mut cmd,
-        br##"{"command":"send-message","args":["#general","from batch"]}
-{"command":"get-channel","args":["Sandbox Guild/#general"]}
-"##,
+    let input = format!(
+        "{}\n{}\n{}\n",
+        r##"{"command":"send-message","args":["#general","from batch"]}"##,
+        r##"{"command":"get-channel","args":["Sandbox Guild/#general"]}"##,
+        serde_json::json!({"method": "GET", "path": format!("/guilds/{guild}/roles")}),
     );
+    assert!(!stdout(&sb.run(&["cache", "show", "moderators"])).contains("role"));
+    let out = common::output_with_stdin(&mut cmd, input.as_bytes());
     assert!(out.status.success(), "{}", stderr(&out));
     let results: Vec<Value> = stdout(&out)
         .lines()
@@ -410,6 +413,8 @@ fn batch_lines_take_names() {
         .collect();
     assert_eq!(results[0]["body"]["channel_id"], general.as_str());
     assert_eq!(results[1]["body"]["id"], general.as_str());
+    // The roles a batch line fetched are in the cache.
+    assert!(stdout(&sb.run(&["cache", "show", "moderators"])).contains("role\t"));
 }
 
 #[test]

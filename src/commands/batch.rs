@@ -167,11 +167,16 @@ fn run_line(client: &Client, index: u64, line: &str, dry_run: bool) -> (Value, b
         match client.send_raw(spec) {
             Ok(resp) => {
                 status = resp.status;
-                bodies.push(
-                    serde_json::from_slice::<Value>(&resp.body).unwrap_or_else(|_| {
-                        Value::String(String::from_utf8_lossy(&resp.body).into_owned())
-                    }),
-                );
+                let body = serde_json::from_slice::<Value>(&resp.body).unwrap_or_else(|_| {
+                    Value::String(String::from_utf8_lossy(&resp.body).into_owned())
+                });
+                if let (Some(names), true) = (crate::names::get(), status < 300) {
+                    if let Ok(path) = crate::request::api_path_of(client, spec) {
+                        let method = spec.method.as_str();
+                        names.learn(crate::names::observe::response(method, &path, &body));
+                    }
+                }
+                bodies.push(body);
                 if status >= 400 {
                     break;
                 }
