@@ -54,8 +54,9 @@ pub struct Settings {
     pub rate_limit_cache: Option<PathBuf>,
     /// `--trace FILE`: where telemetry lines go.
     pub trace: Option<discord_client::Trace>,
-    /// The run's one REST client, built on first use ([`Settings::client`]).
-    client: OnceLock<Client>,
+    /// The run's one REST client, built on first use ([`Settings::client`]); clones of the
+    /// settings (the names resolver keeps one) share it, and so its rate limiter.
+    client: std::sync::Arc<OnceLock<Client>>,
 }
 
 impl Settings {
@@ -109,7 +110,7 @@ impl Settings {
                 crate::rest::ratecache::RateCache::default_dir()
             },
             trace: args.trace.as_deref().map(trace_file).transpose()?,
-            client: OnceLock::new(),
+            client: std::sync::Arc::new(OnceLock::new()),
         })
     }
 
