@@ -46,7 +46,8 @@ pub enum ColorChoice {
 /// Flags accepted by every subcommand.
 #[derive(Debug, Clone, Args, Default)]
 pub struct GlobalArgs {
-    /// Bot token (or 'Bearer TOKEN'); defaults to $DISCORD_TOKEN, then the config file
+    /// Bot token (or 'Bearer TOKEN'); '-' reads it from the first line of stdin. Other users
+    /// can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or 'discord login'
     #[arg(
         long,
         global = true,
@@ -55,6 +56,15 @@ pub struct GlobalArgs {
         hide_env_values = true
     )]
     pub token: Option<String>,
+
+    /// Read the token from the first line of this file
+    #[arg(long, global = true, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+
+    /// Whether `token` came from $DISCORD_TOKEN rather than the command line (set from the
+    /// parse, not a flag).
+    #[arg(skip)]
+    pub token_from_env: bool,
 
     /// Send the token as an OAuth2 bearer token instead of a bot token
     #[arg(long, global = true)]

@@ -40,10 +40,25 @@ pub fn apply_request_args(
 /// Sends a request (or prints it with `--dry-run`) and prints the response to stdout.
 pub fn execute(
     settings: &Settings,
-    mut spec: RequestSpec,
+    spec: RequestSpec,
     files: &FileArgs,
     page: &PageArgs,
 ) -> Result<()> {
+    match execute_reporting(settings, spec, files, page)? {
+        None => Ok(()),
+        Some(printing) => Err(printing),
+    }
+}
+
+/// [`execute`], telling apart a request that failed (`Err`) from one that succeeded but whose
+/// answer could not be printed (`Ok(Some)`), so that a caller sending several messages goes on
+/// rather than leave them half sent, and a script does not retry a write that happened.
+pub fn execute_reporting(
+    settings: &Settings,
+    mut spec: RequestSpec,
+    files: &FileArgs,
+    page: &PageArgs,
+) -> Result<Option<Error>> {
     spec.files.extend(files.files.iter().cloned());
     let client = settings.client()?;
     let api_path = api_path_of(client, &spec)?;
@@ -62,20 +77,36 @@ pub fn execute(
         }
     }
     if settings.dry_run {
-        return crate::output::write_stdout(client.describe(&spec)?.as_bytes());
+        crate::output::write_stdout(client.describe(&spec)?.as_bytes())?;
+        return Ok(None);
     }
     if page.paginate {
-        return print_pages(settings, client, spec, page.lines);
+        return print_pages(settings, client, spec, page.lines).map(|()| None);
     }
     let response = client.send(&spec)?;
+    let printed = print_answer(settings, &spec, &api_path, &response.body);
+    Ok(printed.err().map(|e| match e.kind {
+        ErrorKind::BrokenPipe => e,
+        _ => Error::runtime(format!(
+            "the {} request succeeded ({}), but its answer could not be printed: {}",
+            spec.method.as_str(),
+            response.status,
+            e.message
+        )),
+    }))
+}
+
+/// Prints an answer, after the names cache learned from it (and, with `--names`, with names
+/// added next to its ids).
+fn print_answer(settings: &Settings, spec: &RequestSpec, api_path: &str, raw: &[u8]) -> Result<()> {
     let Some(names) = crate::names::get() else {
-        return settings.printer.print_body(&response.body);
+        return settings.printer.print_body(raw);
     };
-    let mut body = serde_json::from_slice::<Value>(&response.body).ok();
+    let mut body = serde_json::from_slice::<Value>(raw).ok();
     if let Some(body) = &body {
         names.learn(crate::names::observe::response(
             spec.method.as_str(),
-            &api_path,
+            api_path,
             body,
         ));
     }
@@ -87,7 +118,7 @@ pub fn execute(
             });
             settings.printer.print_value(value)
         }
-        _ => settings.printer.print_body(&response.body),
+        _ => settings.printer.print_body(raw),
     }
 }
 
@@ -151,7 +182,9 @@ fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: b
     if !lines && gathered.is_none() {
         out.write_all(b"[")?;
     }
+    let mut page_no = 0;
     while !walk.done {
+        page_no += 1;
         let mut request = spec.clone();
         request.path = path.clone();
         request.query = walk.query(&user_query);
@@ -171,6 +204,7 @@ fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: b
                 format!("--paginate could not read the list in this endpoint's answer: {why}"),
             )
         })?;
+        paginate::check_page(paging.id_key, page_no, &items)?;
         let page = walk.take(items, has_more);
         progress.inc(page.len() as u64);
         for mut item in page {

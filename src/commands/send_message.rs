@@ -30,18 +30,30 @@ pub fn run(settings: &Settings, mut args: SendMessageArgs) -> Result<()> {
         // The newline a shell pipeline ends with is not part of the message.
         args.content = Some(text.trim_end_matches(['\n', '\r']).to_string());
     }
-    let send =
-        |spec| crate::request::execute(settings, spec, &FileArgs::default(), &PageArgs::default());
+    // A part that was sent but could not be printed (a --jq error, a closed stdout) does not
+    // stop the others: the message is sent whole, and the first such problem reported after.
+    let send = |spec| {
+        crate::request::execute_reporting(
+            settings,
+            spec,
+            &FileArgs::default(),
+            &PageArgs::default(),
+        )
+    };
     // Only the first request may be tried again after a stale channel name: once a part of a
     // split message went out, repeating would send it twice.
-    let rest = crate::names::retry(|| {
+    let (mut printing, rest) = crate::names::retry(|| {
         let mut specs = requests(&args)?.into_iter();
-        if let Some(first) = specs.next() {
-            send(first)?;
-        }
-        Ok(specs)
+        let problem = match specs.next() {
+            Some(first) => send(first)?,
+            None => None,
+        };
+        Ok((problem, specs))
     })?;
-    rest.into_iter().try_for_each(send)
+    for spec in rest {
+        printing = printing.or(send(spec)?);
+    }
+    printing.map_or(Ok(()), Err)
 }
 
 /// The checked requests that send the message: one, or with `--split` one per part, in order.

@@ -122,7 +122,15 @@ impl Store {
     /// Opens (creating with mode 0600) the database at `path`.
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::DirBuilderExt;
+                builder.mode(0o700);
+            }
+            builder
+                .create(dir)
                 .map_err(|e| Error::runtime(format!("cannot create {}: {e}", dir.display())))?;
         }
         create_private(path)?;
@@ -371,19 +379,39 @@ fn drop_row(c: &Connection, kind: ObjKind, id: u64, guild: u64) -> rusqlite::Res
 }
 
 /// Creates the file readable by its owner only before SQLite opens it (SQLite gives its WAL
-/// and shared-memory files the database file's permissions).
+/// and shared-memory files the database file's permissions), refusing a symbolic link or a
+/// file of another user's planted in its place.
 fn create_private(path: &Path) -> Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(false);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
     }
-    options
+    let shown = path.display();
+    let file = options
         .open(path)
-        .map(drop)
-        .map_err(|e| Error::runtime(format!("cannot open {}: {e}", path.display())))
+        .map_err(|e| Error::runtime(format!("cannot open {shown}: {e}")))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = file
+            .metadata()
+            .map_err(|e| Error::runtime(format!("cannot open {shown}: {e}")))?;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        if !meta.is_file() || meta.uid() != unsafe { libc::geteuid() } {
+            return Err(Error::runtime(format!(
+                "{shown} is not a plain file of your own (remove it)"
+            )));
+        }
+        if meta.mode() & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| Error::runtime(format!("cannot protect {shown}: {e}")))?;
+        }
+    }
+    drop(file);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -429,6 +457,17 @@ mod tests {
             s.find(ObjKind::Channel, "other-guild", None).unwrap().len(),
             1
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_in_its_place_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere");
+        std::fs::write(&target, b"").unwrap();
+        let path = dir.path().join("n.sqlite");
+        std::os::unix::fs::symlink(&target, &path).unwrap();
+        assert!(Store::open(&path).is_err());
     }
 
     #[cfg(unix)]

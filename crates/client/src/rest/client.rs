@@ -15,10 +15,12 @@ use reqwest::header::{
 use serde_json::Value;
 
 use super::errors::api_error;
+use super::hints::{access_hint, Sent};
 use super::multipart;
 use super::ratecache::RateCache;
 use super::ratelimit::{RateLimitHeaders, RateLimiter, RouteKey};
 use super::retry::{Attempts, Next, Outcome};
+use super::secrets::{path_token, Secrets};
 use super::url::{build_url, check_token_transport, encode_reason};
 use super::RequestSpec;
 use crate::token::Token;
@@ -150,10 +152,10 @@ impl Client {
             base: settings.api_url.clone(),
             token: settings.token.clone(),
             no_token_message: settings.no_token_message.clone(),
-            shared: settings
-                .rate_limit_cache
-                .as_deref()
-                .map(|dir| RateCache::new(dir, &settings.api_url, settings.token.as_ref())),
+            shared: settings.rate_limit_cache.as_deref().map(|dir| {
+                RateCache::new(dir, &settings.api_url, settings.token.as_ref())
+                    .with_notice(settings.notice.clone())
+            }),
             limiter,
             held: Arc::new(AtomicU64::new(0)),
             verbose: settings.verbose,
@@ -180,15 +182,36 @@ impl Client {
     pub fn send(&self, spec: &RequestSpec) -> Result<Response> {
         let response = self.send_raw(spec)?;
         if response.status >= 400 {
+            let url = self.url_for(spec)?;
+            let api_path = route_path(&url, &self.base);
+            let api_path = api_path.split('?').next().unwrap_or(api_path);
             let mut err = api_error(response.status, &response.body);
-            if response.status == 401 && self.token.is_some() {
-                err.message.push_str(
-                    "; Discord refused the token: check --token, DISCORD_TOKEN or the one 'discord login' stored",
-                );
+            let sent = Sent {
+                method: spec.method,
+                api_path,
+                credentials: (spec.auth && self.token.is_some())
+                    || spec
+                        .headers
+                        .iter()
+                        .any(|(n, _)| n.eq_ignore_ascii_case("authorization")),
+                path_token: path_token(api_path).is_some(),
+            };
+            if let Some(hint) = access_hint(response.status, &response.body, sent) {
+                err.message.push_str("; ");
+                err.message.push_str(&hint);
             }
-            return Err(self.redacted(err));
+            return Err(self.secrets_for(spec, &url).redact_error(err));
         }
         Ok(response)
+    }
+
+    /// The secrets a request to `url` carries (see [`Secrets`]).
+    fn secrets_for(&self, spec: &RequestSpec, url: &str) -> Secrets {
+        Secrets::of_request(
+            self.token.as_ref(),
+            route_path(url, &self.base),
+            &spec.headers,
+        )
     }
 
     /// Sends a request following the retry rules ([`super::retry`]) and returns whatever the
@@ -210,6 +233,8 @@ impl Client {
                 ));
             }
             let (outcome, result) = self.attempt(spec, &prepared, &key);
+            // Hidden before anything (a trace, a retry note, the caller) can show it.
+            let result = result.map_err(|e| prepared.secrets.redact_error(e));
             if let Some(trace) = &self.trace {
                 trace.record(&trace_record(spec, &key, &result, waited, retries));
             }
@@ -234,7 +259,7 @@ impl Client {
             if outcome == Outcome::Status(401) && prepared.auth.is_some() {
                 self.unauthorized.store(true, Ordering::SeqCst);
             }
-            return result.map_err(|e| self.redacted(e));
+            return result;
         }
     }
 
@@ -264,7 +289,7 @@ impl Client {
         let status = response.status().as_u16();
         let headers = header_list(response.headers());
         if self.include {
-            self.trace_response(status, response.version(), &headers);
+            self.trace_response(status, response.version(), &headers, &prepared.secrets);
         }
         let limits = RateLimitHeaders::parse(|name| {
             headers
@@ -358,10 +383,7 @@ impl Client {
                 out.push_str(&multipart::describe(parts));
             }
         }
-        Ok(match &self.token {
-            Some(t) => t.redact(&out),
-            None => out,
-        })
+        Ok(prepared.secrets.redact(&out))
     }
 
     /// Checks everything that can be checked before sending: the token, the URL, the files.
@@ -373,6 +395,8 @@ impl Client {
     /// without one.
     fn prepare_for(&self, spec: &RequestSpec, describing: bool) -> Result<Prepared> {
         let url = self.url_for(spec)?;
+        let secrets = self.secrets_for(spec, &url);
+        secrets.check_transport(&url)?;
         let auth = match (&self.token, spec.auth) {
             (_, false) => None,
             (Some(token), true) => {
@@ -416,7 +440,12 @@ impl Client {
             HeaderValue::from_str(value)
                 .map_err(|_| Error::usage(format!("the value of header '{name}' is not valid")))?;
         }
-        Ok(Prepared { url, auth, payload })
+        Ok(Prepared {
+            url,
+            auth,
+            payload,
+            secrets,
+        })
     }
 
     fn build(&self, spec: &RequestSpec, prepared: &Prepared) -> Result<RequestBuilder> {
@@ -496,10 +525,19 @@ impl Client {
                 self.held.fetch_add(1, Ordering::Relaxed);
             }
             if wait > self.max_wait {
+                // The wait outlives this process in the shared state; say where, so a user
+                // who knows better is not stuck with it.
+                let kept = match &self.shared {
+                    Some(cache) => format!(
+                        "; the wait is kept for later commands in {} (delete that file, or pass --no-rate-limit-cache, to forget it)",
+                        cache.path().display()
+                    ),
+                    None => String::new(),
+                };
                 return Err(Error::new(
                     ErrorKind::Api,
                     format!(
-                        "rate limited: Discord asks to wait {:.0} s, longer than --max-wait {:.0} s; try again later or raise --max-wait",
+                        "rate limited: Discord asks to wait {:.0} s, longer than --max-wait {:.0} s; try again later or raise --max-wait{kept}",
                         wait.as_secs_f64(),
                         self.max_wait.as_secs_f64()
                     ),
@@ -543,14 +581,6 @@ impl Client {
         }
     }
 
-    fn redacted(&self, mut err: Error) -> Error {
-        if let Some(t) = &self.token {
-            err.message = t.redact(&err.message);
-            err.details = err.details.iter().map(|d| t.redact(d)).collect();
-        }
-        err
-    }
-
     fn trace_request(&self, spec: &RequestSpec, prepared: &Prepared) {
         let mut out = format!("> {} {}\n", spec.method.as_str(), prepared.url);
         for (name, value) in shown_headers(spec, prepared) {
@@ -564,14 +594,16 @@ impl Client {
             )),
             Payload::Multipart(..) => out.push_str("> content-type: multipart/form-data\n"),
         }
-        let out = match &self.token {
-            Some(t) => t.redact(&out),
-            None => out,
-        };
-        self.notice.say(out.trim_end());
+        self.notice.say(prepared.secrets.redact(&out).trim_end());
     }
 
-    fn trace_response(&self, status: u16, version: reqwest::Version, headers: &[(String, String)]) {
+    fn trace_response(
+        &self,
+        status: u16,
+        version: reqwest::Version,
+        headers: &[(String, String)],
+        secrets: &Secrets,
+    ) {
         let reason = reqwest::StatusCode::from_u16(status)
             .ok()
             .and_then(|s| s.canonical_reason())
@@ -580,11 +612,7 @@ impl Client {
         for (name, value) in headers {
             out.push_str(&format!("< {name}: {value}\n"));
         }
-        let out = match &self.token {
-            Some(t) => t.redact(&out),
-            None => out,
-        };
-        self.notice.say(out.trim_end());
+        self.notice.say(secrets.redact(&out).trim_end());
     }
 }
 
@@ -593,6 +621,8 @@ struct Prepared {
     url: String,
     auth: Option<Token>,
     payload: Payload,
+    /// Every secret the request carries, for redacting what is shown about it.
+    secrets: Secrets,
 }
 
 enum Payload {

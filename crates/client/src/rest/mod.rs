@@ -4,11 +4,13 @@
 pub mod body;
 pub mod client;
 pub mod errors;
+pub mod hints;
 pub mod multipart;
 pub mod paginate;
 pub mod ratecache;
 pub mod ratelimit;
 pub mod retry;
+pub mod secrets;
 pub mod url;
 
 use std::path::PathBuf;
