@@ -133,6 +133,10 @@ impl Store {
                 .create(dir)
                 .map_err(|e| Error::runtime(format!("cannot create {}: {e}", dir.display())))?;
         }
+        #[cfg(unix)]
+        if let Some(dir) = path.parent() {
+            private_dir(dir)?;
+        }
         create_private(path)?;
         let conn = Connection::open(path).map_err(db_error)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(db_error)?;
@@ -375,6 +379,28 @@ fn drop_row(c: &Connection, kind: ObjKind, id: u64, guild: u64) -> rusqlite::Res
         .execute(key)?;
     c.prepare_cached("DELETE FROM aliases WHERE kind = ?1 AND id = ?2 AND guild = ?3")?
         .execute(key)?;
+    Ok(())
+}
+
+/// Refuses a folder another user owns or may write to: they could swap the database for one
+/// that sends names to ids of their choosing.
+#[cfg(unix)]
+fn private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let shown = dir.display();
+    let meta =
+        std::fs::metadata(dir).map_err(|e| Error::runtime(format!("cannot open {shown}: {e}")))?;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if meta.uid() != unsafe { libc::geteuid() } {
+        return Err(Error::runtime(format!(
+            "the cache directory {shown} belongs to another user (set DISCORD_CACHE_DIR to a directory of your own)"
+        )));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Err(Error::runtime(format!(
+            "other users can write to the cache directory {shown} (run: chmod 700 '{shown}')"
+        )));
+    }
     Ok(())
 }
 
