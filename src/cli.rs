@@ -145,6 +145,17 @@ pub struct GlobalArgs {
     /// retries, 429 scope; never a token) to FILE
     #[arg(long, global = true, value_name = "FILE", env = "DISCORD_TRACE")]
     pub trace: Option<PathBuf>,
+
+    /// Let the token go over plain http to HOST (a rate-limit proxy inside your network;
+    /// repeatable; otherwise only loopback)
+    #[arg(
+        long = "insecure-http-host",
+        global = true,
+        value_name = "HOST",
+        env = "DISCORD_INSECURE_HTTP_HOSTS",
+        value_delimiter = ','
+    )]
+    pub insecure_http_hosts: Vec<String>,
 }
 
 /// The fixed subcommands (typed endpoint subcommands are added from the route table).

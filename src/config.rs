@@ -54,6 +54,8 @@ pub struct Settings {
     pub rate_limit_cache: Option<PathBuf>,
     /// `--trace FILE`: where telemetry lines go.
     pub trace: Option<discord_client::Trace>,
+    /// `--insecure-http-host`: hosts besides loopback the token may reach over plain http.
+    pub insecure_hosts: Vec<String>,
     /// The run's one REST client, built on first use ([`Settings::client`]); clones of the
     /// settings (the names resolver keeps one) share it, and so its rate limiter.
     client: std::sync::Arc<OnceLock<Client>>,
@@ -109,6 +111,10 @@ impl Settings {
                 crate::rest::ratecache::RateCache::default_dir()
             },
             trace: args.trace.as_deref().map(trace_file).transpose()?,
+            insecure_hosts: {
+                crate::rest::url::check_insecure_hosts(&args.insecure_http_hosts)?;
+                args.insecure_http_hosts.clone()
+            },
             client: std::sync::Arc::new(OnceLock::new()),
         })
     }
@@ -138,6 +144,7 @@ impl Settings {
             global_limit: self.global_limit,
             notice: crate::output::notice(),
             trace: self.trace.clone(),
+            insecure_hosts: self.insecure_hosts.clone(),
         }
     }
 

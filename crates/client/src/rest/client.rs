@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use super::errors::api_error;
 use super::hints::{access_hint, Sent};
+use super::invalid::InvalidRequests;
 use super::multipart;
 use super::ratecache::RateCache;
 use super::ratelimit::{RateLimitHeaders, RateLimiter, RouteKey};
@@ -90,6 +91,9 @@ pub struct ClientOptions {
     pub notice: Notice,
     /// Where one record per HTTP request goes (`--trace`), if anywhere.
     pub trace: Option<Trace>,
+    /// Hosts besides loopback that secrets may reach over plain http (a rate-limit proxy
+    /// inside the deployment's network, `--insecure-http-host`).
+    pub insecure_hosts: Vec<String>,
 }
 
 /// How a [`Client::download`] ended.
@@ -120,6 +124,9 @@ pub struct Client {
     max_wait: Duration,
     notice: Notice,
     trace: Option<Trace>,
+    insecure_hosts: Vec<String>,
+    /// This machine's count of invalid requests, shared through the cache directory.
+    invalid: Option<Arc<InvalidRequests>>,
     /// Set after any 401 to a request with the token: Discord bans clients that keep sending
     /// invalid credentials, so this client (and its clones) sends nothing more with it.
     unauthorized: Arc<AtomicBool>,
@@ -156,6 +163,10 @@ impl Client {
                 RateCache::new(dir, &settings.api_url, settings.token.as_ref())
                     .with_notice(settings.notice.clone())
             }),
+            invalid: settings
+                .rate_limit_cache
+                .as_deref()
+                .map(|dir| Arc::new(InvalidRequests::new(dir, &settings.api_url))),
             limiter,
             held: Arc::new(AtomicU64::new(0)),
             verbose: settings.verbose,
@@ -163,6 +174,7 @@ impl Client {
             max_wait: settings.max_wait,
             notice: settings.notice.clone(),
             trace: settings.trace.clone(),
+            insecure_hosts: settings.insecure_hosts.clone(),
             unauthorized: Arc::new(AtomicBool::new(false)),
             timeout: settings.timeout,
         })
@@ -232,7 +244,16 @@ impl Client {
                     "not sending: an earlier request was refused with 401 Unauthorized (check the token)",
                 ));
             }
+            if let Some(invalid) = &self.invalid {
+                invalid.check()?;
+            }
             let (outcome, result) = self.attempt(spec, &prepared, &key);
+            if let (Some(invalid), Ok(response)) = (&self.invalid, &result) {
+                let shared_429 = response.header("x-ratelimit-scope") == Some("shared");
+                if matches!(response.status, 401 | 403) || (response.status == 429 && !shared_429) {
+                    invalid.record(&self.notice);
+                }
+            }
             // Hidden before anything (a trace, a retry note, the caller) can show it.
             let result = result.map_err(|e| prepared.secrets.redact_error(e));
             if let Some(trace) = &self.trace {
@@ -291,12 +312,20 @@ impl Client {
         if self.include {
             self.trace_response(status, response.version(), &headers, &prepared.secrets);
         }
-        let limits = RateLimitHeaders::parse(|name| {
+        let mut limits = RateLimitHeaders::parse(|name| {
             headers
                 .iter()
                 .find(|(n, _)| n == name)
                 .map(|(_, v)| v.as_str())
         });
+        if headers.iter().any(|(n, _)| n == "generated-by-proxy") {
+            // A rate-limit proxy's own answer (nirn-proxy: a cluster member was unreachable):
+            // its bucket headers describe no bucket of Discord's, only its wait counts.
+            limits = RateLimitHeaders {
+                retry_after: limits.retry_after,
+                ..RateLimitHeaders::default()
+            };
+        }
         let body = match read_body(response) {
             Ok(body) => body,
             Err(e) => {
@@ -396,11 +425,11 @@ impl Client {
     fn prepare_for(&self, spec: &RequestSpec, describing: bool) -> Result<Prepared> {
         let url = self.url_for(spec)?;
         let secrets = self.secrets_for(spec, &url);
-        secrets.check_transport(&url)?;
+        secrets.check_transport(&url, &self.insecure_hosts)?;
         let auth = match (&self.token, spec.auth) {
             (_, false) => None,
             (Some(token), true) => {
-                check_token_transport(&url)?;
+                check_token_transport(&url, &self.insecure_hosts)?;
                 Some(token.clone())
             }
             (None, true) if spec.auth_optional || describing => None,

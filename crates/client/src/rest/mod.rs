@@ -5,6 +5,7 @@ pub mod body;
 pub mod client;
 pub mod errors;
 pub mod hints;
+pub mod invalid;
 pub mod multipart;
 pub mod paginate;
 pub mod ratecache;

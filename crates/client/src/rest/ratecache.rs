@@ -125,7 +125,7 @@ pub fn identity(api_base: &str, token: Option<&Token>) -> String {
 }
 
 /// Why the cache is not used this time.
-enum Refused {
+pub(crate) enum Refused {
     /// It cannot be (no such directory and none can be made, a read-only disk): nothing to say.
     Quietly,
     /// Using it would be unsafe: said once on stderr, with the fix.
@@ -145,7 +145,7 @@ fn warn_once(notice: &Notice, why: &str) {
 /// Creates `dir` (0700) if it is missing, and checks that no other user owns it or can write
 /// to it.
 #[cfg(unix)]
-fn private_dir(dir: &Path) -> Result<(), Refused> {
+pub(crate) fn private_dir(dir: &Path) -> Result<(), Refused> {
     use std::os::unix::fs::{DirBuilderExt, MetadataExt};
     if !dir.exists() {
         std::fs::DirBuilder::new()
@@ -174,14 +174,14 @@ fn private_dir(dir: &Path) -> Result<(), Refused> {
 }
 
 #[cfg(not(unix))]
-fn private_dir(dir: &Path) -> Result<(), Refused> {
+pub(crate) fn private_dir(dir: &Path) -> Result<(), Refused> {
     std::fs::create_dir_all(dir).map_err(|_| Refused::Quietly)
 }
 
 /// Opens (creating, 0600) the state file without following a symbolic link, and checks that
 /// it is a regular file of this user's with one name; a looser mode is tightened.
 #[cfg(unix)]
-fn open_private(path: &Path) -> Result<File, Refused> {
+pub(crate) fn open_private(path: &Path) -> Result<File, Refused> {
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
     let shown = path.display();
     let file = OpenOptions::new()
@@ -211,7 +211,7 @@ fn open_private(path: &Path) -> Result<File, Refused> {
 }
 
 #[cfg(not(unix))]
-fn open_private(path: &Path) -> Result<File, Refused> {
+pub(crate) fn open_private(path: &Path) -> Result<File, Refused> {
     OpenOptions::new()
         .read(true)
         .write(true)

@@ -131,9 +131,44 @@ pub fn build_url(base: &str, path: &str, query: &[(String, String)]) -> Result<S
     Ok(url)
 }
 
-/// Refuses to send a token over plain `http://` to anything but a loopback address.
-pub fn check_token_transport(url: &str) -> Result<()> {
-    check_secret_transport(url, "the token")
+/// Refuses to send a token over plain `http://` to anything but a loopback address or one of
+/// `insecure_hosts`.
+pub fn check_token_transport(url: &str, insecure_hosts: &[String]) -> Result<()> {
+    check_secret_transport(url, "the token", insecure_hosts)
+}
+
+/// Whether `host` is one the user opted in to plain http for (`--insecure-http-host`): the
+/// same host as the parser reads it (names without case, addresses by value), never a pattern.
+fn opted_in(host: &Host<&str>, insecure_hosts: &[String]) -> bool {
+    insecure_hosts.iter().any(|allowed| {
+        let bare = allowed.trim().trim_start_matches('[').trim_end_matches(']');
+        match (host, bare.parse::<std::net::IpAddr>()) {
+            (Host::Ipv4(ip), Ok(std::net::IpAddr::V4(a))) => *ip == a,
+            (Host::Ipv6(ip), Ok(std::net::IpAddr::V6(a))) => *ip == a,
+            (Host::Domain(name), Err(_)) => name.eq_ignore_ascii_case(bare),
+            _ => false,
+        }
+    })
+}
+
+/// Checks the hosts given to `--insecure-http-host`: plain host names or addresses, so the
+/// opt-in can never become a blanket switch.
+pub fn check_insecure_hosts(hosts: &[String]) -> Result<()> {
+    for host in hosts {
+        let bare = host.trim().trim_start_matches('[').trim_end_matches(']');
+        let plain = !bare.is_empty()
+            && (bare.parse::<std::net::IpAddr>().is_ok()
+                || bare
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'));
+        if !plain {
+            return Err(Error::usage(format!(
+                "--insecure-http-host {} must be one host name or address (no scheme, port or wildcard)",
+                shown(host)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Refuses to send `what` (a token, a webhook token, an Authorization header) over plain
@@ -141,7 +176,7 @@ pub fn check_token_transport(url: &str) -> Result<()> {
 /// connect to: it comes from the same URL parser (the `url` crate, which reqwest and
 /// tungstenite use), never from splitting the text by hand, so `http://evil\@127.0.0.1/`
 /// (which goes to `evil`) cannot pass for loopback.
-pub fn check_secret_transport(url: &str, what: &str) -> Result<()> {
+pub fn check_secret_transport(url: &str, what: &str, insecure_hosts: &[String]) -> Result<()> {
     let parsed = Url::parse(url)
         .map_err(|e| Error::usage(format!("the URL {} is not valid ({e})", shown(url))))?;
     if parsed.scheme() != "http" {
@@ -153,13 +188,14 @@ pub fn check_secret_transport(url: &str, what: &str) -> Result<()> {
         Some(Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
     };
-    if loopback {
+    if loopback || parsed.host().is_some_and(|h| opted_in(&h, insecure_hosts)) {
         return Ok(());
     }
     let host = parsed.host_str().unwrap_or("");
     Err(Error::usage(format!(
-        "refusing to send {what} over plain http:// to {}: use https://, or a loopback address for a local sandbox",
-        shown(host)
+        "refusing to send {what} over plain http:// to {}: use https://, a loopback address for a local sandbox, or --insecure-http-host {} for a rate-limit proxy inside your network",
+        shown(host),
+        host
     )))
 }
 
@@ -268,19 +304,36 @@ mod tests {
 
     #[test]
     fn plain_http_only_to_loopback() {
-        assert!(check_token_transport("http://127.0.0.1:5/api").is_ok());
-        assert!(check_token_transport("http://127.3.4.5/api").is_ok());
-        assert!(check_token_transport("http://localhost:80/x").is_ok());
-        assert!(check_token_transport("http://[::1]:80/x").is_ok());
-        assert!(check_token_transport("https://discord.com/api").is_ok());
-        assert!(check_token_transport("http://discord.com/api").is_err());
-        assert!(check_token_transport("http://127.0.0.1.evil.com/api").is_err());
-        assert!(check_token_transport("http://192.168.1.2/api").is_err());
+        assert!(check_token_transport("http://127.0.0.1:5/api", &[]).is_ok());
+        assert!(check_token_transport("http://127.3.4.5/api", &[]).is_ok());
+        assert!(check_token_transport("http://localhost:80/x", &[]).is_ok());
+        assert!(check_token_transport("http://[::1]:80/x", &[]).is_ok());
+        assert!(check_token_transport("https://discord.com/api", &[]).is_ok());
+        assert!(check_token_transport("http://discord.com/api", &[]).is_err());
+        assert!(check_token_transport("http://127.0.0.1.evil.com/api", &[]).is_err());
+        assert!(check_token_transport("http://192.168.1.2/api", &[]).is_err());
+        // Only the hosts named with --insecure-http-host, exactly.
+        let proxy = [
+            "ratelimiter.internal".to_string(),
+            "[fd00::5]".to_string(),
+            "10.0.0.7".to_string(),
+        ];
+        assert!(check_token_transport("http://RateLimiter.internal:8080/api", &proxy).is_ok());
+        assert!(check_token_transport("http://[fd00::5]:8080/api", &proxy).is_ok());
+        assert!(check_token_transport("http://10.0.0.7/api", &proxy).is_ok());
+        assert!(check_token_transport("http://ratelimiter.internal.evil.com/api", &proxy).is_err());
+        assert!(check_token_transport("http://10.0.0.8/api", &proxy).is_err());
+        assert!(check_insecure_hosts(&proxy).is_ok());
+        for bad in ["*", "http://x", "x:8080", "*.internal", ""] {
+            assert!(check_insecure_hosts(&[bad.to_string()]).is_err(), "{bad}");
+        }
         // The HTTP client reads a backslash as '/', so these go to evil.example, not loopback.
-        assert!(check_token_transport("http://evil.example\\@127.0.0.1:8099/api/v10").is_err());
-        assert!(check_token_transport("http://evil.example#@127.0.0.1:8099/api/v10").is_err());
-        assert!(check_token_transport("http://127.0.0.1:1@evil.example/api").is_err());
-        assert!(check_token_transport("http://0x7f.1/api").is_ok());
+        assert!(
+            check_token_transport("http://evil.example\\@127.0.0.1:8099/api/v10", &[]).is_err()
+        );
+        assert!(check_token_transport("http://evil.example#@127.0.0.1:8099/api/v10", &[]).is_err());
+        assert!(check_token_transport("http://127.0.0.1:1@evil.example/api", &[]).is_err());
+        assert!(check_token_transport("http://0x7f.1/api", &[]).is_ok());
     }
 
     #[test]
