@@ -141,6 +141,10 @@ pub struct GlobalArgs {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub global_limit: u32,
 
+    /// Add names next to ids in JSON output (`"channel_id_name":"#general"`), from the names cache
+    #[arg(long, global = true)]
+    pub names: bool,
+
     /// Keep rate-limit state to this process instead of sharing it with other invocations
     /// through the cache directory ($DISCORD_CACHE_DIR)
     #[arg(long, global = true)]
@@ -245,6 +249,10 @@ pub enum Command {
         after_help = "Examples:\n  discord batch < requests.jsonl\n  echo '{\"command\":\"create-message\",\"args\":[\"123456789012345678\",\"--content\",\"hi\"]}' | discord batch"
     )]
     Batch(BatchArgs),
+    /// The names cache: fill it from Discord, show what it knows, or clear it
+    Cache(CacheArgs),
+    /// What a snowflake id says (time, age, worker, process), or the id of a time
+    Snowflake(SnowflakeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     #[command(
         after_help = "Examples:\n  discord completions bash > ~/.local/share/bash-completion/completions/discord\n  discord completions zsh > \"${fpath[1]}/_discord\""
@@ -315,6 +323,55 @@ pub struct BatchArgs {
     /// Stop starting requests after the first failure
     #[arg(long)]
     pub fail_fast: bool,
+}
+
+/// Arguments of `discord cache`.
+#[derive(Debug, Clone, Args)]
+pub struct CacheArgs {
+    /// What to do with the cache
+    #[command(subcommand)]
+    pub action: CacheAction,
+}
+
+/// The `discord cache` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum CacheAction {
+    /// Fetch guilds, channels and roles (and members with --members) into the cache
+    Sync {
+        /// Only these guilds (name or id; default: every guild the bot is in)
+        #[arg(value_name = "GUILD")]
+        guilds: Vec<String>,
+        /// Also fetch every member (one request per 1000 members)
+        #[arg(long)]
+        members: bool,
+    },
+    /// List cached objects (kind, id, name, guild, seen) whose name contains WORD
+    Show {
+        /// Part of a name, or an id
+        #[arg(value_name = "WORD")]
+        word: Option<String>,
+    },
+    /// Delete the cache for the current API and token
+    Clear,
+}
+
+/// Arguments of `discord snowflake`.
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Examples:\n  discord snowflake 175928847299117063\n  discord snowflake --ago 2h\n  discord snowflake --at 2024-01-31T12:00:00Z"
+)]
+pub struct SnowflakeArgs {
+    /// Ids to explain (a mention or a message link works too)
+    #[arg(value_name = "ID", required_unless_present_any = ["at", "ago"])]
+    pub ids: Vec<String>,
+
+    /// Print the first snowflake of this time (RFC 3339)
+    #[arg(long, value_name = "TIME", conflicts_with_all = ["ids", "ago"])]
+    pub at: Option<String>,
+
+    /// Print the first snowflake of this long ago (90s, 15m, 2h, 3d, 1w, 1h30m)
+    #[arg(long, value_name = "AGE", conflicts_with = "ids")]
+    pub ago: Option<String>,
 }
 
 /// Arguments of `discord completions`.
@@ -595,6 +652,10 @@ pub struct ListenArgs {
     /// GUILD_MEMBERS_CHUNK
     #[arg(long, value_name = "GUILD_ID")]
     pub request_members: Vec<String>,
+
+    /// Do not keep the names cache current from the events received
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// Arguments of `discord intents`.
@@ -619,7 +680,7 @@ pub struct EndpointsArgs {
     after_help = "Request: POST /channels/{channel_id}/messages (docs: https://discord.com/developers/docs/resources/message#create-message)\nExamples:\n  discord send-message 123456789012345678 'build is green' --file log.txt\n  make 2>&1 | discord send-message 123456789012345678 - --split\n  discord send-message --dm 80351110224678912 'your report is ready'\nContent read from stdin or a file pings nobody unless --allow-mentions is given."
 )]
 pub struct SendMessageArgs {
-    /// Channel to send to (leave out with --dm)
+    /// Channel to send to: its id, #name, guild/#name, <#id> or a link (leave out with --dm)
     #[arg(value_name = "CHANNEL_ID", required_unless_present = "dm")]
     pub channel: Option<String>,
 
@@ -651,7 +712,7 @@ pub struct SendMessageArgs {
     #[arg(long = "sticker", value_name = "STICKER_ID")]
     pub stickers: Vec<String>,
 
-    /// Reply to this message
+    /// Reply to this message (its id or link)
     #[arg(long, value_name = "MESSAGE_ID")]
     pub reply_to: Option<String>,
 

@@ -75,8 +75,9 @@ pub struct Settings {
     pub trace: Option<discord_client::Trace>,
     /// `--insecure-http-host`: hosts besides loopback the token may reach over plain http.
     pub insecure_hosts: Vec<String>,
-    /// The run's one REST client, built on first use ([`Settings::client`]).
-    client: OnceLock<Client>,
+    /// The run's one REST client, built on first use ([`Settings::client`]); clones of the
+    /// settings (the names resolver keeps one) share it, and so its rate limiter.
+    client: std::sync::Arc<OnceLock<Client>>,
 }
 
 impl Settings {
@@ -159,7 +160,7 @@ impl Settings {
                 crate::rest::url::check_insecure_hosts(&args.insecure_http_hosts)?;
                 args.insecure_http_hosts.clone()
             },
-            client: OnceLock::new(),
+            client: std::sync::Arc::new(OnceLock::new()),
         })
     }
 

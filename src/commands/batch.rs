@@ -178,11 +178,16 @@ fn run_line(client: &Client, index: u64, line: &str, dry_run: bool) -> (Value, b
         match client.send_raw(spec) {
             Ok(resp) => {
                 status = resp.status;
-                bodies.push(
-                    serde_json::from_slice::<Value>(&resp.body).unwrap_or_else(|_| {
-                        Value::String(String::from_utf8_lossy(&resp.body).into_owned())
-                    }),
-                );
+                let body = serde_json::from_slice::<Value>(&resp.body).unwrap_or_else(|_| {
+                    Value::String(String::from_utf8_lossy(&resp.body).into_owned())
+                });
+                if let (Some(names), true) = (crate::names::get(), status < 300) {
+                    if let Ok(path) = crate::request::api_path_of(client, spec) {
+                        let method = spec.method.as_str();
+                        names.learn(crate::names::observe::response(method, &path, &body));
+                    }
+                }
+                bodies.push(body);
                 if status >= 400 {
                     break;
                 }
@@ -281,16 +286,18 @@ fn parse_command(
             "'@-' would read stdin, which holds the batch; put the data in the line".into(),
         );
     }
-    let parse = |cmd: clap::Command| {
+    let words: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+    let parse = |cmd: clap::Command, words: &[std::ffi::OsString]| {
         cmd.no_binary_name(true)
             .disable_help_flag(true)
-            .try_get_matches_from(&args)
+            .try_get_matches_from(words)
             .map_err(|e| format!("{name}: {}", super::clap_message(&e)))
     };
     if name == "send-message" {
-        let matches = parse(SendMessageArgs::augment_args(clap::Command::new(
-            "send-message",
-        )))?;
+        let matches = parse(
+            SendMessageArgs::augment_args(clap::Command::new("send-message")),
+            &words,
+        )?;
         let mut parsed = SendMessageArgs::from_arg_matches(&matches).map_err(|e| e.to_string())?;
         send_message::prepare(&mut parsed).map_err(|e| e.to_string())?;
         if parsed.dm.is_some() {
@@ -308,7 +315,8 @@ fn parse_command(
         return send_message::requests(&parsed).map_err(|e| e.to_string());
     }
     if let Some(endpoint) = endpoints::find(name) {
-        let matches = parse(endpoints::clap::command(endpoint))?;
+        let spread = crate::names::links::expand_words(endpoint, &words);
+        let matches = parse(endpoints::clap::command(endpoint), &spread)?;
         if endpoint.paging.is_some() && matches.get_flag("paginate") {
             return Err(format!(
                 "{name}: --paginate is not available in batch; page with before/after in the lines"

@@ -146,7 +146,15 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
         shard_count,
         tag_shard,
         stdin: args.stdin,
-        request_members: args.request_members.clone(),
+        request_members: args
+            .request_members
+            .iter()
+            .map(|g| {
+                let scope = &mut crate::names::Scope::default();
+                crate::names::resolve_id(crate::names::Target::Guild, "--request-members", g, scope)
+                    .map(|id| id.to_string())
+            })
+            .collect::<Result<_>>()?,
         connect_timeout: settings.connect_timeout.max(Duration::from_secs(1)),
         notice: crate::output::notice(),
         identify_queue,
@@ -176,13 +184,21 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
     } else {
         Box::new(std::io::stdout())
     };
-    let sink = Sink::new(
+    let names = crate::names::get();
+    let out = match names.filter(|n| n.annotate) {
+        Some(n) => Box::new(crate::names::listen::Annotating::new(n, out)),
+        None => out,
+    };
+    let mut sink = Sink::new(
         out,
         options.events.clone(),
         options.max_events,
         Arc::clone(&stop),
     )
     .on_stdout();
+    if let Some(n) = names.filter(|n| n.caching()) {
+        sink = sink.with_observer(crate::names::listen::observer(n));
+    }
     runner::run(&options, &info, &sink, &stop)
 }
 

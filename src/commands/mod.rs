@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod batch;
+pub mod cache;
 pub mod download;
 pub mod export;
 pub mod generate;
@@ -12,6 +13,7 @@ pub mod login;
 pub mod raw;
 pub mod sandbox;
 pub mod send_message;
+pub mod snowflake;
 pub mod suggest;
 pub mod typed;
 
@@ -74,7 +76,7 @@ fn root() -> clap::Command {
 
 /// Parses `args` and runs the chosen subcommand.
 pub fn run(args: Vec<OsString>) -> Result<()> {
-    let args = endpoints::clap::disambiguate(args);
+    let args = crate::names::links::expand(endpoints::clap::disambiguate(args));
     // Only the typed commands named on the command line are built: building all of them on
     // every run would slow down start-up.
     let typed = endpoints::clap::named_in(args.iter().skip(1).filter_map(|a| a.to_str()));
@@ -103,6 +105,10 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         sandbox = Some(sb);
     }
     let settings = Settings::resolve(&global, sandbox.as_ref().map(|s| s.api_url().to_string()))?;
+    let listen_no_cache = matches
+        .subcommand_matches("listen")
+        .is_some_and(|m| m.get_flag("no_cache"));
+    crate::names::install(&settings, !listen_no_cache, global.names);
 
     let Some((name, sub)) = matches.subcommand() else {
         clap_command().print_help()?;
@@ -120,6 +126,7 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
             Command::Login(_) => Some("login"),
             Command::Logout => Some("logout"),
             Command::Sandbox(_) => Some("sandbox"),
+            Command::Cache(_) => Some("cache"),
             _ => None,
         } {
             return Err(Error::usage(format!(
@@ -152,6 +159,8 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::SendMessage(a) => send_message::run(&settings, a),
         Command::Download(a) => download::run(&settings, &a),
         Command::Batch(a) => batch::run(&settings, &a),
+        Command::Cache(a) => cache::run(&settings, a),
+        Command::Snowflake(a) => snowflake::run(&settings, &a),
         Command::Completions(a) => generate::completions(&a),
         Command::Man(a) => generate::man(&a),
         Command::Export(a) => export::run(&settings, &a),

@@ -10,6 +10,7 @@ use super::typed;
 use crate::cli::{FileArgs, PageArgs, SendMessageArgs};
 use crate::config::Settings;
 use crate::endpoints::Kind;
+use crate::names::{self, Scope, Target};
 use crate::rest::url::encode_segment;
 use crate::rest::{Method, RequestSpec};
 use crate::{Error, Result};
@@ -44,24 +45,38 @@ pub fn run(settings: &Settings, mut args: SendMessageArgs) -> Result<()> {
         args.content = Some(text.trim_end_matches(['\n', '\r']).to_string());
         args.content_from_stdin = true;
     }
-    let mut specs = requests(&args)?;
-    if let Some(user) = args.dm.as_deref() {
-        let path = dm_channel_path(settings, user)?;
-        for spec in &mut specs {
-            spec.path = path.clone();
-        }
-    }
-    // A part that was sent but could not be printed (a --jq error, a closed stdout) does not
-    // stop the others: the message is sent whole, and the first such problem reported after.
-    let mut printing = None;
-    for spec in specs {
-        let problem = crate::request::execute_reporting(
+    let dm_path = match args.dm.as_deref() {
+        Some(user) => Some(dm_channel_path(settings, user)?),
+        None => None,
+    };
+    let send = |spec| {
+        crate::request::execute_reporting(
             settings,
             spec,
             &FileArgs::default(),
             &PageArgs::default(),
-        )?;
-        printing = printing.or(problem);
+        )
+    };
+    // A part that was sent but could not be printed (a --jq error, a closed stdout) does not
+    // stop the others: the message is sent whole, and the first such problem reported after.
+    // Only the first request may be tried again after a stale channel name: once a part of a
+    // split message went out, repeating would send it twice.
+    let (mut printing, rest) = names::retry(|| {
+        let mut specs = requests(&args)?;
+        if let Some(path) = &dm_path {
+            for spec in &mut specs {
+                spec.path = path.clone();
+            }
+        }
+        let mut specs = specs.into_iter();
+        let problem = match specs.next() {
+            Some(first) => send(first)?,
+            None => None,
+        };
+        Ok((problem, specs))
+    })?;
+    for spec in rest {
+        printing = printing.or(send(spec)?);
     }
     printing.map_or(Ok(()), Err)
 }
@@ -86,7 +101,7 @@ pub fn prepare(args: &mut SendMessageArgs) -> Result<()> {
 /// the path its messages are posted to. With `--dry-run` the request is shown and the path
 /// keeps a placeholder.
 fn dm_channel_path(settings: &Settings, user: &str) -> Result<String> {
-    let user = typed::parse_value(Kind::Snowflake, "--dm", user)?;
+    let user = names::resolve_id(Target::User, "--dm", user, &mut Scope::default())?.to_string();
     let mut open = RequestSpec::new(Method::Post, "/users/@me/channels");
     open.body = Some(json!({ "recipient_id": user }));
     let client = settings.client()?;
@@ -109,13 +124,15 @@ fn dm_channel_path(settings: &Settings, user: &str) -> Result<String> {
 /// components, poll, stickers, files and the `-f`/`-F`/`--body` fields ride on the last
 /// request. A `--dm` message's path is a placeholder the caller replaces.
 pub fn requests(args: &SendMessageArgs) -> Result<Vec<RequestSpec>> {
+    let mut scope = Scope::default();
     let path = match (&args.dm, &args.thread, &args.channel) {
         (Some(_), _, _) => DM_PLACEHOLDER.to_string(),
         (None, thread, Some(channel)) => {
-            let channel = snowflake("<CHANNEL_ID>", channel)?;
+            let channel = names::resolve_id(Target::Channel, "<CHANNEL_ID>", channel, &mut scope)?
+                .to_string();
             // A thread is a channel of its own: its messages are posted to it directly.
             let target = match thread {
-                Some(t) => snowflake("--thread", t)?,
+                Some(t) => names::resolve_id(Target::Channel, "--thread", t, &mut scope)?.to_string(),
                 None => channel,
             };
             format!("/channels/{}/messages", encode_segment(&target))
@@ -144,8 +161,9 @@ pub fn requests(args: &SendMessageArgs) -> Result<Vec<RequestSpec>> {
     let reply_to = args
         .reply_to
         .as_deref()
-        .map(|id| snowflake("--reply-to", id))
-        .transpose()?;
+        .map(|id| names::resolve_id(Target::Message, "--reply-to", id, &mut scope))
+        .transpose()?
+        .map(|id| id.to_string());
     let last = chunks.len() - 1;
     let mut specs = Vec::with_capacity(chunks.len());
     for (i, chunk) in chunks.into_iter().enumerate() {

@@ -141,9 +141,15 @@ fn overload(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     args
 }
 
-/// How many positionals `rest` (the words after the command name) holds: words that are not
-/// flags or flag values. A flag takes a value unless it is a switch of the command or a global.
+/// How many positionals `rest` (the words after the command name) holds.
 fn count_positionals(endpoint: &'static Endpoint, rest: &[std::ffi::OsString]) -> usize {
+    positionals(endpoint, rest).len()
+}
+
+/// Where the positionals are in `rest` (the words after the command name): the indices of the
+/// words that are not flags or flag values. A flag takes a value unless it is a switch of the
+/// command or a global.
+pub fn positionals(endpoint: &'static Endpoint, rest: &[std::ffi::OsString]) -> Vec<usize> {
     let mut cmd = crate::cli::Cli::command().subcommand(command(endpoint));
     cmd.build();
     let takes_value = |flag: &str| {
@@ -165,21 +171,25 @@ fn count_positionals(endpoint: &'static Endpoint, rest: &[std::ffi::OsString]) -
         }
         false
     };
-    let mut count = 0;
-    let mut words = rest.iter().filter_map(|a| a.to_str());
-    while let Some(w) = words.next() {
+    let mut found = Vec::new();
+    let mut words = rest
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| Some((i, a.to_str()?)));
+    while let Some((i, w)) = words.next() {
         if w == "--" {
-            return count + words.count();
+            found.extend(words.map(|(i, _)| i));
+            return found;
         }
         if w.starts_with('-') && w.len() > 1 && !w.contains('=') {
             if takes_value(w) {
                 words.next();
             }
         } else if !w.starts_with('-') || w == "-" {
-            count += 1;
+            found.push(i);
         }
     }
-    count
+    found
 }
 
 /// A sample value of each kind, used in the examples of the help.

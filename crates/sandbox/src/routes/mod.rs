@@ -4,6 +4,7 @@
 mod channels;
 mod dms;
 mod guilds;
+mod names;
 
 use serde_json::{json, Map, Value};
 
@@ -108,6 +109,9 @@ fn route(world: &World, req: &Request, api_path: &str, segments: &[&str]) -> Res
 }
 
 fn dispatch(ctx: &Ctx, method: &str, segments: &[&str]) -> Reply {
+    if let Some(reply) = names::route(ctx, method, segments) {
+        return reply;
+    }
     match segments.first().copied() {
         Some("channels") => channels::route(ctx, method, segments),
         Some("webhooks") => channels::webhooks(ctx, method, segments),
