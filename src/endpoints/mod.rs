@@ -174,19 +174,31 @@ pub fn find(name: &str) -> Option<&'static Endpoint> {
 /// (`/guilds/1/stickers`), each `{placeholder}` of a route matching one segment. Where two
 /// routes match, the one with fewer placeholders (the more literal one) wins.
 pub fn find_route(method: Method, api_path: &str) -> Option<&'static Endpoint> {
-    let segments: Vec<&str> = api_path.trim_matches('/').split('/').collect();
     ENDPOINTS
         .iter()
-        .filter(|e| e.method == method)
-        .filter(|e| {
-            let route: Vec<&str> = e.path.trim_matches('/').split('/').collect();
-            route.len() == segments.len()
-                && route
-                    .iter()
-                    .zip(&segments)
-                    .all(|(r, s)| r.starts_with('{') || r == s)
-        })
+        .filter(|e| e.method == method && e.captures(api_path).is_some())
         .min_by_key(|e| e.path.matches('{').count())
+}
+
+impl Endpoint {
+    /// The path's `{placeholder}` values, in order with their names, when `api_path` (without
+    /// its query, still percent-encoded) is this route's path; `None` when it is not.
+    pub fn captures<'p>(&self, api_path: &'p str) -> Option<Vec<(&'static str, &'p str)>> {
+        let segments: Vec<&str> = api_path.trim_matches('/').split('/').collect();
+        let route: Vec<&'static str> = self.path.trim_matches('/').split('/').collect();
+        if route.len() != segments.len() {
+            return None;
+        }
+        let mut values = Vec::new();
+        for (r, s) in route.iter().zip(&segments) {
+            match r.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+                Some(name) => values.push((name, *s)),
+                None if r == s => {}
+                None => return None,
+            }
+        }
+        Some(values)
+    }
 }
 
 /// Finds a removed method by name.
@@ -209,6 +221,14 @@ mod tests {
         assert_eq!(find(Method::Get, "/users/@me"), Some("get-current-user"));
         assert_eq!(find(Method::Get, "/users/5"), Some("get-user"));
         assert_eq!(find(Method::Get, "/nowhere/at/all"), None);
+        let search = find_route(Method::Get, "/guilds/7/members/search");
+        assert_eq!(search.map(|e| e.name), Some("search-guild-members"));
+        let member = find_route(Method::Get, "/guilds/7/members/9").unwrap();
+        assert_eq!(
+            member.captures("/guilds/7/members/9"),
+            Some(vec![("guild_id", "7"), ("user_id", "9")])
+        );
+        assert_eq!(member.captures("/guilds/7/roles/9"), None);
     }
 
     fn is_kebab(s: &str) -> bool {

@@ -76,10 +76,14 @@ pub struct Guild {
     pub members: BTreeMap<u64, Value>,
     /// Bans by user id.
     pub bans: BTreeMap<u64, Value>,
+    /// Custom emojis by id.
+    pub emojis: BTreeMap<u64, Value>,
+    /// Audit log entries, oldest first (written by the sandbox's own write operations).
+    pub audit_log: Vec<Value>,
 }
 
 /// A channel and its messages.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Channel {
     /// The channel object.
     pub object: Value,
@@ -88,6 +92,8 @@ pub struct Channel {
     /// Pinned message ids with when they were pinned (Unix ms, strictly increasing), newest
     /// pin last.
     pub pins: Vec<(u64, u64)>,
+    /// For a thread: its members (thread member objects) by user id.
+    pub members: BTreeMap<u64, Value>,
 }
 
 /// A message and its reactions.
@@ -278,6 +284,8 @@ fn seed(started_ms: u64) -> (State, u64) {
         roles: BTreeMap::new(),
         members: BTreeMap::new(),
         bans: BTreeMap::new(),
+        emojis: BTreeMap::new(),
+        audit_log: Vec::new(),
     };
     let role = |rid: u64, name: &str, position: u64, permissions: &str, color: u64| {
         json!({"id": rid.to_string(), "name": name, "color": color, "colors": {"primary_color": color, "secondary_color": null, "tertiary_color": null},
@@ -312,8 +320,7 @@ fn seed(started_ms: u64) -> (State, u64) {
         }
         Channel {
             object: c,
-            messages: BTreeMap::new(),
-            pins: Vec::new(),
+            ..Channel::default()
         }
     };
     let category = id(5);
