@@ -243,6 +243,35 @@ pub struct RequestArgs {
     pub reason: Option<String>,
 }
 
+/// `--compress` values: the transport compressions Discord offers, as the command line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompressArg {
+    /// `zlib-stream`: zlib with a sync flush after each message.
+    Zlib,
+    /// `zstd-stream`: one endless zstd frame, flushed after each message.
+    Zstd,
+}
+
+impl From<CompressArg> for crate::gateway::inflate::Compression {
+    fn from(arg: CompressArg) -> Self {
+        match arg {
+            CompressArg::Zlib => Self::Zlib,
+            CompressArg::Zstd => Self::Zstd,
+        }
+    }
+}
+
+impl RequestArgs {
+    /// The flags that describe a body, as the REST client's body builder takes them.
+    pub fn body_args(&self) -> crate::rest::body::BodyArgs {
+        crate::rest::body::BodyArgs {
+            data: self.data.clone(),
+            raw_fields: self.raw_fields.clone(),
+            fields: self.fields.clone(),
+        }
+    }
+}
+
 /// File upload flags.
 #[derive(Debug, Clone, Args, Default)]
 pub struct FileArgs {
@@ -341,7 +370,7 @@ pub struct ListenArgs {
         require_equals = true,
         default_missing_value = "zlib"
     )]
-    pub compress: Option<crate::gateway::inflate::Compression>,
+    pub compress: Option<CompressArg>,
 
     /// Member count above which offline members are left out of GUILD_CREATE (50-250)
     #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u8).range(50..=250))]
