@@ -722,6 +722,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
             [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
             [CompletionResult]::new('--no-rate-limits', '--no-rate-limits', [CompletionResultType]::ParameterName, 'Do not enforce rate limits at all')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'Print the operations the sandbox implements (name, method, path) and exit')
             [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')

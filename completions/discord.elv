@@ -711,6 +711,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
             cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
             cand --no-rate-limits 'Do not enforce rate limits at all'
+            cand --list 'Print the operations the sandbox implements (name, method, path) and exit'
             cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
             cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
             cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
