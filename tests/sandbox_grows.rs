@@ -62,7 +62,10 @@ fn implemented_operations_are_listed_and_the_rest_answer_501() {
     assert!(stderr(&out).contains(&format!("{} of 242 operations", lines.len())));
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
         .expect("README.md");
-    let stated = format!("{} of the table's 242 operations are implemented", lines.len());
+    let stated = format!(
+        "{} of the table's 242 operations are implemented",
+        lines.len()
+    );
     assert!(readme.contains(&stated), "README must say: {stated}");
     // An operation Discord has that the sandbox lacks says so, distinct from a wrong id.
     let guild = sb.guild_id();

@@ -102,58 +102,11 @@ fn check_message_fields(body: &Value, errors: &mut FormErrors) {
         );
         return;
     }
-    let mut total = 0;
-    for (i, embed) in embeds.iter().enumerate() {
-        let at = format!("embeds.{i}");
-        match embed {
-            Value::Object(_) => {}
-            Value::Null => {
-                errors.push(
-                    &at,
-                    "LIST_ITEM_VALUE_REQUIRED",
-                    "List item values of ModelType are required",
-                );
-                continue;
-            }
-            _ => {
-                errors.push(
-                    &at,
-                    "MODEL_TYPE_CONVERT",
-                    "Only dictionaries may be used in a ModelType",
-                );
-                continue;
-            }
-        }
-        let mut text = |value: Option<&Value>, field: &str, max: usize| {
-            if let Some(v) = value.filter(|v| !v.is_null()) {
-                errors.string_value(v, &format!("{at}.{field}"), 0, max);
-                total += v.as_str().map_or(0, |t| t.chars().count());
-            }
-        };
-        text(embed.get("title"), "title", 256);
-        text(embed.get("description"), "description", 4096);
-        text(embed.pointer("/footer/text"), "footer.text", 2048);
-        text(embed.pointer("/author/name"), "author.name", 256);
-        match embed.get("fields") {
-            None | Some(Value::Null) => {}
-            Some(Value::Array(fields)) if fields.len() > 25 => errors.push(
-                &format!("{at}.fields"),
-                "BASE_TYPE_MAX_LENGTH",
-                "Must be 25 or fewer in length.",
-            ),
-            Some(Value::Array(fields)) => {
-                for (j, field) in fields.iter().enumerate() {
-                    text(field.get("name"), &format!("fields.{j}.name"), 256);
-                    text(field.get("value"), &format!("fields.{j}.value"), 1024);
-                }
-            }
-            Some(_) => errors.push(
-                &format!("{at}.fields"),
-                "LIST_TYPE_CONVERT",
-                "Only iterables may be used in a ListType.",
-            ),
-        }
-    }
+    let total: usize = embeds
+        .iter()
+        .enumerate()
+        .map(|(i, embed)| check_embed(embed, &format!("embeds.{i}"), errors))
+        .sum();
     if total > 6000 && errors.is_empty() {
         errors.push(
             "embeds",
@@ -161,6 +114,55 @@ fn check_message_fields(body: &Value, errors: &mut FormErrors) {
             "Embed size exceeds maximum size of 6000",
         );
     }
+}
+
+/// Checks one embed at `at` (`embeds.0`): an object, its texts within Discord's lengths, at
+/// most 25 fields. Returns how many characters its texts count towards the 6000 of a message.
+fn check_embed(embed: &Value, at: &str, errors: &mut FormErrors) -> usize {
+    match embed {
+        Value::Object(_) => {}
+        Value::Null => {
+            let message = "List item values of ModelType are required";
+            errors.push(at, "LIST_ITEM_VALUE_REQUIRED", message);
+            return 0;
+        }
+        _ => {
+            let message = "Only dictionaries may be used in a ModelType";
+            errors.push(at, "MODEL_TYPE_CONVERT", message);
+            return 0;
+        }
+    }
+    let mut total = 0;
+    let mut text = |value: Option<&Value>, field: &str, max: usize| {
+        if let Some(v) = value.filter(|v| !v.is_null()) {
+            errors.string_value(v, &format!("{at}.{field}"), 0, max);
+            total += v.as_str().map_or(0, |t| t.chars().count());
+        }
+    };
+    text(embed.get("title"), "title", 256);
+    text(embed.get("description"), "description", 4096);
+    text(embed.pointer("/footer/text"), "footer.text", 2048);
+    text(embed.pointer("/author/name"), "author.name", 256);
+    match embed.get("fields") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(fields)) if fields.len() > 25 => errors.push(
+            &format!("{at}.fields"),
+            "BASE_TYPE_MAX_LENGTH",
+            "Must be 25 or fewer in length.",
+        ),
+        Some(Value::Array(fields)) => {
+            for (j, field) in fields.iter().enumerate() {
+                text(field.get("name"), &format!("fields.{j}.name"), 256);
+                text(field.get("value"), &format!("fields.{j}.value"), 1024);
+            }
+        }
+        Some(_) => errors.push(
+            &format!("{at}.fields"),
+            "LIST_TYPE_CONVERT",
+            "Only iterables may be used in a ListType.",
+        ),
+    }
+    total
 }
 
 /// Bulk delete as Discord checks it: `messages` a list of 2 to 100 snowflakes without
@@ -191,31 +193,7 @@ fn bulk_delete_messages(ctx: &Ctx) -> Reply {
             "Must be between 2 and 100 in length.",
         );
     }
-    let mut ids: Vec<u64> = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let parsed = match item {
-            Value::String(s) => s.parse::<u64>().ok(),
-            Value::Number(n) => n.as_u64(),
-            _ => None,
-        };
-        match parsed {
-            None => errors.push(
-                &format!("messages.{i}"),
-                "NUMBER_TYPE_COERCE",
-                &format!(
-                    "Value \"{}\" is not snowflake.",
-                    item.as_str()
-                        .map_or_else(|| item.to_string(), str::to_string)
-                ),
-            ),
-            Some(mid) if ids.contains(&mid) => errors.push(
-                &format!("messages.{i}"),
-                "SET_TYPE_ALREADY_CONTAINS_VALUE",
-                "The set already contains this value.",
-            ),
-            Some(mid) => ids.push(mid),
-        }
-    }
+    let ids = bulk_ids(&items, &mut errors);
     errors.result()?;
     let oldest_allowed = snowflake(now_ms().saturating_sub(BULK_DELETE_MAX_AGE_MS), 0);
     if ids.iter().any(|mid| *mid < oldest_allowed) {
@@ -246,6 +224,37 @@ fn bulk_delete_messages(ctx: &Ctx) -> Reply {
         ),
     );
     done()
+}
+
+/// The snowflakes of a bulk delete's `messages`, with an error for each item that is not one
+/// or repeats an earlier one.
+fn bulk_ids(items: &[Value], errors: &mut FormErrors) -> Vec<u64> {
+    let mut ids: Vec<u64> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let parsed = match item {
+            Value::String(s) => s.parse::<u64>().ok(),
+            Value::Number(n) => n.as_u64(),
+            _ => None,
+        };
+        match parsed {
+            None => errors.push(
+                &format!("messages.{i}"),
+                "NUMBER_TYPE_COERCE",
+                &format!(
+                    "Value \"{}\" is not snowflake.",
+                    item.as_str()
+                        .map_or_else(|| item.to_string(), str::to_string)
+                ),
+            ),
+            Some(mid) if ids.contains(&mid) => errors.push(
+                &format!("messages.{i}"),
+                "SET_TYPE_ALREADY_CONTAINS_VALUE",
+                "The set already contains this value.",
+            ),
+            Some(mid) => ids.push(mid),
+        }
+    }
+    ids
 }
 
 fn get_channel_pins(ctx: &Ctx) -> Reply {
