@@ -18,6 +18,10 @@ pub mod token;
 pub use error::{Error, ErrorKind, Result};
 pub use method::Method;
 
+/// Requests per second Discord allows a bot across all routes, unless Discord raised that
+/// bot's limit (docs: "Rate Limits > Global Rate Limit").
+pub const GLOBAL_PER_SECOND: u32 = 50;
+
 /// The project's home page, sent in the User-Agent as Discord requires.
 pub const PROJECT_URL: &str = "https://github.com/discord-cli/discord";
 

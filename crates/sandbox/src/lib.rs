@@ -50,7 +50,7 @@ impl SandboxOptions {
             token: token.into(),
             rate_limit_scale: 1.0,
             rate_limits: true,
-            global_limit: ratelimit::GLOBAL_LIMIT,
+            global_limit: discord_protocol::GLOBAL_PER_SECOND,
         }
     }
 }

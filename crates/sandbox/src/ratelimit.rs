@@ -17,9 +17,6 @@ pub struct BucketRule {
     pub window: f64,
 }
 
-/// Discord's global limit: requests per second per token (unless Discord raised a bot's).
-pub const GLOBAL_LIMIT: u32 = 50;
-
 /// Which bucket a route falls in (segments of the API path, method).
 pub fn rule_for(method: &str, segments: &[&str]) -> BucketRule {
     let rule = |name, limit, window| BucketRule {
@@ -162,6 +159,7 @@ impl Limits {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use discord_protocol::GLOBAL_PER_SECOND as GLOBAL_LIMIT;
 
     #[test]
     fn message_create_allows_five_per_channel() {

@@ -18,22 +18,13 @@ use super::errors::api_error;
 use super::multipart;
 use super::ratecache::RateCache;
 use super::ratelimit::{RateLimitHeaders, RateLimiter, RouteKey};
+use super::retry::{Attempts, Next, Outcome};
 use super::url::{build_url, check_token_transport, encode_reason};
 use super::RequestSpec;
 use crate::token::Token;
 use crate::Notice;
 use crate::{Error, ErrorKind, Result};
 
-/// Set after any 401: Discord bans clients that keep sending invalid credentials, so nothing
-/// more is sent in this run.
-static UNAUTHORIZED: AtomicBool = AtomicBool::new(false);
-
-/// Retries of one request after 429s before its 429 is reported.
-const MAX_RATE_LIMIT_RETRIES: u32 = 5;
-/// Retries after 502/503/504 or a dropped connection (idempotent requests only).
-const MAX_SERVER_RETRIES: u32 = 3;
-/// Retries when the connection could not be opened at all.
-const MAX_CONNECT_RETRIES: u32 = 2;
 /// Responses larger than this are refused rather than held in memory.
 const MAX_BODY_BYTES: u64 = 256 * 1024 * 1024;
 
@@ -113,6 +104,9 @@ pub struct Client {
     include: bool,
     max_wait: Duration,
     notice: Notice,
+    /// Set after any 401 to a request with the token: Discord bans clients that keep sending
+    /// invalid credentials, so this client (and its clones) sends nothing more with it.
+    unauthorized: Arc<AtomicBool>,
 }
 
 impl Client {
@@ -150,17 +144,13 @@ impl Client {
             include: settings.include || settings.verbose,
             max_wait: settings.max_wait,
             notice: settings.notice.clone(),
+            unauthorized: Arc::new(AtomicBool::new(false)),
         })
     }
 
     /// The API base URL.
     pub fn base(&self) -> &str {
         &self.base
-    }
-
-    /// The shared rate limiter.
-    pub fn limiter(&self) -> &Arc<RateLimiter> {
-        &self.limiter
     }
 
     /// The full URL a request goes to.
@@ -183,115 +173,98 @@ impl Client {
         Ok(response)
     }
 
-    /// Sends a request following the retry rules and returns whatever the final response was.
+    /// Sends a request following the retry rules ([`super::retry`]) and returns whatever the
+    /// final response was.
     pub fn send_raw(&self, spec: &RequestSpec) -> Result<Response> {
         let prepared = self.prepare(spec)?;
         let key = RouteKey::new(spec.method.as_str(), route_path(&prepared.url, &self.base));
-        let mut rate_limited = 0;
-        let mut server_errors = 0;
-        let mut connect_errors = 0;
+        let idempotent = spec.method.is_idempotent();
+        let mut attempts = Attempts::default();
         loop {
             self.wait_for_slot(&key)?;
-            if UNAUTHORIZED.load(Ordering::SeqCst) && prepared.auth.is_some() {
+            if self.unauthorized.load(Ordering::SeqCst) && prepared.auth.is_some() {
                 return Err(Error::new(
                     ErrorKind::Api,
                     "not sending: an earlier request was refused with 401 Unauthorized (check the token)",
                 ));
             }
-            let request = self.build(spec, &prepared)?;
-            let result = request.send();
-            let response = match result {
-                Ok(r) => r,
-                Err(e) => {
-                    self.limit_state(|l| l.release(&key));
-                    let never_opened = e.is_connect();
-                    let retry = if never_opened {
-                        connect_errors < MAX_CONNECT_RETRIES
-                    } else {
-                        spec.method.is_idempotent() && server_errors < MAX_SERVER_RETRIES
-                    };
-                    if retry {
-                        let n = if never_opened {
-                            connect_errors += 1;
-                            connect_errors
-                        } else {
-                            server_errors += 1;
-                            server_errors
-                        };
-                        let wait = backoff(n);
-                        self.retry_note(
-                            wait,
-                            &format!(
-                                "{} (retrying, attempt {})",
-                                network_message(&e, &prepared.url, spec.method.is_idempotent()),
-                                n + 1
-                            ),
-                        );
-                        std::thread::sleep(wait);
-                        continue;
-                    }
-                    return Err(self.redacted(Error::network(network_message(
-                        &e,
-                        &prepared.url,
-                        spec.method.is_idempotent(),
-                    ))));
-                }
-            };
-            let status = response.status().as_u16();
-            let headers = header_list(response.headers());
-            if self.include {
-                self.trace_response(status, response.version(), &headers);
-            }
-            let limits = RateLimitHeaders::parse(|name| {
-                headers
-                    .iter()
-                    .find(|(n, _)| n == name)
-                    .map(|(_, v)| v.as_str())
-            });
-            let body = match read_body(response) {
-                Ok(body) => body,
-                Err(e) => {
-                    self.limit_state(|l| l.release(&key));
-                    if spec.method.is_idempotent() && server_errors < MAX_SERVER_RETRIES {
-                        server_errors += 1;
-                        let wait = backoff(server_errors);
-                        self.retry_note(wait, &format!("{e} (retrying)"));
-                        std::thread::sleep(wait);
-                        continue;
-                    }
-                    return Err(self.redacted(e.context(host_of(&prepared.url))));
-                }
-            };
-            self.limit_state(|l| l.update(&key, &limits));
-            match status {
-                429 if rate_limited < MAX_RATE_LIMIT_RETRIES => {
-                    rate_limited += 1;
-                    let (retry_after, global) = retry_after(&body, &limits);
-                    self.limit_state(|l| l.on_rate_limited(&key, retry_after, global));
-                    continue;
-                }
-                502..=504 if spec.method.is_idempotent() && server_errors < MAX_SERVER_RETRIES => {
-                    server_errors += 1;
-                    let wait = backoff(server_errors);
-                    self.retry_note(
-                        wait,
-                        &format!(
-                            "{status} from the server; retrying in {:.1} s",
+            let (outcome, result) = self.attempt(spec, &prepared, &key);
+            match attempts.next(outcome, idempotent) {
+                Next::Finish => {}
+                Next::AfterRateLimit => continue,
+                Next::Retry { wait, attempt } => {
+                    let why = match &result {
+                        Err(e) => format!("{} (retrying, attempt {attempt})", e.message),
+                        Ok(r) => format!(
+                            "{} from the server; retrying in {:.1} s",
+                            r.status,
                             wait.as_secs_f64()
                         ),
-                    );
+                    };
+                    self.retry_note(wait, &why);
                     std::thread::sleep(wait);
                     continue;
                 }
-                401 if prepared.auth.is_some() => UNAUTHORIZED.store(true, Ordering::SeqCst),
-                _ => {}
             }
-            return Ok(Response {
-                status,
-                headers,
-                body,
-            });
+            if outcome == Outcome::Status(401) && prepared.auth.is_some() {
+                self.unauthorized.store(true, Ordering::SeqCst);
+            }
+            return result.map_err(|e| self.redacted(e));
         }
+    }
+
+    /// Sends the request once and reads the whole answer, keeping the rate-limit state up to
+    /// date (a 429 is recorded here; whether to retry is [`Attempts::next`]'s call).
+    fn attempt(
+        &self,
+        spec: &RequestSpec,
+        prepared: &Prepared,
+        key: &RouteKey,
+    ) -> (Outcome, Result<Response>) {
+        let idempotent = spec.method.is_idempotent();
+        let response = match self.build(spec, prepared).map(RequestBuilder::send) {
+            Err(e) => return (Outcome::NotBuilt, Err(e)),
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => {
+                self.limit_state(|l| l.release(key));
+                let outcome = if e.is_connect() {
+                    Outcome::NotConnected
+                } else {
+                    Outcome::Broken
+                };
+                let message = network_message(&e, &prepared.url, idempotent);
+                return (outcome, Err(Error::network(message)));
+            }
+        };
+        let status = response.status().as_u16();
+        let headers = header_list(response.headers());
+        if self.include {
+            self.trace_response(status, response.version(), &headers);
+        }
+        let limits = RateLimitHeaders::parse(|name| {
+            headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        });
+        let body = match read_body(response) {
+            Ok(body) => body,
+            Err(e) => {
+                self.limit_state(|l| l.release(key));
+                return (Outcome::Broken, Err(e.context(host_of(&prepared.url))));
+            }
+        };
+        self.limit_state(|l| l.update(key, &limits));
+        if status == 429 {
+            let (retry_after, global) = retry_after(&body, &limits);
+            self.limit_state(|l| l.on_rate_limited(key, retry_after, global));
+        }
+        let response = Response {
+            status,
+            headers,
+            body,
+        };
+        (Outcome::Status(status), Ok(response))
     }
 
     /// What `--dry-run` prints: request line, headers (token redacted), blank line, body.
@@ -645,12 +618,6 @@ fn retry_after(body: &[u8], limits: &RateLimitHeaders) -> (f64, bool) {
     (wait, global)
 }
 
-/// Exponential backoff with jitter: about 0.5 s, 1 s, 2 s, ...
-fn backoff(attempt: u32) -> Duration {
-    let base = 0.25 * f64::from(1u32 << attempt.min(6));
-    Duration::from_secs_f64(base * (0.75 + fastrand::f64() * 0.5))
-}
-
 fn host_of(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     rest.split(['/', '?']).next().unwrap_or(rest).to_string()
@@ -694,12 +661,6 @@ mod tests {
         };
         assert_eq!(retry_after(b"garbage", &hdr), (3.0, false));
         assert_eq!(retry_after(b"{}", &none), (1.0, false));
-    }
-
-    #[test]
-    fn backoff_grows_and_is_bounded() {
-        assert!(backoff(1) < backoff(4));
-        assert!(backoff(60) <= Duration::from_secs(20));
     }
 
     #[test]

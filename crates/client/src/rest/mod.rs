@@ -8,6 +8,7 @@ pub mod multipart;
 pub mod paginate;
 pub mod ratecache;
 pub mod ratelimit;
+pub mod retry;
 pub mod url;
 
 use std::path::PathBuf;

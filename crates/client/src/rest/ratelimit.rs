@@ -11,8 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-/// Requests per second Discord allows a bot across all routes.
-pub const GLOBAL_PER_SECOND: u32 = 50;
+pub use discord_protocol::GLOBAL_PER_SECOND;
 
 /// Seconds since the Unix epoch, as a float.
 pub fn now_epoch() -> f64 {

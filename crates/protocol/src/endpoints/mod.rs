@@ -189,28 +189,41 @@ pub fn find(name: &str) -> Option<&'static Endpoint> {
 pub fn find_route(method: Method, api_path: &str) -> Option<&'static Endpoint> {
     ENDPOINTS
         .iter()
-        .filter(|e| e.method == method && e.captures(api_path).is_some())
+        .filter(|e| e.method == method && path_matches(e.path, api_path))
         .min_by_key(|e| e.path.matches('{').count())
+}
+
+/// Whether an API path (no query) fits a route template: the same number of segments, each
+/// equal or taken by a placeholder (`{channel_id}`, or `*` in paging patterns). The one place
+/// a path is matched against a route.
+pub fn path_matches(template: &str, api_path: &str) -> bool {
+    let mut route = template.split('/').filter(|s| !s.is_empty());
+    let mut path = api_path.split('/').filter(|s| !s.is_empty());
+    loop {
+        match (route.next(), path.next()) {
+            (None, None) => return true,
+            (Some(r), Some(s)) if r == s || r == "*" || r.starts_with('{') => {}
+            _ => return false,
+        }
+    }
 }
 
 impl Endpoint {
     /// The path's `{placeholder}` values, in order with their names, when `api_path` (without
     /// its query, still percent-encoded) is this route's path; `None` when it is not.
     pub fn captures<'p>(&self, api_path: &'p str) -> Option<Vec<(&'static str, &'p str)>> {
-        let segments: Vec<&str> = api_path.trim_matches('/').split('/').collect();
-        let route: Vec<&'static str> = self.path.trim_matches('/').split('/').collect();
-        if route.len() != segments.len() {
+        if !path_matches(self.path, api_path) {
             return None;
         }
-        let mut values = Vec::new();
-        for (r, s) in route.iter().zip(&segments) {
-            match r.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
-                Some(name) => values.push((name, *s)),
-                None if r == s => {}
-                None => return None,
-            }
-        }
-        Some(values)
+        let route = self.path.split('/').filter(|s| !s.is_empty());
+        let path = api_path.split('/').filter(|s| !s.is_empty());
+        let placeholder = |r: &'static str| r.strip_prefix('{')?.strip_suffix('}');
+        Some(
+            route
+                .zip(path)
+                .filter_map(|(r, s)| Some((placeholder(r)?, s)))
+                .collect(),
+        )
     }
 }
 
@@ -223,6 +236,18 @@ pub fn find_removed(name: &str) -> Option<&'static Removed> {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn paths_match_templates_segment_by_segment() {
+        let t = "/channels/{channel_id}/messages";
+        assert!(path_matches(t, "/channels/1/messages"));
+        assert!(path_matches(t, "channels/1/messages/"));
+        assert!(!path_matches(t, "/channels/1/messages/2"));
+        assert!(!path_matches(t, "/channels/1"));
+        assert!(!path_matches(t, "/guilds/1/messages"));
+        assert!(path_matches("guilds/*/bans", "/guilds/9/bans"));
+        assert!(path_matches("", "/"));
+    }
 
     #[test]
     fn raw_paths_find_their_route() {

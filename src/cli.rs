@@ -118,7 +118,7 @@ pub struct GlobalArgs {
 
     /// Requests per second across all routes; Discord allows 50 unless it raised your bot's limit
     /// (`discord sandbox` enforces this limit)
-    #[arg(long, global = true, value_name = "N", env = "DISCORD_GLOBAL_LIMIT", default_value_t = 50,
+    #[arg(long, global = true, value_name = "N", env = "DISCORD_GLOBAL_LIMIT", default_value_t = discord_protocol::GLOBAL_PER_SECOND,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub global_limit: u32,
 
