@@ -2,7 +2,7 @@
 //! ([`discord_protocol::endpoints::find_route`]); the operation it names is answered by the handler
 //! registered under that name in one of the per-resource modules below, or with a 501 saying
 //! the sandbox does not implement it. A path no operation has is a 404. Before the handler:
-//! the token check, injected faults, rate limits, Discord's permission checks and the body;
+//! the token check, injected faults, rate limits (bucketed by operation name), Discord's permission checks and the body;
 //! after it, the request log. Admin routes under `/_sandbox/` are in [`admin`].
 //!
 //! To add a route: write `fn handler(ctx: &Ctx) -> Reply` in the resource's module and list it
@@ -34,6 +34,7 @@ pub use reply::*;
 
 use super::http::{decode, Request, Response};
 use super::multipart::Part;
+use super::ratelimit;
 use super::state::World;
 use discord_protocol::endpoints::{find_route, Auth, Endpoint, ENDPOINTS};
 use discord_protocol::Method;
@@ -172,15 +173,14 @@ fn route(world: &World, req: &Request, api_path: &str) -> Response {
     if let Some(fault) = world.faults.take(method, api_path) {
         return fault.response();
     }
-    let decoded: Vec<String> = api_path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(decode)
-        .collect();
-    let segments: Vec<&str> = decoded.iter().map(String::as_str).collect();
-    let verdict = world
-        .limits
-        .check(method, &segments, if authorized { "bot" } else { "anon" });
+    let captures = endpoint
+        .and_then(|e| e.captures(api_path))
+        .unwrap_or_default();
+    let verdict = world.limits.check(
+        endpoint.map(|e| e.name),
+        &ratelimit::major_of(&captures),
+        if authorized { "bot" } else { "anon" },
+    );
     let mut response = if let Some((retry_after, global)) = verdict.refused {
         rate_limited(retry_after, global)
     } else {
