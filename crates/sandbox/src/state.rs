@@ -212,14 +212,16 @@ impl World {
             .map(|(id, guild)| {
                 let mut d = guild.object.clone();
                 d["roles"] = Value::Array(guild.roles.values().cloned().collect());
-                d["channels"] = Value::Array(
-                    state
-                        .channels
-                        .values()
-                        .filter(|c| c.object["guild_id"] == json!(id.to_string()))
-                        .map(|c| c.object.clone())
-                        .collect(),
-                );
+                // As on Discord, threads are not channels here: the active ones are `threads`.
+                let (threads, channels): (Vec<Value>, Vec<Value>) = state
+                    .channels
+                    .values()
+                    .filter(|c| c.object["guild_id"] == json!(id.to_string()))
+                    .map(|c| c.object.clone())
+                    .filter(|c| c["thread_metadata"]["archived"] != json!(true))
+                    .partition(|c| c.get("thread_metadata").is_some());
+                d["channels"] = Value::Array(channels);
+                d["threads"] = Value::Array(threads);
                 d["members"] = Value::Array(guild.members.values().take(100).cloned().collect());
                 d["member_count"] = json!(guild.members.len());
                 d["large"] = json!(guild.members.len() > 250);
@@ -227,7 +229,6 @@ impl World {
                 d["joined_at"] = json!(timestamp_of(*id));
                 d["voice_states"] = json!([]);
                 d["presences"] = json!([]);
-                d["threads"] = json!([]);
                 d["stage_instances"] = json!([]);
                 d["guild_scheduled_events"] = json!([]);
                 d["soundboard_sounds"] = json!([]);
@@ -445,5 +446,32 @@ mod tests {
         let newest = times.last().copied().unwrap_or(0);
         assert_eq!(newest, started - 1000);
         assert_eq!(times[SEED_OLD_MESSAGES as usize], started - 200_000);
+    }
+
+    #[test]
+    fn guild_create_lists_active_threads_apart_from_channels() {
+        let world = World::new(
+            "t".into(),
+            Limits::new(1.0, false, 50),
+            "ws://127.0.0.1:1".into(),
+        );
+        let gid = *world.lock().guilds.keys().next().unwrap();
+        for (id, archived) in [(1u64, false), (2, true)] {
+            let object = json!({"id": id.to_string(), "type": 11, "guild_id": gid.to_string(),
+                "thread_metadata": {"archived": archived}});
+            world.lock().channels.insert(
+                id,
+                Channel {
+                    object,
+                    ..Channel::default()
+                },
+            );
+        }
+        let payload = &world.guild_create_payloads()[0];
+        assert_eq!(payload["threads"].as_array().map(Vec::len), Some(1));
+        assert_eq!(payload["threads"][0]["id"], "1");
+        let channels = payload["channels"].as_array().unwrap();
+        assert_eq!(channels.len(), 4);
+        assert!(channels.iter().all(|c| c.get("thread_metadata").is_none()));
     }
 }
