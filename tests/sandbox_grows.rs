@@ -400,6 +400,13 @@ fn roles_and_overwrites_decide_who_may_send() {
         .and_then(|r| r["id"].as_str())
         .expect("the bot's role")
         .to_string();
+    // Nobody outranks the owner (Permissions > Permission Hierarchy), not even an admin.
+    let owner = ok(&sb, &["get-guild", &g])["owner_id"]
+        .as_str()
+        .expect("owner")
+        .to_string();
+    let err = fails(&sb, &["create-guild-ban", &g, &owner, "--yes"]);
+    assert!(err.contains("Missing Permissions (50013)"), "{err}");
     // While the bot's role has ADMINISTRATOR, overwrites do not apply to it.
     ok(
         &sb,

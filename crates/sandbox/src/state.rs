@@ -66,7 +66,7 @@ pub fn now_ms() -> u64 {
 }
 
 /// A guild and what hangs off it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Guild {
     /// The guild object (without roles/channels/members, which live below).
     pub object: Value,

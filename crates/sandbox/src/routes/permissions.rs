@@ -83,8 +83,53 @@ const REQUIRED: &[(&str, &[&str], bool)] = &[
     ("delete-guild-emoji", &["MANAGE_GUILD_EXPRESSIONS"], false),
 ];
 
-/// Refuses the request when the bot lacks a permission its operation needs.
+/// Operations on another member that Discord's role hierarchy guards: the target must not be
+/// the owner, and the bot's highest role must be above the target's (Permissions > Permission
+/// Hierarchy).
+const OUTRANK: &[&str] = &["remove-guild-member", "create-guild-ban"];
+
+/// The position of a member's highest role (0 for @everyone only, or not a member).
+fn top_position(guild: &Guild, user: u64) -> u64 {
+    roles_of(guild, user)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| r.parse::<u64>().ok())
+        .filter_map(|r| guild.roles.get(&r)?["position"].as_u64())
+        .max()
+        .unwrap_or(0)
+}
+
+/// Whether `actor` may act on `target` under the role hierarchy.
+pub fn outranks(guild: &Guild, actor: u64, target: u64) -> bool {
+    let owner = |u: u64| guild.object["owner_id"] == json!(u.to_string());
+    !owner(target) && (owner(actor) || top_position(guild, actor) > top_position(guild, target))
+}
+
+/// Refuses the request when the bot lacks a permission its operation needs, or acts on a
+/// member its roles do not outrank.
 pub fn check(ctx: &Ctx) -> Result<(), Response> {
+    check_hierarchy(ctx)?;
+    check_permissions(ctx)
+}
+
+fn check_hierarchy(ctx: &Ctx) -> Result<(), Response> {
+    if !OUTRANK.contains(&ctx.endpoint.name) {
+        return Ok(());
+    }
+    let (Ok(gid), Ok(target)) = (
+        ctx.param("guild_id").parse::<u64>(),
+        ctx.param("user_id").parse::<u64>(),
+    ) else {
+        return Ok(());
+    };
+    let state = ctx.world.lock();
+    match state.guilds.get(&gid) {
+        Some(g) if !outranks(g, ctx.world.bot_id(), target) => Err(missing()),
+        _ => Ok(()),
+    }
+}
+
+fn check_permissions(ctx: &Ctx) -> Result<(), Response> {
     let Some((_, needed, in_channel)) = REQUIRED.iter().find(|(n, _, _)| *n == ctx.endpoint.name)
     else {
         return Ok(());
@@ -310,7 +355,43 @@ mod tests {
     }
 
     #[test]
+    fn the_owner_and_equal_roles_are_not_outranked() {
+        let role = |id: &str, position: u64| {
+            (
+                id.parse().unwrap(),
+                json!({"id": id, "position": position, "permissions": "0"}),
+            )
+        };
+        let member = |roles: &[&str]| json!({"roles": roles});
+        let guild = Guild {
+            object: json!({"id": "1", "owner_id": "10"}),
+            roles: [role("1", 0), role("2", 2), role("3", 1)]
+                .into_iter()
+                .collect(),
+            members: [
+                (10, member(&[])),
+                (11, member(&["2"])),
+                (12, member(&["3"])),
+                (13, member(&["2"])),
+                (14, member(&[])),
+            ]
+            .into_iter()
+            .collect(),
+            ..Guild::default()
+        };
+        assert!(outranks(&guild, 11, 12));
+        assert!(outranks(&guild, 11, 14));
+        assert!(!outranks(&guild, 11, 10), "nobody outranks the owner");
+        assert!(!outranks(&guild, 11, 13), "an equal top role is not above");
+        assert!(!outranks(&guild, 12, 11));
+        assert!(outranks(&guild, 10, 11), "the owner outranks everyone");
+    }
+
+    #[test]
     fn every_required_permission_and_operation_exists() {
+        for name in OUTRANK {
+            assert!(discord_protocol::endpoints::find(name).is_some(), "{name}");
+        }
         for (name, perms, _) in REQUIRED {
             assert!(discord_protocol::endpoints::find(name).is_some(), "{name}");
             for p in *perms {
