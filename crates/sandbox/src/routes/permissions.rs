@@ -144,9 +144,8 @@ fn check_permissions(ctx: &Ctx) -> Result<(), Response> {
         let Some(channel) = state.channels.get(&cid) else {
             return Ok(());
         };
-        if super::threads::is_thread(&channel.object) && ctx.endpoint.name == "create-message" {
-            // In a thread, sending takes SEND_MESSAGES_IN_THREADS instead.
-            needed = needed & !bit("SEND_MESSAGES") | bit("SEND_MESSAGES_IN_THREADS");
+        if super::threads::is_thread(&channel.object) {
+            needed = in_thread(ctx.endpoint.name, &channel.object, me, needed);
         }
         match in_channel_of(&state, &channel.object, me) {
             Some(bits) => bits,
@@ -163,6 +162,18 @@ fn check_permissions(ctx: &Ctx) -> Result<(), Response> {
         Ok(())
     } else {
         Err(missing())
+    }
+}
+
+/// What an operation needs in a thread instead (Channel > Modify Channel, thread): sending
+/// takes SEND_MESSAGES_IN_THREADS; changing or deleting the thread takes MANAGE_THREADS, except
+/// that its owner may change it.
+fn in_thread(operation: &str, thread: &Value, me: u64, needed: u64) -> u64 {
+    match operation {
+        "create-message" => needed & !bit("SEND_MESSAGES") | bit("SEND_MESSAGES_IN_THREADS"),
+        "modify-channel" if thread["owner_id"] == json!(me.to_string()) => 0,
+        "modify-channel" | "delete-channel" => bit("MANAGE_THREADS"),
+        _ => needed,
     }
 }
 
@@ -385,6 +396,27 @@ mod tests {
         assert!(!outranks(&guild, 11, 13), "an equal top role is not above");
         assert!(!outranks(&guild, 12, 11));
         assert!(outranks(&guild, 10, 11), "the owner outranks everyone");
+    }
+
+    #[test]
+    fn threads_take_their_own_permissions() {
+        let thread = json!({"owner_id": "5"});
+        let send = bit("SEND_MESSAGES") | VIEW;
+        assert_eq!(
+            in_thread("create-message", &thread, 9, send),
+            VIEW | bit("SEND_MESSAGES_IN_THREADS")
+        );
+        let manage = bit("MANAGE_CHANNELS");
+        assert_eq!(in_thread("modify-channel", &thread, 5, manage), 0);
+        assert_eq!(
+            in_thread("modify-channel", &thread, 9, manage),
+            bit("MANAGE_THREADS")
+        );
+        assert_eq!(
+            in_thread("delete-channel", &thread, 5, manage),
+            bit("MANAGE_THREADS")
+        );
+        assert_eq!(in_thread("get-channel-messages", &thread, 9, VIEW), VIEW);
     }
 
     #[test]
