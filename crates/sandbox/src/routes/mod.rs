@@ -283,6 +283,19 @@ mod tests {
     }
 
     #[test]
+    fn every_operation_is_reached_by_its_own_path() {
+        for e in ENDPOINTS {
+            let sample = e.path_params.iter().fold(e.path.to_string(), |p, f| {
+                p.replace(&format!("{{{}}}", f.name), "1")
+            });
+            let found = find_route(e.method, &sample).map(|f| f.name);
+            assert_eq!(found, Some(e.name), "{} {}", e.method.as_str(), sample);
+            let values: Vec<&str> = e.captures(&sample).unwrap().iter().map(|c| c.1).collect();
+            assert_eq!(values, vec!["1"; e.path_params.len()], "{}", e.name);
+        }
+    }
+
+    #[test]
     fn methods_are_read_exactly() {
         assert_eq!(method_of("PATCH"), Some(Method::Patch));
         assert_eq!(method_of("patch"), None);
