@@ -1,9 +1,10 @@
 //! The sandbox's router. A request under `/api/v10` is matched against the endpoint table
-//! ([`discord_protocol::endpoints::find_route`]); the operation it names is answered by the handler
-//! registered under that name in one of the per-resource modules below, or with a 501 saying
-//! the sandbox does not implement it. A path no operation has is a 404. Before the handler:
-//! the token check, injected faults, rate limits (bucketed by operation name), Discord's permission checks and the body;
-//! after it, the request log. Admin routes under `/_sandbox/` are in [`admin`].
+//! ([`discord_protocol::endpoints::find_route`]); the operation it names is answered by the
+//! handler registered under that name in one of the per-resource modules below, or with a 501
+//! saying the sandbox does not implement it. A path no operation has is a 404. Before the
+//! handler: the token check, injected faults, rate limits (bucketed by operation name),
+//! Discord's permission checks and the body; after it, the request log. Admin routes under
+//! `/_sandbox/` are in [`admin`].
 //!
 //! To add a route: write `fn handler(ctx: &Ctx) -> Reply` in the resource's module and list it
 //! in that module's `HANDLERS` under its endpoint name.
