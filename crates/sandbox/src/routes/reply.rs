@@ -30,6 +30,7 @@ pub fn unknown(what: &str) -> Response {
         "Role" => 10011,
         "User" => 10013,
         "Emoji" => 10014,
+        "Overwrite" => 10009,
         "Webhook" => 10015,
         "Ban" => 10026,
         _ => 0,
