@@ -427,6 +427,9 @@ _discord() {
             discord,execute-webhook)
                 cmd="discord__subcmd__execute__subcmd__webhook"
                 ;;
+            discord,export)
+                cmd="discord__subcmd__export"
+                ;;
             discord,follow-announcement-channel)
                 cmd="discord__subcmd__follow__subcmd__announcement__subcmd__channel"
                 ;;
@@ -1519,6 +1522,9 @@ _discord() {
             discord__subcmd__help,execute-webhook)
                 cmd="discord__subcmd__help__subcmd__execute__subcmd__webhook"
                 ;;
+            discord__subcmd__help,export)
+                cmd="discord__subcmd__help__subcmd__export"
+                ;;
             discord__subcmd__help,follow-announcement-channel)
                 cmd="discord__subcmd__help__subcmd__follow__subcmd__announcement__subcmd__channel"
                 ;;
@@ -2063,7 +2069,7 @@ _discord() {
 
     case "${cmd}" in
         discord)
-            opts="-r -i -v -h -V --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help --version get post put patch delete login logout sandbox intents endpoints send-message batch completions man get-current-application get-my-application edit-current-application update-my-application get-application update-application get-application-activity-instance applications-get-activity-instance upload-application-attachment get-global-application-commands list-application-commands bulk-overwrite-global-application-commands bulk-set-application-commands create-global-application-command create-application-command get-global-application-command get-application-command delete-global-application-command delete-application-command edit-global-application-command update-application-command list-application-emojis create-application-emoji get-application-emoji delete-application-emoji modify-application-emoji update-application-emoji list-entitlements get-entitlements create-test-entitlement create-entitlement get-entitlement delete-test-entitlement delete-entitlement consume-an-entitlement consume-entitlement get-guild-application-commands list-guild-application-commands bulk-overwrite-guild-application-commands bulk-set-guild-application-commands create-guild-application-command get-guild-application-command-permissions list-guild-application-command-permissions get-guild-application-command delete-guild-application-command edit-guild-application-command update-guild-application-command get-application-command-permissions edit-application-command-permissions set-guild-application-command-permissions get-application-role-connection-metadata-records get-application-role-connections-metadata update-application-role-connection-metadata-records update-application-role-connections-metadata get-channel delete-channel close-channel modify-channel update-channel follow-announcement-channel follow-channel get-channel-invites list-channel-invites create-channel-invite get-channel-messages list-messages create-message upload-file bulk-delete-messages get-channel-pins list-pins pin-message create-pin unpin-message delete-pin get-channel-message get-message delete-message edit-message update-message crosspost-message delete-all-reactions delete-all-message-reactions get-reactions list-message-reactions-by-emoji delete-all-reactions-for-emoji delete-all-message-reactions-by-emoji create-reaction add-my-message-reaction delete-own-reaction delete-my-message-reaction delete-user-reaction delete-user-message-reaction start-thread-from-message create-thread-from-message edit-channel-permissions set-channel-permission-overwrite delete-channel-permission delete-channel-permission-overwrite get-pinned-messages-deprecated deprecated-list-pins get-pinned-messages pin-message-deprecated deprecated-create-pin add-pinned-channel-message unpin-message-deprecated deprecated-delete-pin delete-pinned-channel-message get-answer-voters end-poll poll-expire group-dm-add-recipient add-group-dm-user group-dm-remove-recipient delete-group-dm-user send-soundboard-sound list-thread-members join-thread leave-thread get-thread-member add-thread-member remove-thread-member delete-thread-member start-thread-without-message start-thread-in-forum-or-media-channel create-thread list-private-archived-threads list-public-archived-threads thread-search trigger-typing-indicator list-joined-private-archived-threads list-my-private-archived-threads set-voice-channel-status update-voice-channel-status get-channel-webhooks list-channel-webhooks create-webhook create-channel-webhook get-gateway get-gateway-bot get-bot-gateway get-guild-template get-guild modify-guild update-guild get-guild-audit-log list-guild-audit-log-entries list-auto-moderation-rules-for-guild list-auto-moderation-rules create-auto-moderation-rule get-auto-moderation-rule delete-auto-moderation-rule modify-auto-moderation-rule update-auto-moderation-rule get-guild-bans list-guild-bans get-guild-ban create-guild-ban ban-user-from-guild remove-guild-ban unban-user-from-guild bulk-guild-ban bulk-ban-users-from-guild get-guild-channels list-guild-channels create-guild-channel modify-guild-channel-positions bulk-update-guild-channels list-guild-emojis get-guild-emojis create-guild-emoji get-guild-emoji delete-guild-emoji modify-guild-emoji update-guild-emoji modify-guild-incident-actions update-guild-incident-actions get-guild-integrations list-guild-integrations delete-guild-integration get-guild-invites list-guild-invites list-guild-members modify-current-member update-my-guild-member modify-current-user-nick search-guild-members get-guild-member add-guild-member remove-guild-member delete-guild-member modify-guild-member update-guild-member add-guild-member-role remove-guild-member-role delete-guild-member-role search-guild-messages guild-search get-guild-new-member-welcome get-guild-onboarding get-guilds-onboarding modify-guild-onboarding put-guilds-onboarding get-guild-preview get-guild-prune-count preview-prune-guild begin-guild-prune prune-guild get-guild-voice-regions list-guild-voice-regions get-guild-join-requests action-guild-join-request get-guild-roles list-guild-roles create-guild-role modify-guild-role-positions bulk-update-guild-roles get-guild-role-member-counts guild-role-member-counts get-guild-role delete-guild-role modify-guild-role update-guild-role list-scheduled-events-for-guild list-guild-scheduled-events create-guild-scheduled-event get-guild-scheduled-event delete-guild-scheduled-event modify-guild-scheduled-event update-guild-scheduled-event create-guild-scheduled-event-exception delete-guild-scheduled-event-exception update-guild-scheduled-event-exception get-guild-scheduled-event-users list-guild-scheduled-event-users count-guild-scheduled-event-users list-guild-scheduled-event-exception-users list-guild-soundboard-sounds create-guild-soundboard-sound get-guild-soundboard-sound delete-guild-soundboard-sound modify-guild-soundboard-sound update-guild-soundboard-sound list-guild-stickers create-guild-sticker get-guild-sticker delete-guild-sticker modify-guild-sticker update-guild-sticker get-guild-templates list-guild-templates create-guild-template sync-guild-template delete-guild-template modify-guild-template update-guild-template list-active-guild-threads get-active-guild-threads get-guild-vanity-url get-current-user-voice-state get-self-voice-state modify-current-user-voice-state update-self-voice-state get-user-voice-state get-voice-state modify-user-voice-state update-voice-state get-guild-webhooks get-guild-welcome-screen modify-guild-welcome-screen update-guild-welcome-screen get-guild-widget-settings modify-guild-widget update-guild-widget-settings get-guild-widget get-guild-widget-image get-guild-widget-png create-interaction-response get-invite invite-resolve delete-invite invite-revoke get-target-users get-invite-target-users update-target-users update-invite-target-users get-target-users-job-status get-invite-target-users-job-status create-or-join-lobby create-lobby get-lobby delete-lobby modify-lobby edit-lobby link-channel-to-lobby unlink-channel-from-lobby edit-lobby-channel-link leave-lobby create-lobby-channel-invite-for-self create-linked-lobby-guild-invite-for-self bulk-update-lobby-members add-a-member-to-a-lobby add-lobby-member remove-a-member-from-a-lobby delete-lobby-member create-lobby-channel-invite-for-user create-linked-lobby-guild-invite-for-user get-lobby-messages send-lobby-message create-lobby-message update-lobby-message-moderation-metadata update-lobby-message-external-moderation-metadata get-current-authorization-information get-my-oauth2-authorization get-current-bot-application-information get-my-oauth2-application get-oauth2-application get-public-keys get-openid-connect-userinfo update-user-message-external-moderation-metadata partner-sdk-unmerge-provisional-account bot-partner-sdk-unmerge-provisional-account partner-sdk-token bot-partner-sdk-token list-sku-subscriptions get-sku-subscriptions get-sku-subscription list-default-soundboard-sounds get-soundboard-default-sounds create-stage-instance get-stage-instance delete-stage-instance modify-stage-instance update-stage-instance list-sticker-packs get-sticker-pack get-sticker get-current-user get-my-user modify-current-user update-my-user get-current-user-application-entitlements get-current-user-application-role-connection get-application-user-role-connection update-current-user-application-role-connection update-application-user-role-connection delete-current-user-application-role-connection delete-application-user-role-connection create-dm create-group-dm get-current-user-connections list-my-connections get-users-connections get-current-user-guilds list-my-guilds leave-guild get-current-user-guild-member get-my-guild-member get-user list-voice-regions get-webhook delete-webhook modify-webhook update-webhook get-webhook-with-token get-webhook-by-token execute-webhook create-followup-message delete-webhook-with-token delete-webhook-by-token modify-webhook-with-token update-webhook-by-token execute-github-compatible-webhook execute-git-hub-compatible-webhook get-original-interaction-response get-original-webhook-message delete-original-interaction-response delete-original-webhook-message edit-original-interaction-response update-original-webhook-message get-webhook-message get-followup-message delete-webhook-message delete-followup-message edit-webhook-message edit-followup-message update-webhook-message execute-slack-compatible-webhook accept-invite create-guild-integration delete-guild get-guild-embed get-user-dms modify-guild-embed modify-guild-integration modify-guild-vanity-url sync-guild-integration listen help"
+            opts="-r -i -v -h -V --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help --version get post put patch delete login logout sandbox intents endpoints send-message batch completions man export get-current-application get-my-application edit-current-application update-my-application get-application update-application get-application-activity-instance applications-get-activity-instance upload-application-attachment get-global-application-commands list-application-commands bulk-overwrite-global-application-commands bulk-set-application-commands create-global-application-command create-application-command get-global-application-command get-application-command delete-global-application-command delete-application-command edit-global-application-command update-application-command list-application-emojis create-application-emoji get-application-emoji delete-application-emoji modify-application-emoji update-application-emoji list-entitlements get-entitlements create-test-entitlement create-entitlement get-entitlement delete-test-entitlement delete-entitlement consume-an-entitlement consume-entitlement get-guild-application-commands list-guild-application-commands bulk-overwrite-guild-application-commands bulk-set-guild-application-commands create-guild-application-command get-guild-application-command-permissions list-guild-application-command-permissions get-guild-application-command delete-guild-application-command edit-guild-application-command update-guild-application-command get-application-command-permissions edit-application-command-permissions set-guild-application-command-permissions get-application-role-connection-metadata-records get-application-role-connections-metadata update-application-role-connection-metadata-records update-application-role-connections-metadata get-channel delete-channel close-channel modify-channel update-channel follow-announcement-channel follow-channel get-channel-invites list-channel-invites create-channel-invite get-channel-messages list-messages create-message upload-file bulk-delete-messages get-channel-pins list-pins pin-message create-pin unpin-message delete-pin get-channel-message get-message delete-message edit-message update-message crosspost-message delete-all-reactions delete-all-message-reactions get-reactions list-message-reactions-by-emoji delete-all-reactions-for-emoji delete-all-message-reactions-by-emoji create-reaction add-my-message-reaction delete-own-reaction delete-my-message-reaction delete-user-reaction delete-user-message-reaction start-thread-from-message create-thread-from-message edit-channel-permissions set-channel-permission-overwrite delete-channel-permission delete-channel-permission-overwrite get-pinned-messages-deprecated deprecated-list-pins get-pinned-messages pin-message-deprecated deprecated-create-pin add-pinned-channel-message unpin-message-deprecated deprecated-delete-pin delete-pinned-channel-message get-answer-voters end-poll poll-expire group-dm-add-recipient add-group-dm-user group-dm-remove-recipient delete-group-dm-user send-soundboard-sound list-thread-members join-thread leave-thread get-thread-member add-thread-member remove-thread-member delete-thread-member start-thread-without-message start-thread-in-forum-or-media-channel create-thread list-private-archived-threads list-public-archived-threads thread-search trigger-typing-indicator list-joined-private-archived-threads list-my-private-archived-threads set-voice-channel-status update-voice-channel-status get-channel-webhooks list-channel-webhooks create-webhook create-channel-webhook get-gateway get-gateway-bot get-bot-gateway get-guild-template get-guild modify-guild update-guild get-guild-audit-log list-guild-audit-log-entries list-auto-moderation-rules-for-guild list-auto-moderation-rules create-auto-moderation-rule get-auto-moderation-rule delete-auto-moderation-rule modify-auto-moderation-rule update-auto-moderation-rule get-guild-bans list-guild-bans get-guild-ban create-guild-ban ban-user-from-guild remove-guild-ban unban-user-from-guild bulk-guild-ban bulk-ban-users-from-guild get-guild-channels list-guild-channels create-guild-channel modify-guild-channel-positions bulk-update-guild-channels list-guild-emojis get-guild-emojis create-guild-emoji get-guild-emoji delete-guild-emoji modify-guild-emoji update-guild-emoji modify-guild-incident-actions update-guild-incident-actions get-guild-integrations list-guild-integrations delete-guild-integration get-guild-invites list-guild-invites list-guild-members modify-current-member update-my-guild-member modify-current-user-nick search-guild-members get-guild-member add-guild-member remove-guild-member delete-guild-member modify-guild-member update-guild-member add-guild-member-role remove-guild-member-role delete-guild-member-role search-guild-messages guild-search get-guild-new-member-welcome get-guild-onboarding get-guilds-onboarding modify-guild-onboarding put-guilds-onboarding get-guild-preview get-guild-prune-count preview-prune-guild begin-guild-prune prune-guild get-guild-voice-regions list-guild-voice-regions get-guild-join-requests action-guild-join-request get-guild-roles list-guild-roles create-guild-role modify-guild-role-positions bulk-update-guild-roles get-guild-role-member-counts guild-role-member-counts get-guild-role delete-guild-role modify-guild-role update-guild-role list-scheduled-events-for-guild list-guild-scheduled-events create-guild-scheduled-event get-guild-scheduled-event delete-guild-scheduled-event modify-guild-scheduled-event update-guild-scheduled-event create-guild-scheduled-event-exception delete-guild-scheduled-event-exception update-guild-scheduled-event-exception get-guild-scheduled-event-users list-guild-scheduled-event-users count-guild-scheduled-event-users list-guild-scheduled-event-exception-users list-guild-soundboard-sounds create-guild-soundboard-sound get-guild-soundboard-sound delete-guild-soundboard-sound modify-guild-soundboard-sound update-guild-soundboard-sound list-guild-stickers create-guild-sticker get-guild-sticker delete-guild-sticker modify-guild-sticker update-guild-sticker get-guild-templates list-guild-templates create-guild-template sync-guild-template delete-guild-template modify-guild-template update-guild-template list-active-guild-threads get-active-guild-threads get-guild-vanity-url get-current-user-voice-state get-self-voice-state modify-current-user-voice-state update-self-voice-state get-user-voice-state get-voice-state modify-user-voice-state update-voice-state get-guild-webhooks get-guild-welcome-screen modify-guild-welcome-screen update-guild-welcome-screen get-guild-widget-settings modify-guild-widget update-guild-widget-settings get-guild-widget get-guild-widget-image get-guild-widget-png create-interaction-response get-invite invite-resolve delete-invite invite-revoke get-target-users get-invite-target-users update-target-users update-invite-target-users get-target-users-job-status get-invite-target-users-job-status create-or-join-lobby create-lobby get-lobby delete-lobby modify-lobby edit-lobby link-channel-to-lobby unlink-channel-from-lobby edit-lobby-channel-link leave-lobby create-lobby-channel-invite-for-self create-linked-lobby-guild-invite-for-self bulk-update-lobby-members add-a-member-to-a-lobby add-lobby-member remove-a-member-from-a-lobby delete-lobby-member create-lobby-channel-invite-for-user create-linked-lobby-guild-invite-for-user get-lobby-messages send-lobby-message create-lobby-message update-lobby-message-moderation-metadata update-lobby-message-external-moderation-metadata get-current-authorization-information get-my-oauth2-authorization get-current-bot-application-information get-my-oauth2-application get-oauth2-application get-public-keys get-openid-connect-userinfo update-user-message-external-moderation-metadata partner-sdk-unmerge-provisional-account bot-partner-sdk-unmerge-provisional-account partner-sdk-token bot-partner-sdk-token list-sku-subscriptions get-sku-subscriptions get-sku-subscription list-default-soundboard-sounds get-soundboard-default-sounds create-stage-instance get-stage-instance delete-stage-instance modify-stage-instance update-stage-instance list-sticker-packs get-sticker-pack get-sticker get-current-user get-my-user modify-current-user update-my-user get-current-user-application-entitlements get-current-user-application-role-connection get-application-user-role-connection update-current-user-application-role-connection update-application-user-role-connection delete-current-user-application-role-connection delete-application-user-role-connection create-dm create-group-dm get-current-user-connections list-my-connections get-users-connections get-current-user-guilds list-my-guilds leave-guild get-current-user-guild-member get-my-guild-member get-user list-voice-regions get-webhook delete-webhook modify-webhook update-webhook get-webhook-with-token get-webhook-by-token execute-webhook create-followup-message delete-webhook-with-token delete-webhook-by-token modify-webhook-with-token update-webhook-by-token execute-github-compatible-webhook execute-git-hub-compatible-webhook get-original-interaction-response get-original-webhook-message delete-original-interaction-response delete-original-webhook-message edit-original-interaction-response update-original-webhook-message get-webhook-message get-followup-message delete-webhook-message delete-followup-message edit-webhook-message edit-followup-message update-webhook-message execute-slack-compatible-webhook accept-invite create-guild-integration delete-guild get-guild-embed get-user-dms modify-guild-embed modify-guild-integration modify-guild-vanity-url sync-guild-integration listen help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2105,6 +2111,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2113,7 +2123,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__accept__subcmd__invite)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2155,6 +2165,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2163,7 +2177,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__action__subcmd__guild__subcmd__join__subcmd__request)
-            opts="-f -F -q -H -y -r -i -v -h --action --rejection-reason --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --action --rejection-reason --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2253,6 +2267,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2261,7 +2279,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__a__subcmd__member__subcmd__to__subcmd__a__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --metadata --flags --additional-name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --metadata --flags --additional-name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2355,6 +2373,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2363,7 +2385,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --access-token --flags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --access-token --flags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2469,6 +2491,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2477,7 +2503,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__guild__subcmd__member__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2556,6 +2582,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2567,7 +2597,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__thread__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2649,6 +2679,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2657,7 +2691,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__batch)
-            opts="-j -r -i -v -h --jobs --fail-fast --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-j -r -i -v -h --jobs --fail-fast --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2707,6 +2741,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2715,7 +2753,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__begin__subcmd__guild__subcmd__prune)
-            opts="-f -F -q -H -y -r -i -v -h --days --compute-prune-count --include-roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --days --compute-prune-count --include-roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2809,6 +2847,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2817,7 +2859,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bot__subcmd__partner__subcmd__sdk__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --provisional-user-id --external-user-id --preferred-global-name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --provisional-user-id --external-user-id --preferred-global-name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2911,6 +2953,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2919,7 +2965,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bot__subcmd__partner__subcmd__sdk__subcmd__unmerge__subcmd__provisional__subcmd__account)
-            opts="-f -F -q -H -y -r -i -v -h --external-user-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --external-user-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3005,6 +3051,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3013,7 +3063,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__delete__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --messages --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --messages --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3099,6 +3149,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3107,7 +3161,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --user-ids --delete-message-seconds --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-ids --delete-message-seconds --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3197,6 +3251,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3205,7 +3263,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__overwrite__subcmd__global__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3284,6 +3342,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3295,7 +3357,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__overwrite__subcmd__guild__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3374,6 +3436,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3385,7 +3451,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__update__subcmd__lobby__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3464,6 +3530,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3475,7 +3545,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__completions)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help bash elvish fish powershell zsh"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3517,6 +3587,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3525,7 +3599,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__consume__subcmd__an__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3607,6 +3681,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3615,7 +3693,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__count__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --guild-scheduled-event-exception-ids --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --guild-scheduled-event-exception-ids --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3701,6 +3779,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3709,7 +3791,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --image --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --image --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3799,6 +3881,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3807,7 +3893,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3921,6 +4007,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3929,7 +4019,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__channel__subcmd__invite)
-            opts="-f -F -q -H -y -r -i -v -h --max-age --temporary --max-uses --unique --target-user-id --target-application-id --target-type --role-ids --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --max-age --temporary --max-uses --unique --target-user-id --target-application-id --target-type --role-ids --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4047,6 +4137,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4055,7 +4149,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__dm)
-            opts="-f -F -q -H -y -r -i -v -h --recipient-id --access-tokens --nicks --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --recipient-id --access-tokens --nicks --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4149,6 +4243,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4157,7 +4255,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4280,6 +4378,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4291,7 +4393,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4417,6 +4519,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4425,7 +4531,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --delete-message-seconds --delete-message-days --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --delete-message-seconds --delete-message-days --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4515,6 +4621,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4523,7 +4633,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --type --name --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --available-tags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --type --name --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --available-tags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4681,6 +4791,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4689,7 +4803,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --image --roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --image --roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4783,6 +4897,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4791,7 +4909,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__integration)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4833,6 +4951,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4841,7 +4963,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --name --permissions --colour --colors --hoist --mentionable --icon --unicode-emoji --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --permissions --colour --colors --hoist --mentionable --icon --unicode-emoji --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4955,6 +5077,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4963,7 +5089,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --image --scheduled-start-time --scheduled-end-time --privacy-level --entity-type --channel-id --recurrence-rule --entity-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --image --scheduled-start-time --scheduled-end-time --privacy-level --entity-type --channel-id --recurrence-rule --entity-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5085,6 +5211,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5093,7 +5223,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception)
-            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --original-scheduled-start-time --is-canceled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --original-scheduled-start-time --is-canceled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5191,6 +5321,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5199,7 +5333,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --sound --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --sound --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5301,6 +5435,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5309,7 +5447,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5407,6 +5545,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5415,7 +5557,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5505,6 +5647,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5513,7 +5659,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --with-response --type --data-field --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-response --type --data-field --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5611,6 +5757,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5619,7 +5769,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --members --metadata --flags --override-event-webhooks-url --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --members --metadata --flags --override-event-webhooks-url --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5721,6 +5871,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5729,7 +5883,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__lobby__subcmd__channel__subcmd__invite__subcmd__for__subcmd__self)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5808,6 +5962,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5819,7 +5977,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__lobby__subcmd__channel__subcmd__invite__subcmd__for__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5901,6 +6059,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5909,7 +6071,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6047,6 +6209,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6055,7 +6221,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__or__subcmd__join__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --lobby-metadata --member-metadata --secret --flags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --lobby-metadata --member-metadata --secret --flags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6157,6 +6323,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6165,7 +6335,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__reaction)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6247,6 +6417,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6255,7 +6429,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --topic --channel-id --privacy-level --guild-scheduled-event-id --send-start-notification --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --topic --channel-id --privacy-level --guild-scheduled-event-id --send-start-notification --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6357,6 +6531,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6365,7 +6543,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__test__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --sku-id --owner-id --owner-type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --sku-id --owner-id --owner-type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6459,6 +6637,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6467,7 +6649,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --name --avatar --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --avatar --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6557,6 +6739,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6565,7 +6751,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__crosspost__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6647,6 +6833,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6655,7 +6845,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6741,6 +6931,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6749,7 +6943,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__all__subcmd__reactions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6828,6 +7022,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6839,7 +7037,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__all__subcmd__reactions__subcmd__for__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6918,6 +7116,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6929,7 +7131,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7008,6 +7210,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7019,7 +7225,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7098,6 +7304,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7109,7 +7319,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7188,6 +7398,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7199,7 +7413,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__channel__subcmd__permission)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7278,6 +7492,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7289,7 +7507,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__current__subcmd__user__subcmd__application__subcmd__role__subcmd__connection)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7368,6 +7586,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7379,7 +7601,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7458,6 +7680,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7469,7 +7695,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7508,6 +7734,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7519,7 +7749,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7598,6 +7828,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7609,7 +7843,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7688,6 +7922,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7699,7 +7937,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__integration)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7778,6 +8016,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7789,7 +8031,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7868,6 +8110,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7879,7 +8125,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7958,6 +8204,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7969,7 +8219,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8048,6 +8298,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8059,7 +8313,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8138,6 +8392,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8149,7 +8407,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8228,6 +8486,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8239,7 +8501,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8318,6 +8580,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8329,7 +8595,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__invite)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8408,6 +8674,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8419,7 +8689,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8498,6 +8768,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8509,7 +8783,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8588,6 +8862,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8599,7 +8877,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__original__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8682,6 +8960,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8693,7 +8975,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__own__subcmd__reaction)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8772,6 +9054,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8783,7 +9069,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8862,6 +9148,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8873,7 +9163,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__test__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8952,6 +9242,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8963,7 +9257,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__user__subcmd__reaction)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9042,6 +9336,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9053,7 +9351,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9135,6 +9433,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9143,7 +9445,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__webhook__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9229,6 +9531,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9237,7 +9543,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__webhook__subcmd__with__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9319,6 +9625,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9327,7 +9637,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__application__subcmd__command__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --permissions --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --permissions --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9413,6 +9723,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9421,7 +9735,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__channel__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --type --allow --deny --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --type --allow --deny --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9515,6 +9829,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9523,7 +9841,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__current__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9673,6 +9991,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9681,7 +10003,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9800,6 +10122,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9811,7 +10137,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9933,6 +10259,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9941,7 +10271,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --content --embeds --flags --allowed-mentions --sticker-ids --components --attachments --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --content --embeds --flags --allowed-mentions --sticker-ids --components --attachments --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10055,6 +10385,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10063,7 +10397,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__original__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10182,6 +10516,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10193,7 +10531,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__webhook__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10315,6 +10653,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10323,7 +10665,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__end__subcmd__poll)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10405,6 +10747,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10413,7 +10759,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__endpoints)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10455,6 +10801,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10463,7 +10813,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__execute__subcmd__github__subcmd__compatible__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --action --ref --ref-type --comment --issue --pull-request --repository --forkee --sender --member --release --head-commit --commits --forced --compare --review --check-run --check-suite --discussion --answer --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --action --ref --ref-type --comment --issue --pull-request --repository --forkee --sender --member --release --head-commit --commits --forced --compare --review --check-run --check-suite --discussion --answer --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10633,6 +10983,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10641,7 +10995,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__execute__subcmd__slack__subcmd__compatible__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --text --username --icon-url --attachments --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --text --username --icon-url --attachments --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10751,6 +11105,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10759,7 +11117,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__execute__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --tts --flags --username --avatar-url --thread-name --applied-tags --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --tts --flags --username --avatar-url --thread-name --applied-tags --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10905,6 +11263,108 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        discord__subcmd__export)
+            opts="-o -j -r -i -v -h --out --include-threads --after --before --channel --exclude-channel --from --media --max-media-size --jobs --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --include-threads)
+                    COMPREPLY=($(compgen -W "all active none" -- "${cur}"))
+                    return 0
+                    ;;
+                --after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --channel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude-channel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-media-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10913,7 +11373,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__follow__subcmd__announcement__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --webhook-channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --webhook-channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10999,6 +11459,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11007,7 +11471,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11093,6 +11557,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11101,7 +11569,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__answer__subcmd__voters)
-            opts="-f -F -q -H -y -r -i -v -h --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11191,6 +11659,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11199,7 +11671,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11278,6 +11750,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11289,7 +11765,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__activity__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11368,6 +11844,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11379,7 +11859,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__command__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11458,6 +11938,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11469,7 +11953,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11548,6 +12032,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11559,7 +12047,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__role__subcmd__connection__subcmd__metadata__subcmd__records)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11638,6 +12126,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11649,7 +12141,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11728,6 +12220,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11739,7 +12235,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11818,6 +12314,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11829,7 +12329,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__invites)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11908,6 +12408,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11919,7 +12423,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12001,6 +12505,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -12009,7 +12517,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --around --before --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --around --before --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12107,6 +12615,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -12115,7 +12627,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__pins)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12205,6 +12717,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -12213,7 +12729,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__webhooks)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12292,6 +12808,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12303,7 +12823,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12382,6 +12902,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12393,7 +12917,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__authorization__subcmd__information)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12472,6 +12996,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12483,7 +13011,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__bot__subcmd__application__subcmd__information)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12562,6 +13090,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12573,7 +13105,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12655,6 +13187,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -12663,7 +13199,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__application__subcmd__entitlements)
-            opts="-f -F -q -H -y -r -i -v -h --sku-ids --exclude-consumed --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --sku-ids --exclude-consumed --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12753,6 +13289,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -12761,7 +13301,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__application__subcmd__role__subcmd__connection)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12840,6 +13380,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12851,7 +13395,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__connections)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12930,6 +13474,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12941,7 +13489,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13023,6 +13571,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -13031,7 +13583,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__guilds)
-            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --with-counts --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --with-counts --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13129,6 +13681,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -13137,7 +13693,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13216,6 +13772,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13227,7 +13787,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13306,6 +13866,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13317,7 +13881,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__gateway)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13396,6 +13960,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13407,7 +13975,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__gateway__subcmd__bot)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13486,6 +14054,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13497,7 +14069,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13579,6 +14151,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -13587,7 +14163,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__global__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --with-localizations --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-localizations --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13673,6 +14249,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -13681,7 +14261,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --with-counts --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-counts --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13767,6 +14347,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -13775,7 +14359,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13854,6 +14438,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13865,7 +14453,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__application__subcmd__command__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13947,6 +14535,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -13955,7 +14547,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --with-localizations --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-localizations --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14041,6 +14633,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14049,7 +14645,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__audit__subcmd__log)
-            opts="-f -F -q -H -y -r -i -v -h --user-id --target-id --action-type --before --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-id --target-id --action-type --before --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14155,6 +14751,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14163,7 +14763,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14245,6 +14845,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14253,7 +14857,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__bans)
-            opts="-f -F -q -H -y -r -i -v -h --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14347,6 +14951,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14355,7 +14963,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__channels)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14434,6 +15042,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14445,7 +15057,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__embed)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14484,6 +15096,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14495,7 +15111,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14574,6 +15190,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14585,7 +15205,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__integrations)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14664,6 +15284,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14675,7 +15299,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__invites)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14757,6 +15381,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14765,7 +15393,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__join__subcmd__requests)
-            opts="-f -F -q -H -y -r -i -v -h --status --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --status --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14863,6 +15491,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14871,7 +15503,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14950,6 +15582,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14961,7 +15597,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__new__subcmd__member__subcmd__welcome)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15040,6 +15676,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15051,7 +15691,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__onboarding)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15130,6 +15770,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15141,7 +15785,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__preview)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15223,6 +15867,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -15231,7 +15879,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__prune__subcmd__count)
-            opts="-f -F -q -H -y -r -i -v -h --days --include-roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --days --include-roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15321,6 +15969,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -15329,7 +15981,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15408,6 +16060,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15419,7 +16075,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__role__subcmd__member__subcmd__counts)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15498,6 +16154,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15509,7 +16169,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__roles)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15591,6 +16251,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -15599,7 +16263,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --with-user-count --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-user-count --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15685,6 +16349,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -15693,7 +16361,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15791,6 +16459,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -15799,7 +16471,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15878,6 +16550,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15889,7 +16565,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15968,6 +16644,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15979,7 +16659,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16058,6 +16738,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16069,7 +16753,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__templates)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16148,6 +16832,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16159,7 +16847,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__vanity__subcmd__url)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16238,6 +16926,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16249,7 +16941,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__voice__subcmd__regions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16328,6 +17020,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16339,7 +17035,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__webhooks)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16418,6 +17114,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16429,7 +17129,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__welcome__subcmd__screen)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16508,6 +17208,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16519,7 +17223,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__widget)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16601,6 +17305,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -16609,7 +17317,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__widget__subcmd__image)
-            opts="-f -F -q -H -y -r -i -v -h --style --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --style --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16695,6 +17403,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -16703,7 +17415,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__widget__subcmd__settings)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16785,6 +17497,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -16793,7 +17509,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__invite)
-            opts="-f -F -q -H -y -r -i -v -h --with-counts --guild-scheduled-event-id --target-channel-id --target-message-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-counts --guild-scheduled-event-id --target-channel-id --target-message-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16891,6 +17607,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -16899,7 +17619,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16981,6 +17701,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -16989,7 +17713,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__lobby__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --limit --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17075,6 +17799,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17083,7 +17811,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__openid__subcmd__connect__subcmd__userinfo)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17165,6 +17893,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17173,7 +17905,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__original__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17259,6 +17991,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17267,7 +18003,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__pinned__subcmd__messages__subcmd__deprecated)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17346,6 +18082,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17357,7 +18097,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__public__subcmd__keys)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17439,6 +18179,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17447,7 +18191,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__reactions)
-            opts="-f -F -q -H -y -r -i -v -h --after --limit --type --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --after --limit --type --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17541,6 +18285,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17549,7 +18297,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__sku__subcmd__subscription)
-            opts="-f -F -q -H -y -r -i -v -h --user-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17635,6 +18383,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17643,7 +18395,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17722,6 +18474,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17733,7 +18489,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17812,6 +18568,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17823,7 +18583,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__sticker__subcmd__pack)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17902,6 +18662,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17913,7 +18677,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__target__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17992,6 +18756,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18003,7 +18771,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__target__subcmd__users__subcmd__job__subcmd__status)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18085,6 +18853,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18093,7 +18865,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__thread__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18179,6 +18951,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18187,7 +18963,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18266,6 +19042,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18277,7 +19057,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__user__subcmd__dms)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18316,6 +19096,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18327,7 +19111,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18406,6 +19190,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18417,7 +19205,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18499,6 +19287,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18507,7 +19299,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__webhook__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18593,6 +19385,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18601,7 +19397,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__webhook__subcmd__with__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18683,6 +19479,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18691,7 +19491,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__group__subcmd__dm__subcmd__add__subcmd__recipient)
-            opts="-f -F -q -H -y -r -i -v -h --access-token --nick --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --access-token --nick --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18781,6 +19581,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18789,7 +19593,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__group__subcmd__dm__subcmd__remove__subcmd__recipient)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18871,6 +19675,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18879,7 +19687,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__help)
-            opts="get post put patch delete login logout sandbox intents endpoints send-message batch completions man get-current-application edit-current-application get-application update-application get-application-activity-instance upload-application-attachment get-global-application-commands bulk-overwrite-global-application-commands create-global-application-command get-global-application-command delete-global-application-command edit-global-application-command list-application-emojis create-application-emoji get-application-emoji delete-application-emoji modify-application-emoji list-entitlements create-test-entitlement get-entitlement delete-test-entitlement consume-an-entitlement get-guild-application-commands bulk-overwrite-guild-application-commands create-guild-application-command get-guild-application-command-permissions get-guild-application-command delete-guild-application-command edit-guild-application-command get-application-command-permissions edit-application-command-permissions get-application-role-connection-metadata-records update-application-role-connection-metadata-records get-channel delete-channel modify-channel follow-announcement-channel get-channel-invites create-channel-invite get-channel-messages create-message bulk-delete-messages get-channel-pins pin-message unpin-message get-channel-message delete-message edit-message crosspost-message delete-all-reactions get-reactions delete-all-reactions-for-emoji create-reaction delete-own-reaction delete-user-reaction start-thread-from-message edit-channel-permissions delete-channel-permission get-pinned-messages-deprecated pin-message-deprecated unpin-message-deprecated get-answer-voters end-poll group-dm-add-recipient group-dm-remove-recipient send-soundboard-sound list-thread-members join-thread leave-thread get-thread-member add-thread-member remove-thread-member start-thread-without-message list-private-archived-threads list-public-archived-threads thread-search trigger-typing-indicator list-joined-private-archived-threads set-voice-channel-status get-channel-webhooks create-webhook get-gateway get-gateway-bot get-guild-template get-guild modify-guild get-guild-audit-log list-auto-moderation-rules-for-guild create-auto-moderation-rule get-auto-moderation-rule delete-auto-moderation-rule modify-auto-moderation-rule get-guild-bans get-guild-ban create-guild-ban remove-guild-ban bulk-guild-ban get-guild-channels create-guild-channel modify-guild-channel-positions list-guild-emojis create-guild-emoji get-guild-emoji delete-guild-emoji modify-guild-emoji modify-guild-incident-actions get-guild-integrations delete-guild-integration get-guild-invites list-guild-members modify-current-member search-guild-members get-guild-member add-guild-member remove-guild-member modify-guild-member add-guild-member-role remove-guild-member-role search-guild-messages get-guild-new-member-welcome get-guild-onboarding modify-guild-onboarding get-guild-preview get-guild-prune-count begin-guild-prune get-guild-voice-regions get-guild-join-requests action-guild-join-request get-guild-roles create-guild-role modify-guild-role-positions get-guild-role-member-counts get-guild-role delete-guild-role modify-guild-role list-scheduled-events-for-guild create-guild-scheduled-event get-guild-scheduled-event delete-guild-scheduled-event modify-guild-scheduled-event create-guild-scheduled-event-exception delete-guild-scheduled-event-exception update-guild-scheduled-event-exception get-guild-scheduled-event-users count-guild-scheduled-event-users list-guild-scheduled-event-exception-users list-guild-soundboard-sounds create-guild-soundboard-sound get-guild-soundboard-sound delete-guild-soundboard-sound modify-guild-soundboard-sound list-guild-stickers create-guild-sticker get-guild-sticker delete-guild-sticker modify-guild-sticker get-guild-templates create-guild-template sync-guild-template delete-guild-template modify-guild-template list-active-guild-threads get-guild-vanity-url get-current-user-voice-state modify-current-user-voice-state get-user-voice-state modify-user-voice-state get-guild-webhooks get-guild-welcome-screen modify-guild-welcome-screen get-guild-widget-settings modify-guild-widget get-guild-widget get-guild-widget-image create-interaction-response get-invite delete-invite get-target-users update-target-users get-target-users-job-status create-or-join-lobby create-lobby get-lobby delete-lobby modify-lobby link-channel-to-lobby leave-lobby create-lobby-channel-invite-for-self bulk-update-lobby-members add-a-member-to-a-lobby remove-a-member-from-a-lobby create-lobby-channel-invite-for-user get-lobby-messages send-lobby-message update-lobby-message-moderation-metadata get-current-authorization-information get-current-bot-application-information get-public-keys get-openid-connect-userinfo update-user-message-external-moderation-metadata partner-sdk-unmerge-provisional-account bot-partner-sdk-unmerge-provisional-account partner-sdk-token bot-partner-sdk-token list-sku-subscriptions get-sku-subscription list-default-soundboard-sounds create-stage-instance get-stage-instance delete-stage-instance modify-stage-instance list-sticker-packs get-sticker-pack get-sticker get-current-user modify-current-user get-current-user-application-entitlements get-current-user-application-role-connection update-current-user-application-role-connection delete-current-user-application-role-connection create-dm get-current-user-connections get-current-user-guilds leave-guild get-current-user-guild-member get-user list-voice-regions get-webhook delete-webhook modify-webhook get-webhook-with-token execute-webhook delete-webhook-with-token modify-webhook-with-token execute-github-compatible-webhook get-original-interaction-response delete-original-interaction-response edit-original-interaction-response get-webhook-message delete-webhook-message edit-webhook-message execute-slack-compatible-webhook accept-invite create-guild-integration delete-guild get-guild-embed get-user-dms modify-guild-embed modify-guild-integration modify-guild-vanity-url sync-guild-integration listen help"
+            opts="get post put patch delete login logout sandbox intents endpoints send-message batch completions man export get-current-application edit-current-application get-application update-application get-application-activity-instance upload-application-attachment get-global-application-commands bulk-overwrite-global-application-commands create-global-application-command get-global-application-command delete-global-application-command edit-global-application-command list-application-emojis create-application-emoji get-application-emoji delete-application-emoji modify-application-emoji list-entitlements create-test-entitlement get-entitlement delete-test-entitlement consume-an-entitlement get-guild-application-commands bulk-overwrite-guild-application-commands create-guild-application-command get-guild-application-command-permissions get-guild-application-command delete-guild-application-command edit-guild-application-command get-application-command-permissions edit-application-command-permissions get-application-role-connection-metadata-records update-application-role-connection-metadata-records get-channel delete-channel modify-channel follow-announcement-channel get-channel-invites create-channel-invite get-channel-messages create-message bulk-delete-messages get-channel-pins pin-message unpin-message get-channel-message delete-message edit-message crosspost-message delete-all-reactions get-reactions delete-all-reactions-for-emoji create-reaction delete-own-reaction delete-user-reaction start-thread-from-message edit-channel-permissions delete-channel-permission get-pinned-messages-deprecated pin-message-deprecated unpin-message-deprecated get-answer-voters end-poll group-dm-add-recipient group-dm-remove-recipient send-soundboard-sound list-thread-members join-thread leave-thread get-thread-member add-thread-member remove-thread-member start-thread-without-message list-private-archived-threads list-public-archived-threads thread-search trigger-typing-indicator list-joined-private-archived-threads set-voice-channel-status get-channel-webhooks create-webhook get-gateway get-gateway-bot get-guild-template get-guild modify-guild get-guild-audit-log list-auto-moderation-rules-for-guild create-auto-moderation-rule get-auto-moderation-rule delete-auto-moderation-rule modify-auto-moderation-rule get-guild-bans get-guild-ban create-guild-ban remove-guild-ban bulk-guild-ban get-guild-channels create-guild-channel modify-guild-channel-positions list-guild-emojis create-guild-emoji get-guild-emoji delete-guild-emoji modify-guild-emoji modify-guild-incident-actions get-guild-integrations delete-guild-integration get-guild-invites list-guild-members modify-current-member search-guild-members get-guild-member add-guild-member remove-guild-member modify-guild-member add-guild-member-role remove-guild-member-role search-guild-messages get-guild-new-member-welcome get-guild-onboarding modify-guild-onboarding get-guild-preview get-guild-prune-count begin-guild-prune get-guild-voice-regions get-guild-join-requests action-guild-join-request get-guild-roles create-guild-role modify-guild-role-positions get-guild-role-member-counts get-guild-role delete-guild-role modify-guild-role list-scheduled-events-for-guild create-guild-scheduled-event get-guild-scheduled-event delete-guild-scheduled-event modify-guild-scheduled-event create-guild-scheduled-event-exception delete-guild-scheduled-event-exception update-guild-scheduled-event-exception get-guild-scheduled-event-users count-guild-scheduled-event-users list-guild-scheduled-event-exception-users list-guild-soundboard-sounds create-guild-soundboard-sound get-guild-soundboard-sound delete-guild-soundboard-sound modify-guild-soundboard-sound list-guild-stickers create-guild-sticker get-guild-sticker delete-guild-sticker modify-guild-sticker get-guild-templates create-guild-template sync-guild-template delete-guild-template modify-guild-template list-active-guild-threads get-guild-vanity-url get-current-user-voice-state modify-current-user-voice-state get-user-voice-state modify-user-voice-state get-guild-webhooks get-guild-welcome-screen modify-guild-welcome-screen get-guild-widget-settings modify-guild-widget get-guild-widget get-guild-widget-image create-interaction-response get-invite delete-invite get-target-users update-target-users get-target-users-job-status create-or-join-lobby create-lobby get-lobby delete-lobby modify-lobby link-channel-to-lobby leave-lobby create-lobby-channel-invite-for-self bulk-update-lobby-members add-a-member-to-a-lobby remove-a-member-from-a-lobby create-lobby-channel-invite-for-user get-lobby-messages send-lobby-message update-lobby-message-moderation-metadata get-current-authorization-information get-current-bot-application-information get-public-keys get-openid-connect-userinfo update-user-message-external-moderation-metadata partner-sdk-unmerge-provisional-account bot-partner-sdk-unmerge-provisional-account partner-sdk-token bot-partner-sdk-token list-sku-subscriptions get-sku-subscription list-default-soundboard-sounds create-stage-instance get-stage-instance delete-stage-instance modify-stage-instance list-sticker-packs get-sticker-pack get-sticker get-current-user modify-current-user get-current-user-application-entitlements get-current-user-application-role-connection update-current-user-application-role-connection delete-current-user-application-role-connection create-dm get-current-user-connections get-current-user-guilds leave-guild get-current-user-guild-member get-user list-voice-regions get-webhook delete-webhook modify-webhook get-webhook-with-token execute-webhook delete-webhook-with-token modify-webhook-with-token execute-github-compatible-webhook get-original-interaction-response delete-original-interaction-response edit-original-interaction-response get-webhook-message delete-webhook-message edit-webhook-message execute-slack-compatible-webhook accept-invite create-guild-integration delete-guild get-guild-embed get-user-dms modify-guild-embed modify-guild-integration modify-guild-vanity-url sync-guild-integration listen help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -20111,6 +20919,20 @@ _discord() {
             return 0
             ;;
         discord__subcmd__help__subcmd__execute__subcmd__webhook)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        discord__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -22631,7 +23453,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__intents)
-            opts="-r -i -v -h --json --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --json --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -22670,6 +23492,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -22681,7 +23507,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__join__subcmd__thread)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -22760,6 +23586,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -22771,7 +23601,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__leave__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -22850,6 +23680,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -22861,7 +23695,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__leave__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -22940,6 +23774,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -22951,7 +23789,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__leave__subcmd__thread)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23033,6 +23871,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -23041,7 +23883,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__link__subcmd__channel__subcmd__to__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23127,6 +23969,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -23135,7 +23981,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__active__subcmd__guild__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23214,6 +24060,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -23225,7 +24075,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__application__subcmd__emojis)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23304,6 +24154,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -23315,7 +24169,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__auto__subcmd__moderation__subcmd__rules__subcmd__for__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23394,6 +24248,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -23405,7 +24263,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__default__subcmd__soundboard__subcmd__sounds)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23487,6 +24345,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -23495,7 +24357,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__entitlements)
-            opts="-f -F -q -H -y -r -i -v -h --user-id --sku-ids --guild-id --before --after --limit --exclude-ended --exclude-deleted --only-active --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-id --sku-ids --guild-id --before --after --limit --exclude-ended --exclude-deleted --only-active --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23613,6 +24475,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -23621,7 +24487,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__emojis)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23703,6 +24569,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -23711,7 +24581,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --limit --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23801,6 +24671,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -23809,7 +24683,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23907,6 +24781,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -23915,7 +24793,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__soundboard__subcmd__sounds)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -23994,6 +24872,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24005,7 +24887,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__stickers)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24084,6 +24966,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24095,7 +24981,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__joined__subcmd__private__subcmd__archived__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24182,6 +25068,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24193,7 +25083,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__private__subcmd__archived__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24280,6 +25170,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24291,7 +25185,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__public__subcmd__archived__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24381,6 +25275,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24389,7 +25287,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__scheduled__subcmd__events__subcmd__for__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --with-user-count --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-user-count --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24475,6 +25373,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24483,7 +25385,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__sku__subcmd__subscriptions)
-            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --user-id --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --user-id --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24581,6 +25483,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24589,7 +25495,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__sticker__subcmd__packs)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24671,6 +25577,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24679,7 +25589,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__thread__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24773,6 +25683,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24781,7 +25695,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__voice__subcmd__regions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24863,6 +25777,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24871,7 +25789,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__listen)
-            opts="-r -i -v -h --max-events --compress --large-threshold --status --activity --shard --shards --stdin --request-members --intents --events --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --max-events --compress --large-threshold --status --activity --shard --shards --stdin --request-members --intents --events --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24953,6 +25871,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24961,7 +25883,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__login)
-            opts="-r -i -v -h --with-token --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --with-token --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25000,6 +25922,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25011,7 +25937,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__logout)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25050,6 +25976,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25061,7 +25991,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__man)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25103,6 +26033,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25111,7 +26045,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25197,6 +26131,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25205,7 +26143,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25319,6 +26257,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25327,7 +26269,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --name --icon --type --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --flags --available-tags --archived --locked --invitable --auto-archive-duration --applied-tags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --icon --type --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --flags --available-tags --archived --locked --invitable --auto-archive-duration --applied-tags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25513,6 +26455,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25521,7 +26467,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__current__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --nick --avatar --bio --banner --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --nick --avatar --bio --banner --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25619,6 +26565,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25627,7 +26577,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__current__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --username --avatar --banner --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --username --avatar --banner --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25721,6 +26671,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25729,7 +26683,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__current__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --request-to-speak-timestamp --suppress --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --request-to-speak-timestamp --suppress --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25823,6 +26777,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25831,7 +26789,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --region --icon --verification-level --default-message-notifications --explicit-content-filter --preferred-locale --afk-timeout --afk-channel-id --system-channel-id --splash --banner --system-channel-flags --features --discovery-splash --home-header --rules-channel-id --safety-alerts-channel-id --public-updates-channel-id --premium-progress-bar-enabled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --region --icon --verification-level --default-message-notifications --explicit-content-filter --preferred-locale --afk-timeout --afk-channel-id --system-channel-id --splash --banner --system-channel-flags --features --discovery-splash --home-header --rules-channel-id --safety-alerts-channel-id --public-updates-channel-id --premium-progress-bar-enabled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25997,6 +26955,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26005,7 +26967,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__channel__subcmd__positions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26087,6 +27049,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26095,7 +27061,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__embed)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26137,6 +27103,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26145,7 +27115,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26235,6 +27205,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26243,7 +27217,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__incident__subcmd__actions)
-            opts="-f -F -q -H -y -r -i -v -h --invites-disabled-until --dms-disabled-until --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --invites-disabled-until --dms-disabled-until --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26333,6 +27307,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26341,7 +27319,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__integration)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26383,6 +27361,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26391,7 +27373,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --channel-id --communication-disabled-until --flags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --channel-id --communication-disabled-until --flags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26501,6 +27483,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26509,7 +27495,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__onboarding)
-            opts="-f -F -q -H -y -r -i -v -h --prompts --enabled --default-channel-ids --mode --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --prompts --enabled --default-channel-ids --mode --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26607,6 +27593,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26615,7 +27605,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --name --permissions --colour --colors --hoist --mentionable --icon --unicode-emoji --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --permissions --colour --colors --hoist --mentionable --icon --unicode-emoji --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26729,6 +27719,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26737,7 +27731,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__role__subcmd__positions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26819,6 +27813,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26827,7 +27825,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --status --name --description --image --scheduled-start-time --scheduled-end-time --entity-type --privacy-level --channel-id --recurrence-rule --entity-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --status --name --description --image --scheduled-start-time --scheduled-end-time --entity-type --privacy-level --channel-id --recurrence-rule --entity-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26953,6 +27951,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26961,7 +27963,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27059,6 +28061,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27067,7 +28073,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27161,6 +28167,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27169,7 +28179,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27259,6 +28269,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27267,7 +28281,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__vanity__subcmd__url)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27309,6 +28323,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27317,7 +28335,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__welcome__subcmd__screen)
-            opts="-f -F -q -H -y -r -i -v -h --description --welcome-channels --enabled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --description --welcome-channels --enabled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27411,6 +28429,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27419,7 +28441,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__widget)
-            opts="-f -F -q -H -y -r -i -v -h --channel-id --enabled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --channel-id --enabled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27509,6 +28531,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27517,7 +28543,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --metadata --members --flags --override-event-webhooks-url --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --metadata --members --flags --override-event-webhooks-url --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27619,6 +28645,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27627,7 +28657,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --topic --privacy-level --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --topic --privacy-level --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27717,6 +28747,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27725,7 +28759,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --suppress --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --suppress --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27815,6 +28849,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27823,7 +28861,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --name --avatar --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --avatar --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27917,6 +28955,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27925,7 +28967,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__webhook__subcmd__with__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --name --avatar --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --avatar --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28015,6 +29057,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -28023,7 +29069,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__partner__subcmd__sdk__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28118,6 +29164,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28129,7 +29179,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__partner__subcmd__sdk__subcmd__unmerge__subcmd__provisional__subcmd__account)
-            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28227,6 +29277,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -28235,7 +29289,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__patch)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28318,6 +29372,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28329,7 +29387,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__pin__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28408,6 +29466,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28419,7 +29481,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__pin__subcmd__message__subcmd__deprecated)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28498,6 +29560,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28509,7 +29575,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__post)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28592,6 +29658,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28603,7 +29673,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__put)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28689,6 +29759,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -28697,7 +29771,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__a__subcmd__member__subcmd__from__subcmd__a__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28776,6 +29850,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28787,7 +29865,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28866,6 +29944,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28877,7 +29959,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28956,6 +30038,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28967,7 +30053,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__guild__subcmd__member__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29046,6 +30132,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29057,7 +30147,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__thread__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29139,6 +30229,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29147,7 +30241,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sandbox)
-            opts="-r -i -v -h --port --rate-limit-scale --no-rate-limits --list --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --port --rate-limit-scale --no-rate-limits --list --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29197,6 +30291,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29205,7 +30303,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__search__subcmd__guild__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --limit --query-param --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --query-param --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29295,6 +30393,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29303,7 +30405,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__search__subcmd__guild__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --sort-by --sort-order --content --slop --author-id --author-type --mentions --mentions-role-id --replied-to-user-id --replied-to-message-id --mention-everyone --min-id --max-id --limit --offset --has --link-hostname --embed-provider --embed-type --attachment-extension --attachment-filename --pinned --include-nsfw --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --sort-by --sort-order --content --slop --author-id --author-type --mentions --mentions-role-id --replied-to-user-id --replied-to-message-id --mention-everyone --min-id --max-id --limit --offset --has --link-hostname --embed-provider --embed-type --attachment-extension --attachment-filename --pinned --include-nsfw --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29481,6 +30583,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29489,7 +30595,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__send__subcmd__lobby__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29627,6 +30733,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29635,7 +30745,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__send__subcmd__message)
-            opts="-r -i -v -h --embed --reply-to --tts --silent --allowed-mentions --split --file --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --embed --reply-to --tts --silent --allowed-mentions --split --file --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29693,6 +30803,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29701,7 +30815,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__send__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --sound-id --source-guild-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --sound-id --source-guild-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29791,6 +30905,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29799,7 +30917,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__set__subcmd__voice__subcmd__channel__subcmd__status)
-            opts="-f -F -q -H -y -r -i -v -h --status --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --status --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29885,6 +31003,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29893,7 +31015,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__start__subcmd__thread__subcmd__from__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29987,6 +31109,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29995,7 +31121,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__start__subcmd__thread__subcmd__without__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --applied-tags --message --type --invitable --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --applied-tags --message --type --invitable --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30109,6 +31235,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30117,7 +31247,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sync__subcmd__guild__subcmd__integration)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30159,6 +31289,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30167,7 +31301,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sync__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30249,6 +31383,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30257,7 +31395,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__thread__subcmd__search)
-            opts="-f -F -q -H -y -r -i -v -h --name --slop --min-id --max-id --tag --tag-setting --archived --sort-by --sort-order --limit --offset --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --slop --min-id --max-id --tag --tag-setting --archived --sort-by --sort-order --limit --offset --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30383,6 +31521,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30391,7 +31533,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__trigger__subcmd__typing__subcmd__indicator)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30470,6 +31612,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30481,7 +31627,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__unpin__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30560,6 +31706,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30571,7 +31721,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__unpin__subcmd__message__subcmd__deprecated)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30653,6 +31803,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30661,7 +31815,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30811,6 +31965,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30819,7 +31977,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__application__subcmd__role__subcmd__connection__subcmd__metadata__subcmd__records)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30901,6 +32059,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30909,7 +32071,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__current__subcmd__user__subcmd__application__subcmd__role__subcmd__connection)
-            opts="-f -F -q -H -y -r -i -v -h --platform-name --platform-username --metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --platform-name --platform-username --metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31003,6 +32165,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -31011,7 +32177,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception)
-            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --is-canceled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --is-canceled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31105,6 +32271,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -31113,7 +32283,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__lobby__subcmd__message__subcmd__moderation__subcmd__metadata)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31196,6 +32366,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31207,7 +32381,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__target__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31290,6 +32464,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31301,7 +32479,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__user__subcmd__message__subcmd__external__subcmd__moderation__subcmd__metadata)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31384,6 +32562,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31395,7 +32577,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__upload__subcmd__application__subcmd__attachment)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31478,6 +32660,10 @@ _discord() {
                     return 0
                     ;;
                 --global-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

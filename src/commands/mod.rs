@@ -1,6 +1,7 @@
 //! Thin glue, one module per subcommand, and [`run`]: parse, resolve settings, dispatch.
 
 pub mod batch;
+pub mod export;
 pub mod generate;
 pub mod intents;
 pub mod list_endpoints;
@@ -106,6 +107,7 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Batch(a) => batch::run(&settings, &a),
         Command::Completions(a) => generate::completions(&a),
         Command::Man(a) => generate::man(&a),
+        Command::Export(a) => export::run(&settings, &a),
     }
 }
 

@@ -7,6 +7,7 @@
 //! - [`faults`]: injected faults and the request log (admin routes under `/_sandbox/`).
 //! - [`events`]: REST writes become gateway dispatches; [`gateway`]: the WebSocket side.
 
+pub mod cdn;
 pub mod compress;
 pub mod events;
 pub mod faults;
@@ -86,6 +87,7 @@ impl Sandbox {
             ),
             gateway_url.clone(),
         ));
+        world.cdn.set_base(format!("http://{rest_addr}/cdn"));
         gateway::serve(gateway, Arc::clone(&world));
         let routes_world = Arc::clone(&world);
         http::serve(rest, move |req| routes::handle(&routes_world, req));

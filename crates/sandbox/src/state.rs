@@ -152,6 +152,8 @@ pub struct World {
     pub faults: Faults,
     /// The gateway's URL (`ws://127.0.0.1:PORT`), as `/gateway` and READY announce it.
     pub gateway_url: String,
+    /// Uploaded files, served back with signed, expiring URLs.
+    pub cdn: crate::cdn::Cdn,
     token: String,
     bot_id: u64,
     counter: AtomicU64,
@@ -167,6 +169,7 @@ impl World {
             limits,
             faults: Faults::default(),
             gateway_url,
+            cdn: Default::default(),
             token,
             bot_id,
             counter: AtomicU64::new(1),

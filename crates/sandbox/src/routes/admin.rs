@@ -30,6 +30,13 @@ pub fn admin(world: &World, req: &Request, path: &str) -> Response {
         }
         ("POST", "/seed-messages") => seed_messages(world, &body),
         ("GET", "/operations") => Response::json(200, &operations()),
+        ("POST", "/cdn") => match body.get("ttl_seconds").and_then(Value::as_u64) {
+            Some(ttl) => {
+                world.cdn.set_ttl(ttl);
+                Response::json(200, &json!({ "ttl_seconds": ttl }))
+            }
+            None => error(400, 0, "/_sandbox/cdn needs {\"ttl_seconds\": N}"),
+        },
         (method, p) if p.starts_with("/gateway") => {
             let (status, value) =
                 crate::gateway::admin(world, method, &format!("/_sandbox{p}"), &body);

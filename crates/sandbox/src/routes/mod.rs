@@ -135,6 +135,9 @@ pub fn handle(world: &World, req: &Request) -> Response {
     if let Some(admin_path) = req.path.strip_prefix("/_sandbox") {
         return admin::admin(world, req, admin_path);
     }
+    if let (Some(file), "GET") = (req.path.strip_prefix("/cdn/"), req.method.as_str()) {
+        return world.cdn.serve(file, &req.query);
+    }
     let Some(api_path) = req.path.strip_prefix(API_PREFIX) else {
         return not_found();
     };
@@ -186,6 +189,9 @@ fn route(world: &World, req: &Request, api_path: &str) -> Response {
         rate_limited(retry_after, global)
     } else {
         match endpoint {
+            None if method == "POST" && api_path == REFRESH_URLS => {
+                refresh_urls(world, req).unwrap_or_else(|e| e)
+            }
             None => not_found(),
             Some(endpoint) => run(world, req, endpoint, api_path).unwrap_or_else(|e| e),
         }
@@ -194,6 +200,16 @@ fn route(world: &World, req: &Request, api_path: &str) -> Response {
         response.headers.extend(verdict.headers);
     }
     response
+}
+
+/// Discord's route for fresh signed attachment URLs, which its OpenAPI description (and so
+/// the endpoint table) lacks; the sandbox serves it beside the table.
+const REFRESH_URLS: &str = "/attachments/refresh-urls";
+
+/// `POST /attachments/refresh-urls`: fresh signed URLs for the CDN's `attachment_urls`.
+fn refresh_urls(world: &World, req: &Request) -> Reply {
+    let (body, _) = request::parse_body(req)?;
+    world.cdn.refresh(&body).map(|v| Response::json(200, &v))
 }
 
 /// Discord's 429 for a request the sandbox's buckets refused.
