@@ -144,6 +144,11 @@ fn member_search_matches_username_and_nickname_prefixes() {
     ok(&sb, &["modify-guild-member", &g, &u, "--nick", "Zebra"]);
     let by_nick = ok(&sb, &["search-guild-members", &g, "--query-param", "zeb"]);
     assert_eq!(by_nick[0]["user"]["id"], u.as_str());
+    // Guild > Modify Current Member: the bot's own nickname, found by search like any.
+    let me = ok(&sb, &["modify-current-member", &g, "--nick", "Botty"]);
+    assert_eq!(me["user"]["id"], bot_id(&sb).as_str());
+    let found = ok(&sb, &["search-guild-members", &g, "--query-param", "bott"]);
+    assert_eq!(found[0]["nick"], "Botty");
     let err = fails(&sb, &["get", &format!("/guilds/{g}/members/search")]);
     assert!(err.contains("query") && err.contains("50035"), "{err}");
 }

@@ -89,17 +89,19 @@ fn get_guild_member(ctx: &Ctx) -> Reply {
         .and_then(ok)
 }
 
-/// Also `PATCH .../members/@me` (Modify Current Member), which has no `user_id`.
+/// Also `PATCH .../members/@me` (Modify Current Member), which has no `user_id` and changes
+/// only the nickname.
 fn modify_guild_member(ctx: &Ctx) -> Reply {
     let gid = ctx.id("guild_id", "Guild")?;
-    let uid = match ctx.param("user_id") {
-        "" => ctx.world.bot_id(),
-        _ => ctx.user_or_me("user_id", "Member")?,
+    let (uid, fields): (u64, &[&str]) = match ctx.param("user_id") {
+        "" => (ctx.world.bot_id(), &["nick"]),
+        _ => (ctx.user_or_me("user_id", "Member")?, &MEMBER_FIELDS),
     };
     max_len(ctx, "nick", 32)?;
     let mut state = ctx.world.lock();
     let g = guild(&mut state, gid)?;
-    if let Some(roles) = ctx.body.get("roles").and_then(Value::as_array) {
+    let roles = ctx.body.get("roles").filter(|_| fields.contains(&"roles"));
+    if let Some(roles) = roles.and_then(Value::as_array) {
         for r in roles {
             let known = r
                 .as_str()
@@ -113,12 +115,12 @@ fn modify_guild_member(ctx: &Ctx) -> Reply {
     let m = g.members.get_mut(&uid).ok_or_else(|| unknown("Member"))?;
     let roles_before = m["roles"].clone();
     let mut entry = Entry::new(action::MEMBER_UPDATE, uid);
-    for key in MEMBER_FIELDS {
-        if let Some(v) = ctx.body.get(key) {
-            if key != "roles" {
-                entry = entry.change(key, m[key].clone(), v.clone());
+    for key in fields {
+        if let Some(v) = ctx.body.get(*key) {
+            if *key != "roles" {
+                entry = entry.change(key, m[*key].clone(), v.clone());
             }
-            m[key] = v.clone();
+            m[*key] = v.clone();
         }
     }
     let member = m.clone();
