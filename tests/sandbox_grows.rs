@@ -384,6 +384,36 @@ fn writes_leave_audit_log_entries_with_their_reason() {
         nobody["audit_log_entries"].as_array().map(Vec::len),
         Some(0)
     );
+    // Deleting someone else's message is MESSAGE_DELETE (72), its target the author; the
+    // bot's own message leaves no entry.
+    let c = sb.general_channel();
+    let seeded = ok(&sb, &["get-channel-messages", &c, "--limit", "1"]);
+    let (m, author) = (
+        seeded[0]["id"].as_str().expect("id"),
+        &seeded[0]["author"]["id"],
+    );
+    assert_ne!(author, bot.as_str());
+    ok(
+        &sb,
+        &["delete-message", &c, m, "--reason", "off topic", "--yes"],
+    );
+    let own = ok(&sb, &["send-message", &c, "mine"]);
+    ok(
+        &sb,
+        &[
+            "delete-message",
+            &c,
+            own["id"].as_str().expect("id"),
+            "--yes",
+        ],
+    );
+    let newest = &ok(&sb, &["get-guild-audit-log", &g])["audit_log_entries"][0];
+    assert_eq!(
+        (newest["action_type"].as_u64(), newest["reason"].as_str()),
+        (Some(72), Some("off topic"))
+    );
+    assert_eq!(&newest["target_id"], author);
+    assert_eq!(newest["options"]["channel_id"], c.as_str());
 }
 
 /// Permissions > Permission Overwrites: base permissions from @everyone and the member's
@@ -485,6 +515,26 @@ fn roles_and_overwrites_decide_who_may_send() {
     );
     ok(&sb, &["delete-channel-permission", &c, &bot]);
     ok(&sb, &["send-message", &c, "allowed once more"]);
+    // Deleting another's message takes MANAGE_MESSAGES; the bot's own it may always delete.
+    let recent = ok(&sb, &["get-channel-messages", &c, "--limit", "20"]);
+    let theirs = recent
+        .as_array()
+        .expect("messages")
+        .iter()
+        .find(|m| m["author"]["id"] != bot.as_str())
+        .and_then(|m| m["id"].as_str())
+        .expect("a member's message");
+    assert!(fails(&sb, &["delete-message", &c, theirs, "--yes"]).contains("50013"));
+    let mine = ok(&sb, &["send-message", &c, "mine to delete"]);
+    ok(
+        &sb,
+        &[
+            "delete-message",
+            &c,
+            mine["id"].as_str().expect("id"),
+            "--yes",
+        ],
+    );
     // Guild-wide permissions are checked too: banning takes BAN_MEMBERS.
     let u = plain_members(&sb, &g, 1).remove(0);
     assert!(fails(&sb, &["create-guild-ban", &g, &u, "--yes"]).contains("50013"));

@@ -57,6 +57,8 @@ pub mod action {
     pub const EMOJI_UPDATE: u64 = 61;
     /// An emoji was deleted.
     pub const EMOJI_DELETE: u64 = 62;
+    /// A member's message was deleted by someone else.
+    pub const MESSAGE_DELETE: u64 = 72;
     /// Messages were deleted in bulk.
     pub const MESSAGE_BULK_DELETE: u64 = 73;
     /// A message was pinned.

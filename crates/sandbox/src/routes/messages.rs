@@ -553,17 +553,34 @@ fn edit_message(ctx: &Ctx) -> Reply {
     ok(rendered)
 }
 
+/// Deleting someone else's message takes MANAGE_MESSAGES and is audited (Channel > Delete
+/// Message); the bot's own needs neither.
 fn delete_message(ctx: &Ctx) -> Reply {
     let channel_id = ctx.id("channel_id", "Channel")?;
     let mid = ctx.id("message_id", "Message")?;
+    let me = ctx.world.bot_id();
     let mut state = ctx.world.lock();
     let guild_id = guild_of(&state, channel_id)?;
+    let author = message(&state, channel_id, mid)?.object["author"]["id"].clone();
+    let others = author != json!(me.to_string());
+    if others {
+        let chan = &channel(&state, channel_id)?.object;
+        let manage = super::permissions::bit("MANAGE_MESSAGES");
+        let bits = super::permissions::in_channel_of(&state, chan, me).unwrap_or(manage);
+        if bits & manage == 0 {
+            return Err(super::permissions::missing());
+        }
+    }
     let chan = channel_mut(&mut state, channel_id)?;
-    chan.messages
-        .remove(&mid)
-        .ok_or_else(|| unknown("Message"))?;
+    chan.messages.remove(&mid);
     chan.pins.retain(|(p, _)| *p != mid);
     drop(state);
+    if others {
+        let options = json!({"channel_id": channel_id.to_string(), "count": "1"});
+        let entry =
+            Entry::new(action::MESSAGE_DELETE, author.as_str().unwrap_or("")).options(options);
+        audit::record(ctx, guild_id.as_deref(), entry);
+    }
     ctx.world.hub.publish(
         "MESSAGE_DELETE",
         with_guild(

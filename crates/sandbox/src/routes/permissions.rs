@@ -18,7 +18,7 @@ fn all() -> u64 {
 }
 
 /// The bit of a permission named as Discord names it.
-fn bit(name: &str) -> u64 {
+pub fn bit(name: &str) -> u64 {
     PERMISSIONS
         .iter()
         .find(|(n, _)| *n == name)
