@@ -50,6 +50,12 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Err(e) => return Err(clap_error(e)),
     };
     let mut global = GlobalArgs::from_arg_matches(&matches).map_err(clap_error)?;
+    global.token_from_env =
+        matches.value_source("token") == Some(clap::parser::ValueSource::EnvVariable);
+    // `discord sandbox` shows the token it accepts, so it takes one only from its own command
+    // line: a real token in $DISCORD_TOKEN or the stored login must never be printed.
+    let own_token =
+        global.token_file.is_some() || (global.token.is_some() && !global.token_from_env);
     // Keeps the in-process sandbox alive for the whole run.
     let mut sandbox = None;
     if global.sandbox {
@@ -58,6 +64,8 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
             ..SandboxOptions::new(DEFAULT_TOKEN)
         })?;
         global.token = Some(DEFAULT_TOKEN.to_string());
+        global.token_file = None;
+        global.token_from_env = false;
         global.bearer = false;
         sandbox = Some(sb);
     }
@@ -99,7 +107,11 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Delete(a) => raw::run(&settings, Method::Delete, a),
         Command::Login(a) => login::login(&settings, &a, global.bearer),
         Command::Logout => login::logout(&settings),
-        Command::Sandbox(a) => sandbox::run(&a, global.token.as_deref(), global.global_limit),
+        Command::Sandbox(a) => sandbox::run(
+            &a,
+            settings.token.as_ref().filter(|_| own_token),
+            global.global_limit,
+        ),
         Command::Listen(a) => listen::run(&settings, a),
         Command::Intents(a) => intents::run(&settings, &a),
         Command::Endpoints(a) => list_endpoints::run(&a),
