@@ -73,6 +73,12 @@ fn a_corrupt_cache_file_is_ignored_and_rewritten() {
     let files: Vec<_> = std::fs::read_dir(&cache)
         .expect("cache dir created")
         .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("ratelimit-")
+        })
         .collect();
     assert_eq!(files.len(), 1, "{files:?}");
     let name = files[0].file_name().unwrap().to_string_lossy().into_owned();

@@ -192,6 +192,51 @@ fn a_listen_restarted_with_its_session_file_resumes_and_prints_every_dispatch_on
 }
 
 #[test]
+fn listen_traces_its_connections_identifies_resumes_and_closes() {
+    let sb = Sandbox::start();
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("gw.jsonl");
+    let mut l = Listen::start(&sb, &["--trace", trace.to_str().unwrap()]);
+    l.wait_for("READY", |v| v.iter().any(|e| e["t"] == "READY"));
+    sb.admin(
+        "post",
+        "/_sandbox/gateway/faults",
+        Some(r#"{"kind":"close","code":4000}"#),
+    );
+    l.wait_for_stderr("resumed");
+    l.signal("TERM");
+    let events: Vec<String> = trace_lines(&trace)
+        .iter()
+        .filter(|r| r["kind"] == "gateway")
+        .map(|r| {
+            let extra = r["code"]
+                .as_u64()
+                .map(|c| format!(" {c}"))
+                .unwrap_or_default();
+            format!("{}{extra}", r["event"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "connect",
+            "identify",
+            "ready",
+            "close 4000",
+            "connect",
+            "resumed"
+        ],
+        "{events:?}"
+    );
+    let http = trace_lines(&trace)
+        .iter()
+        .filter(|r| r["kind"] == "http")
+        .count();
+    assert_eq!(http, 1, "GET /gateway/bot");
+    assert!(!std::fs::read_to_string(&trace).unwrap().contains(&sb.token));
+}
+
+#[test]
 fn a_rejected_session_in_the_file_falls_back_to_identify() {
     let sb = Sandbox::start();
     let dir = tempfile::tempdir().unwrap();

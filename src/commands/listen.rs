@@ -151,6 +151,7 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
         notice: crate::output::notice(),
         identify_queue,
         sessions,
+        trace: settings.trace.clone(),
     };
 
     let stop = Arc::new(Stop::default());

@@ -94,6 +94,7 @@ fn options(intents: u64) -> ListenOptions {
         notice: Notice::new(|_| {}),
         identify_queue: None,
         sessions: None,
+        trace: None,
     }
 }
 

@@ -95,6 +95,8 @@ pub struct ListenOptions {
     pub identify_queue: Option<super::identify_queue::IdentifyQueue>,
     /// Where sessions are kept across restarts (`--session-file`).
     pub sessions: Option<std::sync::Arc<super::session_file::SessionStore>>,
+    /// Where connection events go (`--trace`): connects, closes, identifies and resumes.
+    pub trace: Option<crate::Trace>,
 }
 
 /// Appends the query Discord expects: `v=10`, `encoding=json`, and `compress` when asked.
@@ -366,6 +368,22 @@ impl ShardRun<'_> {
         self.shared.options.notice.say(text);
     }
 
+    /// One `--trace` record about this shard's connection (`event` plus its fields).
+    fn trace(&self, event: &str, fields: serde_json::Value) {
+        if let Some(trace) = &self.shared.options.trace {
+            let mut record = serde_json::json!({
+                "time": crate::epoch_seconds(),
+                "kind": "gateway",
+                "event": event,
+                "shard": self.shard.shard,
+            });
+            if let (Some(all), serde_json::Value::Object(more)) = (record.as_object_mut(), fields) {
+                all.extend(more);
+            }
+            trace.record(&record);
+        }
+    }
+
     /// Waits out the backoff, takes an IDENTIFY slot if identifying, and opens the next
     /// connection. `None` when the shard is done (stopped, or closed for good).
     fn connect(&mut self) -> Result<Option<Connection>> {
@@ -408,6 +426,10 @@ impl ShardRun<'_> {
                 url.split('?').next().unwrap_or(&url),
                 if resume { "resume" } else { "identify" }
             ));
+            self.trace(
+                "connect",
+                serde_json::json!({ "plan": if resume { "resume" } else { "identify" } }),
+            );
             match Connection::open(&url, shared.options.connect_timeout, shared.stop) {
                 Ok(conn) => {
                     self.shard.process(Event::Connected, Instant::now());
@@ -507,6 +529,10 @@ impl ShardRun<'_> {
             self.label,
             closed.describe()
         ));
+        self.trace(
+            "close",
+            serde_json::json!({ "code": closed.code, "reason": closed.reason, "next": next }),
+        );
         match action {
             Action::Fatal(e) => Err(e),
             _ => Ok(Ended::Reconnect),
@@ -546,6 +572,7 @@ impl ShardRun<'_> {
         if !was_identifying && matches!(self.shard.state, State::Identifying { .. }) {
             // The action is the IDENTIFY itself: it uses one of the day's session starts.
             shared.gate.spend(self.shard.shard[0]);
+            self.trace("identify", serde_json::json!({}));
         }
         if !was_active && self.shard.state == State::Active {
             // Commands wait for a live session; a fresh one starts a fresh send budget.
@@ -558,6 +585,9 @@ impl ShardRun<'_> {
         }
         if t == "RESUMED" {
             self.say(&format!("gateway: {}resumed", self.label));
+            self.trace("resumed", serde_json::json!({}));
+        } else if t == "READY" {
+            self.trace("ready", serde_json::json!({}));
         }
         let tag = shared.options.tag_shard.then_some(self.shard.shard);
         shared.sink.emit(&frame::one_line(text), t, tag, now)?;

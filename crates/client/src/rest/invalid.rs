@@ -70,8 +70,9 @@ impl Counts {
 #[derive(Debug)]
 pub struct InvalidRequests {
     path: PathBuf,
-    /// The count as last read or written, so a check before each request costs no file access.
-    seen: Mutex<Counts>,
+    /// The count as last read or written (`None` until first needed), so a check before each
+    /// request costs at most one read per process.
+    seen: Mutex<Option<Counts>>,
     warned: Mutex<usize>,
 }
 
@@ -84,19 +85,24 @@ impl InvalidRequests {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        let counter = InvalidRequests {
+        InvalidRequests {
             path: dir.join(format!("invalid-requests-{name}.json")),
-            seen: Mutex::new(Counts::default()),
+            seen: Mutex::new(None),
             warned: Mutex::new(0),
-        };
-        counter.update(|_| {});
-        counter
+        }
     }
 
     /// Fails when this machine is at 95% of Discord's limit, saying when sending may resume.
     pub fn check(&self) -> Result<()> {
         let now = now_epoch() as u64;
-        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        // Read without creating: a machine that never made an invalid request has no file.
+        let seen = guard.get_or_insert_with(|| {
+            std::fs::read(&self.path)
+                .ok()
+                .and_then(|text| serde_json::from_slice(&text).ok())
+                .unwrap_or_default()
+        });
         seen.prune(now);
         let total = seen.total();
         if total < REFUSE_AT {
@@ -137,7 +143,7 @@ impl InvalidRequests {
             .filter(|f| f.lock().is_ok());
         let mut counts = match &file {
             Some(f) => read(f).unwrap_or_default(),
-            None => seen.clone(),
+            None => seen.clone().unwrap_or_default(),
         };
         let before = counts.clone();
         counts.prune(now);
@@ -145,8 +151,9 @@ impl InvalidRequests {
         if let (Some(mut f), true) = (file, counts != before) {
             let _ = write(&mut f, &counts);
         }
-        *seen = counts;
-        seen.total()
+        let total = counts.total();
+        *seen = Some(counts);
+        total
     }
 }
 
