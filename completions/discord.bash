@@ -2069,7 +2069,7 @@ _discord() {
 
     case "${cmd}" in
         discord)
-            opts="-r -i -v -h -V --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help --version get post put patch delete login logout sandbox intents endpoints send-message batch completions man export get-current-application get-my-application edit-current-application update-my-application get-application update-application get-application-activity-instance applications-get-activity-instance upload-application-attachment get-global-application-commands list-application-commands bulk-overwrite-global-application-commands bulk-set-application-commands create-global-application-command create-application-command get-global-application-command get-application-command delete-global-application-command delete-application-command edit-global-application-command update-application-command list-application-emojis create-application-emoji get-application-emoji delete-application-emoji modify-application-emoji update-application-emoji list-entitlements get-entitlements create-test-entitlement create-entitlement get-entitlement delete-test-entitlement delete-entitlement consume-an-entitlement consume-entitlement get-guild-application-commands list-guild-application-commands bulk-overwrite-guild-application-commands bulk-set-guild-application-commands create-guild-application-command get-guild-application-command-permissions list-guild-application-command-permissions get-guild-application-command delete-guild-application-command edit-guild-application-command update-guild-application-command get-application-command-permissions edit-application-command-permissions set-guild-application-command-permissions get-application-role-connection-metadata-records get-application-role-connections-metadata update-application-role-connection-metadata-records update-application-role-connections-metadata get-channel delete-channel close-channel modify-channel update-channel follow-announcement-channel follow-channel get-channel-invites list-channel-invites create-channel-invite get-channel-messages list-messages create-message upload-file bulk-delete-messages get-channel-pins list-pins pin-message create-pin unpin-message delete-pin get-channel-message get-message delete-message edit-message update-message crosspost-message delete-all-reactions delete-all-message-reactions get-reactions list-message-reactions-by-emoji delete-all-reactions-for-emoji delete-all-message-reactions-by-emoji create-reaction add-my-message-reaction delete-own-reaction delete-my-message-reaction delete-user-reaction delete-user-message-reaction start-thread-from-message create-thread-from-message edit-channel-permissions set-channel-permission-overwrite delete-channel-permission delete-channel-permission-overwrite get-pinned-messages-deprecated deprecated-list-pins get-pinned-messages pin-message-deprecated deprecated-create-pin add-pinned-channel-message unpin-message-deprecated deprecated-delete-pin delete-pinned-channel-message get-answer-voters end-poll poll-expire group-dm-add-recipient add-group-dm-user group-dm-remove-recipient delete-group-dm-user send-soundboard-sound list-thread-members join-thread leave-thread get-thread-member add-thread-member remove-thread-member delete-thread-member start-thread-without-message start-thread-in-forum-or-media-channel create-thread list-private-archived-threads list-public-archived-threads thread-search trigger-typing-indicator list-joined-private-archived-threads list-my-private-archived-threads set-voice-channel-status update-voice-channel-status get-channel-webhooks list-channel-webhooks create-webhook create-channel-webhook get-gateway get-gateway-bot get-bot-gateway get-guild-template get-guild modify-guild update-guild get-guild-audit-log list-guild-audit-log-entries list-auto-moderation-rules-for-guild list-auto-moderation-rules create-auto-moderation-rule get-auto-moderation-rule delete-auto-moderation-rule modify-auto-moderation-rule update-auto-moderation-rule get-guild-bans list-guild-bans get-guild-ban create-guild-ban ban-user-from-guild remove-guild-ban unban-user-from-guild bulk-guild-ban bulk-ban-users-from-guild get-guild-channels list-guild-channels create-guild-channel modify-guild-channel-positions bulk-update-guild-channels list-guild-emojis get-guild-emojis create-guild-emoji get-guild-emoji delete-guild-emoji modify-guild-emoji update-guild-emoji modify-guild-incident-actions update-guild-incident-actions get-guild-integrations list-guild-integrations delete-guild-integration get-guild-invites list-guild-invites list-guild-members modify-current-member update-my-guild-member modify-current-user-nick search-guild-members get-guild-member add-guild-member remove-guild-member delete-guild-member modify-guild-member update-guild-member add-guild-member-role remove-guild-member-role delete-guild-member-role search-guild-messages guild-search get-guild-new-member-welcome get-guild-onboarding get-guilds-onboarding modify-guild-onboarding put-guilds-onboarding get-guild-preview get-guild-prune-count preview-prune-guild begin-guild-prune prune-guild get-guild-voice-regions list-guild-voice-regions get-guild-join-requests action-guild-join-request get-guild-roles list-guild-roles create-guild-role modify-guild-role-positions bulk-update-guild-roles get-guild-role-member-counts guild-role-member-counts get-guild-role delete-guild-role modify-guild-role update-guild-role list-scheduled-events-for-guild list-guild-scheduled-events create-guild-scheduled-event get-guild-scheduled-event delete-guild-scheduled-event modify-guild-scheduled-event update-guild-scheduled-event create-guild-scheduled-event-exception delete-guild-scheduled-event-exception update-guild-scheduled-event-exception get-guild-scheduled-event-users list-guild-scheduled-event-users count-guild-scheduled-event-users list-guild-scheduled-event-exception-users list-guild-soundboard-sounds create-guild-soundboard-sound get-guild-soundboard-sound delete-guild-soundboard-sound modify-guild-soundboard-sound update-guild-soundboard-sound list-guild-stickers create-guild-sticker get-guild-sticker delete-guild-sticker modify-guild-sticker update-guild-sticker get-guild-templates list-guild-templates create-guild-template sync-guild-template delete-guild-template modify-guild-template update-guild-template list-active-guild-threads get-active-guild-threads get-guild-vanity-url get-current-user-voice-state get-self-voice-state modify-current-user-voice-state update-self-voice-state get-user-voice-state get-voice-state modify-user-voice-state update-voice-state get-guild-webhooks get-guild-welcome-screen modify-guild-welcome-screen update-guild-welcome-screen get-guild-widget-settings modify-guild-widget update-guild-widget-settings get-guild-widget get-guild-widget-image get-guild-widget-png create-interaction-response get-invite invite-resolve delete-invite invite-revoke get-target-users get-invite-target-users update-target-users update-invite-target-users get-target-users-job-status get-invite-target-users-job-status create-or-join-lobby create-lobby get-lobby delete-lobby modify-lobby edit-lobby link-channel-to-lobby unlink-channel-from-lobby edit-lobby-channel-link leave-lobby create-lobby-channel-invite-for-self create-linked-lobby-guild-invite-for-self bulk-update-lobby-members add-a-member-to-a-lobby add-lobby-member remove-a-member-from-a-lobby delete-lobby-member create-lobby-channel-invite-for-user create-linked-lobby-guild-invite-for-user get-lobby-messages send-lobby-message create-lobby-message update-lobby-message-moderation-metadata update-lobby-message-external-moderation-metadata get-current-authorization-information get-my-oauth2-authorization get-current-bot-application-information get-my-oauth2-application get-oauth2-application get-public-keys get-openid-connect-userinfo update-user-message-external-moderation-metadata partner-sdk-unmerge-provisional-account bot-partner-sdk-unmerge-provisional-account partner-sdk-token bot-partner-sdk-token list-sku-subscriptions get-sku-subscriptions get-sku-subscription list-default-soundboard-sounds get-soundboard-default-sounds create-stage-instance get-stage-instance delete-stage-instance modify-stage-instance update-stage-instance list-sticker-packs get-sticker-pack get-sticker get-current-user get-my-user modify-current-user update-my-user get-current-user-application-entitlements get-current-user-application-role-connection get-application-user-role-connection update-current-user-application-role-connection update-application-user-role-connection delete-current-user-application-role-connection delete-application-user-role-connection create-dm create-group-dm get-current-user-connections list-my-connections get-users-connections get-current-user-guilds list-my-guilds leave-guild get-current-user-guild-member get-my-guild-member get-user list-voice-regions get-webhook delete-webhook modify-webhook update-webhook get-webhook-with-token get-webhook-by-token execute-webhook create-followup-message delete-webhook-with-token delete-webhook-by-token modify-webhook-with-token update-webhook-by-token execute-github-compatible-webhook execute-git-hub-compatible-webhook get-original-interaction-response get-original-webhook-message delete-original-interaction-response delete-original-webhook-message edit-original-interaction-response update-original-webhook-message get-webhook-message get-followup-message delete-webhook-message delete-followup-message edit-webhook-message edit-followup-message update-webhook-message execute-slack-compatible-webhook accept-invite create-guild-integration delete-guild get-guild-embed get-user-dms modify-guild-embed modify-guild-integration modify-guild-vanity-url sync-guild-integration listen help"
+            opts="-r -i -v -h -V --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help --version get post put patch delete login logout sandbox intents endpoints send-message batch completions man export get-current-application get-my-application edit-current-application update-my-application get-application update-application get-application-activity-instance applications-get-activity-instance upload-application-attachment get-global-application-commands list-application-commands bulk-overwrite-global-application-commands bulk-set-application-commands create-global-application-command create-application-command get-global-application-command get-application-command delete-global-application-command delete-application-command edit-global-application-command update-application-command list-application-emojis create-application-emoji get-application-emoji delete-application-emoji modify-application-emoji update-application-emoji list-entitlements get-entitlements create-test-entitlement create-entitlement get-entitlement delete-test-entitlement delete-entitlement consume-an-entitlement consume-entitlement get-guild-application-commands list-guild-application-commands bulk-overwrite-guild-application-commands bulk-set-guild-application-commands create-guild-application-command get-guild-application-command-permissions list-guild-application-command-permissions get-guild-application-command delete-guild-application-command edit-guild-application-command update-guild-application-command get-application-command-permissions edit-application-command-permissions set-guild-application-command-permissions get-application-role-connection-metadata-records get-application-role-connections-metadata update-application-role-connection-metadata-records update-application-role-connections-metadata get-channel delete-channel close-channel modify-channel update-channel follow-announcement-channel follow-channel get-channel-invites list-channel-invites create-channel-invite get-channel-messages list-messages create-message upload-file bulk-delete-messages get-channel-pins list-pins pin-message create-pin unpin-message delete-pin get-channel-message get-message delete-message edit-message update-message crosspost-message delete-all-reactions delete-all-message-reactions get-reactions list-message-reactions-by-emoji delete-all-reactions-for-emoji delete-all-message-reactions-by-emoji create-reaction add-my-message-reaction delete-own-reaction delete-my-message-reaction delete-user-reaction delete-user-message-reaction start-thread-from-message create-thread-from-message edit-channel-permissions set-channel-permission-overwrite delete-channel-permission delete-channel-permission-overwrite get-pinned-messages-deprecated deprecated-list-pins get-pinned-messages pin-message-deprecated deprecated-create-pin add-pinned-channel-message unpin-message-deprecated deprecated-delete-pin delete-pinned-channel-message get-answer-voters end-poll poll-expire group-dm-add-recipient add-group-dm-user group-dm-remove-recipient delete-group-dm-user send-soundboard-sound list-thread-members join-thread leave-thread get-thread-member add-thread-member remove-thread-member delete-thread-member start-thread-without-message start-thread-in-forum-or-media-channel create-thread list-private-archived-threads list-public-archived-threads thread-search trigger-typing-indicator list-joined-private-archived-threads list-my-private-archived-threads set-voice-channel-status update-voice-channel-status get-channel-webhooks list-channel-webhooks create-webhook create-channel-webhook get-gateway get-gateway-bot get-bot-gateway get-guild-template get-guild modify-guild update-guild get-guild-audit-log list-guild-audit-log-entries list-auto-moderation-rules-for-guild list-auto-moderation-rules create-auto-moderation-rule get-auto-moderation-rule delete-auto-moderation-rule modify-auto-moderation-rule update-auto-moderation-rule get-guild-bans list-guild-bans get-guild-ban create-guild-ban ban-user-from-guild remove-guild-ban unban-user-from-guild bulk-guild-ban bulk-ban-users-from-guild get-guild-channels list-guild-channels create-guild-channel modify-guild-channel-positions bulk-update-guild-channels list-guild-emojis get-guild-emojis create-guild-emoji get-guild-emoji delete-guild-emoji modify-guild-emoji update-guild-emoji modify-guild-incident-actions update-guild-incident-actions get-guild-integrations list-guild-integrations delete-guild-integration get-guild-invites list-guild-invites list-guild-members modify-current-member update-my-guild-member modify-current-user-nick search-guild-members get-guild-member add-guild-member remove-guild-member delete-guild-member modify-guild-member update-guild-member add-guild-member-role remove-guild-member-role delete-guild-member-role search-guild-messages guild-search get-guild-new-member-welcome get-guild-onboarding get-guilds-onboarding modify-guild-onboarding put-guilds-onboarding get-guild-preview get-guild-prune-count preview-prune-guild begin-guild-prune prune-guild get-guild-voice-regions list-guild-voice-regions get-guild-join-requests action-guild-join-request get-guild-roles list-guild-roles create-guild-role modify-guild-role-positions bulk-update-guild-roles get-guild-role-member-counts guild-role-member-counts get-guild-role delete-guild-role modify-guild-role update-guild-role list-scheduled-events-for-guild list-guild-scheduled-events create-guild-scheduled-event get-guild-scheduled-event delete-guild-scheduled-event modify-guild-scheduled-event update-guild-scheduled-event create-guild-scheduled-event-exception delete-guild-scheduled-event-exception update-guild-scheduled-event-exception get-guild-scheduled-event-users list-guild-scheduled-event-users count-guild-scheduled-event-users list-guild-scheduled-event-exception-users list-guild-soundboard-sounds create-guild-soundboard-sound get-guild-soundboard-sound delete-guild-soundboard-sound modify-guild-soundboard-sound update-guild-soundboard-sound list-guild-stickers create-guild-sticker get-guild-sticker delete-guild-sticker modify-guild-sticker update-guild-sticker get-guild-templates list-guild-templates create-guild-template sync-guild-template delete-guild-template modify-guild-template update-guild-template list-active-guild-threads get-active-guild-threads get-guild-vanity-url get-current-user-voice-state get-self-voice-state modify-current-user-voice-state update-self-voice-state get-user-voice-state get-voice-state modify-user-voice-state update-voice-state get-guild-webhooks get-guild-welcome-screen modify-guild-welcome-screen update-guild-welcome-screen get-guild-widget-settings modify-guild-widget update-guild-widget-settings get-guild-widget get-guild-widget-image get-guild-widget-png create-interaction-response get-invite invite-resolve delete-invite invite-revoke get-target-users get-invite-target-users update-target-users update-invite-target-users get-target-users-job-status get-invite-target-users-job-status create-or-join-lobby create-lobby get-lobby delete-lobby modify-lobby edit-lobby link-channel-to-lobby unlink-channel-from-lobby edit-lobby-channel-link leave-lobby create-lobby-channel-invite-for-self create-linked-lobby-guild-invite-for-self bulk-update-lobby-members add-a-member-to-a-lobby add-lobby-member remove-a-member-from-a-lobby delete-lobby-member create-lobby-channel-invite-for-user create-linked-lobby-guild-invite-for-user get-lobby-messages send-lobby-message create-lobby-message update-lobby-message-moderation-metadata update-lobby-message-external-moderation-metadata get-current-authorization-information get-my-oauth2-authorization get-current-bot-application-information get-my-oauth2-application get-oauth2-application get-public-keys get-openid-connect-userinfo update-user-message-external-moderation-metadata partner-sdk-unmerge-provisional-account bot-partner-sdk-unmerge-provisional-account partner-sdk-token bot-partner-sdk-token list-sku-subscriptions get-sku-subscriptions get-sku-subscription list-default-soundboard-sounds get-soundboard-default-sounds create-stage-instance get-stage-instance delete-stage-instance modify-stage-instance update-stage-instance list-sticker-packs get-sticker-pack get-sticker get-current-user get-my-user modify-current-user update-my-user get-current-user-application-entitlements get-current-user-application-role-connection get-application-user-role-connection update-current-user-application-role-connection update-application-user-role-connection delete-current-user-application-role-connection delete-application-user-role-connection create-dm create-group-dm get-current-user-connections list-my-connections get-users-connections get-current-user-guilds list-my-guilds leave-guild get-current-user-guild-member get-my-guild-member get-user list-voice-regions get-webhook delete-webhook modify-webhook update-webhook get-webhook-with-token get-webhook-by-token execute-webhook create-followup-message delete-webhook-with-token delete-webhook-by-token modify-webhook-with-token update-webhook-by-token execute-github-compatible-webhook execute-git-hub-compatible-webhook get-original-interaction-response get-original-webhook-message delete-original-interaction-response delete-original-webhook-message edit-original-interaction-response update-original-webhook-message get-webhook-message get-followup-message delete-webhook-message delete-followup-message edit-webhook-message edit-followup-message update-webhook-message execute-slack-compatible-webhook accept-invite create-guild-integration delete-guild get-guild-embed get-user-dms modify-guild-embed modify-guild-integration modify-guild-vanity-url sync-guild-integration listen help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2091,7 +2091,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -2131,7 +2131,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__accept__subcmd__invite)
-            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2153,7 +2153,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -2193,7 +2193,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__action__subcmd__guild__subcmd__join__subcmd__request)
-            opts="-f -F -q -H -y -r -i -v -h --action --rejection-reason --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --action --rejection-reason --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2207,7 +2207,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2227,7 +2227,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2263,7 +2263,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -2303,7 +2303,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__a__subcmd__member__subcmd__to__subcmd__a__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --metadata --flags --additional-name --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --metadata --flags --additional-name --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2321,7 +2321,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2341,7 +2341,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2377,7 +2377,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -2417,7 +2417,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --access-token --flags --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --access-token --flags --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2447,7 +2447,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2467,7 +2467,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2503,7 +2503,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -2543,13 +2543,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__guild__subcmd__member__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2569,7 +2569,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2605,7 +2605,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -2645,13 +2645,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__thread__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2671,7 +2671,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2707,7 +2707,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -2747,7 +2747,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__batch)
-            opts="-j -r -i -v -h --jobs --fail-fast --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-j -r -i -v -h --jobs --fail-fast --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2777,7 +2777,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -2817,7 +2817,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__begin__subcmd__guild__subcmd__prune)
-            opts="-f -F -q -H -y -r -i -v -h --days --compute-prune-count --include-roles --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --days --compute-prune-count --include-roles --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2835,7 +2835,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2855,7 +2855,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2891,7 +2891,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -2931,7 +2931,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bot__subcmd__partner__subcmd__sdk__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --provisional-user-id --external-user-id --preferred-global-name --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --provisional-user-id --external-user-id --preferred-global-name --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2949,7 +2949,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2969,7 +2969,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3005,7 +3005,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -3045,7 +3045,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bot__subcmd__partner__subcmd__sdk__subcmd__unmerge__subcmd__provisional__subcmd__account)
-            opts="-f -F -q -H -y -r -i -v -h --external-user-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --external-user-id --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3055,7 +3055,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3075,7 +3075,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3111,7 +3111,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -3151,7 +3151,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__delete__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --messages --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --messages --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3161,7 +3161,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3181,7 +3181,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3217,7 +3217,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -3257,7 +3257,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --user-ids --delete-message-seconds --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-ids --delete-message-seconds --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3271,7 +3271,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3291,7 +3291,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3327,7 +3327,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -3367,13 +3367,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__overwrite__subcmd__global__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3393,7 +3393,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3429,7 +3429,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -3469,13 +3469,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__overwrite__subcmd__guild__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3495,7 +3495,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3531,7 +3531,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -3571,13 +3571,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__update__subcmd__lobby__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3597,7 +3597,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3633,7 +3633,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -3673,7 +3673,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__completions)
-            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help bash elvish fish powershell zsh"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3695,7 +3695,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -3735,13 +3735,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__consume__subcmd__an__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3761,7 +3761,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3797,7 +3797,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -3837,7 +3837,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__count__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --guild-scheduled-event-exception-ids --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --guild-scheduled-event-exception-ids --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3847,7 +3847,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3867,7 +3867,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3903,7 +3903,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -3943,7 +3943,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --image --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --image --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3957,7 +3957,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3977,7 +3977,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4013,7 +4013,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -4053,7 +4053,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4091,7 +4091,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4111,7 +4111,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4147,7 +4147,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -4187,7 +4187,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__channel__subcmd__invite)
-            opts="-f -F -q -H -y -r -i -v -h --max-age --temporary --max-uses --unique --target-user-id --target-application-id --target-type --role-ids --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --max-age --temporary --max-uses --unique --target-user-id --target-application-id --target-type --role-ids --body --raw-field --field --query-param --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4225,7 +4225,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4245,7 +4245,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4285,7 +4285,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -4325,7 +4325,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__dm)
-            opts="-f -F -q -H -y -r -i -v -h --recipient-id --access-tokens --nicks --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --recipient-id --access-tokens --nicks --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4343,7 +4343,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4363,7 +4363,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4399,7 +4399,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -4439,7 +4439,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4489,7 +4489,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4509,7 +4509,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4545,7 +4545,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -4585,7 +4585,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4635,7 +4635,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4655,7 +4655,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4691,7 +4691,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -4731,7 +4731,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --delete-message-seconds --delete-message-days --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --delete-message-seconds --delete-message-days --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4745,7 +4745,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4765,7 +4765,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4801,7 +4801,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -4841,7 +4841,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --type --name --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --available-tags --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --type --name --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --available-tags --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4923,7 +4923,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4943,7 +4943,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4979,7 +4979,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -5019,7 +5019,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --image --roles --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --image --roles --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5037,7 +5037,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5057,7 +5057,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5093,7 +5093,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -5133,7 +5133,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__integration)
-            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5155,7 +5155,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -5195,7 +5195,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --name --permissions --colour --colors --hoist --mentionable --icon --unicode-emoji --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --permissions --color --colors --hoist --mentionable --icon --unicode-emoji --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5209,7 +5209,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --colour)
+                --color)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5233,7 +5233,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5253,7 +5253,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5289,7 +5289,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -5329,7 +5329,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --image --scheduled-start-time --scheduled-end-time --privacy-level --entity-type --channel-id --recurrence-rule --entity-metadata --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --image --scheduled-start-time --scheduled-end-time --privacy-level --entity-type --channel-id --recurrence-rule --entity-metadata --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5375,7 +5375,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5395,7 +5395,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5431,7 +5431,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -5471,7 +5471,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception)
-            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --original-scheduled-start-time --is-canceled --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --original-scheduled-start-time --is-canceled --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5493,7 +5493,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5513,7 +5513,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5549,7 +5549,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -5589,7 +5589,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --sound --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --sound --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5615,7 +5615,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5635,7 +5635,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5671,7 +5671,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -5711,7 +5711,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --body --raw-field --field --query-param --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5729,7 +5729,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5749,7 +5749,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5789,7 +5789,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -5829,7 +5829,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5843,7 +5843,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5863,7 +5863,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5899,7 +5899,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -5939,7 +5939,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --with-response --type --data-field --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-response --type --data --body --raw-field --field --query-param --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5953,11 +5953,11 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data-field)
+                --data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5977,7 +5977,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6017,7 +6017,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -6057,7 +6057,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --members --metadata --flags --override-event-webhooks-url --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --members --metadata --flags --override-event-webhooks-url --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6083,7 +6083,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6103,7 +6103,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6139,7 +6139,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -6179,13 +6179,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__lobby__subcmd__channel__subcmd__invite__subcmd__for__subcmd__self)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6205,7 +6205,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6241,7 +6241,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -6281,13 +6281,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__lobby__subcmd__channel__subcmd__invite__subcmd__for__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6307,7 +6307,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6343,7 +6343,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -6383,7 +6383,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --body --raw-field --field --query-param --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6441,7 +6441,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6461,7 +6461,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6501,7 +6501,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -6541,7 +6541,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__or__subcmd__join__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --lobby-metadata --member-metadata --secret --flags --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --lobby-metadata --member-metadata --secret --flags --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6567,7 +6567,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6587,7 +6587,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6623,7 +6623,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -6663,13 +6663,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__reaction)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6689,7 +6689,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6725,7 +6725,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -6765,7 +6765,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --topic --channel-id --privacy-level --guild-scheduled-event-id --send-start-notification --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --topic --channel-id --privacy-level --guild-scheduled-event-id --send-start-notification --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6791,7 +6791,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6811,7 +6811,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6847,7 +6847,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -6887,7 +6887,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__test__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --sku-id --owner-id --owner-type --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --sku-id --owner-id --owner-type --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6905,7 +6905,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6925,7 +6925,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6961,7 +6961,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -7001,7 +7001,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --name --avatar --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --avatar --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7015,7 +7015,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7035,7 +7035,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7071,7 +7071,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -7111,13 +7111,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__crosspost__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7137,7 +7137,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7173,7 +7173,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -7213,13 +7213,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -r -i -v -h --body --raw-field --field --query-param --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7239,7 +7239,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7279,7 +7279,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -7319,13 +7319,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__all__subcmd__reactions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7345,7 +7345,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7381,7 +7381,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -7421,13 +7421,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__all__subcmd__reactions__subcmd__for__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7447,7 +7447,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7483,7 +7483,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -7523,13 +7523,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7549,7 +7549,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7585,7 +7585,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -7625,13 +7625,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7651,7 +7651,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7687,7 +7687,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -7727,13 +7727,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7753,7 +7753,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7789,7 +7789,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -7829,13 +7829,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__channel__subcmd__permission)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7855,7 +7855,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7891,7 +7891,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -7931,13 +7931,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__current__subcmd__user__subcmd__application__subcmd__role__subcmd__connection)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7957,7 +7957,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7993,7 +7993,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -8033,13 +8033,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8059,7 +8059,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8095,7 +8095,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -8135,7 +8135,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild)
-            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8157,7 +8157,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -8197,13 +8197,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8223,7 +8223,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8259,7 +8259,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -8299,13 +8299,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8325,7 +8325,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8361,7 +8361,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -8401,13 +8401,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__integration)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8427,7 +8427,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8463,7 +8463,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -8503,13 +8503,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8529,7 +8529,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8565,7 +8565,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -8605,13 +8605,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8631,7 +8631,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8667,7 +8667,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -8707,13 +8707,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8733,7 +8733,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8769,7 +8769,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -8809,13 +8809,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8835,7 +8835,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8871,7 +8871,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -8911,13 +8911,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8937,7 +8937,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8973,7 +8973,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -9013,13 +9013,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9039,7 +9039,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9075,7 +9075,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -9115,13 +9115,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__invite)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9141,7 +9141,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9177,7 +9177,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -9217,13 +9217,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9243,7 +9243,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9279,7 +9279,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -9319,13 +9319,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9345,7 +9345,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9381,7 +9381,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -9421,7 +9421,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__original__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9431,7 +9431,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9451,7 +9451,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9487,7 +9487,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -9527,13 +9527,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__own__subcmd__reaction)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9553,7 +9553,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9589,7 +9589,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -9629,13 +9629,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9655,7 +9655,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9691,7 +9691,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -9731,13 +9731,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__test__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9757,7 +9757,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9793,7 +9793,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -9833,13 +9833,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__user__subcmd__reaction)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9859,7 +9859,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9895,7 +9895,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -9935,13 +9935,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9961,7 +9961,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9997,7 +9997,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -10037,7 +10037,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__webhook__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10047,7 +10047,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10067,7 +10067,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10103,7 +10103,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -10143,13 +10143,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__webhook__subcmd__with__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10169,7 +10169,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10205,7 +10205,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -10245,7 +10245,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__application__subcmd__command__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --permissions --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --permissions --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10255,7 +10255,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10275,7 +10275,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10311,7 +10311,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -10351,7 +10351,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__channel__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --type --allow --deny --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --type --allow --deny --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10369,7 +10369,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10389,7 +10389,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10425,7 +10425,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -10465,7 +10465,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__current__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10539,7 +10539,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10559,7 +10559,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10595,7 +10595,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -10635,7 +10635,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10681,7 +10681,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10701,7 +10701,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10737,7 +10737,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -10777,7 +10777,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10823,7 +10823,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10843,7 +10843,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10879,7 +10879,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -10919,7 +10919,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --content --embeds --flags --allowed-mentions --sticker-ids --components --attachments --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --content --embeds --flags --allowed-mentions --sticker-ids --components --attachments --body --raw-field --field --query-param --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10953,7 +10953,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10973,7 +10973,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11013,7 +11013,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -11053,7 +11053,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__original__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --body --raw-field --field --query-param --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11095,7 +11095,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11115,7 +11115,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11155,7 +11155,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -11195,7 +11195,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__webhook__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --body --raw-field --field --query-param --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11237,7 +11237,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11257,7 +11257,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11297,7 +11297,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -11337,13 +11337,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__end__subcmd__poll)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11363,7 +11363,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11399,7 +11399,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -11439,7 +11439,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__endpoints)
-            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11461,7 +11461,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -11501,7 +11501,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__execute__subcmd__github__subcmd__compatible__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --action --ref --ref-type --comment --issue --pull-request --repository --forkee --sender --member --release --head-commit --commits --forced --compare --review --check-run --check-suite --discussion --answer --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --action --ref --ref-type --comment --issue --pull-request --repository --forkee --sender --member --release --head-commit --commits --forced --compare --review --check-run --check-suite --discussion --answer --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11595,7 +11595,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11615,7 +11615,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11651,7 +11651,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -11691,7 +11691,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__execute__subcmd__slack__subcmd__compatible__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --text --username --icon-url --attachments --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --text --username --icon-url --attachments --body --raw-field --field --query-param --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11721,7 +11721,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11741,7 +11741,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11781,7 +11781,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -11821,7 +11821,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__execute__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --tts --flags --username --avatar-url --thread-name --applied-tags --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --tts --flags --username --avatar-url --thread-name --applied-tags --body --raw-field --field --query-param --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11887,7 +11887,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11907,7 +11907,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11947,7 +11947,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -11987,7 +11987,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__export)
-            opts="-o -j -r -i -v -h --out --include-threads --after --before --channel --exclude-channel --from --media --max-media-size --jobs --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-o -j -r -i -v -h --out --include-threads --after --before --channel --exclude-channel --from --media --max-media-size --jobs --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12053,7 +12053,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -12093,7 +12093,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__follow__subcmd__announcement__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --webhook-channel-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --webhook-channel-id --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12103,7 +12103,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12123,7 +12123,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12159,7 +12159,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -12199,13 +12199,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -r -i -v -h --body --raw-field --field --query-param --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12225,7 +12225,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12265,7 +12265,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -12305,7 +12305,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__answer__subcmd__voters)
-            opts="-f -F -q -H -y -r -i -v -h --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --after --limit --body --raw-field --field --query-param --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12319,7 +12319,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12339,7 +12339,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12375,7 +12375,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -12415,13 +12415,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12441,7 +12441,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12477,7 +12477,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -12517,13 +12517,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__activity__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12543,7 +12543,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12579,7 +12579,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -12619,13 +12619,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__command__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12645,7 +12645,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12681,7 +12681,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -12721,13 +12721,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12747,7 +12747,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12783,7 +12783,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -12823,13 +12823,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__role__subcmd__connection__subcmd__metadata__subcmd__records)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12849,7 +12849,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12885,7 +12885,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -12925,13 +12925,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12951,7 +12951,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12987,7 +12987,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -13027,13 +13027,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13053,7 +13053,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13089,7 +13089,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -13129,13 +13129,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__invites)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13155,7 +13155,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13191,7 +13191,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -13231,13 +13231,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13257,7 +13257,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13293,7 +13293,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -13333,7 +13333,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --around --before --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --around --before --after --limit --body --raw-field --field --query-param --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13355,7 +13355,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13375,7 +13375,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13411,7 +13411,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -13451,7 +13451,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__pins)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --body --raw-field --field --query-param --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13465,7 +13465,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13485,7 +13485,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13521,7 +13521,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -13561,13 +13561,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__webhooks)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13587,7 +13587,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13623,7 +13623,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -13663,13 +13663,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13689,7 +13689,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13725,7 +13725,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -13765,13 +13765,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__authorization__subcmd__information)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13791,7 +13791,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13827,7 +13827,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -13867,13 +13867,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__bot__subcmd__application__subcmd__information)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13893,7 +13893,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13929,7 +13929,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -13969,13 +13969,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13995,7 +13995,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14031,7 +14031,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -14071,7 +14071,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__application__subcmd__entitlements)
-            opts="-f -F -q -H -y -r -i -v -h --sku-ids --exclude-consumed --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --sku-ids --exclude-consumed --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14085,7 +14085,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14105,7 +14105,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14141,7 +14141,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -14181,13 +14181,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__application__subcmd__role__subcmd__connection)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14207,7 +14207,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14243,7 +14243,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -14283,13 +14283,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__connections)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14309,7 +14309,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14345,7 +14345,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -14385,13 +14385,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14411,7 +14411,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14447,7 +14447,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -14487,7 +14487,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__guilds)
-            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --with-counts --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --with-counts --body --raw-field --field --query-param --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14509,7 +14509,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14529,7 +14529,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14565,7 +14565,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -14605,13 +14605,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14631,7 +14631,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14667,7 +14667,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -14707,13 +14707,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14733,7 +14733,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14769,7 +14769,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -14809,13 +14809,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__gateway)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14835,7 +14835,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14871,7 +14871,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -14911,13 +14911,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__gateway__subcmd__bot)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14937,7 +14937,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14973,7 +14973,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -15013,13 +15013,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15039,7 +15039,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15075,7 +15075,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -15115,7 +15115,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__global__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --with-localizations --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-localizations --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15125,7 +15125,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15145,7 +15145,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15181,7 +15181,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -15221,7 +15221,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --with-counts --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-counts --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15231,7 +15231,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15251,7 +15251,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15287,7 +15287,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -15327,13 +15327,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15353,7 +15353,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15389,7 +15389,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -15429,13 +15429,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__application__subcmd__command__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15455,7 +15455,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15491,7 +15491,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -15531,7 +15531,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --with-localizations --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-localizations --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15541,7 +15541,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15561,7 +15561,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15597,7 +15597,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -15637,7 +15637,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__audit__subcmd__log)
-            opts="-f -F -q -H -y -r -i -v -h --user-id --target-id --action-type --before --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-id --target-id --action-type --before --after --limit --body --raw-field --field --query-param --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15667,7 +15667,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15687,7 +15687,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15723,7 +15723,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -15763,13 +15763,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15789,7 +15789,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15825,7 +15825,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -15865,7 +15865,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__bans)
-            opts="-f -F -q -H -y -r -i -v -h --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --before --after --body --raw-field --field --query-param --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15883,7 +15883,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15903,7 +15903,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15939,7 +15939,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -15979,13 +15979,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__channels)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16005,7 +16005,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16041,7 +16041,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -16081,7 +16081,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__embed)
-            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16103,7 +16103,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -16143,13 +16143,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16169,7 +16169,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16205,7 +16205,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -16245,13 +16245,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__integrations)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16271,7 +16271,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16307,7 +16307,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -16347,13 +16347,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__invites)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16373,7 +16373,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16409,7 +16409,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -16449,7 +16449,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__join__subcmd__requests)
-            opts="-f -F -q -H -y -r -i -v -h --status --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --status --limit --before --after --body --raw-field --field --query-param --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16471,7 +16471,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16491,7 +16491,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16527,7 +16527,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -16567,13 +16567,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16593,7 +16593,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16629,7 +16629,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -16669,13 +16669,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__new__subcmd__member__subcmd__welcome)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16695,7 +16695,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16731,7 +16731,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -16771,13 +16771,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__onboarding)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16797,7 +16797,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16833,7 +16833,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -16873,13 +16873,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__preview)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16899,7 +16899,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16935,7 +16935,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -16975,7 +16975,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__prune__subcmd__count)
-            opts="-f -F -q -H -y -r -i -v -h --days --include-roles --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --days --include-roles --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16989,7 +16989,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17009,7 +17009,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17045,7 +17045,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -17085,13 +17085,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17111,7 +17111,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17147,7 +17147,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -17187,13 +17187,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__role__subcmd__member__subcmd__counts)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17213,7 +17213,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17249,7 +17249,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -17289,13 +17289,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__roles)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17315,7 +17315,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17351,7 +17351,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -17391,7 +17391,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --with-user-count --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-user-count --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17401,7 +17401,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17421,7 +17421,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17457,7 +17457,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -17497,7 +17497,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --body --raw-field --field --query-param --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17519,7 +17519,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17539,7 +17539,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17575,7 +17575,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -17615,13 +17615,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17641,7 +17641,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17677,7 +17677,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -17717,13 +17717,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17743,7 +17743,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17779,7 +17779,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -17819,13 +17819,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17845,7 +17845,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17881,7 +17881,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -17921,13 +17921,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__templates)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17947,7 +17947,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17983,7 +17983,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -18023,13 +18023,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__vanity__subcmd__url)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18049,7 +18049,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18085,7 +18085,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -18125,13 +18125,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__voice__subcmd__regions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18151,7 +18151,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18187,7 +18187,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -18227,13 +18227,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__webhooks)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18253,7 +18253,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18289,7 +18289,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -18329,13 +18329,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__welcome__subcmd__screen)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18355,7 +18355,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18391,7 +18391,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -18431,13 +18431,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__widget)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18457,7 +18457,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18493,7 +18493,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -18533,7 +18533,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__widget__subcmd__image)
-            opts="-f -F -q -H -y -r -i -v -h --style --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --style --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18543,7 +18543,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18563,7 +18563,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18599,7 +18599,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -18639,13 +18639,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__widget__subcmd__settings)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18665,7 +18665,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18701,7 +18701,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -18741,7 +18741,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__invite)
-            opts="-f -F -q -H -y -r -i -v -h --with-counts --guild-scheduled-event-id --target-channel-id --target-message-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-counts --guild-scheduled-event-id --target-channel-id --target-message-id --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18763,7 +18763,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18783,7 +18783,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18819,7 +18819,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -18859,13 +18859,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18885,7 +18885,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18921,7 +18921,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -18961,7 +18961,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__lobby__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --limit --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18971,7 +18971,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18991,7 +18991,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19027,7 +19027,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -19067,13 +19067,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__openid__subcmd__connect__subcmd__userinfo)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19093,7 +19093,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19129,7 +19129,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -19169,7 +19169,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__original__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -19179,7 +19179,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19199,7 +19199,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19235,7 +19235,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -19275,13 +19275,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__pinned__subcmd__messages__subcmd__deprecated)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19301,7 +19301,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19337,7 +19337,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -19377,13 +19377,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__public__subcmd__keys)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19403,7 +19403,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19439,7 +19439,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -19479,7 +19479,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__reactions)
-            opts="-f -F -q -H -y -r -i -v -h --after --limit --type --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --after --limit --type --body --raw-field --field --query-param --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -19497,7 +19497,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19517,7 +19517,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19553,7 +19553,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -19593,7 +19593,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__sku__subcmd__subscription)
-            opts="-f -F -q -H -y -r -i -v -h --user-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-id --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -19603,7 +19603,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19623,7 +19623,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19659,7 +19659,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -19699,13 +19699,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19725,7 +19725,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19761,7 +19761,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -19801,13 +19801,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19827,7 +19827,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19863,7 +19863,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -19903,13 +19903,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__sticker__subcmd__pack)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19929,7 +19929,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19965,7 +19965,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -20005,13 +20005,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__target__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -20031,7 +20031,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -20067,7 +20067,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -20107,13 +20107,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__target__subcmd__users__subcmd__job__subcmd__status)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -20133,7 +20133,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -20169,7 +20169,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -20209,7 +20209,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__thread__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -20219,7 +20219,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -20239,7 +20239,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -20275,7 +20275,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -20315,13 +20315,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -20341,7 +20341,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -20377,7 +20377,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -20417,7 +20417,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__user__subcmd__dms)
-            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -20439,7 +20439,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -20479,13 +20479,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -20505,7 +20505,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -20541,7 +20541,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -20581,13 +20581,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -20607,7 +20607,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -20643,7 +20643,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -20683,7 +20683,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__webhook__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -20693,7 +20693,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -20713,7 +20713,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -20749,7 +20749,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -20789,13 +20789,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__webhook__subcmd__with__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -20815,7 +20815,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -20851,7 +20851,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -20891,7 +20891,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__group__subcmd__dm__subcmd__add__subcmd__recipient)
-            opts="-f -F -q -H -y -r -i -v -h --access-token --nick --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --access-token --nick --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -20905,7 +20905,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -20925,7 +20925,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -20961,7 +20961,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -21001,13 +21001,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__group__subcmd__dm__subcmd__remove__subcmd__recipient)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -21027,7 +21027,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -21063,7 +21063,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -24869,7 +24869,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__intents)
-            opts="-r -i -v -h --json --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-r -i -v -h --json --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24891,7 +24891,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -24931,13 +24931,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__join__subcmd__thread)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24957,7 +24957,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24993,7 +24993,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -25033,13 +25033,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__leave__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25059,7 +25059,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25095,7 +25095,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -25135,13 +25135,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__leave__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25161,7 +25161,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25197,7 +25197,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -25237,13 +25237,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__leave__subcmd__thread)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25263,7 +25263,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25299,7 +25299,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -25339,7 +25339,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__link__subcmd__channel__subcmd__to__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --channel-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --channel-id --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25349,7 +25349,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25369,7 +25369,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25405,7 +25405,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -25445,13 +25445,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__active__subcmd__guild__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25471,7 +25471,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25507,7 +25507,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -25547,13 +25547,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__application__subcmd__emojis)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25573,7 +25573,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25609,7 +25609,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -25649,13 +25649,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__auto__subcmd__moderation__subcmd__rules__subcmd__for__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25675,7 +25675,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25711,7 +25711,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -25751,13 +25751,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__default__subcmd__soundboard__subcmd__sounds)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25777,7 +25777,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25813,7 +25813,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -25853,7 +25853,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__entitlements)
-            opts="-f -F -q -H -y -r -i -v -h --user-id --sku-ids --guild-id --before --after --limit --exclude-ended --exclude-deleted --only-active --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-id --sku-ids --guild-id --before --after --limit --exclude-ended --exclude-deleted --only-active --body --raw-field --field --query-param --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25895,7 +25895,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25915,7 +25915,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25951,7 +25951,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -25991,13 +25991,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__emojis)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26017,7 +26017,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26053,7 +26053,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -26093,7 +26093,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --limit --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --after --body --raw-field --field --query-param --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26107,7 +26107,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26127,7 +26127,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26163,7 +26163,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -26203,7 +26203,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --body --raw-field --field --query-param --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26225,7 +26225,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26245,7 +26245,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26281,7 +26281,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -26321,13 +26321,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__soundboard__subcmd__sounds)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26347,7 +26347,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26383,7 +26383,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -26423,13 +26423,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__stickers)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26449,7 +26449,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26485,7 +26485,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -26525,7 +26525,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__joined__subcmd__private__subcmd__archived__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --body --raw-field --field --query-param --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26539,7 +26539,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26559,7 +26559,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26595,7 +26595,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -26635,7 +26635,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__private__subcmd__archived__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --body --raw-field --field --query-param --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26649,7 +26649,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26669,7 +26669,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26705,7 +26705,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -26745,7 +26745,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__public__subcmd__archived__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --body --raw-field --field --query-param --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26759,7 +26759,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26779,7 +26779,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26815,7 +26815,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -26855,7 +26855,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__scheduled__subcmd__events__subcmd__for__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --with-user-count --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-user-count --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26865,7 +26865,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26885,7 +26885,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26921,7 +26921,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -26961,7 +26961,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__sku__subcmd__subscriptions)
-            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --user-id --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --user-id --body --raw-field --field --query-param --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26983,7 +26983,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -27003,7 +27003,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -27039,7 +27039,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -27079,13 +27079,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__sticker__subcmd__packs)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -27105,7 +27105,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -27141,7 +27141,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -27181,7 +27181,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__thread__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --after --body --raw-field --field --query-param --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27199,7 +27199,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -27219,7 +27219,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -27255,7 +27255,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -27295,13 +27295,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__voice__subcmd__regions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -27321,7 +27321,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -27357,7 +27357,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -27397,7 +27397,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__listen)
-            opts="-r -i -v -h --max-events --compress --large-threshold --status --activity --shard --shards --stdin --identify-queue --session-file --request-members --intents --events --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-r -i -v -h --max-events --compress --large-threshold --status --activity --shard --shards --stdin --identify-queue --session-file --request-members --intents --events --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27467,7 +27467,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -27507,7 +27507,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__login)
-            opts="-r -i -v -h --with-token --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-r -i -v -h --with-token --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27529,7 +27529,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -27569,7 +27569,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__logout)
-            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27591,7 +27591,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -27631,7 +27631,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__man)
-            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27653,7 +27653,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -27693,7 +27693,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27703,7 +27703,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -27723,7 +27723,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -27759,7 +27759,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -27799,7 +27799,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27837,7 +27837,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -27857,7 +27857,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -27893,7 +27893,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -27933,7 +27933,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --name --icon --type --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --flags --available-tags --archived --locked --invitable --auto-archive-duration --applied-tags --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --icon --type --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --flags --available-tags --archived --locked --invitable --auto-archive-duration --applied-tags --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28043,7 +28043,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28063,7 +28063,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28099,7 +28099,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -28139,7 +28139,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__current__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --nick --avatar --bio --banner --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --nick --avatar --bio --banner --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28161,7 +28161,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28181,7 +28181,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28217,7 +28217,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -28257,7 +28257,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__current__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --username --avatar --banner --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --username --avatar --banner --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28275,7 +28275,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28295,7 +28295,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28331,7 +28331,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -28371,7 +28371,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__current__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --request-to-speak-timestamp --suppress --channel-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --request-to-speak-timestamp --suppress --channel-id --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28389,7 +28389,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28409,7 +28409,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28445,7 +28445,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -28485,7 +28485,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --region --icon --verification-level --default-message-notifications --explicit-content-filter --preferred-locale --afk-timeout --afk-channel-id --system-channel-id --splash --banner --system-channel-flags --features --discovery-splash --home-header --rules-channel-id --safety-alerts-channel-id --public-updates-channel-id --premium-progress-bar-enabled --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --region --icon --verification-level --default-message-notifications --explicit-content-filter --preferred-locale --afk-timeout --afk-channel-id --system-channel-id --splash --banner --system-channel-flags --features --discovery-splash --home-header --rules-channel-id --safety-alerts-channel-id --public-updates-channel-id --premium-progress-bar-enabled --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28575,7 +28575,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28595,7 +28595,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28631,7 +28631,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -28671,13 +28671,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__channel__subcmd__positions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28697,7 +28697,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28733,7 +28733,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -28773,7 +28773,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__embed)
-            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28795,7 +28795,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -28835,7 +28835,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --roles --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --roles --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28849,7 +28849,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28869,7 +28869,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28905,7 +28905,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -28945,7 +28945,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__incident__subcmd__actions)
-            opts="-f -F -q -H -y -r -i -v -h --invites-disabled-until --dms-disabled-until --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --invites-disabled-until --dms-disabled-until --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28959,7 +28959,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28979,7 +28979,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29015,7 +29015,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -29055,7 +29055,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__integration)
-            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29077,7 +29077,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -29117,7 +29117,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --channel-id --communication-disabled-until --flags --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --channel-id --communication-disabled-until --flags --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29151,7 +29151,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29171,7 +29171,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29207,7 +29207,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -29247,7 +29247,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__onboarding)
-            opts="-f -F -q -H -y -r -i -v -h --prompts --enabled --default-channel-ids --mode --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --prompts --enabled --default-channel-ids --mode --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29269,7 +29269,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29289,7 +29289,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29325,7 +29325,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -29365,7 +29365,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --name --permissions --colour --colors --hoist --mentionable --icon --unicode-emoji --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --permissions --color --colors --hoist --mentionable --icon --unicode-emoji --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29379,7 +29379,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --colour)
+                --color)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29403,7 +29403,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29423,7 +29423,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29459,7 +29459,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -29499,13 +29499,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__role__subcmd__positions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29525,7 +29525,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29561,7 +29561,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -29601,7 +29601,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --status --name --description --image --scheduled-start-time --scheduled-end-time --entity-type --privacy-level --channel-id --recurrence-rule --entity-metadata --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --status --name --description --image --scheduled-start-time --scheduled-end-time --entity-type --privacy-level --channel-id --recurrence-rule --entity-metadata --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29651,7 +29651,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29671,7 +29671,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29707,7 +29707,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -29747,7 +29747,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29769,7 +29769,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29789,7 +29789,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29825,7 +29825,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -29865,7 +29865,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29883,7 +29883,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29903,7 +29903,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29939,7 +29939,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -29979,7 +29979,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29993,7 +29993,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30013,7 +30013,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30049,7 +30049,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -30089,7 +30089,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__vanity__subcmd__url)
-            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30111,7 +30111,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -30151,7 +30151,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__welcome__subcmd__screen)
-            opts="-f -F -q -H -y -r -i -v -h --description --welcome-channels --enabled --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --description --welcome-channels --enabled --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30169,7 +30169,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30189,7 +30189,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30225,7 +30225,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -30265,7 +30265,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__widget)
-            opts="-f -F -q -H -y -r -i -v -h --channel-id --enabled --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --channel-id --enabled --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30279,7 +30279,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30299,7 +30299,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30335,7 +30335,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -30375,7 +30375,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --metadata --members --flags --override-event-webhooks-url --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --metadata --members --flags --override-event-webhooks-url --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30401,7 +30401,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30421,7 +30421,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30457,7 +30457,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -30497,7 +30497,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --topic --privacy-level --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --topic --privacy-level --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30511,7 +30511,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30531,7 +30531,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30567,7 +30567,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -30607,7 +30607,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --suppress --channel-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --suppress --channel-id --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30621,7 +30621,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30641,7 +30641,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30677,7 +30677,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -30717,7 +30717,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --name --avatar --channel-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --avatar --channel-id --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30735,7 +30735,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30755,7 +30755,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30791,7 +30791,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -30831,7 +30831,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__webhook__subcmd__with__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --name --avatar --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --avatar --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30845,7 +30845,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30865,7 +30865,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30901,7 +30901,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -30941,7 +30941,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__partner__subcmd__sdk__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30963,7 +30963,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30983,7 +30983,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31019,7 +31019,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -31059,7 +31059,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__partner__subcmd__sdk__subcmd__unmerge__subcmd__provisional__subcmd__account)
-            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31081,7 +31081,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31101,7 +31101,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31137,7 +31137,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -31177,13 +31177,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__patch)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -r -i -v -h --body --raw-field --field --query-param --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31203,7 +31203,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31243,7 +31243,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -31283,13 +31283,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__pin__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31309,7 +31309,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31345,7 +31345,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -31385,13 +31385,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__pin__subcmd__message__subcmd__deprecated)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31411,7 +31411,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31447,7 +31447,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -31487,13 +31487,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__post)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -r -i -v -h --body --raw-field --field --query-param --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31513,7 +31513,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31553,7 +31553,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -31593,13 +31593,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__put)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -r -i -v -h --body --raw-field --field --query-param --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31619,7 +31619,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31659,7 +31659,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -31699,13 +31699,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__a__subcmd__member__subcmd__from__subcmd__a__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31725,7 +31725,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31761,7 +31761,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -31801,13 +31801,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31827,7 +31827,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31863,7 +31863,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -31903,13 +31903,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31929,7 +31929,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31965,7 +31965,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -32005,13 +32005,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__guild__subcmd__member__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -32031,7 +32031,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -32067,7 +32067,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -32107,13 +32107,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__thread__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -32133,7 +32133,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -32169,7 +32169,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -32209,7 +32209,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sandbox)
-            opts="-r -i -v -h --port --rate-limit-scale --no-rate-limits --list --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-r -i -v -h --port --rate-limit-scale --no-rate-limits --list --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -32239,7 +32239,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -32279,7 +32279,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__search__subcmd__guild__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --limit --query-param --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --query --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -32289,11 +32289,11 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query-param)
+                --query)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -32313,7 +32313,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -32349,7 +32349,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -32389,7 +32389,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__search__subcmd__guild__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --sort-by --sort-order --content --slop --author-id --author-type --mentions --mentions-role-id --replied-to-user-id --replied-to-message-id --mention-everyone --min-id --max-id --limit --offset --has --link-hostname --embed-provider --embed-type --attachment-extension --attachment-filename --pinned --include-nsfw --channel-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --sort-by --sort-order --content --slop --author-id --author-type --mentions --mentions-role-id --replied-to-user-id --replied-to-message-id --mention-everyone --min-id --max-id --limit --offset --has --link-hostname --embed-provider --embed-type --attachment-extension --attachment-filename --pinned --include-nsfw --channel-id --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -32491,7 +32491,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -32511,7 +32511,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -32547,7 +32547,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -32587,7 +32587,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__send__subcmd__lobby__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --body --raw-field --field --query-param --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -32645,7 +32645,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -32665,7 +32665,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -32705,7 +32705,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -32745,7 +32745,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__send__subcmd__message)
-            opts="-r -i -v -h --embed --reply-to --tts --silent --allowed-mentions --split --file --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-r -i -v -h --embed --reply-to --tts --silent --allowed-mentions --split --file --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -32783,7 +32783,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -32823,7 +32823,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__send__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --sound-id --source-guild-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --sound-id --source-guild-id --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -32837,7 +32837,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -32857,7 +32857,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -32893,7 +32893,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -32933,7 +32933,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__set__subcmd__voice__subcmd__channel__subcmd__status)
-            opts="-f -F -q -H -y -r -i -v -h --status --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --status --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -32943,7 +32943,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -32963,7 +32963,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -32999,7 +32999,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -33039,7 +33039,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__start__subcmd__thread__subcmd__from__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -33057,7 +33057,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -33077,7 +33077,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -33113,7 +33113,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -33153,7 +33153,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__start__subcmd__thread__subcmd__without__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --applied-tags --message --type --invitable --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --applied-tags --message --type --invitable --body --raw-field --field --query-param --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -33187,7 +33187,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -33207,7 +33207,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -33247,7 +33247,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -33287,7 +33287,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sync__subcmd__guild__subcmd__integration)
-            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -33309,7 +33309,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -33349,13 +33349,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sync__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -33375,7 +33375,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -33411,7 +33411,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -33451,7 +33451,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__thread__subcmd__search)
-            opts="-f -F -q -H -y -r -i -v -h --name --slop --min-id --max-id --tag --tag-setting --archived --sort-by --sort-order --limit --offset --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --slop --min-id --max-id --tag --tag-setting --archived --sort-by --sort-order --limit --offset --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -33501,7 +33501,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -33521,7 +33521,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -33557,7 +33557,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -33597,13 +33597,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__trigger__subcmd__typing__subcmd__indicator)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -33623,7 +33623,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -33659,7 +33659,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -33699,13 +33699,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__unpin__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -33725,7 +33725,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -33761,7 +33761,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -33801,13 +33801,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__unpin__subcmd__message__subcmd__deprecated)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -33827,7 +33827,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -33863,7 +33863,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -33903,7 +33903,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -33977,7 +33977,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -33997,7 +33997,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -34033,7 +34033,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -34073,13 +34073,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__application__subcmd__role__subcmd__connection__subcmd__metadata__subcmd__records)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -34099,7 +34099,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -34135,7 +34135,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -34175,7 +34175,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__current__subcmd__user__subcmd__application__subcmd__role__subcmd__connection)
-            opts="-f -F -q -H -y -r -i -v -h --platform-name --platform-username --metadata --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --platform-name --platform-username --metadata --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -34193,7 +34193,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -34213,7 +34213,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -34249,7 +34249,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -34289,7 +34289,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception)
-            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --is-canceled --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --is-canceled --body --raw-field --field --query-param --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -34307,7 +34307,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -34327,7 +34327,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -34363,7 +34363,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -34403,13 +34403,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__lobby__subcmd__message__subcmd__moderation__subcmd__metadata)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -34429,7 +34429,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -34469,7 +34469,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -34509,13 +34509,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__target__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -34535,7 +34535,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -34575,7 +34575,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -34615,13 +34615,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__user__subcmd__message__subcmd__external__subcmd__moderation__subcmd__metadata)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -34641,7 +34641,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -34681,7 +34681,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
@@ -34721,13 +34721,13 @@ _discord() {
             return 0
             ;;
         discord__subcmd__upload__subcmd__application__subcmd__attachment)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -y -r -i -v -h --body --raw-field --field --query-param --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --data)
+                --body)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -34747,7 +34747,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --query)
+                --query-param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -34787,7 +34787,7 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
+                --output-color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;

@@ -1,8 +1,12 @@
 #!/bin/sh
-# Refreshes the committed completion scripts (completions/) and man pages (man/) from the
-# current clap definition. tests/generated.rs fails until this has been run after a CLI change.
+# Regenerates everything generated, from the vendored inputs in spec/ and the clap definition:
+# the route table (crates/protocol/src/endpoints/table.rs, from spec/openapi.json and spec/policy.toml), then
+# the completion scripts (completions/) and man pages (man/) of the binary built from it.
+# tests/generated.rs fails until this has been run after a change to any of them.
 set -eu
 cd "$(dirname "$0")/.."
+python3 tools/gen_endpoints.py spec > crates/protocol/src/endpoints/table.rs.new
+mv crates/protocol/src/endpoints/table.rs.new crates/protocol/src/endpoints/table.rs
 cargo build --quiet
 bin=target/debug/discord
 mkdir -p completions

@@ -3,10 +3,14 @@
 //! into settings.
 //!
 //! Guidelines that keep flags consistent across subcommands:
-//! - `-f`, `-F`, `-q`, `-H`, `--data`, `--reason`, `--file` mean the same thing everywhere
+//! - `-f`, `-F`, `-q`, `-H`, `--body`, `--reason`, `--file` mean the same thing everywhere
 //!   (they are defined once, in [`RequestArgs`], [`FileArgs`] and [`PageArgs`]).
 //! - Value names are uppercase; every flag has a one-line help.
 //! - Typed endpoint subcommands are not here: they are built from [`crate::endpoints`].
+//! - A typed command's flag named after a Discord field means that field, always, so no long
+//!   flag here may be spelled like one (`--body`, not `--data`; `--query-param`, not `--query`;
+//!   `--output-color`, not `--color`); `endpoints::clap::reserved_flags` is derived from these
+//!   definitions and a unit test fails on any clash.
 
 use std::path::PathBuf;
 
@@ -90,8 +94,13 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub compact: bool,
 
-    /// When to colour output
-    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    /// When to colour output (not --color: that is Discord's colour field on typed commands)
+    #[arg(
+        long = "output-color",
+        global = true,
+        value_name = "WHEN",
+        default_value = "auto"
+    )]
     pub color: ColorChoice,
 
     /// Filter every printed JSON value through a jq expression (jaq, built in)
@@ -294,8 +303,9 @@ pub struct RawArgs {
 /// Body, query and header flags shared by raw and typed commands.
 #[derive(Debug, Clone, Args, Default)]
 pub struct RequestArgs {
-    /// Request body from a string, @file or @- for stdin
-    #[arg(long, value_name = "JSON|@FILE")]
+    /// Request body from a string, @file or @- for stdin (not --data: on typed commands that
+    /// is Discord's field)
+    #[arg(long = "body", value_name = "JSON|@FILE")]
     pub data: Option<String>,
 
     /// String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)
@@ -307,7 +317,7 @@ pub struct RequestArgs {
     pub fields: Vec<String>,
 
     /// Query parameter key=value (repeatable)
-    #[arg(short = 'q', long = "query", value_name = "KEY=VALUE")]
+    #[arg(short = 'q', long = "query-param", value_name = "KEY=VALUE")]
     pub query: Vec<String>,
 
     /// Extra header 'Name: value' (repeatable)

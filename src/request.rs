@@ -14,7 +14,7 @@ use crate::rest::paginate::{self, Walk};
 use crate::rest::{Client, Method, RequestSpec};
 use crate::{Error, ErrorKind, Result};
 
-/// Fills a request from the shared request flags: body (JSON argument, `--data`, `-f`/`-F`),
+/// Fills a request from the shared request flags: body (JSON argument, `--body`, `-f`/`-F`),
 /// `-q`, `-H` and `--reason`. Fields are merged into any body the spec already has; on a GET
 /// with no body they become query parameters, as in `gh api`.
 pub fn apply_request_args(

@@ -1,5 +1,7 @@
-//! The committed completion scripts (completions/) and man pages (man/) match what the current
-//! clap definition generates; refresh them with `scripts/regenerate.sh`.
+//! Everything generated is current: the route table (crates/protocol/src/endpoints/table.rs) matches what
+//! tools/gen_endpoints.py makes of the vendored spec/, and the committed completion scripts
+//! (completions/) and man pages (man/) match what the current clap definition generates; refresh
+//! all of them with `scripts/regenerate.sh`.
 
 use std::path::Path;
 use std::process::Command;
@@ -13,6 +15,29 @@ const SCRIPTS: &[(&str, &str)] = &[
 ];
 
 const FIX: &str = "run `scripts/regenerate.sh` to refresh completions/ and man/";
+
+#[test]
+fn route_table_is_generated_from_the_vendored_spec() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The generator needs nothing outside the repository (a fresh clone regenerates it).
+    let out = Command::new("python3")
+        .arg(root.join("tools/gen_endpoints.py"))
+        .arg(root.join("spec"))
+        .output()
+        .expect("python3 runs tools/gen_endpoints.py (it is needed to check the table)");
+    assert!(out.status.success(), "the generator failed: {out:?}");
+    let committed =
+        std::fs::read(root.join("crates/protocol/src/endpoints/table.rs")).expect("table.rs");
+    assert!(
+        committed == out.stdout,
+        "crates/protocol/src/endpoints/table.rs is stale or edited by hand: run `scripts/regenerate.sh`"
+    );
+    let head = String::from_utf8_lossy(&committed[..200.min(committed.len())]).to_string();
+    assert!(
+        head.starts_with("// @generated"),
+        "table.rs lacks its marker"
+    );
+}
 
 fn bin() -> Command {
     let home = tempfile::tempdir().expect("tempdir").keep();

@@ -168,7 +168,7 @@ fn stdin_closed_early_for_data() {
     let out = base_cmd(dir.path())
         .env("DISCORD_API_URL", &srv.url)
         .env("DISCORD_TOKEN", TOKEN)
-        .args(["post", "/channels/1/messages", "--data", "@-"])
+        .args(["post", "/channels/1/messages", "--body", "@-"])
         .output()
         .unwrap();
     assert_one_line_error(&out, 2);

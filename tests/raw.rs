@@ -47,7 +47,7 @@ fn output_modes_pretty_colour_and_compact() {
         .unwrap();
     assert!(stdout(&tty).lines().count() > 3, "pretty on a terminal");
     assert!(!stdout(&tty).contains('\u{1b}'), "NO_COLOR honoured");
-    let colour = sb.run(&["get", "/users/@me", "--color", "always"]);
+    let colour = sb.run(&["get", "/users/@me", "--output-color", "always"]);
     assert!(stdout(&colour).contains('\u{1b}'));
     let pretty = sb.run(&["get", "/users/@me", "--pretty"]);
     assert!(stdout(&pretty).lines().count() > 3);
@@ -116,7 +116,7 @@ fn data_from_file_and_stdin() {
     let out = sb.run(&[
         "post",
         &format!("/channels/{channel}/messages"),
-        "--data",
+        "--body",
         &format!("@{}", file.display()),
     ]);
     assert_eq!(json(&out)["content"], "from file");
@@ -125,7 +125,7 @@ fn data_from_file_and_stdin() {
         sb.cmd().args([
             "post",
             &format!("/channels/{channel}/messages"),
-            "--data",
+            "--body",
             "@-",
         ]),
         br#"{"content":"from stdin"}"#,
@@ -145,7 +145,7 @@ fn bad_input_is_a_usage_error_and_nothing_is_sent() {
         vec!["post", &path, "-F", "x={bad"],
         vec!["post", &path, "-f", "novalue"],
         vec!["post", &path, "-H", "no colon"],
-        vec!["post", &path, "--data", "@/nonexistent/file.json"],
+        vec!["post", &path, "--body", "@/nonexistent/file.json"],
         vec!["post", &path, "--file", "/nonexistent/upload.bin"],
         vec!["get", "/channels/../../oauth2/applications/@me"],
         vec!["get", "/users/@me", "--timeout", "-1"],

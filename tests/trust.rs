@@ -211,7 +211,7 @@ fn the_token_comes_from_a_file_or_stdin() {
     let channel = sb.general_channel();
     let path = format!("/channels/{channel}/messages");
     let out = output_with_stdin(
-        cmd().args(["--token", "-", "post", &path, "--data", "@-"]),
+        cmd().args(["--token", "-", "post", &path, "--body", "@-"]),
         format!("{TOKEN}\n{{\"content\": \"from stdin\"}}").as_bytes(),
     );
     assert!(out.status.success(), "{}", stderr(&out));

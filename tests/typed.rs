@@ -38,9 +38,17 @@ fn sample(kind: Kind, n: usize) -> (String, Value) {
             let n = min.map_or(-7, |m| m.max(-7));
             (n.to_string(), json!(n))
         }
-        Kind::Number => ("2.5".into(), json!(2.5)),
+        Kind::Number { min, max } => {
+            let n = min.unwrap_or(0.25).max(0.25).min(max.unwrap_or(0.25));
+            (n.to_string(), json!(n))
+        }
         Kind::Bool => ("false".into(), json!(false)),
-        Kind::String { .. } => ("hi".into(), json!("hi")),
+        // Long enough for any minLength in the spec (2 at most for these fields).
+        Kind::String { min_len, .. } => {
+            let text = "hi".repeat((min_len.unwrap_or(1) as usize).div_ceil(2));
+            (text.clone(), json!(text))
+        }
+        Kind::DateTime => ("2026-01-31T18:00:00Z".into(), json!("2026-01-31T18:00:00Z")),
         Kind::Enum(values) => {
             let (name, value) = values[values.len() - 1];
             (
@@ -48,47 +56,20 @@ fn sample(kind: Kind, n: usize) -> (String, Value) {
                 serde_json::from_str(value).expect("table enum value"),
             )
         }
-        Kind::Permissions => ("KICK_MEMBERS,ADMINISTRATOR".into(), json!("10")),
+        Kind::Permissions { .. } => ("KICK_MEMBERS,ADMINISTRATOR".into(), json!("10")),
         Kind::Colour => ("#0000ff".into(), json!(255)),
-        Kind::Json => (r#"{"k":[1]}"#.into(), json!({"k": [1]})),
+        Kind::List(item) => sample(*item, n),
+        Kind::Json | Kind::JsonObject => (r#"{"k":[1]}"#.into(), json!({"k": [1]})),
+        Kind::JsonArray => (r#"[{"k":1}]"#.into(), json!([{"k": 1}])),
     }
 }
 
+/// The naming rule: a field's flag is its name in kebab-case, except a query parameter that
+/// shares its name with a body field of the same operation.
 fn flag_for(endpoint: &Endpoint, field: &Field, query: bool) -> String {
     let flag = field.name.replace('_', "-");
-    let reserved = [
-        "data",
-        "raw-field",
-        "field",
-        "query",
-        "header",
-        "reason",
-        "file",
-        "paginate",
-        "lines",
-        "yes",
-        "token",
-        "bearer",
-        "profile",
-        "api-url",
-        "sandbox",
-        "pretty",
-        "compact",
-        "include",
-        "verbose",
-        "dry-run",
-        "connect-timeout",
-        "timeout",
-        "max-wait",
-        "help",
-        "version",
-    ];
-    if flag == "color" {
-        return "--colour".into();
-    }
-    let clash = query && endpoint.fields.iter().any(|f| f.name == field.name);
-    if reserved.contains(&flag.as_str()) || clash {
-        format!("--{flag}-{}", if query { "param" } else { "field" })
+    if query && endpoint.fields.iter().any(|f| f.name == field.name) {
+        format!("--{flag}-param")
     } else {
         format!("--{flag}")
     }
@@ -119,7 +100,13 @@ fn case(endpoint: &Endpoint) -> Case {
             };
             (a, e)
         });
-        path = path.replace(&format!("{{{}}}", p.name), &encoded);
+        // A webhook's or interaction's token is a secret: --dry-run hides it.
+        let shown = if p.name.ends_with("_token") {
+            "████".to_string()
+        } else {
+            encoded
+        };
+        path = path.replace(&format!("{{{}}}", p.name), &shown);
         args.push(arg);
     }
     let mut query = Vec::new();
@@ -141,7 +128,7 @@ fn case(endpoint: &Endpoint) -> Case {
         body.insert(f.name.to_string(), value);
     }
     if endpoint.body == Some(Body::Json) {
-        args.push("--data".into());
+        args.push("--body".into());
         args.push("[1,2]".into());
     }
     if endpoint.reason {
@@ -299,7 +286,7 @@ fn validation_errors_exit_2_before_sending() {
         "--type",
     );
     usage_error(&["create-guild-role", "1", "--permissions", "FLY"], "FLY");
-    usage_error(&["create-guild-role", "1", "--color", "#12"], "--colour");
+    usage_error(&["create-guild-role", "1", "--color", "#12"], "--color");
     usage_error(&["create-message", "1", "--embeds", "{"], "--embeds");
     let long = "x".repeat(101);
     usage_error(&["create-guild-channel", "1", "--name", &long], "--name");
@@ -359,7 +346,10 @@ fn help_is_grouped_and_per_command() {
     );
     let out = offline(&["create-guild-role", "--help"]);
     let text = stdout(&out);
-    assert!(text.contains("POST /guilds/{guild_id}/roles"));
+    // The request line is kept whole with no-break spaces.
+    assert!(text
+        .replace('\u{a0}', " ")
+        .contains("Request: POST /guilds/{guild_id}/roles"));
     assert!(text.contains("--permissions <PERMS>"));
     assert!(text.contains("Example:"));
     // The about is the operation's, not a shared flag group's doc comment.
@@ -504,6 +494,13 @@ fn dry_body(args: &[&str]) -> Value {
 fn union_body_enums_accept_every_variant() {
     // (command and the other required arguments, the flag, value typed, JSON sent)
     let reply = ["create-interaction-response", "1", "tok"];
+    let reply_with_data = [
+        "create-interaction-response",
+        "1",
+        "tok",
+        "--data",
+        r#"{"custom_id":"m","title":"t","components":[]}"#,
+    ];
     let rule = [
         "create-auto-moderation-rule",
         "1",
@@ -523,15 +520,29 @@ fn union_body_enums_accept_every_variant() {
         "--privacy-level",
         "guild-only",
     ];
+    // An external event needs its location (the spec's ExternalScheduledEventCreateRequest).
+    let external_event = [
+        "create-guild-scheduled-event",
+        "1",
+        "--name",
+        "e",
+        "--scheduled-start-time",
+        "2030-01-01T00:00:00Z",
+        "--privacy-level",
+        "guild-only",
+        "--entity-metadata",
+        r#"{"location":"here"}"#,
+    ];
     let edit_event = ["modify-guild-scheduled-event", "1", "2"];
     let cases: &[(&[&str], &str, &str, i64)] = &[
         (&reply, "--type", "4", 4),
         (&reply, "--type", "channel-message-with-source", 4),
         (&reply, "--type", "pong", 1),
         (&reply, "--type", "deferred-update-message", 6),
-        (&reply, "--type", "modal", 9),
+        // A modal needs its data (the spec's ModalInteractionCallbackRequest requires it).
+        (&reply_with_data, "--type", "modal", 9),
         (
-            &reply,
+            &reply_with_data,
             "--type",
             "application-command-autocomplete-result",
             8,
@@ -542,7 +553,7 @@ fn union_body_enums_accept_every_variant() {
         (&edit_rule, "--trigger-type", "keyword", 1),
         (&event, "--entity-type", "voice", 2),
         (&event, "--entity-type", "stage-instance", 1),
-        (&event, "--entity-type", "external", 3),
+        (&external_event, "--entity-type", "external", 3),
         (&edit_event, "--entity-type", "voice", 2),
     ];
     for (base, flag, value, want) in cases {
@@ -593,12 +604,12 @@ fn integer_ranges_from_the_spec_are_checked() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("limit=1000"));
     let help = stdout(&offline(&["get-channel-messages", "-h"]));
-    assert!(help.contains("integer, 1 to 100"), "{help}");
+    assert!(help.contains("integer, from 1 to 100"), "{help}");
 }
 
 #[test]
 fn a_required_whole_body_must_be_given() {
-    usage_error(&["modify-guild-role-positions", "1"], "--data");
+    usage_error(&["modify-guild-role-positions", "1"], "--body");
     let wanting: Vec<&Endpoint> = ENDPOINTS
         .iter()
         .filter(|e| e.body == Some(Body::Json) && e.body_required)
@@ -608,10 +619,10 @@ fn a_required_whole_body_must_be_given() {
         let mut args = vec!["--dry-run".to_string(), e.name.to_string()];
         args.extend(e.path_params.iter().map(|_| "1".to_string()));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        usage_error(&args, "--data");
+        usage_error(&args, "--body");
         let help = stdout(&offline(&[e.name, "-h"]));
         let example = help.split("Example:").nth(1).unwrap_or_default();
-        assert!(example.contains(" --data"), "{}: {example}", e.name);
+        assert!(example.contains(" --body"), "{}: {example}", e.name);
     }
 }
 
@@ -630,7 +641,7 @@ fn github_compatible_webhook_is_named_as_one_word() {
         "execute-github-compatible-webhook",
         "1",
         "t",
-        "--data",
+        "--body",
         body,
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -641,7 +652,7 @@ fn github_compatible_webhook_is_named_as_one_word() {
         "execute-git-hub-compatible-webhook",
         "1",
         "t",
-        "--data",
+        "--body",
         body,
     ]);
     assert_eq!(stdout(&old), stdout(&out));
@@ -948,7 +959,7 @@ fn form_uploads_send_plain_fields_and_the_named_file() {
         "create-guild-sticker",
         "1",
         "--name",
-        "s",
+        "st",
         "--tags",
         "x",
         "--file",
@@ -959,13 +970,13 @@ fn form_uploads_send_plain_fields_and_the_named_file() {
     let parts = text.split_once("\n\n").expect("parts").1;
     assert_eq!(
         parts,
-        "name: s\ntags: x\nfile: s.png (321 bytes, image/png)\n"
+        "name: st\ntags: x\nfile: s.png (321 bytes, image/png)\n"
     );
     assert!(text.contains("Content-Type: multipart/form-data"), "{text}");
 
     // The file is required: a usage error before anything is sent, dry run or not.
     usage_error(
-        &["create-guild-sticker", "1", "--name", "s", "--tags", "x"],
+        &["create-guild-sticker", "1", "--name", "st", "--tags", "x"],
         "add --file",
     );
     usage_error(
@@ -977,7 +988,7 @@ fn form_uploads_send_plain_fields_and_the_named_file() {
         "create-guild-sticker",
         "1",
         "--name",
-        "s",
+        "st",
         "--tags",
         "x",
         "--file",
@@ -1028,7 +1039,7 @@ fn sandbox_records_the_sticker_form_parts() {
         "create-guild-sticker",
         &guild,
         "--name",
-        "s",
+        "st",
         "--tags",
         "x",
         "--description",
@@ -1062,7 +1073,7 @@ fn sandbox_records_the_sticker_form_parts() {
     assert_eq!(
         parts,
         vec![
-            ("name".to_string(), Value::Null, 1),
+            ("name".to_string(), Value::Null, 2),
             ("tags".to_string(), Value::Null, 1),
             ("description".to_string(), Value::Null, 9),
             ("file".to_string(), json!("s.png"), 2048),

@@ -1,103 +1,50 @@
 #!/usr/bin/env python3
-"""Generates src/endpoints/table.rs from Discord's OpenAPI description.
+"""Generates crates/protocol/src/endpoints/table.rs from Discord's OpenAPI description.
 
-Run by hand when the reference data changes:
-    python3 tools/gen_endpoints.py /work/shared/reference > src/endpoints/table.rs && cargo fmt
-The output is committed, so building and testing never need the reference files.
+Run through scripts/regenerate.sh, which writes crates/protocol/src/endpoints/table.rs from the vendored
+inputs in spec/ (the OpenAPI description, the docs' endpoint list, the seed methods and
+policy.toml). The output is committed; tests/generated.rs fails when it is stale.
 """
 import csv
 import json
 import re
 import sys
 
-REF = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/reference"
+import os
+import tomllib
 
-# Channel types by the short names users type (Discord's ChannelTypes, plus media = 16).
-CHANNEL_TYPES = [
-    ("text", 0), ("dm", 1), ("voice", 2), ("group-dm", 3), ("category", 4),
-    ("announcement", 5), ("announcement-thread", 10), ("public-thread", 11),
-    ("private-thread", 12), ("stage", 13), ("directory", 14), ("forum", 15), ("media", 16),
-]
+HERE = os.path.dirname(os.path.abspath(__file__))
+REF = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "spec")
 
-# Mirrors src/rest/paginate.rs PAGED_ROUTES (Rust expressions); a unit test checks the two agree.
-PAGING = [
-    ("channels/*/messages", "Paging::new(Cursor::Before, IdKey::Id, 100)"),
-    ("channels/*/messages/*/reactions/*", "Paging::new(Cursor::After, IdKey::Id, 100)"),
-    ("guilds/*/members", "Paging::new(Cursor::After, IdKey::UserId, 1000)"),
-    ("guilds/*/bans", "Paging::new(Cursor::After, IdKey::UserId, 1000)"),
-    ("guilds/*/scheduled-events/*/users", "Paging::new(Cursor::After, IdKey::UserId, 100)"),
-    ("users/@me/guilds", "Paging::new(Cursor::After, IdKey::Id, 200)"),
-    ("applications/*/entitlements", "Paging::new(Cursor::After, IdKey::Id, 100)"),
-    ("skus/*/subscriptions", "Paging::new(Cursor::After, IdKey::Id, 100)"),
-    ("guilds/*/audit-logs", 'Paging::new(Cursor::Before, IdKey::Id, 100).in_field("audit_log_entries")'),
-    ("channels/*/polls/*/answers/*", 'Paging::new(Cursor::After, IdKey::Id, 100).in_field("users").one_way()'),
-    ("channels/*/thread-members", "Paging::new(Cursor::After, IdKey::UserIdField, 100).one_way()"),
-    ("channels/*/threads/archived/public", 'Paging::new(Cursor::Before, IdKey::ArchiveTimestamp, 100).in_field("threads").one_way().min_limit(2)'),
-    ("channels/*/threads/archived/private", 'Paging::new(Cursor::Before, IdKey::ArchiveTimestamp, 100).in_field("threads").one_way().min_limit(2)'),
-    ("channels/*/users/@me/threads/archived/private", 'Paging::new(Cursor::Before, IdKey::Id, 100).in_field("threads").one_way().min_limit(2)'),
-    ("channels/*/messages/pins", 'Paging::new(Cursor::Before, IdKey::PinnedAt, 50).in_field("items").one_way()'),
-    ("guilds/*/requests", 'Paging::new(Cursor::Before, IdKey::JoinRequest, 100).in_field("guild_join_requests")'),
-    ("guilds/*/scheduled-events/*/*/users", "Paging::new(Cursor::After, IdKey::UserIdField, 100)"),
-]
-
-# What to tell someone who types a method of the original library whose endpoint Discord removed.
-REMOVED_MESSAGES = {
-    "accept-invite": "accept-invite was removed by Discord in 2018; to add a user to a guild use add-guild-member with an OAuth2 guilds.join token",
-    "create-guild-integration": "create-guild-integration was removed by Discord; only get-guild-integrations and delete-guild-integration remain",
-    "delete-guild": "delete-guild was removed: bots can no longer own guilds; to leave one use leave-guild",
-    "get-guild-embed": "get-guild-embed was removed by Discord (the guild embed became the guild widget); use get-guild-widget-settings",
-    "get-user-dms": "get-user-dms was removed by Discord; open a DM channel with create-dm",
-    "modify-guild-embed": "modify-guild-embed was removed by Discord (the guild embed became the guild widget); use modify-guild-widget",
-    "modify-guild-integration": "modify-guild-integration was removed by Discord; only get-guild-integrations and delete-guild-integration remain",
-    "modify-guild-vanity-url": "modify-guild-vanity-url was removed by Discord; only get-guild-vanity-url remains",
-    "sync-guild-integration": "sync-guild-integration was removed by Discord; only get-guild-integrations and delete-guild-integration remain",
-}
-
-REASON_PREFIXES = ("/guilds/", "/channels/", "/webhooks/", "/stage-instances")
-# Operations outside those prefixes for which Discord documents X-Audit-Log-Reason.
-REASON_EXTRA = {("DELETE", "/invites/{code}")}
-
-# Names a command was published under before a naming fix; kept working as aliases.
-OLD_NAMES = {
-    "execute_github_compatible_webhook": ["execute-git-hub-compatible-webhook"],
-}
-
-# The operations that destroy something, with the question asked before running them on a
-# terminal: {param} is a path id as given, {request} the method and path. Only what is hard to
-# take back asks; removing one's own reaction or leaving a thread does not.
+# The tool's own decisions (names, aliases, paging, confirmations, docs-over-spec limits) live in
+# spec/policy.toml; this script only turns them and the spec into Rust.
+with open(f"{REF}/policy.toml", "rb") as f:
+    POLICY = tomllib.load(f)
+CHANNEL_TYPES = [tuple(p) for p in POLICY["channel_types"]]
+REMOVED_MESSAGES = POLICY["removed"]
+REASON_PREFIXES = tuple(POLICY["reason_prefixes"])
+REASON_EXTRA = {tuple(p) for p in POLICY["reason_extra"]}
+OLD_NAMES = POLICY["old_names"]
 UNDONE = " This cannot be undone."
-CONFIRM = {
-    "delete_application_command": "Delete global command {command_id} of application {application_id} ({request})?" + UNDONE,
-    "delete_guild_application_command": "Delete command {command_id} of application {application_id} in guild {guild_id} ({request})?" + UNDONE,
-    "delete_application_emoji": "Delete emoji {emoji_id} of application {application_id} ({request})?" + UNDONE,
-    "delete_channel": "Delete channel {channel_id} ({request})? A guild channel cannot be restored; a DM is only closed.",
-    "delete_message": "Delete message {message_id} in channel {channel_id} ({request})?" + UNDONE,
-    "bulk_delete_messages": "Delete the given messages in channel {channel_id} ({request})?" + UNDONE,
-    "delete_all_message_reactions": "Remove every reaction from message {message_id} in channel {channel_id} ({request})?" + UNDONE,
-    "delete_all_message_reactions_by_emoji": "Remove every {emoji_name} reaction from message {message_id} in channel {channel_id} ({request})?" + UNDONE,
-    "delete_auto_moderation_rule": "Delete auto-moderation rule {rule_id} of guild {guild_id} ({request})?" + UNDONE,
-    "ban_user_from_guild": "Ban user {user_id} from guild {guild_id} ({request})?",
-    "bulk_ban_users_from_guild": "Ban the given users from guild {guild_id} ({request})?",
-    "delete_guild_member": "Kick member {user_id} from guild {guild_id} ({request})?",
-    "prune_guild": "Prune (kick) inactive members of guild {guild_id} ({request})?",
-    "delete_guild_emoji": "Delete emoji {emoji_id} of guild {guild_id} ({request})?" + UNDONE,
-    "delete_guild_sticker": "Delete sticker {sticker_id} of guild {guild_id} ({request})?" + UNDONE,
-    "delete_guild_soundboard_sound": "Delete soundboard sound {sound_id} of guild {guild_id} ({request})?" + UNDONE,
-    "delete_guild_integration": "Delete integration {integration_id} of guild {guild_id} ({request})?" + UNDONE,
-    "delete_guild_role": "Delete role {role_id} of guild {guild_id} ({request})?" + UNDONE,
-    "delete_guild_scheduled_event": "Delete scheduled event {guild_scheduled_event_id} of guild {guild_id} ({request})?" + UNDONE,
-    "delete_guild_template": "Delete template {code} of guild {guild_id} ({request})?" + UNDONE,
-    "invite_revoke": "Delete invite {code} ({request})?" + UNDONE,
-    "delete_lobby": "Delete lobby {lobby_id} ({request})?" + UNDONE,
-    "delete_stage_instance": "End the stage instance in channel {channel_id} ({request})?",
-    "leave_guild": "Leave guild {guild_id} ({request})? Rejoining needs a new invite.",
-    "delete_webhook": "Delete webhook {webhook_id} ({request})?" + UNDONE,
-    "delete_webhook_by_token": "Delete webhook {webhook_id} ({request})?" + UNDONE,
-    "delete_original_webhook_message": "Delete the original response of interaction webhook {webhook_id} ({request})?" + UNDONE,
-    "delete_webhook_message": "Delete message {message_id} of webhook {webhook_id} ({request})?" + UNDONE,
-}
+CONFIRM = {k: v[:-1] + UNDONE if v.endswith("+") else v for k, v in POLICY["confirm"].items()}
+LIMITS = {(l["operation"], l["field"]): l for l in POLICY.get("limits", [])}
 
-spec = json.load(open(f"{REF}/discord-openapi.json"))
+
+def paging_rs(p):
+    """The Rust expression of one [[paging]] entry of the policy."""
+    expr = f"Paging::new(Cursor::{p['cursor'].capitalize()}, IdKey::{p['id_key']}, {p['max_limit']})"
+    if "items" in p:
+        expr += f".in_field({json.dumps(p['items'])})"
+    if p.get("one_way"):
+        expr += ".one_way()"
+    if "min_limit" in p:
+        expr += f".min_limit({p['min_limit']})"
+    return expr
+
+
+PAGING = {p["path"]: paging_rs(p) for p in POLICY["paging"]}
+
+spec = json.load(open(f"{REF}/openapi.json"))
 schemas = spec["components"]["schemas"]
 
 
@@ -154,7 +101,28 @@ def enum_of(s, name):
         return out
     if t.get("enum") and all(isinstance(v, str) for v in t["enum"]):
         return [(v, json.dumps(v)) for v in t["enum"]]
+    # An integer enum without names (lobby member flags): the numbers are the names.
+    if t.get("enum") and all(isinstance(v, int) and not isinstance(v, bool) for v in t["enum"]):
+        return [(str(v), json.dumps(v)) for v in t["enum"]]
     return None
+
+
+def opt(v, conv=int):
+    """A Rust Option of a bound: None, or Some(v) as an integer or a float."""
+    if v is None:
+        return "None"
+    return f"Some({conv(v)!r})" if conv is float else f"Some({conv(v)})"
+
+
+def shape_of(t):
+    """The JSON shape a JSON-valued flag must have: an object, an array or anything."""
+    ty = t.get("type")
+    ty = [x for x in ty if x != "null"] if isinstance(ty, list) else [ty]
+    if ty == ["array"]:
+        return "Kind::JsonArray"
+    if ty == ["object"] or ("properties" in t and ty == [None]):
+        return "Kind::JsonObject"
+    return "Kind::Json"
 
 
 def kind_of(name, s):
@@ -175,28 +143,44 @@ def kind_of(name, s):
     if isinstance(ty, list):
         ty = [x for x in ty if x != "null"]
         ty = ty[0] if len(ty) == 1 else None
+    bound = lambda k: non_null(s).get(k, t.get(k))
     if name in ("permissions", "allow", "deny", "default_member_permissions") and ty in ("integer", "string"):
-        return "Kind::Permissions"
+        return f"Kind::Permissions {{ max: {opt(bound('maximum'))} }}"
     if name in ("color", "colour", "accent_color"):
         return "Kind::Colour"
     if ty == "integer":
-        lo, hi = (non_null(s).get(k, t.get(k)) for k in ("minimum", "maximum"))
-        return integer_kind(lo, hi)
+        return integer_kind(bound("minimum"), bound("maximum"))
     if ty == "number":
-        return "Kind::Number"
+        return f"Kind::Number {{ min: {opt(bound('minimum'), float)}, max: {opt(bound('maximum'), float)} }}"
     if ty == "boolean":
         return "Kind::Bool"
+    if ty == "string" and t.get("format") == "date-time":
+        return "Kind::DateTime"
     if ty == "string":
-        ml = t.get("maxLength")
-        return f"Kind::String {{ max_len: {'Some(%d)' % ml if ml else 'None'} }}"
-    return "Kind::Json"
+        return string_kind(bound("minLength"), bound("maxLength"))
+    return shape_of(t)
+
+
+def string_kind(lo, hi):
+    return f"Kind::String {{ min_len: {opt(lo)}, max_len: {opt(hi)} }}"
 
 
 def integer_kind(lo, hi):
-    opt = lambda v: "None" if v is None else f"Some({int(v)})"
     return f"Kind::Integer {{ min: {opt(lo)}, max: {opt(hi)} }}"
 
 
+def query_kind(name, sch):
+    """A query parameter's kind: an array is a list of its items, sent as repeated keys."""
+    t = non_null(deref(sch))
+    if t.get("type") == "array" or t.get("type") == ["array", "null"]:
+        return f"Kind::List(&{kind_of(name, t.get('items', {}))})"
+    kind = kind_of(name, sch)
+    if kind.startswith("Kind::Json"):
+        return string_kind(None, None)
+    return kind
+
+
+STRING_RE = re.compile(r"Kind::String \{ min_len: (None|Some\((\d+)\)), max_len: (None|Some\((\d+)\)) \}")
 INTEGER_RE = re.compile(r"Kind::Integer \{ min: (None|Some\((-?\d+)\)), max: (None|Some\((-?\d+)\)) \}")
 
 
@@ -214,7 +198,7 @@ def help_of(name, s, kind):
 def body_fields(op):
     rb = op.get("requestBody")
     if not rb:
-        return None, False, []
+        return None, False, [], None
     content = rb["content"]
     multipart = "multipart/form-data" in content
     sch = content.get("application/json") or content.get("multipart/form-data")
@@ -227,7 +211,7 @@ def body_fields(op):
     else:
         objs = [t]
     if any(("properties" not in o) for o in objs):
-        return "Kind::Json", multipart, []
+        return "Kind::Json", multipart, [], None
     # A union's fields are merged over every variant: keeping only the first variant's schema
     # would let an enum flag accept only that variant's values (interaction response types).
     props = {}
@@ -245,7 +229,29 @@ def body_fields(op):
             continue
         kind = merged_kind(k, vs)
         fields.append((k, kind, k in (required or set()), help_of(k, vs[0], kind)))
-    return "object", multipart, fields
+    return "object", multipart, fields, variants_of(objs, required or set())
+
+
+def variants_of(objs, common):
+    """A union body's variants, told apart by a discriminator: a field every variant has with
+    its own fixed values (`type`, `trigger_type`, `entity_type`). Returns (field, [(values,
+    fields only that variant requires)]), or None when the body is not such a union."""
+    if len(objs) < 2:
+        return None
+    for name in objs[0]["properties"]:
+        values = []
+        for o in objs:
+            v = non_null(o["properties"].get(name, {}))
+            fixed = v.get("enum") or ([deref(v)["const"]] if "const" in deref(v) else None)
+            if not fixed:
+                break
+            values.append([json.dumps(x) for x in fixed])
+        else:
+            flat = [x for vs in values for x in vs]
+            if len(flat) == len(set(flat)):
+                extra = [sorted(set(o.get("required", [])) - common - {name}) for o in objs]
+                return name, list(zip(values, extra))
+    return None
 
 
 def merged_kind(name, variants):
@@ -262,6 +268,12 @@ def merged_kind(name, variants):
         lo = None if None in los else min(int(v) for v in los)
         hi = None if None in his else max(int(v) for v in his)
         return integer_kind(lo, hi)
+    strings = [STRING_RE.fullmatch(k) for k in kinds]
+    if all(strings):
+        lens = [(m.group(2), m.group(4)) for m in strings]
+        lo = None if any(l is None for l, _ in lens) else min(int(l) for l, _ in lens)
+        hi = None if any(h is None for _, h in lens) else max(int(h) for _, h in lens)
+        return string_kind(lo, hi)
     enums = [enum_of(v, name) for v in variants]
     if all(enums):
         values = {}
@@ -274,6 +286,20 @@ def merged_kind(name, variants):
         items = ", ".join(f"({rust_str(n)}, {rust_str(v)})" for v, n in pairs)
         return f"Kind::Enum(&[{items}])"
     return "Kind::Json"
+
+
+def limited(opid, field):
+    """A field with the docs' limits where policy.toml says they differ from the spec's."""
+    name, kind, req, h = field
+    rule = LIMITS.get((opid, name))
+    if not rule:
+        return field
+    m = re.fullmatch(r"Kind::String \{ min_len: (\S+), max_len: \S+ \}", kind)
+    if not m:
+        sys.exit(f"policy.toml limits {opid}.{name}, which is not text")
+    return name, f"Kind::String {{ min_len: {m.group(1)}, max_len: Some({rule['max_len']}) }}", req, h
+
+
 def form_of(op):
     """A multipart body that is not payload_json + files[n], from its multipart/form-data schema:
     (the one binary field, whether it is required, whether the other fields are plain form
@@ -334,15 +360,12 @@ for row in rows:
     query = []
     for p in params_of(item, op, "query"):
         sch = p.get("schema", {})
-        kind = kind_of(p["name"], sch)
-        if kind == "Kind::Json":
-            # Lists in a query string are comma-separated values, not JSON.
-            kind = "Kind::String { max_len: None }"
+        kind = query_kind(p["name"], sch)
         query.append((p["name"], kind, bool(p.get("required")), help_of(p["name"], {**sch, "description": p.get("description")} if p.get("description") else sch, kind)))
-    body, multipart, fields = body_fields(op)
+    body, multipart, fields, variants = body_fields(op)
+    fields = [limited(opid, f) for f in fields]
     tag = row["tag"]
-    segs = "/".join("*" if s.startswith("{") else s for s in path.strip("/").split("/"))
-    paging = next((p for pat, p in PAGING if pat == segs), None) if method == "GET" else None
+    paging = PAGING.get(path) if method == "GET" else None
     confirm = CONFIRM.get(opid)
     # "none|bot": the token is optional (sent when there is one); a token in the path
     # authorizes by itself, so the bot token is never sent there.
@@ -360,6 +383,7 @@ for row in rows:
                         multipart=multipart or row["multipart"] == "yes", reason=reason, paging=paging,
                         confirm=confirm, auth=auth, opid=opid,
                         body_required=body is not None and row["body_required"] == "yes",
+                        variants=variants,
                         form=form_of(op)))
 
 by_op = {e["opid"]: e for e in entries}
@@ -406,6 +430,16 @@ for e in entries:
 removed = sorted(dict(removed).items())
 
 
+def variants_rs(v):
+    if not v:
+        return "None"
+    name, items = v
+    rows = ", ".join(
+        f"Variant {{ values: &[{', '.join(rust_str(x) for x in vals)}], required: &[{', '.join(rust_str(r) for r in req)}] }}"
+        for vals, req in items)
+    return f"Some(Variants {{ field: {rust_str(name)}, variants: &[{rows}] }})"
+
+
 def field_rs(f):
     n, kind, req, h = f
     return f"Field {{ name: {rust_str(n)}, kind: {kind}, required: {'true' if req else 'false'}, help: {rust_str(h)} }}"
@@ -413,13 +447,15 @@ def field_rs(f):
 
 out = []
 w = out.append
-w("//! The route table: every operation of Discord's REST API v10, as data. Generated by")
-w("//! `tools/gen_endpoints.py` from Discord's OpenAPI description; edit the generator, not this file.")
+w("// @generated by tools/gen_endpoints.py from spec/openapi.json and spec/policy.toml: do not edit.")
+w("// Run scripts/regenerate.sh instead; tests/generated.rs fails when this file is stale.")
 w("")
-w("use super::{Auth, Endpoint, Field, Kind, Overload, Removed};")
-w("use crate::rest::multipart::FormLayout;")
-w("use crate::rest::paginate::{Cursor, IdKey, Paging};")
-w("use crate::rest::Method;")
+w("//! The route table: every operation of Discord's REST API v10, as data (kept as generated:")
+w("//! `mod table` is `#[rustfmt::skip]`).")
+w("")
+w("use super::{Auth, Endpoint, Field, FormLayout, Kind, Overload, Removed, Variant, Variants};")
+w("use crate::paging::{Cursor, IdKey, Paging};")
+w("use crate::Method;")
 w("")
 w("/// Every typed endpoint, in the order of Discord's API reference.")
 w("pub static ENDPOINTS: &[Endpoint] = &[")
@@ -431,7 +467,7 @@ for e in entries:
     w(f"        path: {rust_str(e['path'])},")
     w(f"        group: {rust_str(e['group'])},")
     w(f"        summary: {rust_str(e['summary'])},")
-    pp = ", ".join(f"Field {{ name: {rust_str(p)}, kind: {e['pkinds'].get(p, 'Kind::String { max_len: None }')}, required: true, help: {rust_str(p.replace('_', ' '))} }}" for p in e["pparams"])
+    pp = ", ".join(f"Field {{ name: {rust_str(p)}, kind: {e['pkinds'].get(p, string_kind(None, None))}, required: true, help: {rust_str(p.replace('_', ' '))} }}" for p in e["pparams"])
     w(f"        path_params: &[{pp}],")
     if e["query"]:
         w("        query: &[")
@@ -459,6 +495,7 @@ for e in entries:
     w(f"        confirm: {'None' if not e['confirm'] else 'Some(' + rust_str(e['confirm']) + ')'},")
     w(f"        auth: Auth::{e['auth']},")
     w(f"        body_required: {str(e['body_required']).lower()},")
+    w(f"        variants: {variants_rs(e['variants'])},")
     w("    },")
 w("];")
 w("")
@@ -474,6 +511,8 @@ for name, n, target in overloads:
     w(f"    Overload {{ name: {rust_str(name)}, positionals: {n}, target: {rust_str(target)} }},")
 w("];")
 missing = set(CONFIRM) - {e["opid"] for e in entries}
+missing |= {f"paging {p}" for p in PAGING if not any(e["path"] == p and e["method"] == "GET" for e in entries)}
+missing |= {f"limits {o}.{f}" for o, f in LIMITS if o not in by_op}
 if missing:
     sys.exit(f"CONFIRM names unknown operations: {sorted(missing)}")
 print("\n".join(out))

@@ -389,7 +389,7 @@ mod tests {
         assert!(err(r#"{"command":"get-guild-embed","args":["1"]}"#).contains("widget"));
         assert!(err(r#"{"command":"send-message","args":["1","-"]}"#).contains("stdin"));
         assert!(
-            err(r#"{"command":"create-message","args":["1","--data","@-"]}"#).contains("stdin")
+            err(r#"{"command":"create-message","args":["1","--body","@-"]}"#).contains("stdin")
         );
         assert!(err(r#"{"command":"send-message","args":"1 hi"}"#).contains("array"));
         assert!(err(r#"{"command":5}"#).contains("string"));

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::cli::{FileArgs, PageArgs, RequestArgs};
 use crate::config::Settings;
 use crate::endpoints::clap::{flag_id, long_flag, path_id, Place};
-use crate::endpoints::{permissions, Auth, Body, Endpoint, Kind};
+use crate::endpoints::{check, permissions, Auth, Body, Endpoint, Kind};
 use crate::error::shown;
 use crate::rest::url::encode_segment;
 use crate::rest::RequestSpec;
@@ -58,13 +58,21 @@ pub fn build(endpoint: &'static Endpoint, matches: &ArgMatches) -> Result<Reques
     spec.auth_optional = endpoint.auth == Auth::Optional;
     spec.form = endpoint.form;
     for f in endpoint.query {
-        if let Some(text) = matches.get_one::<String>(&flag_id(Place::Query, f)) {
-            let label = format!("--{}", long_flag(endpoint, Place::Query, f));
-            let value = match parse_value(f.kind, &label, text)? {
-                Value::String(s) => s,
-                other => other.to_string(),
+        let label = format!("--{}", long_flag(endpoint, Place::Query, f));
+        let given = matches.get_many::<String>(&flag_id(Place::Query, f));
+        for text in given.into_iter().flatten() {
+            // A list is sent as one key per value (the spec's default form style, exploded).
+            let values = match parse_value(f.kind, &label, text)? {
+                Value::Array(items) => items,
+                one => vec![one],
             };
-            spec.query.push((f.name.to_string(), value));
+            for value in values {
+                let text = match value {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                spec.query.push((f.name.to_string(), text));
+            }
         }
     }
     let mut body = Map::new();
@@ -88,13 +96,13 @@ pub fn build(endpoint: &'static Endpoint, matches: &ArgMatches) -> Result<Reques
     crate::request::apply_request_args(&mut spec, None, &request)?;
     if endpoint.body.is_none() && spec.body.is_some() {
         return Err(Error::usage(format!(
-            "{} takes no request body; leave out --data, -f and -F",
+            "{} takes no request body; leave out --body, -f and -F",
             endpoint.name
         )));
     }
     if endpoint.body_required && endpoint.body == Some(Body::Json) && spec.body.is_none() {
         return Err(Error::usage(format!(
-            "{} needs a request body: give it whole with --data JSON (or --data @file.json); see --help",
+            "{} needs a request body: give it whole with --body JSON (or --body @file.json); see --help",
             endpoint.name
         )));
     }
@@ -102,7 +110,7 @@ pub fn build(endpoint: &'static Endpoint, matches: &ArgMatches) -> Result<Reques
     Ok(spec)
 }
 
-/// Required query parameters and body fields must be there, from a flag or from -f/-F/--data.
+/// Required query parameters and body fields must be there, from a flag or from -f/-F/--body.
 fn check_required(endpoint: &Endpoint, spec: &RequestSpec) -> Result<()> {
     for f in endpoint.query.iter().filter(|f| f.required) {
         if !spec.query.iter().any(|(k, _)| k == f.name) {
@@ -127,6 +135,32 @@ fn check_required(endpoint: &Endpoint, spec: &RequestSpec) -> Result<()> {
             )));
         }
     }
+    let Some((field, variant)) = body.and_then(|b| check::chosen_variant(endpoint, b)) else {
+        return Ok(());
+    };
+    let missing = variant
+        .required
+        .iter()
+        .find(|name| !body.is_some_and(|b| b.contains_key(**name)));
+    if let Some(name) = missing {
+        let flag_of = |name: &str| {
+            endpoint
+                .fields
+                .iter()
+                .find(|f| f.name == name)
+                .map_or(name.replace('_', "-"), |f| {
+                    long_flag(endpoint, Place::Body, f)
+                })
+        };
+        let value = body.and_then(|b| b.get(field)).map(Value::to_string);
+        return Err(Error::usage(format!(
+            "{} with --{} {} needs --{}; see --help",
+            endpoint.name,
+            flag_of(field),
+            value.unwrap_or_default(),
+            flag_of(name)
+        )));
+    }
     Ok(())
 }
 
@@ -150,37 +184,52 @@ pub fn parse_value(kind: Kind, label: &str, text: &str) -> Result<Value> {
                 .parse::<i64>()
                 .map_err(|_| bad("expected a whole number"))?;
             if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
-                let range = match (min, max) {
-                    (Some(lo), Some(hi)) => format!("from {lo} to {hi}"),
-                    (Some(lo), None) => format!("at least {lo}"),
-                    (None, Some(hi)) => format!("at most {hi}"),
-                    (None, None) => String::new(),
-                };
+                let range = check::range_text(min, max).unwrap_or_default();
                 return Err(bad(&format!("Discord accepts {range}")));
             }
             Ok(Value::from(n))
         }
-        Kind::Number => text
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map(Value::Number)
-            .ok_or_else(|| bad("expected a number")),
+        Kind::Number { min, max } => {
+            let n = text
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .ok_or_else(|| bad("expected a number"))?;
+            if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+                let range = check::range_text(min, max).unwrap_or_default();
+                return Err(bad(&format!("Discord accepts {range}")));
+            }
+            serde_json::Number::from_f64(n)
+                .map(Value::Number)
+                .ok_or_else(|| bad("expected a number"))
+        }
         Kind::Bool => match text.to_ascii_lowercase().as_str() {
             "true" | "yes" | "1" => Ok(Value::Bool(true)),
             "false" | "no" | "0" => Ok(Value::Bool(false)),
             _ => Err(bad("expected true or false")),
         },
-        Kind::String { max_len } => {
-            if let Some(max) = max_len {
-                let n = text.chars().count();
-                if n > max as usize {
-                    return Err(Error::usage(format!(
-                        "{label} is {n} characters long; Discord accepts at most {max}"
-                    )));
-                }
+        Kind::String { min_len, max_len } => {
+            let n = text.chars().count();
+            if let Some(max) = max_len.filter(|m| n > *m as usize) {
+                return Err(Error::usage(format!(
+                    "{label} is {n} characters long; Discord accepts at most {max}"
+                )));
+            }
+            if let Some(min) = min_len.filter(|m| n < *m as usize) {
+                return Err(Error::usage(format!(
+                    "{label} is {n} characters long; Discord needs at least {min}"
+                )));
             }
             Ok(Value::String(text.to_string()))
+        }
+        Kind::DateTime => {
+            if check::is_rfc3339(text) {
+                Ok(Value::String(text.to_string()))
+            } else {
+                Err(bad(
+                    "expected an RFC 3339 date-time such as 2026-01-31T18:00:00Z",
+                ))
+            }
         }
         Kind::Enum(values) => {
             let wanted = text.to_ascii_lowercase().replace('_', "-");
@@ -196,13 +245,40 @@ pub fn parse_value(kind: Kind, label: &str, text: &str) -> Result<Value> {
                 }
             }
         }
-        Kind::Permissions => permissions::parse(text)
-            .map(|bits| Value::String(bits.to_string()))
-            .map_err(|why| bad(&why)),
+        Kind::Permissions { max } => {
+            let bits = permissions::parse(text).map_err(|why| bad(&why))?;
+            if max.is_some_and(|m| bits > m) {
+                let max = max.unwrap_or_default();
+                return Err(bad(&format!(
+                    "Discord accepts permission bits up to {max} (no flag above bit {})",
+                    63 - max.leading_zeros()
+                )));
+            }
+            Ok(Value::String(bits.to_string()))
+        }
         Kind::Colour => parse_colour(text)
             .map(Value::from)
             .ok_or_else(|| bad("expected a colour as #rrggbb or a number")),
-        Kind::Json => serde_json::from_str(text).map_err(|e| bad(&format!("not valid JSON ({e})"))),
+        Kind::List(item) => {
+            let items = text
+                .split(',')
+                .map(|part| parse_value(*item, label, part))
+                .collect::<Result<Vec<Value>>>()?;
+            Ok(Value::Array(items))
+        }
+        Kind::Json | Kind::JsonObject | Kind::JsonArray => {
+            let value: Value =
+                serde_json::from_str(text).map_err(|e| bad(&format!("not valid JSON ({e})")))?;
+            match (kind, &value) {
+                (Kind::JsonObject, v) if !v.is_object() => Err(bad(
+                    "Discord expects a JSON object here, like {\"key\":\"value\"}",
+                )),
+                (Kind::JsonArray, v) if !v.is_array() => {
+                    Err(bad("Discord expects a JSON array here, like [{...}]"))
+                }
+                _ => Ok(value),
+            }
+        }
     }
 }
 
@@ -291,14 +367,46 @@ mod tests {
         assert!(parse_value(Kind::Colour, "--color", "#34").is_err());
         assert_eq!(
             parse_value(
-                Kind::Permissions,
+                Kind::Permissions { max: None },
                 "--permissions",
                 "KICK_MEMBERS,BAN_MEMBERS"
             )
             .ok(),
             Some(Value::from("6"))
         );
-        assert!(parse_value(Kind::String { max_len: Some(3) }, "--name", "abcd").is_err());
+        let name = Kind::String {
+            min_len: Some(2),
+            max_len: Some(3),
+        };
+        assert!(parse_value(name, "--name", "abcd").is_err());
+        // minLength: modify-current-user's username is 2 to 32 characters in the spec.
+        assert!(parse_value(name, "--name", "x").is_err());
+        assert!(parse_value(name, "--name", "xy").is_ok());
+        let volume = Kind::Number {
+            min: Some(0.0),
+            max: Some(1.0),
+        };
+        assert!(parse_value(volume, "--volume", "1.5").is_err());
+        assert!(parse_value(volume, "--volume", "NaN").is_err());
+        assert_eq!(
+            parse_value(volume, "--volume", "0.25").ok(),
+            Some(Value::from(0.25))
+        );
+        // default_member_permissions: the spec's maximum is 2^54 - 1.
+        let perms = Kind::Permissions {
+            max: Some(18014398509481983),
+        };
+        assert!(parse_value(perms, "--p", "18014398509481984").is_err());
+        assert!(parse_value(perms, "--p", "18014398509481983").is_ok());
+        assert!(parse_value(Kind::DateTime, "--until", "next-tuesday").is_err());
+        assert!(parse_value(Kind::JsonArray, "--embeds", r#"{"not":"an array"}"#).is_err());
+        assert!(parse_value(Kind::JsonObject, "--poll", "[]").is_err());
+        let has = Kind::List(&Kind::Enum(&[("link", "\"link\"")]));
+        assert_eq!(
+            parse_value(has, "--has", "link,link").ok(),
+            Some(serde_json::json!(["link", "link"]))
+        );
+        assert!(parse_value(has, "--has", "link,nope").is_err());
         let types = &[("text", "0"), ("forum", "15")];
         assert_eq!(
             parse_value(Kind::Enum(types), "--type", "forum").ok(),

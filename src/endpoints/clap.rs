@@ -4,39 +4,33 @@
 
 use clap::{Arg, ArgAction, Args, Command, CommandFactory};
 
-use super::{Auth, Body, Endpoint, Field, Kind, Removed, ENDPOINTS, OVERLOADS};
+use super::{check, Auth, Body, Endpoint, Field, Kind, Removed, ENDPOINTS, OVERLOADS};
 use crate::cli::{FileArgs, PageArgs, RequestArgs};
 
-/// Long flags that belong to the shared or global flags; a field with one of these names gets a
-/// `-field`/`-param` suffix instead.
-const RESERVED: &[&str] = &[
-    "data",
-    "raw-field",
-    "field",
-    "query",
-    "header",
-    "reason",
-    "file",
-    "paginate",
-    "lines",
-    "yes",
-    "token",
-    "bearer",
-    "profile",
-    "api-url",
-    "sandbox",
-    "pretty",
-    "compact",
-    "color",
-    "include",
-    "verbose",
-    "dry-run",
-    "connect-timeout",
-    "timeout",
-    "max-wait",
-    "help",
-    "version",
-];
+/// The long flags of the tool's own options on a typed command: the global flags, the shared
+/// request, file and paging flags, `--yes`, `--help` and `--version`. Derived from their clap
+/// definitions so the list cannot drift; a field spelled like one of these would clash, and a
+/// unit test fails if any Discord field does (the tool's options are named so that none can).
+pub fn reserved_flags() -> &'static [String] {
+    static RESERVED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    RESERVED.get_or_init(|| {
+        let shared = [
+            RequestArgs::augment_args(Command::new("x")),
+            FileArgs::augment_args(Command::new("x")),
+            PageArgs::augment_args(Command::new("x")),
+        ];
+        let root = crate::cli::Cli::command();
+        let own = root.get_arguments().cloned().collect::<Vec<Arg>>();
+        let longs = shared
+            .iter()
+            .flat_map(|c| c.get_arguments().cloned().collect::<Vec<Arg>>())
+            .chain(own)
+            .filter_map(|a| a.get_long().map(str::to_string));
+        longs
+            .chain(["yes", "help", "version"].map(String::from))
+            .collect()
+    })
+}
 
 /// Where a flag's value goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,14 +58,13 @@ pub fn flag_id(place: Place, field: &Field) -> String {
 /// where a query parameter and a body field share a name, each other.
 pub fn long_flag(endpoint: &Endpoint, place: Place, field: &Field) -> String {
     let flag = field.flag();
-    if let Some(other) = renamed(&flag) {
-        return other.to_string();
-    }
     let clash_with_other = match place {
         Place::Query => endpoint.fields.iter().any(|f| f.name == field.name),
         Place::Body => false,
     };
-    if RESERVED.contains(&flag.as_str()) || clash_with_other {
+    // A clash with the tool's own options cannot happen today (a unit test checks every
+    // field); the suffix keeps a future spec from making clap panic until the test is heeded.
+    if reserved_flags().contains(&flag) || clash_with_other {
         match place {
             Place::Query => format!("{flag}-param"),
             Place::Body => format!("{flag}-field"),
@@ -81,20 +74,54 @@ pub fn long_flag(endpoint: &Endpoint, place: Place, field: &Field) -> String {
     }
 }
 
-/// The flag of a body field spelled like a global flag: `color` is the global `--color WHEN`,
-/// so a role's or embed's colour is `--colour` (and `--color #rrggbb` is read as it, see
-/// [`disambiguate`]).
-fn renamed(flag: &str) -> Option<&'static str> {
-    (flag == "color").then_some("colour")
-}
-
 /// Pre-processes the command line before clap sees it: an overloaded name of the original
 /// library becomes the operation its positionals mean (`get-webhook ID TOKEN` is
-/// `get-webhook-with-token`), and `--color VALUE` becomes `--colour VALUE` after a typed command
-/// with a `color` field when VALUE is a colour rather than one of the global flag's
-/// `auto|always|never`, so the natural spelling works for both.
+/// `get-webhook-with-token`). Nothing else is rewritten: a flag means one thing.
 pub fn disambiguate(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    colour_flag(overload(args))
+    overload(webhook_urls(args))
+}
+
+/// A webhook URL given where a webhook command wants its id and token
+/// (`execute-webhook https://discord.com/api/webhooks/ID/TOKEN`) becomes those two positionals,
+/// and its `?thread_id=` the `--thread-id` flag where the operation takes one.
+fn webhook_urls(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let command = args.iter().skip(1).find_map(|a| super::find(a.to_str()?));
+    let Some(endpoint) = command else {
+        return args;
+    };
+    let takes_token = |e: &Endpoint| {
+        let names: Vec<&str> = e.path_params.iter().map(|p| p.name).collect();
+        names.starts_with(&["webhook_id", "webhook_token"])
+    };
+    let overloads = OVERLOADS.iter().filter(|o| o.name == endpoint.name);
+    let targets = overloads.filter_map(|o| super::find(o.target));
+    let Some(target) = std::iter::once(endpoint)
+        .chain(targets)
+        .find(|e| takes_token(e))
+    else {
+        return args;
+    };
+    let mut out = Vec::with_capacity(args.len() + 2);
+    for arg in args {
+        let Some(url) = arg
+            .to_str()
+            .and_then(discord_protocol::webhook::WebhookUrl::parse)
+        else {
+            out.push(arg);
+            continue;
+        };
+        out.push(url.id.clone().into());
+        out.push(url.token.clone().into());
+        let thread = url
+            .query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("thread_id="));
+        if let Some(id) = thread.filter(|_| target.query.iter().any(|q| q.name == "thread_id")) {
+            out.push("--thread-id".into());
+            out.push(id.into());
+        }
+    }
+    out
 }
 
 /// Renames an overloaded command of the original library to the operation its arguments mean:
@@ -155,40 +182,6 @@ fn count_positionals(endpoint: &'static Endpoint, rest: &[std::ffi::OsString]) -
     count
 }
 
-/// The `--color VALUE` half of [`disambiguate`].
-fn colour_flag(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    let has_colour_field = args
-        .iter()
-        .filter_map(|a| a.to_str())
-        .any(|w| super::find(w).is_some_and(|e| e.fields.iter().any(|f| f.name == "color")));
-    if !has_colour_field {
-        return args;
-    }
-    let is_when = |v: &str| matches!(v, "auto" | "always" | "never");
-    let mut out = Vec::with_capacity(args.len());
-    let mut iter = args.into_iter().peekable();
-    while let Some(arg) = iter.next() {
-        match arg.to_str() {
-            Some("--color") => {
-                let next_is_colour = iter
-                    .peek()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|v| !is_when(v));
-                out.push(if next_is_colour {
-                    "--colour".into()
-                } else {
-                    arg
-                });
-            }
-            Some(a) if a.starts_with("--color=") && !is_when(&a[8..]) => {
-                out.push(format!("--colour={}", &a[8..]).into());
-            }
-            _ => out.push(arg),
-        }
-    }
-    out
-}
-
 /// A sample value of each kind, used in the examples of the help.
 pub fn sample(kind: Kind) -> String {
     match kind {
@@ -197,43 +190,58 @@ pub fn sample(kind: Kind) -> String {
             let n = 10.max(min.unwrap_or(10)).min(max.unwrap_or(10));
             n.to_string()
         }
-        Kind::Number => "1.5".into(),
+        Kind::Number { min, max } => {
+            let n = 0.5f64.max(min.unwrap_or(0.5)).min(max.unwrap_or(0.5));
+            n.to_string()
+        }
         Kind::Bool => "true".into(),
-        Kind::String { .. } => "text".into(),
+        Kind::String { min_len, .. } => {
+            // A sample that meets a minimum length ("text" is 4 characters).
+            "text".repeat((min_len.unwrap_or(1) as usize).div_ceil(4).max(1))
+        }
+        Kind::DateTime => "2026-01-31T18:00:00Z".into(),
         Kind::Enum(values) => values.first().map(|v| v.0).unwrap_or("0").into(),
-        Kind::Permissions => "KICK_MEMBERS,BAN_MEMBERS".into(),
+        Kind::Permissions { .. } => "KICK_MEMBERS,BAN_MEMBERS".into(),
         Kind::Colour => "'#3498db'".into(),
-        Kind::Json => "'{}'".into(),
+        Kind::List(item) => sample(*item),
+        Kind::Json | Kind::JsonObject => "'{}'".into(),
+        Kind::JsonArray => "'[]'".into(),
     }
 }
 
-fn kind_help(kind: Kind) -> String {
+/// What a value of `kind` looks like and what Discord accepts, for the help.
+pub fn kind_help(kind: Kind) -> String {
     match kind {
         Kind::Snowflake => "id".into(),
-        Kind::Integer {
-            min: Some(lo),
-            max: Some(hi),
-        } => format!("integer, {lo} to {hi}"),
-        Kind::Integer {
-            min: Some(lo),
-            max: None,
-        } => format!("integer, at least {lo}"),
-        Kind::Integer {
-            min: None,
-            max: Some(hi),
-        } => format!("integer, at most {hi}"),
-        Kind::Integer { .. } => "integer".into(),
-        Kind::Number => "number".into(),
+        Kind::Integer { min, max } => match check::range_text(min, max) {
+            Some(range) => format!("integer, {range}"),
+            None => "integer".into(),
+        },
+        Kind::Number { min, max } => match check::range_text(min, max) {
+            Some(range) => format!("number, {range}"),
+            None => "number".into(),
+        },
         Kind::Bool => "true/false".into(),
-        Kind::String { max_len: Some(n) } => format!("text, at most {n} characters"),
-        Kind::String { max_len: None } => "text".into(),
+        Kind::String { min_len, max_len } => {
+            match check::range_text(min_len.filter(|n| *n > 0), max_len) {
+                Some(range) => format!("text, {range} characters"),
+                None => "text".into(),
+            }
+        }
+        Kind::DateTime => "RFC 3339 date-time, like 2026-01-31T18:00:00Z".into(),
         Kind::Enum(values) => {
             let names: Vec<String> = values.iter().map(|(n, v)| format!("{n}={v}")).collect();
             format!("one of {}", names.join(", "))
         }
-        Kind::Permissions => "permission names, comma-separated, or a number".into(),
+        Kind::Permissions { .. } => "permission names, comma-separated, or a number".into(),
         Kind::Colour => "#rrggbb or a number".into(),
+        Kind::List(item) => format!(
+            "{}; several as a comma list or a repeated flag",
+            kind_help(*item)
+        ),
         Kind::Json => "JSON".into(),
+        Kind::JsonObject => "a JSON object".into(),
+        Kind::JsonArray => "a JSON array".into(),
     }
 }
 
@@ -242,7 +250,7 @@ fn kind_help(kind: Kind) -> String {
 pub const QUERY_HEADING: &str = "Query parameters";
 /// See [`QUERY_HEADING`].
 pub const BODY_HEADING: &str = "Body fields";
-/// The heading of the shared request flags (`--data`, `-f`, `-q`, `--file`, `--paginate`, ...).
+/// The heading of the shared request flags (`--body`, `-f`, `-q`, `--file`, `--paginate`, ...).
 pub const REQUEST_HEADING: &str = "Request options";
 /// The heading of the path ids (positionals).
 pub const PATH_HEADING: &str = "Path parameters";
@@ -262,9 +270,17 @@ fn flag_arg(endpoint: &Endpoint, place: Place, field: &'static Field) -> Arg {
             field.help,
             kind_help(field.kind)
         ))
-        // Negative numbers are values; anything else starting with '-' is the next flag.
-        .allow_hyphen_values(matches!(field.kind, Kind::Integer { .. } | Kind::Number))
-        .action(ArgAction::Set);
+        // Negative numbers (also as JSON) are values; anything else starting with '-' is the
+        // next flag.
+        .allow_hyphen_values(matches!(
+            field.kind,
+            Kind::Integer { .. } | Kind::Number { .. } | Kind::Json
+        ))
+        .action(if matches!(field.kind, Kind::List(_)) {
+            ArgAction::Append
+        } else {
+            ArgAction::Set
+        });
     if field.kind == Kind::Bool {
         // `--tts` alone means true; `--tts false` is still possible.
         arg.num_args(0..=1).default_missing_value("true")
@@ -273,30 +289,57 @@ fn flag_arg(endpoint: &Endpoint, place: Place, field: &'static Field) -> Arg {
     }
 }
 
-/// The example and request line shown after a typed command's help.
+/// The example shown after a typed command's help: the ids and every required flag with a
+/// sample value, broken with shell line continuations so that help's own wrapping never splits
+/// it (a copied example runs as shown).
 pub fn example(endpoint: &Endpoint) -> String {
-    let mut line = format!("discord {}", endpoint.name);
-    for p in endpoint.path_params {
-        line.push(' ');
-        line.push_str(&sample(p.kind));
-    }
+    let mut words = vec![format!("discord {}", endpoint.name)];
+    words.extend(endpoint.path_params.iter().map(|p| sample(p.kind)));
     let mut flags: Vec<(Place, &Field)> = required_flags(endpoint).collect();
     if endpoint.body == Some(Body::Json) && endpoint.body_required {
         // The body is given whole; the example shows how.
-        line.push_str(" --data @body.json");
+        words.push("--body @body.json".into());
     } else if flags.is_empty() {
-        // Nothing required: show one optional flag so the example teaches the flag syntax.
-        let first = endpoint.fields.first().map(|f| (Place::Body, f));
-        flags.extend(first.or_else(|| endpoint.query.first().map(|f| (Place::Query, f))));
+        // Nothing required: show one optional flag so the example teaches the flag syntax,
+        // a plain one where there is one (a JSON sample would not show a valid shape).
+        let simple =
+            |f: &&Field| !matches!(f.kind, Kind::Json | Kind::JsonObject | Kind::JsonArray);
+        let body = endpoint
+            .fields
+            .iter()
+            .find(simple)
+            .map(|f| (Place::Body, f));
+        let query = endpoint
+            .query
+            .iter()
+            .find(simple)
+            .map(|f| (Place::Query, f));
+        flags.extend(body.or(query));
     }
     for (place, f) in flags {
-        line.push_str(&format!(
-            " --{} {}",
+        words.push(format!(
+            "--{} {}",
             long_flag(endpoint, place, f),
             sample(f.kind)
         ));
     }
-    line
+    if endpoint.form.is_some_and(|f| f.file_required) {
+        words.push("--file upload.png".into());
+    }
+    let mut lines = vec![String::new()];
+    for word in words {
+        let line = lines.last_mut().expect("one line at least");
+        if !line.is_empty() && line.len() + word.len() > 80 {
+            line.push_str(" \\");
+            lines.push(format!("    {word}"));
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&word);
+        }
+    }
+    lines.join("\n  ")
 }
 
 fn required_flags(endpoint: &Endpoint) -> impl Iterator<Item = (Place, &'static Field)> + '_ {
@@ -310,8 +353,10 @@ fn required_flags(endpoint: &Endpoint) -> impl Iterator<Item = (Place, &'static 
 
 /// The clap subcommand of one endpoint.
 pub fn command(endpoint: &'static Endpoint) -> Command {
+    // No-break spaces: help is wrapped at spaces, and the request line must stay one line
+    // however long the path.
     let mut after = format!(
-        "Request: {} {}\nExample:\n  {}",
+        "Request:\u{a0}{}\u{a0}{}\nExample:\n  {}",
         endpoint.method.as_str(),
         endpoint.path,
         example(endpoint)
@@ -323,7 +368,7 @@ pub fn command(endpoint: &'static Endpoint) -> Command {
             ""
         };
         after.push_str(&format!(
-            "\nThe body{required} is given whole with --data JSON or --data @FILE (or -f/-F fields)."
+            "\nThe body{required} is given whole with --body JSON or --body @FILE (or -f/-F fields)."
         ));
     }
     match endpoint.auth {
@@ -483,6 +528,45 @@ mod tests {
         root.build();
         for sub in root.get_subcommands_mut() {
             sub.clone().debug_assert();
+        }
+    }
+
+    #[test]
+    fn reserved_flags_come_from_the_clap_definitions() {
+        let reserved = reserved_flags();
+        for own in [
+            "jq",
+            "raw-output",
+            "global-limit",
+            "no-rate-limit-cache",
+            "body",
+        ] {
+            assert!(reserved.iter().any(|r| r == own), "{own} missing");
+        }
+        for field in ["data", "query", "color"] {
+            assert!(!reserved.iter().any(|r| r == field), "{field} is Discord's");
+        }
+    }
+
+    #[test]
+    fn every_discord_field_is_its_own_flag() {
+        // The naming rule: on a typed command a flag named after a Discord field means that
+        // field, so no field may be spelled like one of the tool's own options.
+        for e in ENDPOINTS {
+            for (place, fields) in [(Place::Query, e.query), (Place::Body, e.fields)] {
+                for f in fields {
+                    let flag = f.flag();
+                    assert!(
+                        !reserved_flags().contains(&flag),
+                        "{}: field {} clashes with the tool's --{flag}",
+                        e.name,
+                        f.name
+                    );
+                    if place == Place::Body {
+                        assert_eq!(long_flag(e, place, f), flag, "{}", e.name);
+                    }
+                }
+            }
         }
     }
 

@@ -14,6 +14,7 @@ pub mod gateway;
 pub mod method;
 pub mod paging;
 pub mod token;
+pub mod webhook;
 
 pub use error::{Error, ErrorKind, Result};
 pub use method::Method;

@@ -280,97 +280,10 @@ impl Paging {
     }
 }
 
-/// List endpoints that page with before/after, by path pattern (`*` is one segment).
-/// `tools/gen_endpoints.py` has the same list (PAGING); a unit test checks the two agree.
-const PAGED_ROUTES: &[(&str, Paging)] = &[
-    (
-        "channels/*/messages",
-        Paging::new(Cursor::Before, IdKey::Id, 100),
-    ),
-    (
-        "channels/*/messages/*/reactions/*",
-        Paging::new(Cursor::After, IdKey::Id, 100),
-    ),
-    (
-        "guilds/*/members",
-        Paging::new(Cursor::After, IdKey::UserId, 1000),
-    ),
-    (
-        "guilds/*/bans",
-        Paging::new(Cursor::After, IdKey::UserId, 1000),
-    ),
-    (
-        "guilds/*/scheduled-events/*/users",
-        Paging::new(Cursor::After, IdKey::UserId, 100),
-    ),
-    (
-        "users/@me/guilds",
-        Paging::new(Cursor::After, IdKey::Id, 200),
-    ),
-    (
-        "applications/*/entitlements",
-        Paging::new(Cursor::After, IdKey::Id, 100),
-    ),
-    (
-        "skus/*/subscriptions",
-        Paging::new(Cursor::After, IdKey::Id, 100),
-    ),
-    (
-        "guilds/*/audit-logs",
-        Paging::new(Cursor::Before, IdKey::Id, 100).in_field("audit_log_entries"),
-    ),
-    (
-        "channels/*/polls/*/answers/*",
-        Paging::new(Cursor::After, IdKey::Id, 100)
-            .in_field("users")
-            .one_way(),
-    ),
-    (
-        "channels/*/thread-members",
-        Paging::new(Cursor::After, IdKey::UserIdField, 100).one_way(),
-    ),
-    (
-        "channels/*/threads/archived/public",
-        Paging::new(Cursor::Before, IdKey::ArchiveTimestamp, 100)
-            .in_field("threads")
-            .one_way()
-            .min_limit(2),
-    ),
-    (
-        "channels/*/threads/archived/private",
-        Paging::new(Cursor::Before, IdKey::ArchiveTimestamp, 100)
-            .in_field("threads")
-            .one_way()
-            .min_limit(2),
-    ),
-    (
-        "channels/*/users/@me/threads/archived/private",
-        Paging::new(Cursor::Before, IdKey::Id, 100)
-            .in_field("threads")
-            .one_way()
-            .min_limit(2),
-    ),
-    (
-        "channels/*/messages/pins",
-        Paging::new(Cursor::Before, IdKey::PinnedAt, 50)
-            .in_field("items")
-            .one_way(),
-    ),
-    (
-        "guilds/*/requests",
-        Paging::new(Cursor::Before, IdKey::JoinRequest, 100).in_field("guild_join_requests"),
-    ),
-    (
-        "guilds/*/scheduled-events/*/*/users",
-        Paging::new(Cursor::After, IdKey::UserIdField, 100),
-    ),
-];
-
-/// How the list at this API path (after the base, query ignored) pages, if it does.
+/// How the list at this API path (after the base, query ignored) pages, if it does: the paging
+/// rule of the GET operation the path matches in the route table, whose one source is
+/// `spec/policy.toml`.
 pub fn detect(path: &str) -> Option<Paging> {
     let path = path.split('?').next().unwrap_or("");
-    PAGED_ROUTES
-        .iter()
-        .find(|(pattern, _)| crate::endpoints::path_matches(pattern, path))
-        .map(|(_, paging)| *paging)
+    crate::endpoints::find_route(crate::Method::Get, path).and_then(|e| e.paging)
 }

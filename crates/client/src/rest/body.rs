@@ -1,4 +1,4 @@
-//! Request bodies and parameters from the command line: a JSON argument or `--data`
+//! Request bodies and parameters from the command line: a JSON argument or `--body`
 //! (`@file`, `@-`), `-f`/`-F` fields with nested keys merged into it, `-q` query parameters and
 //! `-H` headers. Everything is checked before anything is sent.
 
@@ -9,10 +9,10 @@ use serde_json::{Map, Value};
 
 use crate::{Error, Result};
 
-/// What the user said about a request's body: `--data`, `-f` and `-F`.
+/// What the user said about a request's body: `--body`, `-f` and `-F`.
 #[derive(Debug, Clone, Default)]
 pub struct BodyArgs {
-    /// `--data`: a JSON body, `@file` or `@-`.
+    /// `--body`: a JSON body, `@file` or `@-`.
     pub data: Option<String>,
     /// `-f key=value`: string fields.
     pub raw_fields: Vec<String>,
@@ -22,7 +22,7 @@ pub struct BodyArgs {
 
 /// Builds the JSON body from the body a command already has (`existing`, from typed flags),
 /// an optional positional JSON argument and the request flags. Returns `None` when nothing
-/// describes a body. A JSON argument or `--data` object adds to (and wins over) the existing
+/// describes a body. A JSON argument or `--body` object adds to (and wins over) the existing
 /// keys; fields are then applied onto the result: they replace what they name, descend into
 /// its objects and arrays, and `[]` appends to its arrays.
 pub fn build_body(
@@ -33,11 +33,11 @@ pub fn build_body(
     let given = match (positional, args.data.as_deref()) {
         (Some(_), Some(_)) => {
             return Err(Error::usage(
-                "give the body once: either as the JSON argument or with --data, not both",
+                "give the body once: either as the JSON argument or with --body, not both",
             ))
         }
         (Some(text), None) => Some(parse_json(text, "the JSON argument")?),
-        (None, Some(data)) => Some(parse_json(&read_source(data, "--data")?, "--data")?),
+        (None, Some(data)) => Some(parse_json(&read_source(data, "--body")?, "--body")?),
         (None, None) => None,
     };
     let base = match (existing, given) {

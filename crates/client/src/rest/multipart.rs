@@ -134,8 +134,10 @@ pub fn check_files(paths: &[PathBuf]) -> Result<Vec<Upload>> {
         .collect()
 }
 
-/// The body sent as `payload_json`: the JSON body with an `attachments` entry per upload (an
-/// entry the user already wrote for that id keeps its other fields, such as `description`).
+/// The body sent as `payload_json`: the JSON body with an `attachments` entry per upload, its
+/// id a snowflake-typed string as the spec's MessageAttachmentRequest says. An `attachments`
+/// array the user wrote is theirs: it is sent as written (an entry for an upload's id only gains
+/// the upload's filename if it has none), and no entry is added to it.
 pub fn payload_with_attachments(body: Option<&Value>, uploads: &[Upload]) -> Result<Value> {
     let mut object = match body {
         None => Map::new(),
@@ -147,24 +149,30 @@ pub fn payload_with_attachments(body: Option<&Value>, uploads: &[Upload]) -> Res
         }
     };
     let mut attachments = match object.remove("attachments") {
-        Some(Value::Array(items)) => items,
-        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) if !items.is_empty() => Some(items),
+        None | Some(Value::Null) | Some(Value::Array(_)) => None,
         Some(_) => return Err(Error::usage("the body's 'attachments' must be an array")),
     };
+    let entries = attachments.get_or_insert_with(|| {
+        let auto = uploads.iter().enumerate();
+        auto.map(|(n, u)| json!({"id": n.to_string(), "filename": u.filename}))
+            .collect()
+    });
     for (n, upload) in uploads.iter().enumerate() {
         let same_id = |a: &Value| {
             a.get("id")
-                .map(|id| id == &json!(n) || id == &json!(n.to_string()))
-                .unwrap_or(false)
+                .is_some_and(|id| id == &json!(n) || id == &json!(n.to_string()))
         };
-        match attachments.iter_mut().find(|a| same_id(a)) {
-            Some(Value::Object(entry)) => {
-                entry.insert("filename".into(), json!(upload.filename));
-            }
-            _ => attachments.push(json!({"id": n, "filename": upload.filename})),
+        if let Some(Value::Object(entry)) = entries.iter_mut().find(|a| same_id(a)) {
+            entry
+                .entry("filename")
+                .or_insert_with(|| json!(upload.filename));
         }
     }
-    object.insert("attachments".into(), Value::Array(attachments));
+    object.insert(
+        "attachments".into(),
+        Value::Array(attachments.unwrap_or_default()),
+    );
     Ok(Value::Object(object))
 }
 
@@ -257,10 +265,15 @@ mod tests {
             payload_with_attachments(Some(&body), &[upload("a.txt"), upload("b.png")]).unwrap();
         assert_eq!(
             payload["attachments"],
-            json!([{"id": 1, "description": "second", "filename": "b.png"},
-                   {"id": 0, "filename": "a.txt"}])
+            json!([{"id": 1, "description": "second", "filename": "b.png"}])
         );
         assert_eq!(payload["content"], "x");
+        // Without the user's array, one entry per upload, ids as the spec's snowflake strings.
+        let payload = payload_with_attachments(None, &[upload("a.txt"), upload("b.png")]).unwrap();
+        assert_eq!(
+            payload["attachments"],
+            json!([{"id": "0", "filename": "a.txt"}, {"id": "1", "filename": "b.png"}])
+        );
     }
 
     #[test]
