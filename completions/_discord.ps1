@@ -886,6 +886,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE')
             [CompletionResult]::new('--insecure-http-host', '--insecure-http-host', [CompletionResultType]::ParameterName, 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)')
             [CompletionResult]::new('--no-rate-limits', '--no-rate-limits', [CompletionResultType]::ParameterName, 'Do not enforce rate limits at all')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'Print the operations the sandbox implements (name, method, path) and exit')
             [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')

@@ -868,6 +868,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --trace 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE'
             cand --insecure-http-host 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)'
             cand --no-rate-limits 'Do not enforce rate limits at all'
+            cand --list 'Print the operations the sandbox implements (name, method, path) and exit'
             cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
             cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
             cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'

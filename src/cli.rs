@@ -558,6 +558,10 @@ pub struct SandboxArgs {
     /// Do not enforce rate limits at all
     #[arg(long)]
     pub no_rate_limits: bool,
+
+    /// Print the operations the sandbox implements (name, method, path) and exit
+    #[arg(long)]
+    pub list: bool,
 }
 
 /// The presence status shown while listening.

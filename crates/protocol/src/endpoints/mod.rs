@@ -256,6 +256,25 @@ pub fn path_matches(template: &str, api_path: &str) -> bool {
     }
 }
 
+impl Endpoint {
+    /// The path's `{placeholder}` values, in order with their names, when `api_path` (without
+    /// its query, still percent-encoded) is this route's path; `None` when it is not.
+    pub fn captures<'p>(&self, api_path: &'p str) -> Option<Vec<(&'static str, &'p str)>> {
+        if !path_matches(self.path, api_path) {
+            return None;
+        }
+        let route = self.path.split('/').filter(|s| !s.is_empty());
+        let path = api_path.split('/').filter(|s| !s.is_empty());
+        let placeholder = |r: &'static str| r.strip_prefix('{')?.strip_suffix('}');
+        Some(
+            route
+                .zip(path)
+                .filter_map(|(r, s)| Some((placeholder(r)?, s)))
+                .collect(),
+        )
+    }
+}
+
 /// Finds a removed method by name.
 pub fn find_removed(name: &str) -> Option<&'static Removed> {
     REMOVED.iter().find(|r| r.name == name)
@@ -323,6 +342,14 @@ mod tests {
         assert_eq!(find(Method::Get, "/users/@me"), Some("get-current-user"));
         assert_eq!(find(Method::Get, "/users/5"), Some("get-user"));
         assert_eq!(find(Method::Get, "/nowhere/at/all"), None);
+        let search = find_route(Method::Get, "/guilds/7/members/search");
+        assert_eq!(search.map(|e| e.name), Some("search-guild-members"));
+        let member = find_route(Method::Get, "/guilds/7/members/9").unwrap();
+        assert_eq!(
+            member.captures("/guilds/7/members/9"),
+            Some(vec![("guild_id", "7"), ("user_id", "9")])
+        );
+        assert_eq!(member.captures("/guilds/7/roles/9"), None);
     }
 
     fn is_kebab(s: &str) -> bool {
