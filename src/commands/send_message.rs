@@ -132,7 +132,9 @@ pub fn requests(args: &SendMessageArgs) -> Result<Vec<RequestSpec>> {
                 .to_string();
             // A thread is a channel of its own: its messages are posted to it directly.
             let target = match thread {
-                Some(t) => names::resolve_id(Target::Channel, "--thread", t, &mut scope)?.to_string(),
+                Some(t) => {
+                    names::resolve_id(Target::Channel, "--thread", t, &mut scope)?.to_string()
+                }
                 None => channel,
             };
             format!("/channels/{}/messages", encode_segment(&target))

@@ -21,8 +21,10 @@ pub const HANDLERS: &[(&str, Handler)] = &[
 /// what `@me` resolves to where an application id goes.
 fn get_current_application(ctx: &Ctx) -> Reply {
     let bot = ctx.world.bot_user();
-    ok(json!({"id": bot["id"], "name": bot["username"], "description": "",
-        "bot_public": true, "bot_require_code_grant": false, "bot": bot, "flags": 0}))
+    ok(
+        json!({"id": bot["id"], "name": bot["username"], "description": "",
+        "bot_public": true, "bot_require_code_grant": false, "bot": bot, "flags": 0}),
+    )
 }
 
 fn get_current_user(ctx: &Ctx) -> Reply {
