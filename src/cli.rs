@@ -90,8 +90,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, conflicts_with = "compact")]
     pub pretty: bool,
 
-    /// Print JSON compactly on one line (default when stdout is not a terminal)
-    #[arg(long, global = true)]
+    /// Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq
+    #[arg(short = 'c', long, global = true)]
     pub compact: bool,
 
     /// When to colour output (not --color: that is Discord's colour field on typed commands)
@@ -141,6 +141,10 @@ pub struct GlobalArgs {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub global_limit: u32,
 
+    /// Add names next to ids in JSON output (`"channel_id_name":"#general"`), from the names cache
+    #[arg(long, global = true)]
+    pub names: bool,
+
     /// Keep rate-limit state to this process instead of sharing it with other invocations
     /// through the cache directory ($DISCORD_CACHE_DIR)
     #[arg(long, global = true)]
@@ -163,38 +167,99 @@ pub struct GlobalArgs {
     pub insecure_http_hosts: Vec<String>,
 }
 
+/// What a subcommand's short help (`-h`) says in place of the global options it leaves out.
+pub const GLOBALS_NOTE: &str = "Global options (--token, --profile, --sandbox, --jq, --dry-run, -v, ...) work with every command: 'discord --help' lists them, and so does this command's --help.";
+
+/// Ends a subcommand's short help (`-h`) with [`GLOBALS_NOTE`]; its long help (`--help`),
+/// which shows the global options, keeps the text it had.
+pub fn with_globals_note(cmd: clap::Command) -> clap::Command {
+    let after = cmd.get_after_help().map(|h| h.to_string());
+    let short = match &after {
+        Some(text) => format!("{text}\n\n{GLOBALS_NOTE}"),
+        None => GLOBALS_NOTE.to_string(),
+    };
+    cmd.after_long_help(after.unwrap_or_default())
+        .after_help(short)
+}
+
 /// The fixed subcommands (typed endpoint subcommands are added from the route table).
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Send a GET request to any API path
+    #[command(
+        after_help = "Examples:\n  discord get /users/@me\n  discord get /channels/123456789012345678/messages -q limit=10\n  discord get /guilds/81384788765712384/members --paginate --lines | jq -r .user.username"
+    )]
     Get(RawArgs),
     /// Send a POST request to any API path
+    #[command(
+        after_help = "Examples:\n  discord post /channels/123456789012345678/messages -f content=hi\n  echo '{\"content\":\"hi\"}' | discord post /channels/123456789012345678/messages\n  discord post /channels/123456789012345678/messages -f content=logs --file build.log"
+    )]
     Post(RawArgs),
     /// Send a PUT request to any API path
+    #[command(
+        after_help = "Examples:\n  discord put /guilds/81384788765712384/members/80351110224678912/roles/41771983423143936 --reason promoted\n  discord put /channels/123456789012345678/pins/987654321098765432"
+    )]
     Put(RawArgs),
     /// Send a PATCH request to any API path
+    #[command(
+        after_help = "Examples:\n  discord patch /channels/123456789012345678 -f topic='release day'\n  discord patch /guilds/81384788765712384/members/80351110224678912 -F 'roles[]=41771983423143936'"
+    )]
     Patch(RawArgs),
     /// Send a DELETE request to any API path
+    #[command(
+        after_help = "Examples:\n  discord delete /channels/123456789012345678/messages/987654321098765432 --reason spam\n  discord delete /users/@me/guilds/81384788765712384 --dry-run"
+    )]
     Delete(RawArgs),
     /// Store a token in the config file (prompted with hidden input and checked first)
+    #[command(
+        after_help = "Examples:\n  discord login\n  discord login --with-token < token.txt\n  discord --profile sandbox --api-url http://127.0.0.1:8787/api/v10 login"
+    )]
     Login(LoginArgs),
     /// Remove the stored token of a profile
+    #[command(after_help = "Examples:\n  discord logout\n  discord --profile staging logout")]
     Logout,
+    /// Who the token belongs to (auth status), and the stored profiles (auth list)
+    #[command(
+        after_help = "Examples:\n  discord auth status\n  discord --profile staging auth status\n  discord auth list"
+    )]
+    Auth(AuthArgs),
     /// Run a local, stateful stand-in for Discord's REST API and gateway
+    #[command(
+        after_help = "Examples:\n  discord sandbox --port 8787\n  discord sandbox --rate-limit-scale 0.1\n  discord --sandbox get /users/@me"
+    )]
     Sandbox(SandboxArgs),
     /// Stream gateway events as JSON lines, one per dispatch
     Listen(ListenArgs),
     /// List the gateway intents: name, value, privileged or not, and the events each carries
+    #[command(
+        after_help = "Examples:\n  discord intents\n  discord intents --json | jq -r 'select(.privileged) | .name'"
+    )]
     Intents(IntentsArgs),
     /// List the typed endpoint commands: name, method and path, filtered by WORD
+    #[command(
+        after_help = "Examples:\n  discord endpoints\n  discord endpoints member\n  discord endpoints /webhooks/"
+    )]
     Endpoints(EndpointsArgs),
     /// Send a message: content from the argument or stdin, embeds, files, replies, --split
     SendMessage(SendMessageArgs),
+    /// Save a message's attachments into a folder
+    Download(DownloadArgs),
     /// Run JSON request lines from stdin concurrently; one JSON result line each, in input order
+    #[command(
+        after_help = "Examples:\n  discord batch < requests.jsonl\n  echo '{\"command\":\"create-message\",\"args\":[\"123456789012345678\",\"--content\",\"hi\"]}' | discord batch"
+    )]
     Batch(BatchArgs),
+    /// The names cache: fill it from Discord, show what it knows, or clear it
+    Cache(CacheArgs),
+    /// What a snowflake id says (time, age, worker, process), or the id of a time
+    Snowflake(SnowflakeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    #[command(
+        after_help = "Examples:\n  discord completions bash > ~/.local/share/bash-completion/completions/discord\n  discord completions zsh > \"${fpath[1]}/_discord\""
+    )]
     Completions(CompletionsArgs),
     /// Write man pages (discord.1 and one per subcommand) into a folder
+    #[command(after_help = "Examples:\n  discord man ~/.local/share/man/man1")]
     Man(ManArgs),
     /// Archive guilds, channels and threads: JSON lines, an SQLite index, media; incremental
     Export(ExportArgs),
@@ -260,6 +325,55 @@ pub struct BatchArgs {
     pub fail_fast: bool,
 }
 
+/// Arguments of `discord cache`.
+#[derive(Debug, Clone, Args)]
+pub struct CacheArgs {
+    /// What to do with the cache
+    #[command(subcommand)]
+    pub action: CacheAction,
+}
+
+/// The `discord cache` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum CacheAction {
+    /// Fetch guilds, channels and roles (and members with --members) into the cache
+    Sync {
+        /// Only these guilds (name or id; default: every guild the bot is in)
+        #[arg(value_name = "GUILD")]
+        guilds: Vec<String>,
+        /// Also fetch every member (one request per 1000 members)
+        #[arg(long)]
+        members: bool,
+    },
+    /// List cached objects (kind, id, name, guild, seen) whose name contains WORD
+    Show {
+        /// Part of a name, or an id
+        #[arg(value_name = "WORD")]
+        word: Option<String>,
+    },
+    /// Delete the cache for the current API and token
+    Clear,
+}
+
+/// Arguments of `discord snowflake`.
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Examples:\n  discord snowflake 175928847299117063\n  discord snowflake --ago 2h\n  discord snowflake --at 2024-01-31T12:00:00Z"
+)]
+pub struct SnowflakeArgs {
+    /// Ids to explain (a mention or a message link works too)
+    #[arg(value_name = "ID", required_unless_present_any = ["at", "ago"])]
+    pub ids: Vec<String>,
+
+    /// Print the first snowflake of this time (RFC 3339)
+    #[arg(long, value_name = "TIME", conflicts_with_all = ["ids", "ago"])]
+    pub at: Option<String>,
+
+    /// Print the first snowflake of this long ago (90s, 15m, 2h, 3d, 1w, 1h30m)
+    #[arg(long, value_name = "AGE", conflicts_with = "ids")]
+    pub ago: Option<String>,
+}
+
 /// Arguments of `discord completions`.
 #[derive(Debug, Clone, Args)]
 pub struct CompletionsArgs {
@@ -283,9 +397,14 @@ pub struct RawArgs {
     #[arg(value_name = "PATH")]
     pub path: String,
 
-    /// JSON request body
+    /// JSON request body; '-' reads it from stdin (so does a pipe, for POST/PUT/PATCH with no
+    /// other body)
     #[arg(value_name = "JSON")]
     pub body: Option<String>,
+
+    /// Do not read a piped stdin as the body (e.g. inside a 'while read' loop)
+    #[arg(long)]
+    pub ignore_stdin: bool,
 
     /// Request body and query flags
     #[command(flatten)]
@@ -386,6 +505,43 @@ pub struct LoginArgs {
     pub with_token: bool,
 }
 
+/// Arguments of `discord download`.
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Examples:\n  discord download https://discord.com/channels/81384788765712384/381870553235193857/1108811591453294612\n  discord download 381870553235193857 1108811591453294612 --out logs/\nThe message is fetched first, so its attachment URLs are freshly signed. Each saved file's path is printed."
+)]
+pub struct DownloadArgs {
+    /// The message's link (Copy Message Link), or the channel id followed by MESSAGE_ID
+    #[arg(value_name = "MESSAGE_LINK|CHANNEL_ID")]
+    pub message: String,
+
+    /// The message id, when the first argument is a channel id
+    #[arg(value_name = "MESSAGE_ID")]
+    pub message_id: Option<String>,
+
+    /// Folder to save into (created if missing)
+    #[arg(short = 'o', long, value_name = "DIR", default_value = ".")]
+    pub out: PathBuf,
+}
+
+/// Arguments of `discord auth`.
+#[derive(Debug, Clone, Args)]
+pub struct AuthArgs {
+    /// What to show.
+    #[command(subcommand)]
+    pub command: AuthCommand,
+}
+
+/// The `discord auth` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum AuthCommand {
+    /// Who the token belongs to, which profile and API base are in use, bot or bearer, and where
+    /// the token came from (never the token itself)
+    Status,
+    /// The stored profiles and the API base of each; the one in use is marked
+    List,
+}
+
 /// Arguments of `discord sandbox`. The token it accepts is the global `--token` (or
 /// $DISCORD_TOKEN), else [`crate::sandbox::DEFAULT_TOKEN`].
 #[derive(Debug, Clone, Args)]
@@ -407,6 +563,10 @@ pub struct SandboxArgs {
     /// zlib-stream, zstd-stream) and sent from memory on POST /_sandbox/gateway/burst
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub replay: Option<u32>,
+
+    /// Print the operations the sandbox implements (name, method, path) and exit
+    #[arg(long)]
+    pub list: bool,
 }
 
 /// The presence status shown while listening.
@@ -437,7 +597,7 @@ impl Status {
 /// Arguments of `discord listen`.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Each dispatch is printed as received, one JSON object per line, e.g.\n  discord listen --intents GUILD_MESSAGES,MESSAGE_CONTENT | jq -r '.d.content'\nDiagnostics go to stderr. Ctrl-C closes the session cleanly."
+    after_help = "Examples:\n  discord listen --intents GUILD_MESSAGES,MESSAGE_CONTENT --events MESSAGE_CREATE | jq -r .d.content\n  discord listen --events MESSAGE_CREATE,MESSAGE_UPDATE --max-events 100 > events.jsonl\n  discord --sandbox listen --max-events 2\nEach dispatch is printed as received, one JSON object per line (coloured on a terminal).\nDiagnostics go to stderr. Ctrl-C closes the session cleanly."
 )]
 pub struct ListenArgs {
     /// Intents: comma list of names (see 'discord intents'), numbers, all, unprivileged, none
@@ -501,6 +661,10 @@ pub struct ListenArgs {
     /// GUILD_MEMBERS_CHUNK
     #[arg(long, value_name = "GUILD_ID")]
     pub request_members: Vec<String>,
+
+    /// Do not keep the names cache current from the events received
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// Arguments of `discord intents`.
@@ -522,24 +686,48 @@ pub struct EndpointsArgs {
 /// Arguments of `discord send-message`.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Request: POST /channels/{channel_id}/messages\nExamples:\n  discord send-message 123456789012345678 'build is green' --file log.txt\n  make 2>&1 | discord send-message 123456789012345678 - --split"
+    after_help = "Request: POST /channels/{channel_id}/messages (docs: https://discord.com/developers/docs/resources/message#create-message)\nExamples:\n  discord send-message 123456789012345678 'build is green' --file log.txt\n  make 2>&1 | discord send-message 123456789012345678 - --split\n  discord send-message --dm 80351110224678912 'your report is ready'\nContent read from stdin or a file pings nobody unless --allow-mentions is given."
 )]
 pub struct SendMessageArgs {
-    /// Channel to send to
-    #[arg(value_name = "CHANNEL_ID")]
-    pub channel: String,
+    /// Channel to send to: its id, #name, guild/#name, <#id> or a link (leave out with --dm)
+    #[arg(value_name = "CHANNEL_ID", required_unless_present = "dm")]
+    pub channel: Option<String>,
 
-    /// Message text; '-' reads it from stdin
+    /// Message text; '-' (or a pipe, when nothing else is given) reads it from stdin
     #[arg(value_name = "CONTENT")]
     pub content: Option<String>,
+
+    /// Send a direct message to this user instead (opens the DM channel, or reuses it)
+    #[arg(long, value_name = "USER_ID")]
+    pub dm: Option<String>,
+
+    /// Post in this thread of the channel (threads are channels: the message goes to the thread)
+    #[arg(long, value_name = "THREAD_ID")]
+    pub thread: Option<String>,
 
     /// Embed as a JSON object (repeatable, up to 10)
     #[arg(long = "embed", value_name = "JSON")]
     pub embeds: Vec<String>,
 
-    /// Reply to this message
+    /// Message components (buttons, select menus) as a JSON array
+    #[arg(long, value_name = "JSON")]
+    pub components: Option<String>,
+
+    /// A poll, as Discord's poll request object: '{"question":{"text":"?"},"answers":[...]}'
+    #[arg(long, value_name = "JSON")]
+    pub poll: Option<String>,
+
+    /// Send a sticker (repeatable, up to 3)
+    #[arg(long = "sticker", value_name = "STICKER_ID")]
+    pub stickers: Vec<String>,
+
+    /// Reply to this message (its id or link)
     #[arg(long, value_name = "MESSAGE_ID")]
     pub reply_to: Option<String>,
+
+    /// With --reply-to: do not ping the author of the message replied to
+    #[arg(long, requires = "reply_to")]
+    pub no_reply_ping: bool,
 
     /// Send as text-to-speech
     #[arg(long)]
@@ -553,11 +741,23 @@ pub struct SendMessageArgs {
     #[arg(long, value_name = "JSON")]
     pub allowed_mentions: Option<String>,
 
+    /// Let mentions in content read from stdin or a file ping (by default they ping nobody)
+    #[arg(long, conflicts_with = "allowed_mentions")]
+    pub allow_mentions: bool,
+
     /// Send content over 2000 characters as several messages, in order
     #[arg(long)]
     pub split: bool,
 
+    /// Request body and query flags (-f, -F, --body, ...), applied to the (last) message
+    #[command(flatten)]
+    pub request: RequestArgs,
+
     /// File uploads
     #[command(flatten)]
     pub files: FileArgs,
+
+    /// Set when CONTENT was read from stdin rather than typed.
+    #[arg(skip)]
+    pub content_from_stdin: bool,
 }

@@ -23,6 +23,21 @@ pub const DEFAULT_API_URL: &str = "https://discord.com/api/v10";
 /// The profile used when none is named.
 pub const DEFAULT_PROFILE: &str = "default";
 
+/// Where a setting came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Its flag (`--token`, `--api-url`).
+    Flag,
+    /// Its environment variable (`DISCORD_TOKEN`, `DISCORD_API_URL`).
+    Env,
+    /// The profile in the config file.
+    Profile,
+    /// `--sandbox`, which brings its own.
+    Sandbox,
+    /// Nowhere: the built-in default (or, for the token, none).
+    Default,
+}
+
 /// Everything the commands need to know, resolved once.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -34,6 +49,10 @@ pub struct Settings {
     pub token_problem: Option<String>,
     /// The config profile in use.
     pub profile: String,
+    /// Where the token came from, for `discord auth status`.
+    pub token_source: Source,
+    /// Where the API base came from, for `discord auth status`.
+    pub api_url_source: Source,
     /// How stdout is written.
     pub printer: Printer,
     /// `-i`: response status and headers to stderr.
@@ -56,8 +75,9 @@ pub struct Settings {
     pub trace: Option<discord_client::Trace>,
     /// `--insecure-http-host`: hosts besides loopback the token may reach over plain http.
     pub insecure_hosts: Vec<String>,
-    /// The run's one REST client, built on first use ([`Settings::client`]).
-    client: OnceLock<Client>,
+    /// The run's one REST client, built on first use ([`Settings::client`]); clones of the
+    /// settings (the names resolver keeps one) share it, and so its rate limiter.
+    client: std::sync::Arc<OnceLock<Client>>,
 }
 
 impl Settings {
@@ -70,31 +90,57 @@ impl Settings {
             .unwrap_or_else(|| DEFAULT_PROFILE.to_string());
         let mut token_problem = None;
         let given = given_token(args)?;
-        let token = match given {
-            Some(raw) => Some(Token::parse(&raw, args.bearer)?),
-            None => match ConfigFile::load_default() {
-                Ok(Some(file)) => match file.profiles.get(&profile) {
-                    Some(p) => Some(Token::parse(&p.token, args.bearer).map_err(|e| {
+        let (stored, problem) = match ConfigFile::load_default() {
+            Ok(file) => (file.unwrap_or_default(), None),
+            // Only fatal when a token is needed (`login` refuses such a file itself, saying why).
+            Err(e) => (ConfigFile::default(), Some(e.message)),
+        };
+        let stored_profile = stored.profiles.get(&profile);
+        let mut token_source = Source::Default;
+        let token =
+            match (given, stored_profile) {
+                (Some(raw), _) => {
+                    token_source = match (api_url_override.is_some(), args.token_from_env) {
+                        (true, _) => Source::Sandbox,
+                        (false, true) => Source::Env,
+                        (false, false) => Source::Flag,
+                    };
+                    Some(Token::parse(&raw, args.bearer)?)
+                }
+                (None, Some(p)) => {
+                    token_source = Source::Profile;
+                    Some(Token::parse(&p.token, args.bearer).map_err(|e| {
                         e.context(format!("the token stored for profile '{profile}'"))
-                    })?),
-                    None => None,
-                },
-                Ok(None) => None,
-                // Only fatal when a token is needed (`login` refuses such a file itself, saying why).
-                Err(e) => {
-                    token_problem = Some(e.message);
+                    })?)
+                }
+                (None, None) => {
+                    token_problem = problem.or_else(|| {
+                        args.profile
+                            .as_deref()
+                            .map(|name| unknown_profile(name, &stored))
+                    });
                     None
                 }
-            },
+            };
+        // A profile's API base goes with its token, or with the profile when it is named; a
+        // token from elsewhere is not sent to the default profile's (say, a sandbox's) base.
+        let profile_chosen = token_source == Source::Profile || args.profile.is_some();
+        let stored_url = stored_profile
+            .filter(|_| profile_chosen)
+            .and_then(|p| p.api_url.clone());
+        let (api_url, api_url_source) = match (api_url_override, &args.api_url, stored_url) {
+            (Some(url), _, _) => (url, Source::Sandbox),
+            (None, Some(url), _) => (url.clone(), given_source("DISCORD_API_URL", url)),
+            (None, None, Some(url)) => (url, Source::Profile),
+            (None, None, None) => (DEFAULT_API_URL.to_string(), Source::Default),
         };
-        let api_url = api_url_override
-            .or_else(|| args.api_url.clone())
-            .unwrap_or_else(|| DEFAULT_API_URL.to_string());
         Ok(Settings {
             api_url: normalize_api_url(&api_url)?,
             token,
             token_problem,
             profile,
+            token_source,
+            api_url_source,
             printer: Printer::from_args(args)?,
             include: args.include,
             verbose: args.verbose,
@@ -114,7 +160,7 @@ impl Settings {
                 crate::rest::url::check_insecure_hosts(&args.insecure_http_hosts)?;
                 args.insecure_http_hosts.clone()
             },
-            client: OnceLock::new(),
+            client: std::sync::Arc::new(OnceLock::new()),
         })
     }
 
@@ -230,9 +276,32 @@ pub fn missing_token_error(problem: Option<&str>) -> Error {
     match problem {
         Some(problem) => Error::usage(problem),
         None => Error::usage(
-            "no token: set DISCORD_TOKEN, pass --token-file PATH (or --token), or run 'discord login' to store one",
+            "no token: run 'discord login' to store one, set DISCORD_TOKEN, or pass --token-file PATH (or --token) (or try any command with --sandbox, a local stand-in for Discord that needs none)",
         ),
     }
+}
+
+/// Where a value clap took from a flag or its environment variable `var` came from (clap
+/// folds the two together; the flag wins, so an equal variable means it was not given).
+fn given_source(var: &str, value: &str) -> Source {
+    if std::env::var(var).is_ok_and(|env| env == value) {
+        Source::Env
+    } else {
+        Source::Flag
+    }
+}
+
+/// Why a named profile gives no token: it does not exist, and these do.
+fn unknown_profile(name: &str, file: &ConfigFile) -> String {
+    let existing: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
+    let have = if existing.is_empty() {
+        "no profiles are stored yet".to_string()
+    } else {
+        format!("stored profiles: {}", existing.join(", "))
+    };
+    format!(
+        "profile '{name}' does not exist ({have}); create it with 'discord --profile {name} login'"
+    )
 }
 
 /// Opens `--trace FILE` for appending (created 0600) and returns the writer of its lines. Each
@@ -288,6 +357,9 @@ fn seconds(value: f64, flag: &str) -> Result<Option<Duration>> {
 pub struct Profile {
     /// The bare token.
     pub token: String,
+    /// The API base this profile talks to, when not Discord's (`login --api-url`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_url: Option<String>,
 }
 
 /// The config file: `config.json` in the platform's config directory.
@@ -462,6 +534,7 @@ mod tests {
             "default".into(),
             Profile {
                 token: "abc".into(),
+                api_url: Some("http://127.0.0.1:1/api/v10".into()),
             },
         );
         file.save(&path).unwrap();

@@ -18,6 +18,7 @@
 //! - [`endpoints`]: the endpoint table (from the protocol crate) and the clap commands built from it.
 //! - [`export`]: `discord export`, archives of guilds, channels and threads.
 //! - [`output`]: how responses reach stdout (pretty/compact JSON, colour) and diagnostics stderr.
+//! - [`names`]: names, mentions, links and times where ids are taken, and the names cache.
 //! - [`commands`]: thin glue, one module per subcommand.
 //!
 //! The lower crates are re-exported under their old names ([`rest`], [`gateway`], [`sandbox`],
@@ -28,11 +29,12 @@ pub mod commands;
 pub mod config;
 pub mod endpoints;
 pub mod export;
+pub mod names;
 pub mod output;
 pub mod request;
 
 pub use discord_client::{gateway, rest};
 pub use discord_protocol::{
-    error, token, user_agent, Error, ErrorKind, Result, PROJECT_URL, VERSION,
+    error, suggest, token, user_agent, Error, ErrorKind, Result, PROJECT_URL, VERSION,
 };
 pub use discord_sandbox as sandbox;

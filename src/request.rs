@@ -60,15 +60,15 @@ pub fn execute_reporting(
     page: &PageArgs,
 ) -> Result<Option<Error>> {
     spec.files.extend(files.files.iter().cloned());
+    refuse_get_body(&spec)?;
     let client = settings.client()?;
+    let api_path = api_path_of(client, &spec)?;
     if !spec.files.is_empty() && spec.form.is_none() {
         // A raw upload to a route whose file goes under a named form field (stickers,
         // application attachments, ...) is sent the way its typed command sends it.
-        let url = client.url_for(&RequestSpec::new(spec.method, spec.path.clone()))?;
-        let api_path = url.strip_prefix(client.base()).unwrap_or(&url);
-        let api_path = api_path.split('?').next().unwrap_or(api_path);
-        spec.form = crate::endpoints::find_route(spec.method, api_path).and_then(|e| e.form);
+        spec.form = crate::endpoints::find_route(spec.method, &api_path).and_then(|e| e.form);
     }
+    times_as_cursors(&mut spec, &api_path);
     if page.paginate {
         if spec.method != Method::Get {
             return Err(Error::usage("--paginate only works with GET requests"));
@@ -85,19 +85,81 @@ pub fn execute_reporting(
         return print_pages(settings, client, spec, page.lines).map(|()| None);
     }
     let response = client.send(&spec)?;
-    Ok(settings
-        .printer
-        .print_body(&response.body)
-        .err()
-        .map(|e| match e.kind {
-            ErrorKind::BrokenPipe => e,
-            _ => Error::runtime(format!(
-                "the {} request succeeded ({}), but its answer could not be printed: {}",
-                spec.method.as_str(),
-                response.status,
-                e.message
-            )),
-        }))
+    let printed = print_answer(settings, &spec, &api_path, &response.body);
+    Ok(printed.err().map(|e| match e.kind {
+        ErrorKind::BrokenPipe => e,
+        _ => Error::runtime(format!(
+            "the {} request succeeded ({}), but its answer could not be printed: {}",
+            spec.method.as_str(),
+            response.status,
+            e.message
+        )),
+    }))
+}
+
+/// Prints an answer, after the names cache learned from it (and, with `--names`, with names
+/// added next to its ids).
+fn print_answer(settings: &Settings, spec: &RequestSpec, api_path: &str, raw: &[u8]) -> Result<()> {
+    let Some(names) = crate::names::get() else {
+        return settings.printer.print_body(raw);
+    };
+    let mut body = serde_json::from_slice::<Value>(raw).ok();
+    if let Some(body) = &body {
+        names.learn(crate::names::observe::response(
+            spec.method.as_str(),
+            api_path,
+            body,
+        ));
+    }
+    match body.as_mut() {
+        Some(value) if names.annotate => {
+            names.with_store(|s| {
+                crate::names::annotate::annotate(s, value);
+                Ok(())
+            });
+            settings.printer.print_value(value)
+        }
+        _ => settings.printer.print_body(raw),
+    }
+}
+
+/// The API path a request goes to, without the base and query (`/channels/1/messages`).
+pub fn api_path_of(client: &Client, spec: &RequestSpec) -> Result<String> {
+    let url = client.url_for(&RequestSpec::new(spec.method, spec.path.clone()))?;
+    let api_path = url.strip_prefix(client.base()).unwrap_or(&url);
+    Ok(api_path.split('?').next().unwrap_or(api_path).to_string())
+}
+
+/// `before`, `after` and `around` given as times (`2h`, RFC 3339) become the cursor Discord
+/// takes: a boundary snowflake, or a timestamp where the list pages by time.
+fn times_as_cursors(spec: &mut RequestSpec, api_path: &str) {
+    let timestamps = paginate::detect(api_path).is_some_and(|p| p.id_key.is_timestamp());
+    for (key, value) in &mut spec.query {
+        if matches!(key.as_str(), "before" | "after" | "around") {
+            if let Some(cursor) = crate::commands::typed::time_cursor(value, timestamps) {
+                *value = cursor;
+            }
+        }
+    }
+}
+
+/// A GET carries no body: Discord ignores one (RFC 9110 gives it no meaning), so a body or a
+/// file on a GET is a mistake to point out rather than send.
+pub fn refuse_get_body(spec: &RequestSpec) -> Result<()> {
+    if spec.method != Method::Get {
+        return Ok(());
+    }
+    if !spec.files.is_empty() {
+        return Err(Error::usage(
+            "a GET request cannot upload files; --file goes with post, patch or put",
+        ));
+    }
+    if spec.body.is_some() {
+        return Err(Error::usage(
+            "a GET request has no body; send query parameters with -q key=value (or -f key=value), or use post/patch/put for a body",
+        ));
+    }
+    Ok(())
 }
 
 /// Follows a list to its end, printing each item once: one JSON array, or one item per line
@@ -153,6 +215,9 @@ fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: b
                 format!("the server answered with invalid JSON: {e}"),
             )
         })?;
+        if let Some(names) = crate::names::get() {
+            names.learn(crate::names::observe::response("GET", &api_path, &body));
+        }
         let (items, has_more) = paging.split(body).map_err(|why| {
             Error::new(
                 ErrorKind::Api,
@@ -162,7 +227,13 @@ fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: b
         paginate::check_page(paging.id_key, page_no, &items)?;
         let page = walk.take(items, has_more);
         progress.inc(page.len() as u64);
-        for item in page {
+        for mut item in page {
+            if let Some(names) = crate::names::get().filter(|n| n.annotate) {
+                names.with_store(|s| {
+                    crate::names::annotate::annotate(s, &mut item);
+                    Ok(())
+                });
+            }
             if let Some(all) = gathered.as_mut() {
                 all.push(item);
                 continue;

@@ -180,12 +180,12 @@ fn progress_on_a_terminal_stderr_only() {
     assert!(out.status.success(), "{}", stderr(&out));
     let terminal = String::from_utf8_lossy(&out.stdout);
     assert!(
-        terminal.contains("requests") && terminal.contains("held for rate limits"),
+        terminal.contains(" read, 0 failed") && terminal.contains("batch: 60 requests in"),
         "no progress on the terminal: {terminal:?}"
     );
     let results = std::fs::read_to_string(&output).expect("read output");
     assert_eq!(results.lines().count(), 60);
-    assert!(!results.contains("held for rate limits"));
+    assert!(!results.contains("batch:") && !results.contains("read"));
 
     // The same batch with stderr on a pipe draws nothing.
     let out = batch(&sb, &[], &line.repeat(3));

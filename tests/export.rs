@@ -364,3 +364,89 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// Threads are part of a guild's archive: an active public thread, an archived public one and
+/// an archived private one each get their own file, every message once, oldest first; a second
+/// run fetches nothing old and picks up what was posted in a thread since.
+#[test]
+fn a_guild_export_includes_active_and_archived_threads() {
+    let sb = Sandbox::start();
+    let guild = sb.guild_id();
+    let general = sb.general_channel();
+    let ok = |args: &[&str]| {
+        let out = sb.run(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        json(&out)
+    };
+    let id = |v: Value| v["id"].as_str().unwrap().to_string();
+    let topic = id(ok(&["create-message", &general, "--content", "topic"]));
+    let active = id(ok(&[
+        "start-thread-from-message",
+        &general,
+        &topic,
+        "--name",
+        "live",
+    ]));
+    let old = id(ok(&[
+        "start-thread-without-message",
+        &general,
+        "--name",
+        "old",
+        "--type",
+        "11",
+    ]));
+    let secret = id(ok(&[
+        "start-thread-without-message",
+        &general,
+        "--name",
+        "secret",
+    ]));
+    for (thread, n) in [(&active, 3), (&old, 2), (&secret, 2)] {
+        for i in 0..n {
+            ok(&["send-message", thread, &format!("in thread {i}")]);
+        }
+    }
+    ok(&["modify-channel", &old, "--archived", "true"]);
+    ok(&["modify-channel", &secret, "--archived", "true"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("archive");
+    let out = sb.run(&["export", &guild, "--out", out_dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary = json(&out);
+    assert_eq!(summary["threads"], 3, "{summary}");
+    let thread_ids = |t: &str| -> Vec<u64> {
+        std::fs::read_to_string(out_dir.join(format!("threads/{t}.jsonl")))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).unwrap()["id"]
+                    .as_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            })
+            .collect()
+    };
+    for thread in [&active, &old, &secret] {
+        let expected: Vec<u64> = api_messages(&sb, thread)
+            .iter()
+            .map(|m| m["id"].as_str().unwrap().parse().unwrap())
+            .collect();
+        assert!(!expected.is_empty());
+        assert_eq!(thread_ids(thread), expected, "thread {thread}");
+    }
+    let structure = std::fs::read_to_string(out_dir.join("channels.jsonl")).unwrap();
+    for thread in [&active, &old, &secret] {
+        assert!(
+            structure.contains(thread.as_str()),
+            "channels.jsonl lists thread {thread}"
+        );
+    }
+
+    ok(&["send-message", &active, "later"]);
+    let again = sb.run(&["export", &guild, "--out", out_dir.to_str().unwrap()]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(json(&again)["messages"]["new"], 1);
+    assert_eq!(thread_ids(&active).len(), 4);
+}

@@ -351,7 +351,10 @@ fn help_is_grouped_and_per_command() {
         .replace('\u{a0}', " ")
         .contains("Request: POST /guilds/{guild_id}/roles"));
     assert!(text.contains("--permissions <PERMS>"));
-    assert!(text.contains("Example:"));
+    assert!(text.contains("Examples:"));
+    assert!(text.contains(
+        "Discord's docs: https://discord.com/developers/docs/resources/guild#create-guild-role"
+    ));
     // The about is the operation's, not a shared flag group's doc comment.
     for args in [
         &["get-channel", "--help"][..],
@@ -368,8 +371,19 @@ fn help_is_grouped_and_per_command() {
         let text = stdout(&offline(&[name, "-h"]));
         assert!(text.starts_with(first), "{name}: {text}");
     }
-    // The operation's own flags have their own headings, before the global flags.
-    let text = stdout(&offline(&["get-channel-messages", "-h"]));
+    // The operation's own flags have their own headings, before the global flags (which -h
+    // leaves out, pointing at --help).
+    let short = stdout(&offline(&["get-channel-messages", "-h"]));
+    assert!(
+        !short.contains("Global options:") && !short.contains("--max-wait"),
+        "{short}"
+    );
+    assert!(!short.contains("--raw-field"), "{short}");
+    assert!(
+        short.contains("--limit <INT>") && short.contains("'discord --help'"),
+        "{short}"
+    );
+    let text = stdout(&offline(&["get-channel-messages", "--help"]));
     let at = |heading: &str| {
         text.find(heading)
             .unwrap_or_else(|| panic!("{heading}: {text}"))
@@ -377,7 +391,7 @@ fn help_is_grouped_and_per_command() {
     assert!(at("Path parameters:") < at("Query parameters:"));
     assert!(at("Query parameters:") < at("Global options:"));
     assert!(at("--limit <INT>") < at("Global options:"));
-    let text = stdout(&offline(&["create-message", "-h"]));
+    let text = stdout(&offline(&["create-message", "--help"]));
     assert!(text.find("Body fields:") < text.find("Global options:"));
     assert!(text.find("--content") < text.find("Request options:"));
 }
@@ -621,7 +635,7 @@ fn a_required_whole_body_must_be_given() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         usage_error(&args, "--body");
         let help = stdout(&offline(&[e.name, "-h"]));
-        let example = help.split("Example:").nth(1).unwrap_or_default();
+        let example = help.split("Examples:").nth(1).unwrap_or_default();
         assert!(example.contains(" --body"), "{}: {example}", e.name);
     }
 }
@@ -761,8 +775,9 @@ fn yes_is_accepted_everywhere() {
     assert!(stdout(&offline(&["delete-channel", "-h"])).contains("--yes"));
 }
 
-/// Runs `discord ARGS` on a pseudo-terminal (util-linux `script`), typing `answer` once it has
-/// had time to ask; returns what the terminal showed and the exit status.
+/// Runs `discord ARGS` on a pseudo-terminal 60 columns wide (util-linux `script`), so that
+/// questions wrap, typing `answer` once it has had time to ask; returns what the terminal
+/// showed and the exit status.
 fn on_terminal(args: &[&str], answer: &str) -> (String, Option<i32>) {
     let dir = tempfile::tempdir().expect("tempdir");
     let template = common::base_cmd(dir.path());
@@ -780,7 +795,7 @@ fn on_terminal(args: &[&str], answer: &str) -> (String, Option<i32>) {
         quoted.join(" ")
     );
     let shell = format!(
-        "(sleep 2; printf '{answer}') | script -qec \"{}\" /dev/null",
+        "(sleep 2; printf '{answer}') | script -qec \"stty cols 60; {}\" /dev/null",
         inner.replace('"', "\\\"")
     );
     let out = cmd
@@ -796,21 +811,23 @@ fn on_terminal(args: &[&str], answer: &str) -> (String, Option<i32>) {
 
 #[test]
 fn destructive_questions_name_what_is_destroyed() {
-    let (shown, code) = on_terminal(&["delete-channel", "123"], "n");
+    let (shown, code) = on_terminal(&["delete-channel", "123"], "n\\n");
     assert!(
         shown.contains("Delete channel 123 (DELETE /channels/123)?"),
         "{shown}"
     );
     assert!(shown.contains("cancelled"), "{shown}");
     assert_eq!(code, Some(2), "{shown}");
-    let (shown, _) = on_terminal(&["delete-message", "1", "2"], "n");
+    // Wider than the 60-column terminal, and drawn once (a redraw used to repeat it).
+    assert_eq!(shown.matches("Delete channel 123").count(), 1, "{shown}");
+    let (shown, _) = on_terminal(&["delete-message", "1", "2"], "n\\n");
     assert!(
         shown.contains(
             "Delete message 2 in channel 1 (DELETE /channels/1/messages/2)? This cannot be undone."
         ),
         "{shown}"
     );
-    let (shown, _) = on_terminal(&["create-guild-ban", "123", "456"], "n");
+    let (shown, _) = on_terminal(&["create-guild-ban", "123", "456"], "n\\n");
     assert!(
         shown.contains("Ban user 456 from guild 123 (PUT /guilds/123/bans/456)?"),
         "{shown}"
@@ -822,7 +839,7 @@ fn destructive_questions_name_what_is_destroyed() {
         &["delete-own-reaction", "1", "2", "x"][..],
         &["leave-thread", "1"],
     ] {
-        let (shown, code) = on_terminal(args, "n");
+        let (shown, code) = on_terminal(args, "n\\n");
         assert!(!shown.contains('?'), "{args:?}: {shown}");
         assert_eq!(code, Some(1), "{args:?}: {shown}");
     }

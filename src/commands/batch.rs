@@ -30,7 +30,15 @@ pub fn run(settings: &Settings, args: &BatchArgs) -> Result<()> {
     if args.jobs == 0 {
         return Err(Error::usage("--jobs must be at least 1"));
     }
-    let client = settings.client()?.clone();
+    let progress = Arc::new(crate::output::progress::Progress::counter("requests"));
+    // On a terminal the client's rate-limit waits fold into the progress line.
+    let client = if progress.is_drawn() {
+        let mut options = settings.client_options();
+        options.notice = progress.notice_sink();
+        Client::new(&options)?
+    } else {
+        settings.client()?.clone()
+    };
     let dry_run = settings.dry_run;
     let window = WINDOW_PER_JOB * args.jobs as u64;
     let printed = Arc::new((Mutex::new(0u64), Condvar::new()));
@@ -95,7 +103,6 @@ pub fn run(settings: &Settings, args: &BatchArgs) -> Result<()> {
     let mut next = 0u64;
     let (mut total, mut failed) = (0u64, 0u64);
     let mut out = std::io::stdout().lock();
-    let progress = crate::output::progress::Progress::counter("requests");
     for (index, value, ok) in res_rx {
         pending.insert(index, (value, ok));
         while let Some((value, ok)) = pending.remove(&next) {
@@ -110,9 +117,8 @@ pub fn run(settings: &Settings, args: &BatchArgs) -> Result<()> {
             }
             progress.inc(1);
             progress.note(format!(
-                "of {} read, {failed} failed, {} held for rate limits",
-                read.load(Ordering::Relaxed),
-                client.rate_limit_waits()
+                "of {} read, {failed} failed",
+                read.load(Ordering::Relaxed)
             ));
             next += 1;
             let (lock, cvar) = &*printed;
@@ -122,6 +128,11 @@ pub fn run(settings: &Settings, args: &BatchArgs) -> Result<()> {
     }
     for w in workers {
         let _ = w.join();
+    }
+    if progress.is_drawn() {
+        let summary = progress.summary(total, "requests", failed, client.rate_limit_waits());
+        progress.finish();
+        crate::output::diag(&format!("batch: {summary}"));
     }
     match reader.join() {
         Ok(Ok(())) => {}
@@ -167,11 +178,16 @@ fn run_line(client: &Client, index: u64, line: &str, dry_run: bool) -> (Value, b
         match client.send_raw(spec) {
             Ok(resp) => {
                 status = resp.status;
-                bodies.push(
-                    serde_json::from_slice::<Value>(&resp.body).unwrap_or_else(|_| {
-                        Value::String(String::from_utf8_lossy(&resp.body).into_owned())
-                    }),
-                );
+                let body = serde_json::from_slice::<Value>(&resp.body).unwrap_or_else(|_| {
+                    Value::String(String::from_utf8_lossy(&resp.body).into_owned())
+                });
+                if let (Some(names), true) = (crate::names::get(), status < 300) {
+                    if let Ok(path) = crate::request::api_path_of(client, spec) {
+                        let method = spec.method.as_str();
+                        names.learn(crate::names::observe::response(method, &path, &body));
+                    }
+                }
+                bodies.push(body);
                 if status >= 400 {
                     break;
                 }
@@ -242,6 +258,7 @@ pub fn parse_line(line: &str) -> std::result::Result<Vec<RequestSpec>, String> {
         Some(Value::String(r)) => spec.reason = Some(r.clone()),
         Some(_) => return Err("\"reason\" must be a string".into()),
     }
+    crate::request::refuse_get_body(&spec).map_err(|e| e.message)?;
     Ok(vec![spec])
 }
 
@@ -269,17 +286,26 @@ fn parse_command(
             "'@-' would read stdin, which holds the batch; put the data in the line".into(),
         );
     }
-    let parse = |cmd: clap::Command| {
+    let words: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+    let parse = |cmd: clap::Command, words: &[std::ffi::OsString]| {
         cmd.no_binary_name(true)
             .disable_help_flag(true)
-            .try_get_matches_from(&args)
+            .try_get_matches_from(words)
             .map_err(|e| format!("{name}: {}", super::clap_message(&e)))
     };
     if name == "send-message" {
-        let matches = parse(SendMessageArgs::augment_args(clap::Command::new(
-            "send-message",
-        )))?;
-        let parsed = SendMessageArgs::from_arg_matches(&matches).map_err(|e| e.to_string())?;
+        let matches = parse(
+            SendMessageArgs::augment_args(clap::Command::new("send-message")),
+            &words,
+        )?;
+        let mut parsed = SendMessageArgs::from_arg_matches(&matches).map_err(|e| e.to_string())?;
+        send_message::prepare(&mut parsed).map_err(|e| e.to_string())?;
+        if parsed.dm.is_some() {
+            return Err(
+                "send-message: --dm is not available in batch (it needs the DM channel first); open it with create-dm and send to that channel"
+                    .into(),
+            );
+        }
         if parsed.content.as_deref() == Some("-") {
             return Err(
                 "send-message: content '-' would read stdin, which holds the batch; put the text in args"
@@ -289,7 +315,8 @@ fn parse_command(
         return send_message::requests(&parsed).map_err(|e| e.to_string());
     }
     if let Some(endpoint) = endpoints::find(name) {
-        let matches = parse(endpoints::clap::command(endpoint))?;
+        let spread = crate::names::links::expand_words(endpoint, &words);
+        let matches = parse(endpoints::clap::command(endpoint), &spread)?;
         if endpoint.paging.is_some() && matches.get_flag("paginate") {
             return Err(format!(
                 "{name}: --paginate is not available in batch; page with before/after in the lines"
@@ -307,7 +334,8 @@ fn parse_command(
         return Err(removed.message.to_string());
     }
     Err(format!(
-        "unknown command {name:?}; batch runs send-message and the typed endpoint commands (`discord endpoints` lists them)"
+        "{} (batch runs send-message and the typed endpoint commands)",
+        super::suggest::unknown_command(name)
     ))
 }
 

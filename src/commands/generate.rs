@@ -51,23 +51,27 @@ pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn Write) {
 
 /// Writes `discord.1` and one `discord-SUB.1` page per subcommand (nested ones joined by `-`)
 /// into `dir`, creating it if needed.
-pub fn write_man_pages(dir: &Path) -> Result<()> {
+/// Returns how many pages were written.
+pub fn write_man_pages(dir: &Path) -> Result<usize> {
     std::fs::create_dir_all(dir)
         .map_err(|e| Error::usage(format!("cannot create {}: {e}", dir.display())))?;
     let mut cmd = completion_command();
     cmd.build();
-    write_page(&cmd, "discord", dir)
+    let mut count = 0;
+    write_page(&cmd, "discord", dir, &mut count)?;
+    Ok(count)
 }
 
-fn write_page(cmd: &clap::Command, name: &str, dir: &Path) -> Result<()> {
+fn write_page(cmd: &clap::Command, name: &str, dir: &Path, count: &mut usize) -> Result<()> {
     let page = cmd.clone().name(name.to_string());
     let mut buf = Vec::new();
     clap_mangen::Man::new(page).render(&mut buf)?;
     let path = dir.join(format!("{name}.1"));
     std::fs::write(&path, buf)
         .map_err(|e| Error::runtime(format!("cannot write {}: {e}", path.display())))?;
+    *count += 1;
     for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
-        write_page(sub, &format!("{name}-{}", sub.get_name()), dir)?;
+        write_page(sub, &format!("{name}-{}", sub.get_name()), dir, count)?;
     }
     Ok(())
 }
@@ -82,6 +86,21 @@ pub fn completions(args: &CompletionsArgs) -> Result<()> {
 }
 
 /// `discord man DIR`.
+/// Says where the pages went and how many, and how `man` finds them when the folder is not
+/// on its path.
 pub fn man(args: &ManArgs) -> Result<()> {
-    write_man_pages(&args.dir)
+    let count = write_man_pages(&args.dir)?;
+    let shown = std::fs::canonicalize(&args.dir).unwrap_or_else(|_| args.dir.clone());
+    crate::output::diag(&format!("wrote {count} man pages to {}", shown.display()));
+    // man looks in DIR/man1 under each MANPATH entry; a folder named man1 is found through
+    // its parent.
+    if shown.file_name().is_some_and(|n| n == "man1") {
+        if let Some(parent) = shown.parent() {
+            crate::output::diag(&format!(
+                "if 'man discord' does not find them: export MANPATH=\"{}:$MANPATH\"",
+                parent.display()
+            ));
+        }
+    }
+    Ok(())
 }

@@ -97,7 +97,7 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
     }
     // Checked before any network traffic so a typo costs nothing.
     let (planned_ids, planned_count, _) = shard_plan(&args, 1)?;
-    for warning in intents::event_warnings(&events, intents) {
+    for warning in intents::event_warnings(&events, intents)? {
         diag(&format!("warning: {warning}"));
     }
     let identify = IdentifyConfig {
@@ -146,7 +146,15 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
         shard_count,
         tag_shard,
         stdin: args.stdin,
-        request_members: args.request_members.clone(),
+        request_members: args
+            .request_members
+            .iter()
+            .map(|g| {
+                let scope = &mut crate::names::Scope::default();
+                crate::names::resolve_id(crate::names::Target::Guild, "--request-members", g, scope)
+                    .map(|id| id.to_string())
+            })
+            .collect::<Result<_>>()?,
         connect_timeout: settings.connect_timeout.max(Duration::from_secs(1)),
         notice: crate::output::notice(),
         identify_queue,
@@ -165,21 +173,32 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
             stop.request();
         });
     }
-    // Event lines pass through untouched unless --jq asks for a filter.
-    let out: Box<dyn std::io::Write + Send> = match settings.printer.jq {
-        Some(_) => Box::new(crate::output::jq::FilterLines::new(
+    // Event lines pass through untouched unless --jq asks for a filter or they are coloured
+    // (on a terminal, as REST output is; a pipe gets Discord's bytes as they came).
+    let restyle = settings.printer.jq.is_some() || settings.printer.color;
+    let out: Box<dyn std::io::Write + Send> = if restyle {
+        Box::new(crate::output::jq::FilterLines::new(
             settings.printer.clone(),
             Box::new(std::io::stdout()),
-        )),
-        None => Box::new(std::io::stdout()),
+        ))
+    } else {
+        Box::new(std::io::stdout())
     };
-    let sink = Sink::new(
+    let names = crate::names::get();
+    let out = match names.filter(|n| n.annotate) {
+        Some(n) => Box::new(crate::names::listen::Annotating::new(n, out)),
+        None => out,
+    };
+    let mut sink = Sink::new(
         out,
         options.events.clone(),
         options.max_events,
         Arc::clone(&stop),
     )
     .on_stdout();
+    if let Some(n) = names.filter(|n| n.caching()) {
+        sink = sink.with_observer(crate::names::listen::observer(n));
+    }
     runner::run(&options, &info, &sink, &stop)
 }
 

@@ -38,10 +38,23 @@ pub fn login(settings: &Settings, args: &LoginArgs, bearer: bool) -> Result<()> 
     let mut checking = settings.client_options();
     checking.token = Some(token.clone());
     let client = Client::new(&checking)?;
-    let me = client
-        .send(&RequestSpec::new(Method::Get, "/users/@me"))
-        .map_err(|e| e.context("the token was not accepted (nothing stored)"))?
-        .json()?;
+    let response = client
+        .send_raw(&RequestSpec::new(Method::Get, "/users/@me"))
+        .map_err(|e| e.context("could not check the token (nothing stored)"))?;
+    if response.status == 401 {
+        return Err(Error::new(
+            crate::ErrorKind::Api,
+            format!(
+            "the token was refused (401 Unauthorized from {}); nothing stored: copy the bot token again from the Developer Portal (Bot, Reset Token)",
+            settings.api_url
+        ),
+        ));
+    }
+    if response.status >= 400 {
+        let err = crate::rest::errors::api_error(response.status, &response.body);
+        return Err(err.context("could not check the token (nothing stored)"));
+    }
+    let me = response.json()?;
     let name = me
         .get("username")
         .and_then(|v| v.as_str())
@@ -51,11 +64,15 @@ pub fn login(settings: &Settings, args: &LoginArgs, bearer: bool) -> Result<()> 
         settings.profile.clone(),
         Profile {
             token: token.authorization_for_storage(),
+            // Stored so that choosing the profile chooses its API too (a sandbox, a proxy).
+            api_url: (settings.api_url != crate::config::DEFAULT_API_URL)
+                .then(|| settings.api_url.clone()),
         },
     );
     file.save(&path)?;
     crate::output::diag(&format!(
-        "logged in as {name} ({id}); token stored for profile '{}' in {}",
+        "logged in as {name} ({id}) at {}; token stored for profile '{}' in {}",
+        settings.api_url,
         settings.profile,
         path.display()
     ));

@@ -1,6 +1,9 @@
 //! Thin glue, one module per subcommand, and [`run`]: parse, resolve settings, dispatch.
 
+pub mod auth;
 pub mod batch;
+pub mod cache;
+pub mod download;
 pub mod export;
 pub mod generate;
 pub mod intents;
@@ -10,6 +13,8 @@ pub mod login;
 pub mod raw;
 pub mod sandbox;
 pub mod send_message;
+pub mod snowflake;
+pub mod suggest;
 pub mod typed;
 
 use std::ffi::OsString;
@@ -30,18 +35,48 @@ pub fn clap_command() -> clap::Command {
 }
 
 /// The fixed subcommands, with the typed ones summarised by group in the help.
+/// Its short help (`-h`) names the global options in one line; `--help` describes each.
 fn root() -> clap::Command {
     let cmd = Cli::command();
     let after = cmd
         .get_after_help()
         .map(|h| h.to_string())
         .unwrap_or_default();
-    cmd.after_help(format!("{}\n\n{after}", endpoints::clap::summary()))
+    let globals: Vec<String> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+        .collect();
+    let summary = endpoints::clap::summary();
+    let short = format!(
+        "{summary}\n\nGlobal options, for every command ('discord --help' describes them):\n  {}\n\n{after}",
+        globals.join(" ")
+    );
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    // Every global option is left out of -h (here and, propagated, in every subcommand's).
+    let global_ids: Vec<String> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .map(|a| a.get_id().to_string())
+        .collect();
+    let mut cmd = cmd
+        .after_help(short)
+        .after_long_help(format!("{summary}\n\n{after}"));
+    for id in global_ids {
+        cmd = cmd.mut_arg(id, |a| a.hide_short_help(true));
+    }
+    for name in names {
+        cmd = cmd.mut_subcommand(name, crate::cli::with_globals_note);
+    }
+    cmd
 }
 
 /// Parses `args` and runs the chosen subcommand.
 pub fn run(args: Vec<OsString>) -> Result<()> {
-    let args = endpoints::clap::disambiguate(args);
+    let args = crate::names::links::expand(endpoints::clap::disambiguate(args));
     // Only the typed commands named on the command line are built: building all of them on
     // every run would slow down start-up.
     let typed = endpoints::clap::named_in(args.iter().skip(1).filter_map(|a| a.to_str()));
@@ -70,6 +105,10 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         sandbox = Some(sb);
     }
     let settings = Settings::resolve(&global, sandbox.as_ref().map(|s| s.api_url().to_string()))?;
+    let listen_no_cache = matches
+        .subcommand_matches("listen")
+        .is_some_and(|m| m.get_flag("no_cache"));
+    crate::names::install(&settings, !listen_no_cache, global.names);
 
     let Some((name, sub)) = matches.subcommand() else {
         clap_command().print_help()?;
@@ -87,6 +126,7 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
             Command::Login(_) => Some("login"),
             Command::Logout => Some("logout"),
             Command::Sandbox(_) => Some("sandbox"),
+            Command::Cache(_) => Some("cache"),
             _ => None,
         } {
             return Err(Error::usage(format!(
@@ -107,6 +147,7 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Delete(a) => raw::run(&settings, Method::Delete, a),
         Command::Login(a) => login::login(&settings, &a, global.bearer),
         Command::Logout => login::logout(&settings),
+        Command::Auth(a) => auth::run(&settings, &a),
         Command::Sandbox(a) => sandbox::run(
             &a,
             settings.token.as_ref().filter(|_| own_token),
@@ -116,7 +157,10 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Intents(a) => intents::run(&settings, &a),
         Command::Endpoints(a) => list_endpoints::run(&a),
         Command::SendMessage(a) => send_message::run(&settings, a),
+        Command::Download(a) => download::run(&settings, &a),
         Command::Batch(a) => batch::run(&settings, &a),
+        Command::Cache(a) => cache::run(&settings, a),
+        Command::Snowflake(a) => snowflake::run(&settings, &a),
         Command::Completions(a) => generate::completions(&a),
         Command::Man(a) => generate::man(&a),
         Command::Export(a) => export::run(&settings, &a),
@@ -132,6 +176,12 @@ fn clap_error(err: clap::Error) -> Error {
             let _ = err.print();
             Error::new(ErrorKind::Help, "")
         }
+        K::InvalidSubcommand => match err.get(clap::error::ContextKind::InvalidSubcommand) {
+            Some(clap::error::ContextValue::String(word)) => {
+                Error::usage(suggest::unknown_command(word))
+            }
+            _ => Error::usage(format!("{}; see --help", clap_message(&err))),
+        },
         _ => Error::usage(format!("{}; see --help", clap_message(&err))),
     }
 }

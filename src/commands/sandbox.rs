@@ -9,9 +9,13 @@ use crate::sandbox::{Sandbox, SandboxOptions, DEFAULT_TOKEN};
 use crate::token::Token;
 use crate::Result;
 
-/// Runs the sandbox in the foreground, enforcing `global_limit` requests a second.
-/// `token` is the one given on its own command line (`--token`, `--token-file`), if any.
+/// Runs the sandbox in the foreground, enforcing `global_limit` requests a second; with
+/// `--list`, prints the operations it implements instead. `token` is the one given on its own
+/// command line (`--token`, `--token-file`), if any.
 pub fn run(args: &SandboxArgs, token: Option<&Token>, global_limit: u32) -> Result<()> {
+    if args.list {
+        return list();
+    }
     let token = match token {
         Some(t) => t.secret().to_string(),
         None => DEFAULT_TOKEN.to_string(),
@@ -54,4 +58,24 @@ pub fn run(args: &SandboxArgs, token: Option<&Token>, global_limit: u32) -> Resu
     loop {
         std::thread::park();
     }
+}
+
+/// One line per implemented operation (`name METHOD path`, aligned), then how many of the
+/// table's operations that is; every other operation answers 501.
+fn list() -> Result<()> {
+    let implemented = crate::sandbox::routes::implemented();
+    let width = implemented.iter().map(|e| e.name.len()).max().unwrap_or(0);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for e in &implemented {
+        writeln!(out, "{:width$}  {:6} {}", e.name, e.method.as_str(), e.path)?;
+    }
+    out.flush()?;
+    drop(out);
+    crate::output::diag(&format!(
+        "sandbox: {} of {} operations implemented; the others answer 501",
+        implemented.len(),
+        crate::endpoints::ENDPOINTS.len()
+    ));
+    Ok(())
 }

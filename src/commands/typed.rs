@@ -1,7 +1,7 @@
 //! A typed endpoint subcommand: check every argument against its kind, build the request from
 //! the route table entry, then send it through [`crate::request::execute`] like any raw request.
 
-use std::io::{self, IsTerminal};
+use std::io::{self, BufRead, IsTerminal, Write};
 
 use clap::{ArgMatches, FromArgMatches};
 use serde_json::{Map, Value};
@@ -9,15 +9,15 @@ use serde_json::{Map, Value};
 use crate::cli::{FileArgs, PageArgs, RequestArgs};
 use crate::config::Settings;
 use crate::endpoints::clap::{flag_id, long_flag, path_id, Place};
-use crate::endpoints::{check, permissions, Auth, Body, Endpoint, Kind};
+use crate::endpoints::{check, permissions, Auth, Body, Endpoint, Field, Kind};
 use crate::error::shown;
+use crate::names::{self, Scope, Target};
 use crate::rest::url::encode_segment;
 use crate::rest::RequestSpec;
 use crate::{Error, Result};
 
 /// Runs one typed endpoint with its parsed arguments.
 pub fn run(settings: &Settings, endpoint: &'static Endpoint, matches: &ArgMatches) -> Result<()> {
-    let spec = build(endpoint, matches)?;
     let files = if endpoint.multipart {
         FileArgs::from_arg_matches(matches).map_err(|e| Error::usage(e.to_string()))?
     } else {
@@ -28,25 +28,37 @@ pub fn run(settings: &Settings, endpoint: &'static Endpoint, matches: &ArgMatche
     } else {
         PageArgs::default()
     };
-    // `--yes` is accepted everywhere (scripts pass it uniformly) and only matters here.
-    if let Some(question) = endpoint.confirm {
-        if !settings.dry_run && !matches.get_flag("yes") {
-            confirm(&question_for(endpoint, question, matches, &spec))?;
+    let attempt = || {
+        let spec = build(endpoint, matches)?;
+        // `--yes` is accepted everywhere (scripts pass it uniformly) and only matters here.
+        if let Some(question) = endpoint.confirm {
+            if !settings.dry_run && !matches.get_flag("yes") {
+                confirm(&question_for(endpoint, question, matches, &spec))?;
+            }
         }
+        crate::request::execute(settings, spec, &files, &page)
+    };
+    // A walk may have printed pages before a 404, so only single requests are tried again
+    // after a stale name.
+    if page.paginate {
+        attempt()
+    } else {
+        names::retry(attempt)
     }
-    crate::request::execute(settings, spec, &files, &page)
 }
 
 /// Builds the request: checked ids substituted into the path, typed flags into the query and
 /// body, then the shared request flags merged on top.
 pub fn build(endpoint: &'static Endpoint, matches: &ArgMatches) -> Result<RequestSpec> {
     let mut path = endpoint.path.to_string();
+    // Ids given by name are looked up in the guild named before them.
+    let mut scope = Scope::default();
     for p in endpoint.path_params {
         let label = format!("<{}>", p.name.to_ascii_uppercase());
         let text = matches
             .get_one::<String>(&path_id(p))
             .ok_or_else(|| Error::usage(format!("{label} is required; see --help")))?;
-        let value = parse_value(p.kind, &label, text)?;
+        let value = parse_arg(p, &label, text, &mut scope)?;
         let segment = match value {
             Value::String(s) => s,
             other => other.to_string(),
@@ -62,7 +74,7 @@ pub fn build(endpoint: &'static Endpoint, matches: &ArgMatches) -> Result<Reques
         let given = matches.get_many::<String>(&flag_id(Place::Query, f));
         for text in given.into_iter().flatten() {
             // A list is sent as one key per value (the spec's default form style, exploded).
-            let values = match parse_value(f.kind, &label, text)? {
+            let values = match parse_arg(f, &label, text, &mut scope)? {
                 Value::Array(items) => items,
                 one => vec![one],
             };
@@ -79,7 +91,7 @@ pub fn build(endpoint: &'static Endpoint, matches: &ArgMatches) -> Result<Reques
     for f in endpoint.fields {
         if let Some(text) = matches.get_one::<String>(&flag_id(Place::Body, f)) {
             let label = format!("--{}", long_flag(endpoint, Place::Body, f));
-            body.insert(f.name.to_string(), parse_value(f.kind, &label, text)?);
+            body.insert(f.name.to_string(), parse_arg(f, &label, text, &mut scope)?);
         }
     }
     if !body.is_empty() {
@@ -162,6 +174,42 @@ fn check_required(endpoint: &Endpoint, spec: &RequestSpec) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// Reads one argument of the route table: ids through [`names::resolve_id`] (names, mentions,
+/// links, `@me`), a time where a `before`/`after`/`around` cursor is taken, a custom emoji's
+/// mention where a reaction's emoji goes; everything else through [`parse_value`].
+pub fn parse_arg(f: &Field, label: &str, text: &str, scope: &mut Scope) -> Result<Value> {
+    let cursor = matches!(f.name, "before" | "after" | "around");
+    match f.kind {
+        Kind::Snowflake => {
+            if let Some(id) = cursor.then(|| time_cursor(text, false)).flatten() {
+                return Ok(Value::String(id));
+            }
+            names::resolve_id(Target::of(f.name), label, text, scope)
+                .map(|id| Value::String(id.to_string()))
+        }
+        Kind::String { .. } if cursor => {
+            let at = time_cursor(text, true);
+            parse_value(f.kind, label, at.as_deref().unwrap_or(text))
+        }
+        Kind::String { .. } if f.name == "emoji_name" => {
+            // Discord's reaction routes take a custom emoji as name:id (docs/resources/message.md
+            // "Create Reaction"); its mention <:name:id> is how people copy it.
+            let emoji = match names::notation::parse(text) {
+                Ok(names::notation::Notation::Emoji { name, id }) => format!("{name}:{id}"),
+                _ => text.to_string(),
+            };
+            parse_value(f.kind, label, &emoji)
+        }
+        _ => parse_value(f.kind, label, text),
+    }
+}
+
+/// A time typed as a cursor (`2h`, RFC 3339) as Discord takes it: the boundary snowflake, or
+/// for timestamp cursors the RFC 3339 time. `None` when `text` is not a time.
+pub fn time_cursor(text: &str, timestamps: bool) -> Option<String> {
+    names::time::cursor(text, timestamps, jiff::Timestamp::now())
 }
 
 /// Checks one argument against its kind and turns it into the JSON value Discord expects.
@@ -318,12 +366,21 @@ fn confirm(question: &str) -> Result<()> {
     if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
         return Ok(());
     }
-    let yes = dialoguer::Confirm::new()
-        .with_prompt(question)
-        .default(false)
-        .interact()
+    // Asked as one line and answered with Enter, never redrawn: a redraw of a question that
+    // wraps leaves its first lines behind, so it showed twice.
+    let mut err = io::stderr();
+    write!(err, "{question} [y/N] ")?;
+    err.flush()?;
+    let mut answer = String::new();
+    let read = io::stdin()
+        .lock()
+        .read_line(&mut answer)
         .map_err(|e| Error::runtime(format!("could not ask for confirmation: {e}")))?;
-    if yes {
+    if read == 0 {
+        // Ctrl-D: end the question's line before the message.
+        writeln!(err)?;
+    }
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
         Ok(())
     } else {
         Err(Error::usage(

@@ -141,9 +141,15 @@ fn overload(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     args
 }
 
-/// How many positionals `rest` (the words after the command name) holds: words that are not
-/// flags or flag values. A flag takes a value unless it is a switch of the command or a global.
+/// How many positionals `rest` (the words after the command name) holds.
 fn count_positionals(endpoint: &'static Endpoint, rest: &[std::ffi::OsString]) -> usize {
+    positionals(endpoint, rest).len()
+}
+
+/// Where the positionals are in `rest` (the words after the command name): the indices of the
+/// words that are not flags or flag values. A flag takes a value unless it is a switch of the
+/// command or a global.
+pub fn positionals(endpoint: &'static Endpoint, rest: &[std::ffi::OsString]) -> Vec<usize> {
     let mut cmd = crate::cli::Cli::command().subcommand(command(endpoint));
     cmd.build();
     let takes_value = |flag: &str| {
@@ -165,21 +171,25 @@ fn count_positionals(endpoint: &'static Endpoint, rest: &[std::ffi::OsString]) -
         }
         false
     };
-    let mut count = 0;
-    let mut words = rest.iter().filter_map(|a| a.to_str());
-    while let Some(w) = words.next() {
+    let mut found = Vec::new();
+    let mut words = rest
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| Some((i, a.to_str()?)));
+    while let Some((i, w)) = words.next() {
         if w == "--" {
-            return count + words.count();
+            found.extend(words.map(|(i, _)| i));
+            return found;
         }
         if w.starts_with('-') && w.len() > 1 && !w.contains('=') {
             if takes_value(w) {
                 words.next();
             }
         } else if !w.starts_with('-') || w == "-" {
-            count += 1;
+            found.push(i);
         }
     }
-    count
+    found
 }
 
 /// A sample value of each kind, used in the examples of the help.
@@ -342,6 +352,26 @@ pub fn example(endpoint: &Endpoint) -> String {
     lines.join("\n  ")
 }
 
+/// Two or three example lines: the call, the same with `--dry-run`, and a paging one where the
+/// list pages.
+fn examples(endpoint: &Endpoint) -> String {
+    let call = example(endpoint);
+    let mut lines = vec![format!("  {call}"), format!("  {call} --dry-run")];
+    if endpoint.paging.is_some() {
+        let ids: Vec<String> = endpoint
+            .path_params
+            .iter()
+            .map(|p| sample(p.kind))
+            .collect();
+        lines.push(format!(
+            "  discord {} {} --paginate --lines",
+            endpoint.name,
+            ids.join(" ")
+        ));
+    }
+    lines.join("\n")
+}
+
 fn required_flags(endpoint: &Endpoint) -> impl Iterator<Item = (Place, &'static Field)> + '_ {
     endpoint
         .query
@@ -356,11 +386,17 @@ pub fn command(endpoint: &'static Endpoint) -> Command {
     // No-break spaces: help is wrapped at spaces, and the request line must stay one line
     // however long the path.
     let mut after = format!(
-        "Request:\u{a0}{}\u{a0}{}\nExample:\n  {}",
+        "Request:\u{a0}{}\u{a0}{}\nExamples:\n{}",
         endpoint.method.as_str(),
         endpoint.path,
-        example(endpoint)
+        examples(endpoint)
     );
+    match endpoint.docs_url() {
+        Some(url) => after.push_str(&format!("\nDiscord's docs: {url}")),
+        None => {
+            after.push_str("\nDiscord's docs do not describe it (only its OpenAPI description).")
+        }
+    }
     if endpoint.body == Some(Body::Json) {
         let required = if endpoint.body_required {
             " (required)"
@@ -383,7 +419,7 @@ pub fn command(endpoint: &'static Endpoint) -> Command {
     }
     let mut cmd = Command::new(endpoint.name)
         .visible_aliases(endpoint.aliases.iter().copied())
-        .after_help(after)
+        .after_help(after.clone())
         .hide(true);
     for p in endpoint.path_params {
         cmd = cmd.arg(
@@ -424,6 +460,15 @@ pub fn command(endpoint: &'static Endpoint) -> Command {
     if endpoint.paging.is_some() {
         cmd = PageArgs::augment_args(cmd.next_help_heading(REQUEST_HEADING));
     }
+    // The shared request flags are described once in --help; -h shows the operation's own.
+    let shared: Vec<String> = cmd
+        .get_arguments()
+        .filter(|a| a.get_help_heading() == Some(REQUEST_HEADING))
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in shared {
+        cmd = cmd.mut_arg(id, |a| a.hide_short_help(true));
+    }
     cmd = cmd.next_help_heading(None::<&str>);
     // Every typed command takes --yes, so scripts can pass it uniformly; it is shown only
     // where there is a question to skip.
@@ -437,7 +482,14 @@ pub fn command(endpoint: &'static Endpoint) -> Command {
     );
     // Last: the shared flag groups' `augment_args` set the command's about to their own doc
     // comment ("File upload flags", ...), which would otherwise replace the operation's.
-    cmd.about(endpoint.summary).long_about(None::<&str>)
+    let short = format!(
+        "{after}\nRequest options (--data, -f, -F, -q, -H, --file, --paginate, ...): see --help.\n\n{}",
+        crate::cli::GLOBALS_NOTE
+    );
+    cmd.about(endpoint.summary)
+        .long_about(None::<&str>)
+        .after_help(short)
+        .after_long_help(after)
 }
 
 /// A stand-in subcommand for a removed method: accepts anything, so that running it reaches the

@@ -256,28 +256,39 @@ fn download_to(
 /// Asks Discord for fresh URLs of these attachments and stores them; returns the new URLs in
 /// the order given.
 fn refresh(client: &Client, index: &Mutex<Index>, items: &[&PendingMedia]) -> Result<Vec<String>> {
-    if items.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut spec = RequestSpec::new(Method::Post, "/attachments/refresh-urls");
-    spec.body =
-        Some(json!({ "attachment_urls": items.iter().map(|m| &m.url).collect::<Vec<_>>() }));
-    let answer = client.send(&spec)?.json()?;
+    let urls: Vec<&str> = items.iter().map(|m| m.url.as_str()).collect();
+    let answers = refreshed_urls(client, &urls)?;
     let mut fresh = Vec::new();
-    for item in items {
-        let refreshed = answer
-            .get("refreshed_urls")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .find(|r| r.get("original").and_then(Value::as_str) == Some(item.url.as_str()))
-            .and_then(|r| r.get("refreshed").and_then(Value::as_str));
+    for (item, refreshed) in items.iter().zip(answers) {
         if let Some(url) = refreshed {
-            lock(index).refresh_media_url(&item.key, url)?;
-            fresh.push(url.to_string());
+            lock(index).refresh_media_url(&item.key, &url)?;
+            fresh.push(url);
         }
     }
     Ok(fresh)
+}
+
+/// `POST /attachments/refresh-urls`: a fresh signed URL for each of `urls`, in the order given
+/// (`None` where Discord gave none).
+pub fn refreshed_urls(client: &Client, urls: &[&str]) -> Result<Vec<Option<String>>> {
+    if urls.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut spec = RequestSpec::new(Method::Post, "/attachments/refresh-urls");
+    spec.body = Some(json!({ "attachment_urls": urls }));
+    let answer = client.send(&spec)?.json()?;
+    let pairs = answer.get("refreshed_urls").and_then(Value::as_array);
+    Ok(urls
+        .iter()
+        .map(|url| {
+            pairs
+                .into_iter()
+                .flatten()
+                .find(|r| r.get("original").and_then(Value::as_str) == Some(url))
+                .and_then(|r| r.get("refreshed").and_then(Value::as_str))
+                .map(str::to_string)
+        })
+        .collect())
 }
 
 /// Whether a signed CDN URL's `ex` (hex Unix seconds) has passed.

@@ -20,6 +20,25 @@ type Data = data::JustLut<Val>;
 pub struct Jq {
     expr: String,
     filter: jaq_core::Filter<Data>,
+    /// `$ENV`: the environment, as jq gives it.
+    env: Val,
+}
+
+/// jq's filters that jaq's standard library lacks (`@csv`, `@tsv`, `tostream`, ...).
+const EXTRA_DEFS: &str = include_str!("jq_defs.jq");
+
+/// The definitions of [`EXTRA_DEFS`]; a unit test keeps them parsing.
+fn extra_defs() -> impl Iterator<Item = load::parse::Def<&'static str>> {
+    load::parse(EXTRA_DEFS, |p| p.defs()).into_iter().flatten()
+}
+
+/// The environment as one JSON object, for `$ENV`.
+fn env_object() -> Val {
+    let map: serde_json::Map<String, Value> = std::env::vars()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
+    let text = Value::Object(map).to_string();
+    jaq_json::read::parse_single(text.as_bytes()).unwrap_or(Val::Null)
 }
 
 impl std::fmt::Debug for Jq {
@@ -34,7 +53,8 @@ impl Jq {
     pub fn compile(expr: &str) -> Result<Jq> {
         let defs = jaq_core::defs()
             .chain(jaq_std::defs())
-            .chain(jaq_json::defs());
+            .chain(jaq_json::defs())
+            .chain(extra_defs());
         let funs = jaq_core::funs()
             .chain(jaq_std::funs())
             .chain(jaq_json::funs());
@@ -54,6 +74,7 @@ impl Jq {
             })?;
         let filter = Compiler::default()
             .with_funs(funs)
+            .with_global_vars(["$ENV"])
             .compile(modules)
             .map_err(|errs| {
                 let problems = errs.into_iter().flat_map(|(_, undefined)| {
@@ -66,6 +87,7 @@ impl Jq {
         Ok(Jq {
             expr: expr.to_string(),
             filter,
+            env: env_object(),
         })
     }
 
@@ -80,7 +102,7 @@ impl Jq {
     pub fn filter_line(&self, line: &[u8]) -> Result<Vec<Value>> {
         let input = jaq_json::read::parse_single(line)
             .map_err(|e| Error::runtime(format!("--jq input is not JSON: {e}")))?;
-        let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([]));
+        let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([self.env.clone()]));
         let mut outputs = Vec::new();
         for result in self.filter.id.run((ctx, input)).map(unwrap_valr) {
             // The expression compiled; failing on this value is not a usage error, and may
@@ -218,6 +240,54 @@ mod tests {
     use super::*;
     use crate::ErrorKind;
     use serde_json::json;
+
+    #[test]
+    fn jq_filters_jaq_lacks_are_defined() {
+        // Every definition of jq_defs.jq parses (a parse failure would drop them silently).
+        let names = [
+            "@csv",
+            "@tsv",
+            "tostream",
+            "fromstream",
+            "truncate_stream",
+            "INDEX",
+        ];
+        for name in names {
+            assert!(EXTRA_DEFS.contains(&format!("def {name}")), "{name}");
+        }
+        assert_eq!(
+            extra_defs().count(),
+            EXTRA_DEFS.lines().filter(|l| l.starts_with("def ")).count()
+        );
+        let run = |expr: &str, input: Value| Jq::compile(expr).unwrap().run(&input).unwrap();
+        // jq's manual: @csv quotes strings and doubles inner quotes; @tsv escapes \t \n \r \\.
+        assert_eq!(
+            run("@csv", json!([1, "a \"b\"", null, true])),
+            [json!("1,\"a \"\"b\"\"\",,true")]
+        );
+        assert_eq!(
+            run("@tsv", json!(["a\tb", "c\\d"])),
+            [json!("a\\tb\tc\\\\d")]
+        );
+        // What jq 1.7 prints for this tostream.
+        assert_eq!(
+            run("[tostream]", json!({"a": [1, {"b": 2}]})),
+            [json!([
+                [["a", 0], 1],
+                [["a", 1, "b"], 2],
+                [["a", 1, "b"]],
+                [["a", 1]],
+                [["a"]]
+            ])]
+        );
+        assert_eq!(
+            run("fromstream(tostream)", json!({"a": [1, {"b": 2}]})),
+            [json!({"a": [1, {"b": 2}]})]
+        );
+        assert!(run("$ENV | type", json!(null)) == [json!("object")]);
+        assert!(Jq::compile("[1] | @csv").unwrap().run(&json!(null)).is_ok());
+        assert!(Jq::compile("@csv").unwrap().run(&json!({"a": 1})).is_err());
+    }
 
     #[test]
     fn yields_every_output() {

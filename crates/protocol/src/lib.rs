@@ -13,6 +13,7 @@ pub mod error;
 pub mod gateway;
 pub mod method;
 pub mod paging;
+pub mod suggest;
 pub mod token;
 pub mod webhook;
 

@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{json, Value};
+
+use super::http::{Misbehave, Response};
 
 /// Requests kept in the log.
 const LOG_LIMIT: usize = 100_000;
@@ -44,6 +46,46 @@ pub struct Fault {
     /// second page of a walk).
     #[serde(default)]
     pub skip: u32,
+}
+
+impl Fault {
+    /// The answer this fault gives instead of the handler's.
+    pub fn response(&self) -> Response {
+        let fault = self;
+        let mut r = if let Some(body) = &fault.body {
+            Response {
+                status: fault.status,
+                headers: vec![("Content-Type".into(), "application/json".into())],
+                body: body.clone().into_bytes(),
+                misbehave: Misbehave::No,
+            }
+        } else if fault.status == 429 {
+            let mut body =
+                json!({"message": "You are being rate limited.", "global": fault.global});
+            if let Some(ra) = fault.retry_after {
+                body["retry_after"] = json!(ra);
+            }
+            let scope = if fault.global { "global" } else { "user" };
+            let mut r = Response::json(429, &body).with_header("X-RateLimit-Scope", scope);
+            if fault.global {
+                r = r.with_header("X-RateLimit-Global", "true");
+            }
+            r
+        } else {
+            Response::json(
+                fault.status,
+                &json!({"message": format!("{}: injected fault", fault.status), "code": 0}),
+            )
+        };
+        r.misbehave = if fault.close {
+            Misbehave::Close
+        } else if fault.truncate {
+            Misbehave::Truncate
+        } else {
+            Misbehave::No
+        };
+        r
+    }
 }
 
 fn default_status() -> u16 {

@@ -42,7 +42,10 @@ const BURST_BATCH_BYTES: usize = 256 * 1024;
 const CHUNK_SIZE: usize = 1000;
 
 mod admin;
+pub mod faults;
 mod payloads;
+
+use faults::GatewayFault;
 
 pub use admin::{admin_world, gateway_bot_world};
 pub(crate) use payloads::{frame_header, template_for};
@@ -130,7 +133,7 @@ impl Default for Config {
 /// A control message from an admin call to one live connection.
 #[derive(Debug, Clone)]
 enum Control {
-    Fault(Value),
+    Fault(GatewayFault),
     Burst(u64),
 }
 
@@ -843,57 +846,58 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
                 }
                 None
             }
-            Control::Fault(fault) => {
-                let kind = fault["kind"].as_str().unwrap_or("");
-                match kind {
-                    "reconnect" => {
-                        (!self.send(r#"{"op":7,"d":null,"s":null,"t":null}"#)).then_some(End::Gone)
-                    }
-                    "invalid_session" => {
-                        lock(&self.server.sessions).remove(&session.id);
-                        self.session = None;
-                        *lock(&self.session_name) = None;
-                        (!self.send(r#"{"op":9,"d":false,"s":null,"t":null}"#)).then_some(End::Gone)
-                    }
-                    "invalid_session_resumable" => {
-                        (!self.send(r#"{"op":9,"d":true,"s":null,"t":null}"#)).then_some(End::Gone)
-                    }
-                    "stop_acks" => {
-                        self.acks = false;
-                        None
-                    }
-                    "heartbeat_request" => {
-                        lock(&self.beats).requested_at = Some(Instant::now());
-                        (!self.send(r#"{"op":1,"d":null,"s":null,"t":null}"#)).then_some(End::Gone)
-                    }
-                    "fragment" => {
-                        self.fragmenting = Some(Fragmenting {
-                            left: fault["count"].as_u64().unwrap_or(10),
-                            pieces: fault["pieces"].as_u64().unwrap_or(3).clamp(1, 1000) as usize,
-                            delay: Duration::from_millis(
-                                fault["delay_ms"].as_u64().unwrap_or(0).min(5000),
-                            ),
-                        });
-                        None
-                    }
-                    "drop" => {
-                        let unsent = fault["unsent"].as_u64().unwrap_or(0);
-                        let overlap = fault["replay_overlap"].as_u64().unwrap_or(0);
-                        let template = Arc::new(message_template(self.world, &session));
-                        let mut inner = lock(&session.inner);
-                        inner.overlap = overlap;
-                        for _ in 0..unsent {
-                            log(&mut inner, Logged::Burst(Arc::clone(&template)));
-                        }
-                        Some(End::Drop)
-                    }
-                    "close" => {
-                        let code = fault["code"].as_u64().unwrap_or(4000);
-                        Some(End::Close(u16::try_from(code).unwrap_or(4000)))
-                    }
-                    _ => None,
-                }
+            Control::Fault(fault) => self.fault(&session, fault),
+        }
+    }
+
+    /// Applies one injected fault; `Some` ends the connection.
+    fn fault(&mut self, session: &Arc<SessionState>, fault: GatewayFault) -> Option<End> {
+        match fault {
+            GatewayFault::Reconnect => {
+                (!self.send(r#"{"op":7,"d":null,"s":null,"t":null}"#)).then_some(End::Gone)
             }
+            GatewayFault::InvalidSession => {
+                lock(&self.server.sessions).remove(&session.id);
+                self.session = None;
+                *lock(&self.session_name) = None;
+                (!self.send(r#"{"op":9,"d":false,"s":null,"t":null}"#)).then_some(End::Gone)
+            }
+            GatewayFault::InvalidSessionResumable => {
+                (!self.send(r#"{"op":9,"d":true,"s":null,"t":null}"#)).then_some(End::Gone)
+            }
+            GatewayFault::StopAcks => {
+                self.acks = false;
+                None
+            }
+            GatewayFault::HeartbeatRequest => {
+                lock(&self.beats).requested_at = Some(Instant::now());
+                (!self.send(r#"{"op":1,"d":null,"s":null,"t":null}"#)).then_some(End::Gone)
+            }
+            GatewayFault::Fragment {
+                count,
+                pieces,
+                delay_ms,
+            } => {
+                self.fragmenting = Some(Fragmenting {
+                    left: count,
+                    pieces: pieces.clamp(1, 1000) as usize,
+                    delay: Duration::from_millis(delay_ms.min(5000)),
+                });
+                None
+            }
+            GatewayFault::Drop {
+                unsent,
+                replay_overlap,
+            } => {
+                let template = Arc::new(message_template(self.world, session));
+                let mut inner = lock(&session.inner);
+                inner.overlap = replay_overlap;
+                for _ in 0..unsent {
+                    log(&mut inner, Logged::Burst(Arc::clone(&template)));
+                }
+                Some(End::Drop)
+            }
+            GatewayFault::Close { code } => Some(End::Close(code)),
         }
     }
 

@@ -17,22 +17,42 @@ pub struct BucketRule {
     pub window: f64,
 }
 
-/// Which bucket a route falls in (segments of the API path, method).
-pub fn rule_for(method: &str, segments: &[&str]) -> BucketRule {
+/// Which bucket an operation falls in, by its endpoint name (`None`: a path no operation has).
+pub fn rule_for(operation: Option<&str>) -> BucketRule {
     let rule = |name, limit, window| BucketRule {
         name,
         limit,
         window,
     };
-    match (method, segments) {
-        ("POST", ["channels", _, "messages"]) => rule("f4d6a1c2message-create", 5, 5.0),
-        ("DELETE", ["channels", _, "messages", _]) => rule("9b1e3c7amessage-delete", 5, 1.0),
-        ("PUT" | "DELETE", ["channels", _, "messages", _, "reactions", ..]) => {
-            rule("0a7d5e11reactions", 1, 0.25)
-        }
-        ("POST", ["webhooks", _, _]) => rule("6c2f0b94webhook-exec", 5, 2.0),
-        ("PATCH", ["channels", _]) => rule("3e8b1d60channel-edit", 2, 600.0),
+    match operation.unwrap_or("") {
+        "create-message" => rule("f4d6a1c2message-create", 5, 5.0),
+        "delete-message" => rule("9b1e3c7amessage-delete", 5, 1.0),
+        "create-reaction"
+        | "delete-own-reaction"
+        | "delete-user-reaction"
+        | "delete-all-reactions"
+        | "delete-all-reactions-for-emoji" => rule("0a7d5e11reactions", 1, 0.25),
+        "execute-webhook" => rule("6c2f0b94webhook-exec", 5, 2.0),
+        "modify-channel" => rule("3e8b1d60channel-edit", 2, 600.0),
         _ => rule("1d9c4f22default", 50, 1.0),
+    }
+}
+
+/// The major parameter that splits a bucket (Rate Limits: a channel, a guild, a webhook and
+/// its token), from the path's placeholder values by name.
+pub fn major_of(params: &[(&str, &str)]) -> String {
+    let get = |name: &str| params.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+    if let Some(c) = get("channel_id") {
+        format!("channels/{c}")
+    } else if let Some(g) = get("guild_id") {
+        format!("guilds/{g}")
+    } else if let Some(w) = get("webhook_id") {
+        match get("webhook_token") {
+            Some(t) => format!("webhooks/{w}/{t}"),
+            None => format!("webhooks/{w}"),
+        }
+    } else {
+        String::new()
     }
 }
 
@@ -77,15 +97,11 @@ impl Limits {
         }
     }
 
-    /// Counts a request on its bucket (and the global one) and says whether it may proceed.
-    pub fn check(&self, method: &str, segments: &[&str], token_key: &str) -> Verdict {
-        let rule = rule_for(method, segments);
-        let major = match segments {
-            ["channels" | "guilds", id, ..] => format!("{}/{id}", segments[0]),
-            ["webhooks", id, token, ..] => format!("webhooks/{id}/{token}"),
-            ["webhooks", id] => format!("webhooks/{id}"),
-            _ => String::new(),
-        };
+    /// Counts a request to `operation` (an endpoint name, `None` for a path no operation
+    /// has) on its bucket, split by `major` (see [`major_of`]), and on the global one; says
+    /// whether it may proceed.
+    pub fn check(&self, operation: Option<&str>, major: &str, token_key: &str) -> Verdict {
+        let rule = rule_for(operation);
         let window = rule.window * self.scale;
         let now = Instant::now();
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
@@ -164,36 +180,45 @@ mod tests {
     #[test]
     fn message_create_allows_five_per_channel() {
         let limits = Limits::new(1.0, true, GLOBAL_LIMIT);
-        let seg = ["channels", "1", "messages"];
+        let create = Some("create-message");
         for _ in 0..5 {
-            assert!(limits.check("POST", &seg, "t").refused.is_none());
+            assert!(limits.check(create, "channels/1", "t").refused.is_none());
         }
-        let v = limits.check("POST", &seg, "t");
+        let v = limits.check(create, "channels/1", "t");
         let (wait, global) = v.refused.unwrap();
         assert!(!global && wait > 4.0 && wait <= 5.0);
         assert!(v
             .headers
             .contains(&("X-RateLimit-Remaining".into(), "0".into())));
         // Another channel has its own bucket.
-        assert!(limits
-            .check("POST", &["channels", "2", "messages"], "t")
-            .refused
-            .is_none());
+        assert!(limits.check(create, "channels/2", "t").refused.is_none());
+    }
+
+    #[test]
+    fn buckets_split_by_the_major_parameter() {
+        let params = [("channel_id", "7"), ("message_id", "9")];
+        assert_eq!(major_of(&params), "channels/7");
+        assert_eq!(major_of(&[("guild_id", "3")]), "guilds/3");
+        let hook = [("webhook_id", "4"), ("webhook_token", "tok")];
+        assert_eq!(major_of(&hook), "webhooks/4/tok");
+        assert_eq!(major_of(&[("user_id", "5")]), "");
+        assert_eq!(rule_for(Some("delete-all-reactions")).limit, 1);
+        assert_eq!(rule_for(None).name, rule_for(Some("get-user")).name);
     }
 
     #[test]
     fn global_limit_and_disabled() {
         let limits = Limits::new(1.0, true, GLOBAL_LIMIT);
         for i in 0..GLOBAL_LIMIT {
-            let id = i.to_string();
+            let major = format!("channels/{i}");
             assert!(limits
-                .check("GET", &["channels", &id], "t")
+                .check(Some("get-channel"), &major, "t")
                 .refused
                 .is_none());
         }
         assert_eq!(
             limits
-                .check("GET", &["users", "@me"], "t")
+                .check(Some("get-current-user"), "", "t")
                 .refused
                 .map(|r| r.1),
             Some(true)
@@ -201,7 +226,7 @@ mod tests {
         let off = Limits::new(1.0, false, GLOBAL_LIMIT);
         for _ in 0..100 {
             assert!(off
-                .check("POST", &["channels", "1", "messages"], "t")
+                .check(Some("create-message"), "channels/1", "t")
                 .refused
                 .is_none());
         }

@@ -66,7 +66,7 @@ pub fn now_ms() -> u64 {
 }
 
 /// A guild and what hangs off it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Guild {
     /// The guild object (without roles/channels/members, which live below).
     pub object: Value,
@@ -76,10 +76,14 @@ pub struct Guild {
     pub members: BTreeMap<u64, Value>,
     /// Bans by user id.
     pub bans: BTreeMap<u64, Value>,
+    /// Custom emojis by id.
+    pub emojis: BTreeMap<u64, Value>,
+    /// Audit log entries, oldest first (written by the sandbox's own write operations).
+    pub audit_log: Vec<Value>,
 }
 
 /// A channel and its messages.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Channel {
     /// The channel object.
     pub object: Value,
@@ -88,6 +92,8 @@ pub struct Channel {
     /// Pinned message ids with when they were pinned (Unix ms, strictly increasing), newest
     /// pin last.
     pub pins: Vec<(u64, u64)>,
+    /// For a thread: its members (thread member objects) by user id.
+    pub members: BTreeMap<u64, Value>,
 }
 
 /// A message and its reactions.
@@ -209,14 +215,16 @@ impl World {
             .map(|(id, guild)| {
                 let mut d = guild.object.clone();
                 d["roles"] = Value::Array(guild.roles.values().cloned().collect());
-                d["channels"] = Value::Array(
-                    state
-                        .channels
-                        .values()
-                        .filter(|c| c.object["guild_id"] == json!(id.to_string()))
-                        .map(|c| c.object.clone())
-                        .collect(),
-                );
+                // As on Discord, threads are not channels here: the active ones are `threads`.
+                let (threads, channels): (Vec<Value>, Vec<Value>) = state
+                    .channels
+                    .values()
+                    .filter(|c| c.object["guild_id"] == json!(id.to_string()))
+                    .map(|c| c.object.clone())
+                    .filter(|c| c["thread_metadata"]["archived"] != json!(true))
+                    .partition(|c| c.get("thread_metadata").is_some());
+                d["channels"] = Value::Array(channels);
+                d["threads"] = Value::Array(threads);
                 d["members"] = Value::Array(guild.members.values().take(100).cloned().collect());
                 d["member_count"] = json!(guild.members.len());
                 d["large"] = json!(guild.members.len() > 250);
@@ -224,7 +232,6 @@ impl World {
                 d["joined_at"] = json!(timestamp_of(*id));
                 d["voice_states"] = json!([]);
                 d["presences"] = json!([]);
-                d["threads"] = json!([]);
                 d["stage_instances"] = json!([]);
                 d["guild_scheduled_events"] = json!([]);
                 d["soundboard_sounds"] = json!([]);
@@ -281,6 +288,8 @@ fn seed(started_ms: u64) -> (State, u64) {
         roles: BTreeMap::new(),
         members: BTreeMap::new(),
         bans: BTreeMap::new(),
+        emojis: BTreeMap::new(),
+        audit_log: Vec::new(),
     };
     let role = |rid: u64, name: &str, position: u64, permissions: &str, color: u64| {
         json!({"id": rid.to_string(), "name": name, "color": color, "colors": {"primary_color": color, "secondary_color": null, "tertiary_color": null},
@@ -315,8 +324,7 @@ fn seed(started_ms: u64) -> (State, u64) {
         }
         Channel {
             object: c,
-            messages: BTreeMap::new(),
-            pins: Vec::new(),
+            ..Channel::default()
         }
     };
     let category = id(5);
@@ -441,5 +449,32 @@ mod tests {
         let newest = times.last().copied().unwrap_or(0);
         assert_eq!(newest, started - 1000);
         assert_eq!(times[SEED_OLD_MESSAGES as usize], started - 200_000);
+    }
+
+    #[test]
+    fn guild_create_lists_active_threads_apart_from_channels() {
+        let world = World::new(
+            "t".into(),
+            Limits::new(1.0, false, 50),
+            "ws://127.0.0.1:1".into(),
+        );
+        let gid = *world.lock().guilds.keys().next().unwrap();
+        for (id, archived) in [(1u64, false), (2, true)] {
+            let object = json!({"id": id.to_string(), "type": 11, "guild_id": gid.to_string(),
+                "thread_metadata": {"archived": archived}});
+            world.lock().channels.insert(
+                id,
+                Channel {
+                    object,
+                    ..Channel::default()
+                },
+            );
+        }
+        let payload = &world.guild_create_payloads()[0];
+        assert_eq!(payload["threads"].as_array().map(Vec::len), Some(1));
+        assert_eq!(payload["threads"][0]["id"], "1");
+        let channels = payload["channels"].as_array().unwrap();
+        assert_eq!(channels.len(), 4);
+        assert!(channels.iter().all(|c| c.get("thread_metadata").is_none()));
     }
 }

@@ -21,9 +21,14 @@ pub struct Sink {
     inner: Mutex<SinkInner>,
     events: Option<Vec<String>>,
     stop: Arc<Stop>,
+    observer: Option<Observer>,
     /// Whether the output is this process's stdout, so [`Sink::output_closed`] may look at it.
     stdout: bool,
 }
+
+/// Called with every dispatch (type, payload) before `--events` filters it, so a cache can
+/// follow events that are not printed.
+pub type Observer = Box<dyn Fn(&str, &str) + Send + Sync>;
 
 struct SinkInner {
     out: Box<dyn Write + Send>,
@@ -67,6 +72,7 @@ impl Sink {
             events,
             stop,
             stdout: false,
+            observer: None,
         }
     }
 
@@ -83,6 +89,12 @@ impl Sink {
         self.stdout && stdout_closed()
     }
 
+    /// Passes every dispatch to `observer` too, filtered or not.
+    pub fn with_observer(mut self, observer: Observer) -> Sink {
+        self.observer = Some(observer);
+        self
+    }
+
     /// Queues one dispatch as received (with the shard spliced in when asked), writing the
     /// buffer out when it is full, old, or the last line `--max-events` allows. `now` is when
     /// the payload arrived: the caller has read the clock already, and at a million events a
@@ -94,6 +106,9 @@ impl Sink {
         shard: Option<[u32; 2]>,
         now: Instant,
     ) -> Result<()> {
+        if let Some(observe) = &self.observer {
+            observe(t, payload);
+        }
         if let Some(events) = &self.events {
             if !events.iter().any(|e| e == t) {
                 return Ok(());

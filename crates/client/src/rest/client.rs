@@ -574,7 +574,8 @@ impl Client {
             }
             if wait > Duration::from_secs(1) {
                 self.note(&format!(
-                    "rate limited; waiting {:.1} s",
+                    "rate limited on {}; waiting {:.1} s",
+                    key.describe(),
                     wait.as_secs_f64()
                 ));
             }

@@ -56,16 +56,8 @@ impl RateCache {
 
     /// The cache for `api_base` and `token` inside `dir`.
     pub fn new(dir: &Path, api_base: &str, token: Option<&Token>) -> RateCache {
-        // Buckets belong to a token on an API; the file name says which without revealing
-        // either (the base may carry a port or a path, so it is hashed too).
-        let mut hash = Sha1::new();
-        hash.update(api_base.as_bytes());
-        hash.update([0]);
-        if let Some(t) = token {
-            hash.update(t.secret().as_bytes());
-        }
-        let digest = hash.finalize();
-        let name: String = digest[..10].iter().map(|b| format!("{b:02x}")).collect();
+        // Buckets belong to a token on an API.
+        let name = identity(api_base, token);
         RateCache {
             path: dir.join(format!("ratelimit-{name}.json")),
             notice: None,
@@ -117,6 +109,19 @@ impl RateCache {
         file.lock().ok()?;
         Some(file)
     }
+}
+
+/// A name for an API base and token that reveals neither (the base may carry a port or a
+/// path, so it is hashed too): what the cache files of one identity are called.
+pub fn identity(api_base: &str, token: Option<&Token>) -> String {
+    let mut hash = Sha1::new();
+    hash.update(api_base.as_bytes());
+    hash.update([0]);
+    if let Some(t) = token {
+        hash.update(t.secret().as_bytes());
+    }
+    let digest = hash.finalize();
+    digest[..10].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Why the cache is not used this time.

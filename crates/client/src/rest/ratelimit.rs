@@ -72,6 +72,18 @@ impl RouteKey {
     }
 }
 
+impl RouteKey {
+    /// The route as people read it, `POST /channels/123/messages`: the resource's id filled
+    /// in, other ids as `:id`, and a webhook's token never shown.
+    pub fn describe(&self) -> String {
+        let mut parts = self.route.split(' ');
+        let method = parts.next().unwrap_or_default();
+        let id = self.major.split('/').nth(1).unwrap_or(":major");
+        let path: Vec<&str> = parts.map(|p| if p == ":major" { id } else { p }).collect();
+        format!("{method} /{}", path.join("/"))
+    }
+}
+
 /// A webhook or interaction token as it is kept in a route key: a hash that tells tokens
 /// apart without revealing them.
 fn token_hash(token: &str) -> String {
@@ -434,6 +446,17 @@ fn secs(s: f64) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn routes_are_described_with_their_resource_and_without_tokens() {
+        let key = RouteKey::new("POST", "/channels/123/messages");
+        assert_eq!(key.describe(), "POST /channels/123/messages");
+        let key = RouteKey::new("DELETE", "/channels/1/messages/99");
+        assert_eq!(key.describe(), "DELETE /channels/1/messages/:id");
+        let key = RouteKey::new("POST", "/webhooks/5/secret-token");
+        assert_eq!(key.describe(), "POST /webhooks/5/:token");
+        assert!(!key.describe().contains("secret"));
+    }
 
     /// A limiter whose global limit never gets in the way of bucket tests.
     fn unthrottled() -> RateLimiter {

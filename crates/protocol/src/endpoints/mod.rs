@@ -2,6 +2,7 @@
 //! help, request building, `discord endpoints`, completions and man pages are all derived from it.
 
 pub mod check;
+pub mod docs;
 pub mod permissions;
 // Generated; rustfmt leaves it as the generator wrote it, so the staleness test compares bytes.
 #[rustfmt::skip]
@@ -255,9 +256,63 @@ pub fn path_matches(template: &str, api_path: &str) -> bool {
     }
 }
 
+impl Endpoint {
+    /// The path's `{placeholder}` values, in order with their names, when `api_path` (without
+    /// its query, still percent-encoded) is this route's path; `None` when it is not.
+    pub fn captures<'p>(&self, api_path: &'p str) -> Option<Vec<(&'static str, &'p str)>> {
+        if !path_matches(self.path, api_path) {
+            return None;
+        }
+        let route = self.path.split('/').filter(|s| !s.is_empty());
+        let path = api_path.split('/').filter(|s| !s.is_empty());
+        let placeholder = |r: &'static str| r.strip_prefix('{')?.strip_suffix('}');
+        Some(
+            route
+                .zip(path)
+                .filter_map(|(r, s)| Some((placeholder(r)?, s)))
+                .collect(),
+        )
+    }
+}
+
 /// Finds a removed method by name.
 pub fn find_removed(name: &str) -> Option<&'static Removed> {
     REMOVED.iter().find(|r| r.name == name)
+}
+
+impl Endpoint {
+    /// The operation's section in Discord's docs, where the docs describe it.
+    pub fn docs_url(&self) -> Option<&'static str> {
+        docs::DOCS
+            .iter()
+            .find(|(method, path, _)| *method == self.method.as_str() && *path == self.path)
+            .map(|(_, _, url)| *url)
+    }
+}
+
+#[cfg(test)]
+mod docs_tests {
+    use super::*;
+
+    #[test]
+    fn every_docs_row_is_an_operation_of_the_table() {
+        for (method, path, url) in docs::DOCS {
+            assert!(
+                ENDPOINTS
+                    .iter()
+                    .any(|e| e.method.as_str() == *method && e.path == *path),
+                "{method} {path}"
+            );
+            assert!(url.starts_with("https://discord.com/developers/docs/") && url.contains('#'));
+        }
+        let get_channel = ENDPOINTS.iter().find(|e| e.name == "get-channel").unwrap();
+        assert_eq!(
+            get_channel.docs_url(),
+            Some("https://discord.com/developers/docs/resources/channel#get-channel")
+        );
+        let documented = ENDPOINTS.iter().filter(|e| e.docs_url().is_some()).count();
+        assert_eq!(documented, docs::DOCS.len());
+    }
 }
 
 #[cfg(test)]
@@ -287,6 +342,14 @@ mod tests {
         assert_eq!(find(Method::Get, "/users/@me"), Some("get-current-user"));
         assert_eq!(find(Method::Get, "/users/5"), Some("get-user"));
         assert_eq!(find(Method::Get, "/nowhere/at/all"), None);
+        let search = find_route(Method::Get, "/guilds/7/members/search");
+        assert_eq!(search.map(|e| e.name), Some("search-guild-members"));
+        let member = find_route(Method::Get, "/guilds/7/members/9").unwrap();
+        assert_eq!(
+            member.captures("/guilds/7/members/9"),
+            Some(vec![("guild_id", "7"), ("user_id", "9")])
+        );
+        assert_eq!(member.captures("/guilds/7/roles/9"), None);
     }
 
     fn is_kebab(s: &str) -> bool {

@@ -69,10 +69,12 @@ pub fn parse(text: &str) -> Result<u64, String> {
         match PERMISSIONS.iter().find(|(name, _)| *name == wanted) {
             Some((_, bit)) => bits |= 1u64 << bit,
             None => {
+                let names = PERMISSIONS.iter().map(|(name, _)| *name);
                 return Err(format!(
-                    "unknown permission {} (use names like KICK_MEMBERS,BAN_MEMBERS or a number)",
-                    crate::error::shown(part)
-                ))
+                    "unknown permission {}{} (use names like KICK_MEMBERS,BAN_MEMBERS or a number)",
+                    crate::error::shown(part),
+                    crate::suggest::did_you_mean(&wanted, names)
+                ));
             }
         }
     }
@@ -93,6 +95,7 @@ mod tests {
         assert_eq!(parse("send-polls"), Ok(1 << 49));
         assert_eq!(parse("1024"), Ok(1024));
         assert!(parse("KICK_MEMBERS,FLY").is_err_and(|e| e.contains("FLY")));
+        assert!(parse("KICK_MEMBER").is_err_and(|e| e.contains("did you mean KICK_MEMBERS?")));
     }
 
     #[test]

@@ -345,10 +345,13 @@ fn parse_number(text: &str) -> Option<u64> {
 }
 
 fn unknown(name: &str) -> Error {
-    let names: Vec<&str> = INTENTS.iter().map(|i| i.name).collect();
+    let names = INTENTS.iter().map(|i| i.name);
+    let hint = match crate::suggest::nearest(name, names).first() {
+        Some(best) => format!("did you mean {best}? "),
+        None => String::new(),
+    };
     Error::usage(format!(
-        "unknown intent '{name}': use a number, all, unprivileged, none, or one of {} (see 'discord intents')",
-        names.join(", ")
+        "unknown intent '{name}': {hint}use names from 'discord intents', numbers, all, unprivileged or none"
     ))
 }
 
@@ -385,12 +388,19 @@ pub fn required_for(t: &str, in_guild: bool) -> Option<u64> {
 }
 
 /// Why `--events` names in `events` could never match with `intents`, one warning each: a
-/// name Discord does not document, or an event none of the chosen intents carries.
-pub fn event_warnings(events: &[String], intents: u64) -> Vec<String> {
+/// name Discord does not document, or an event none of the chosen intents carries. A name a
+/// typo away from a documented event is an error naming that event, since it would wait
+/// forever for nothing.
+pub fn event_warnings(events: &[String], intents: u64) -> Result<Vec<String>> {
     let known = event_names();
     let mut warnings = Vec::new();
     for t in events {
         if !known.contains(&t.as_str()) {
+            if let Some(best) = crate::suggest::nearest(t, known.iter().copied()).first() {
+                return Err(Error::usage(format!(
+                    "--events {t}: not an event Discord documents; did you mean {best}?"
+                )));
+            }
             warnings.push(format!(
                 "--events {t}: not an event Discord documents (see 'discord intents'); it will only match if Discord sends it"
             ));
@@ -404,7 +414,19 @@ pub fn event_warnings(events: &[String], intents: u64) -> Vec<String> {
             ));
         }
     }
-    warnings
+    let wants_content = events
+        .iter()
+        .any(|t| t == "MESSAGE_CREATE" || t == "MESSAGE_UPDATE");
+    let content = find("MESSAGE_CONTENT").map_or(0, |i| i.value());
+    if wants_content && intents & content == 0 {
+        // Discord's docs (Message Content Intent): without it, content, embeds, attachments,
+        // components and poll are empty except in DMs, in messages that mention the bot and
+        // in the bot's own messages.
+        warnings.push(
+            "MESSAGE_CREATE/MESSAGE_UPDATE without the MESSAGE_CONTENT intent: content will be empty for other users' messages in guilds (add --intents ...,MESSAGE_CONTENT and enable it in the Developer Portal)".to_string(),
+        );
+    }
+    Ok(warnings)
 }
 
 #[cfg(test)]
@@ -414,9 +436,28 @@ mod tests {
     #[test]
     fn events_that_cannot_match_are_warned_about() {
         let events = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert!(event_warnings(&events(&["READY", "MESSAGE_CREATE"]), 512).is_empty());
-        assert!(event_warnings(&events(&["MESSAGE_CREATE"]), 4096).is_empty());
-        let w = event_warnings(&events(&["MESSAGE_CREATE", "NOT_AN_EVENT"]), 1);
+        assert!(
+            event_warnings(&events(&["READY", "MESSAGE_CREATE"]), 512 | 32768)
+                .unwrap()
+                .is_empty()
+        );
+        let no_content = event_warnings(&events(&["MESSAGE_CREATE"]), 512).unwrap();
+        assert_eq!(no_content.len(), 1);
+        assert!(
+            no_content[0].contains("MESSAGE_CONTENT"),
+            "{}",
+            no_content[0]
+        );
+        assert!(event_warnings(&events(&["GUILD_CREATE"]), 1)
+            .unwrap()
+            .is_empty());
+        let w = event_warnings(&events(&["MESSAGE_CREATE", "NOT_AN_EVENT"]), 1 | 32768).unwrap();
+        let typo = event_warnings(&events(&["MESSAGE_CREAT"]), 512).unwrap_err();
+        assert!(
+            typo.message.contains("did you mean MESSAGE_CREATE?"),
+            "{}",
+            typo.message
+        );
         assert_eq!(w.len(), 2);
         assert!(
             w[0].contains("GUILD_MESSAGES or DIRECT_MESSAGES"),
@@ -468,11 +509,20 @@ mod tests {
     }
 
     #[test]
-    fn unknown_name_lists_the_valid_ones() {
+    fn unknown_name_suggests_the_nearest_one() {
         let err = parse("GUILDS,GUILD_MESAGES").unwrap_err();
         assert_eq!(err.kind, crate::ErrorKind::Usage);
         assert!(err.message.contains("'GUILD_MESAGES'"));
-        assert!(err.message.contains("DIRECT_MESSAGE_POLLS"));
+        assert!(
+            err.message.contains("did you mean GUILD_MESSAGES?"),
+            "{}",
+            err.message
+        );
+        assert!(
+            !err.message.contains("DIRECT_MESSAGE_POLLS"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -59,16 +59,13 @@ pub fn admin_world<W: GatewayWorld>(
             lock(&server.last_identify).clone().unwrap_or(Value::Null),
         ),
         ("GET", "sessions") => (200, sessions_json(&server)),
-        ("POST", "faults") => {
-            if !body["kind"].is_string() {
-                return (
-                    400,
-                    json!({"message": "a fault needs \"kind\": reconnect, invalid_session, invalid_session_resumable, drop, stop_acks, heartbeat_request, fragment or close"}),
-                );
+        ("POST", "faults") => match faults::parse(body) {
+            Ok(fault) => {
+                let n = send_control(&server, body, Control::Fault(fault));
+                (200, json!({ "applied": n }))
             }
-            let n = send_control(&server, body, Control::Fault(body.clone()));
-            (200, json!({ "applied": n }))
-        }
+            Err(message) => (400, json!({ "message": message })),
+        },
         ("POST", "burst") => {
             let count = body["count"].as_u64().unwrap_or(1000);
             let n = send_control(&server, body, Control::Burst(count));

@@ -1,21 +1,68 @@
-//! The sandbox's router: admin routes under `/_sandbox/`, then for `/api/v10/...` the token
-//! check, injected faults, rate limits, the handler, and the request log.
+//! The sandbox's router. A request under `/api/v10` is matched against the endpoint table
+//! ([`discord_protocol::endpoints::find_route`]); the operation it names is answered by the
+//! handler registered under that name in one of the per-resource modules below, or with a 501
+//! saying the sandbox does not implement it. A path no operation has is a 404. Before the
+//! handler: the token check, injected faults, rate limits (bucketed by operation name),
+//! Discord's permission checks and the body; after it, the request log. Admin routes under
+//! `/_sandbox/` are in [`admin`].
+//!
+//! To add a route: write `fn handler(ctx: &Ctx) -> Reply` in the resource's module and list it
+//! in that module's `HANDLERS` under its endpoint name.
 
+mod admin;
+mod audit;
+mod bans;
 mod channels;
+mod emojis;
+mod gateway;
 mod guilds;
+mod invites;
+mod lookup;
+mod members;
+mod messages;
+mod permissions;
+mod reactions;
+pub mod reply;
+mod request;
+mod roles;
+mod threads;
+mod users;
+mod webhooks;
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-use super::faults::Fault;
-use super::http::{decode, Misbehave, Request, Response};
-use super::multipart::{self, Part};
+pub use reply::*;
+
+use super::http::{decode, Request, Response};
+use super::multipart::Part;
+use super::ratelimit;
 use super::state::World;
+use discord_protocol::endpoints::{find_route, Auth, Endpoint, ENDPOINTS};
+use discord_protocol::Method;
 
 /// The API prefix the sandbox serves.
 pub const API_PREFIX: &str = "/api/v10";
 
-/// A handler's outcome: an answer, or an error answer.
-pub type Reply = Result<Response, Response>;
+/// A handler: answers one operation.
+pub type Handler = fn(&Ctx) -> Reply;
+
+/// Every resource module's handlers, by endpoint name.
+const RESOURCES: &[&[(&str, Handler)]] = &[
+    users::HANDLERS,
+    gateway::HANDLERS,
+    guilds::HANDLERS,
+    members::HANDLERS,
+    roles::HANDLERS,
+    bans::HANDLERS,
+    emojis::HANDLERS,
+    audit::HANDLERS,
+    channels::HANDLERS,
+    messages::HANDLERS,
+    reactions::HANDLERS,
+    threads::HANDLERS,
+    webhooks::HANDLERS,
+    invites::HANDLERS,
+];
 
 /// What a handler sees of a request.
 pub struct Ctx<'a> {
@@ -23,6 +70,10 @@ pub struct Ctx<'a> {
     pub world: &'a World,
     /// The request.
     pub req: &'a Request,
+    /// The operation the request's method and path name.
+    pub endpoint: &'static Endpoint,
+    /// The path's `{placeholder}` values, percent-decoded once, by name.
+    pub params: Vec<(&'static str, String)>,
     /// The JSON body (or `payload_json` of a multipart body).
     pub body: Value,
     /// Multipart parts other than `payload_json`.
@@ -34,12 +85,55 @@ impl Ctx<'_> {
     pub fn str_field(&self, key: &str) -> Option<&str> {
         self.body.get(key).and_then(Value::as_str)
     }
+
+    /// A path parameter's value (empty if the route has no such placeholder).
+    pub fn param(&self, name: &str) -> &str {
+        self.params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// A path parameter that must be a snowflake; Discord's `Unknown {what}` 404 otherwise.
+    pub fn id(&self, name: &str, what: &str) -> Result<u64, Response> {
+        id(self.param(name), what)
+    }
+
+    /// A user id parameter where `@me` stands for the bot.
+    pub fn user_or_me(&self, name: &str, what: &str) -> Result<u64, Response> {
+        match self.param(name) {
+            "@me" => Ok(self.world.bot_id()),
+            other => id(other, what),
+        }
+    }
+
+    /// The audit log reason sent in `X-Audit-Log-Reason` (percent-decoded, as Discord reads it).
+    pub fn reason(&self) -> Option<String> {
+        self.req.header("x-audit-log-reason").map(decode)
+    }
+}
+
+/// The handler registered under an endpoint name.
+pub fn handler(name: &str) -> Option<Handler> {
+    RESOURCES
+        .iter()
+        .flat_map(|r| r.iter())
+        .find(|(n, _)| *n == name)
+        .map(|(_, h)| *h)
+}
+
+/// The operations the sandbox implements, in the table's order.
+pub fn implemented() -> Vec<&'static Endpoint> {
+    ENDPOINTS
+        .iter()
+        .filter(|e| handler(e.name).is_some())
+        .collect()
 }
 
 /// Answers one request.
 pub fn handle(world: &World, req: &Request) -> Response {
     if let Some(admin_path) = req.path.strip_prefix("/_sandbox") {
-        return admin(world, req, admin_path);
+        return admin::admin(world, req, admin_path);
     }
     if let (Some(file), "GET") = (req.path.strip_prefix("/cdn/"), req.method.as_str()) {
         return world.cdn.serve(file, &req.query);
@@ -47,20 +141,31 @@ pub fn handle(world: &World, req: &Request) -> Response {
     let Some(api_path) = req.path.strip_prefix(API_PREFIX) else {
         return not_found();
     };
-    let raw_segments: Vec<&str> = api_path.split('/').filter(|s| !s.is_empty()).collect();
-    let decoded: Vec<String> = raw_segments.iter().map(|s| decode(s)).collect();
-    let segments: Vec<&str> = decoded.iter().map(String::as_str).collect();
-    let response = route(world, req, api_path, &segments);
-    world.faults.record(log_entry(req, api_path, &response));
+    let response = route(world, req, api_path);
+    world
+        .faults
+        .record(request::log_entry(req, api_path, &response));
     response
 }
 
-fn route(world: &World, req: &Request, api_path: &str, segments: &[&str]) -> Response {
+fn method_of(name: &str) -> Option<Method> {
+    [
+        Method::Get,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+    ]
+    .into_iter()
+    .find(|m| m.as_str() == name)
+}
+
+fn route(world: &World, req: &Request, api_path: &str) -> Response {
     let method = req.method.as_str();
-    // What Discord serves without a bot token: the gateway URL, an invite, and webhooks
-    // addressed with their own token.
-    let public = matches!((method, segments), ("GET", ["gateway"] | ["invites", _]))
-        || matches!(segments, ["webhooks", _, _, ..]);
+    let endpoint = method_of(method).and_then(|m| find_route(m, api_path));
+    // What Discord serves without a bot token (the gateway URL, an invite, webhooks addressed
+    // with their own token) is the table's `auth` other than Required.
+    let public = endpoint.is_some_and(|e| e.auth != Auth::Required);
     let auth = req.header("authorization").unwrap_or("");
     // Bot tokens as Discord expects them; an OAuth2 bearer token is accepted as the same
     // identity so `--bearer` can be tried (the request log records which scheme came).
@@ -70,534 +175,147 @@ fn route(world: &World, req: &Request, api_path: &str, segments: &[&str]) -> Res
         return error(401, 0, "401: Unauthorized");
     }
     if let Some(fault) = world.faults.take(method, api_path) {
-        return fault_response(&fault);
+        return fault.response();
     }
-    let verdict = world
-        .limits
-        .check(method, segments, if authorized { "bot" } else { "anon" });
+    let captures = endpoint
+        .and_then(|e| e.captures(api_path))
+        .unwrap_or_default();
+    let verdict = world.limits.check(
+        endpoint.map(|e| e.name),
+        &ratelimit::major_of(&captures),
+        if authorized { "bot" } else { "anon" },
+    );
     let mut response = if let Some((retry_after, global)) = verdict.refused {
-        let mut r = Response::json(
-            429,
-            &json!({"message": "You are being rate limited.", "retry_after": (retry_after * 1000.0).ceil() / 1000.0, "global": global}),
-        )
-        .with_header("Retry-After", format!("{}", retry_after.ceil() as u64))
-        .with_header("X-RateLimit-Scope", if global { "global" } else { "user" });
-        if global {
-            r = r.with_header("X-RateLimit-Global", "true");
-        }
-        r
+        rate_limited(retry_after, global)
     } else {
-        match parse_body(req) {
-            Err(r) => r,
-            Ok((body, files)) => {
-                let ctx = Ctx {
-                    world,
-                    req,
-                    body,
-                    files,
-                };
-                dispatch(&ctx, method, segments).unwrap_or_else(|e| e)
+        match endpoint {
+            None if method == "POST" && api_path == REFRESH_URLS => {
+                refresh_urls(world, req).unwrap_or_else(|e| e)
             }
+            None => not_found(),
+            Some(endpoint) => run(world, req, endpoint, api_path).unwrap_or_else(|e| e),
         }
     };
-    if !matches!((method, segments), ("GET", ["gateway"])) {
+    if endpoint.is_none_or(|e| e.name != "get-gateway") {
         response.headers.extend(verdict.headers);
     }
     response
 }
 
-fn dispatch(ctx: &Ctx, method: &str, segments: &[&str]) -> Reply {
-    match segments.first().copied() {
-        Some("channels") => channels::route(ctx, method, segments),
-        Some("webhooks") => channels::webhooks(ctx, method, segments),
-        Some("invites") => channels::invites(ctx, method, segments),
-        Some("attachments") if method == "POST" && segments == ["attachments", "refresh-urls"] => {
-            ctx.world
-                .cdn
-                .refresh(&ctx.body)
-                .map(|v| Response::json(200, &v))
-        }
-        Some("guilds" | "users" | "gateway") => guilds::route(ctx, method, segments),
-        _ => Err(not_found()),
-    }
+/// Discord's route for fresh signed attachment URLs, which its OpenAPI description (and so
+/// the endpoint table) lacks; the sandbox serves it beside the table.
+const REFRESH_URLS: &str = "/attachments/refresh-urls";
+
+/// `POST /attachments/refresh-urls`: fresh signed URLs for the CDN's `attachment_urls`.
+fn refresh_urls(world: &World, req: &Request) -> Reply {
+    let (body, _) = request::parse_body(req)?;
+    world.cdn.refresh(&body).map(|v| Response::json(200, &v))
 }
 
-/// The JSON body, from JSON or from a multipart body's `payload_json`.
-fn parse_body(req: &Request) -> Result<(Value, Vec<Part>), Response> {
-    let content_type = req.header("content-type").unwrap_or("");
-    if let Some(boundary) = multipart::boundary(content_type) {
-        let parts = multipart::parse(&req.body, &boundary)
-            .ok_or_else(|| error(400, 50035, "Invalid Form Body"))?;
-        let mut body = Value::Object(Map::new());
-        let mut files = Vec::new();
-        for part in parts {
-            if part.name == "payload_json" {
-                body = serde_json::from_slice(&part.data)
-                    .map_err(|_| error(400, 50109, "The request body contains invalid JSON."))?;
-            } else {
-                files.push(part);
-            }
-        }
-        return Ok((body, files));
+/// Discord's 429 for a request the sandbox's buckets refused.
+fn rate_limited(retry_after: f64, global: bool) -> Response {
+    let mut r = Response::json(
+        429,
+        &json!({"message": "You are being rate limited.", "retry_after": (retry_after * 1000.0).ceil() / 1000.0, "global": global}),
+    )
+    .with_header("Retry-After", format!("{}", retry_after.ceil() as u64))
+    .with_header("X-RateLimit-Scope", if global { "global" } else { "user" });
+    if global {
+        r = r.with_header("X-RateLimit-Global", "true");
     }
-    if req.body.is_empty() {
-        return Ok((Value::Object(Map::new()), Vec::new()));
-    }
-    if !content_type
-        .to_ascii_lowercase()
-        .starts_with("application/json")
-    {
-        return Err(error(400, 50035, "Invalid Form Body"));
-    }
-    let body = serde_json::from_slice(&req.body)
-        .map_err(|_| error(400, 50109, "The request body contains invalid JSON."))?;
-    Ok((body, Vec::new()))
-}
-
-fn fault_response(fault: &Fault) -> Response {
-    let mut r = if let Some(body) = &fault.body {
-        Response {
-            status: fault.status,
-            headers: vec![("Content-Type".into(), "application/json".into())],
-            body: body.clone().into_bytes(),
-            misbehave: Misbehave::No,
-        }
-    } else if fault.status == 429 {
-        let mut body = json!({"message": "You are being rate limited.", "global": fault.global});
-        if let Some(ra) = fault.retry_after {
-            body["retry_after"] = json!(ra);
-        }
-        let scope = if fault.global { "global" } else { "user" };
-        let mut r = Response::json(429, &body).with_header("X-RateLimit-Scope", scope);
-        if fault.global {
-            r = r.with_header("X-RateLimit-Global", "true");
-        }
-        r
-    } else {
-        Response::json(
-            fault.status,
-            &json!({"message": format!("{}: injected fault", fault.status), "code": 0}),
-        )
-    };
-    r.misbehave = if fault.close {
-        Misbehave::Close
-    } else if fault.truncate {
-        Misbehave::Truncate
-    } else {
-        Misbehave::No
-    };
     r
 }
 
-fn admin(world: &World, req: &Request, path: &str) -> Response {
-    let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
-    match (req.method.as_str(), path) {
-        ("POST", "/faults") => match serde_json::from_value::<Fault>(body) {
-            Ok(fault) => {
-                let id = world.faults.add(fault);
-                Response::json(200, &json!({"id": id, "ok": true}))
-            }
-            Err(e) => error(400, 0, &format!("bad fault: {e}")),
-        },
-        ("DELETE", "/faults") => {
-            let cleared = world.faults.clear();
-            Response::json(200, &json!({ "cleared": cleared }))
-        }
-        ("GET", "/requests") => Response::json(200, &Value::Array(world.faults.log())),
-        ("DELETE", "/requests") => {
-            world.faults.clear_log();
-            Response::no_content()
-        }
-        ("POST", "/seed-messages") => seed_messages(world, &body),
-        ("POST", "/cdn") => match body.get("ttl_seconds").and_then(Value::as_u64) {
-            Some(ttl) => {
-                world.cdn.set_ttl(ttl);
-                Response::json(200, &json!({ "ttl_seconds": ttl }))
-            }
-            None => error(400, 0, "/_sandbox/cdn needs {\"ttl_seconds\": N}"),
-        },
-        (method, p) if p.starts_with("/gateway") => {
-            let (status, value) =
-                super::gateway::admin(world, method, &format!("/_sandbox{p}"), &body);
-            Response::json(status, &value)
-        }
-        _ => not_found(),
-    }
+/// Runs the operation's handler, or answers that the sandbox does not implement it.
+fn run(world: &World, req: &Request, endpoint: &'static Endpoint, api_path: &str) -> Reply {
+    let Some(handler) = handler(endpoint.name) else {
+        return Err(not_implemented(endpoint));
+    };
+    let params = endpoint
+        .captures(api_path)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, value)| (name, decode(value)))
+        .collect();
+    let (body, files) = request::parse_body(req)?;
+    let ctx = Ctx {
+        world,
+        req,
+        endpoint,
+        params,
+        body,
+        files,
+    };
+    permissions::check(&ctx)?;
+    handler(&ctx)
 }
 
-/// Adds `count` bot-authored messages to a channel without publishing events, so exports of
-/// many pages can be benchmarked without as many POSTs.
-fn seed_messages(world: &World, body: &Value) -> Response {
-    let channel = body["channel_id"]
-        .as_str()
-        .and_then(|c| c.parse::<u64>().ok())
-        .or_else(|| body["channel_id"].as_u64());
-    let (Some(channel_id), Some(count)) = (channel, body["count"].as_u64()) else {
-        return error(
-            400,
-            0,
-            "seed-messages needs \"channel_id\" (a channel's id) and \"count\"",
-        );
-    };
-    let count = count.min(1_000_000);
-    let author = world.bot_user();
-    let mut state = world.lock();
-    let Some(chan) = state.channels.get_mut(&channel_id) else {
-        return error(404, 10003, "Unknown Channel");
-    };
-    for i in 0..count {
-        let mid = world.next_id();
-        let object = json!({"id": mid.to_string(), "type": 0, "channel_id": channel_id.to_string(),
-            "author": author, "content": format!("seeded message {i}"),
-            "timestamp": super::state::timestamp_of(mid), "edited_timestamp": null, "tts": false,
-            "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
-            "embeds": [], "pinned": false, "flags": 0, "components": []});
-        chan.object["last_message_id"] = json!(mid.to_string());
-        chan.messages.insert(
-            mid,
-            super::state::Message {
-                object,
-                reactions: Default::default(),
-            },
-        );
-    }
-    Response::json(
-        200,
-        &json!({ "seeded": count, "total": chan.messages.len() }),
-    )
-}
-
-fn log_entry(req: &Request, api_path: &str, response: &Response) -> Value {
-    let mut headers = Map::new();
-    for (name, value) in &req.headers {
-        let value = if name == "authorization" {
-            "<present>".to_string()
-        } else {
-            value.clone()
-        };
-        headers.insert(name.clone(), Value::String(value));
-    }
-    let mut query = Map::new();
-    for (k, v) in &req.query {
-        query.insert(k.clone(), Value::String(v.clone()));
-    }
-    let query_pairs: Vec<Value> = req.query.iter().map(|(k, v)| json!([k, v])).collect();
-    let content_type = req.header("content-type").unwrap_or("");
-    let (body, parts) = match multipart::boundary(content_type) {
-        Some(b) => {
-            let parts = multipart::parse(&req.body, &b).unwrap_or_default();
-            let body = parts
-                .iter()
-                .find(|p| p.name == "payload_json")
-                .and_then(|p| serde_json::from_slice(&p.data).ok())
-                .unwrap_or(Value::Null);
-            let listed: Vec<Value> = parts
-                .iter()
-                .map(|p| json!({"name": p.name, "filename": p.filename, "content_type": p.content_type, "size": p.data.len()}))
-                .collect();
-            (body, Value::Array(listed))
-        }
-        None => (
-            serde_json::from_slice(&req.body).unwrap_or(Value::Null),
-            Value::Null,
+/// The 501 for an operation Discord has and the sandbox does not, in Discord's error shape,
+/// naming the operation so that it cannot be mistaken for a wrong id.
+pub fn not_implemented(endpoint: &Endpoint) -> Response {
+    error(
+        501,
+        0,
+        &format!(
+            "the sandbox does not implement {} ({} {})",
+            endpoint.name,
+            endpoint.method.as_str(),
+            endpoint.path
         ),
-    };
-    json!({"method": req.method, "path": api_path, "query": query, "query_pairs": query_pairs, "headers": headers,
-           "auth_scheme": auth_scheme(req.header("authorization")),
-           "body": body, "multipart": parts, "status": response.status})
-}
-
-/// The scheme of an `Authorization` header (`Bot`, `Bearer`), never the credentials: `null`
-/// without the header, `"<other>"` for anything else (whose first word could be a token).
-fn auth_scheme(header: Option<&str>) -> Value {
-    let Some(value) = header else {
-        return Value::Null;
-    };
-    let first = value.split(' ').next().unwrap_or("");
-    match first {
-        "Bot" | "Bearer" if value.len() > first.len() => json!(first),
-        _ => json!("<other>"),
-    }
-}
-
-/// Discord's error JSON.
-pub fn error(status: u16, code: u64, message: &str) -> Response {
-    Response::json(status, &json!({"message": message, "code": code}))
-}
-
-/// The 404 for a route that does not exist.
-pub fn not_found() -> Response {
-    error(404, 0, "404: Not Found")
-}
-
-/// The 404 for an id that does not exist, with Discord's message and code.
-pub fn unknown(what: &str) -> Response {
-    let code = match what {
-        "Channel" => 10003,
-        "Guild" => 10004,
-        "Invite" => 10006,
-        "Member" => 10007,
-        "Message" => 10008,
-        "Role" => 10011,
-        "User" => 10013,
-        "Emoji" => 10014,
-        "Webhook" => 10015,
-        "Ban" => 10026,
-        _ => 0,
-    };
-    error(404, code, &format!("Unknown {what}"))
-}
-
-/// A 400 Invalid Form Body with one field error in Discord's nested shape.
-pub fn field_error(field: &str, code: &str, message: &str) -> Response {
-    let mut errors = FormErrors::default();
-    errors.push(field, code, message);
-    errors.response()
-}
-
-/// Field errors collected over a whole body, answered together as Discord does: one 400
-/// Invalid Form Body (50035) whose `errors` object nests each field's path (`embeds.0.title`).
-#[derive(Debug, Default)]
-pub struct FormErrors {
-    errors: Vec<(String, String, String)>,
-}
-
-impl FormErrors {
-    /// Adds an error for a dotted field path.
-    pub fn push(&mut self, field: &str, code: &str, message: &str) {
-        self.errors
-            .push((field.to_string(), code.to_string(), message.to_string()));
-    }
-
-    /// Whether nothing was wrong.
-    pub fn is_empty(&self) -> bool {
-        self.errors.is_empty()
-    }
-
-    /// `Ok` when empty, else the 400 answer.
-    pub fn result(self) -> Result<(), Response> {
-        if self.is_empty() {
-            Ok(())
-        } else {
-            Err(self.response())
-        }
-    }
-
-    /// The 400 answer with every error in the nested shape.
-    pub fn response(&self) -> Response {
-        let mut root = Map::new();
-        for (field, code, message) in &self.errors {
-            let path: Vec<&str> = field.split('.').collect();
-            insert_error(&mut root, &path, json!({"code": code, "message": message}));
-        }
-        Response::json(
-            400,
-            &json!({"code": 50035, "message": "Invalid Form Body", "errors": root}),
-        )
-    }
-
-    /// Checks a string field of `body` if present and not null: a string, `min..=max`
-    /// characters long.
-    pub fn string(&mut self, body: &Value, field: &str, min: usize, max: usize) {
-        let Some(value) = body.get(field).filter(|v| !v.is_null()) else {
-            return;
-        };
-        self.string_value(value, field, min, max);
-    }
-
-    /// Checks one value that must be a string of `min..=max` characters.
-    pub fn string_value(&mut self, value: &Value, field: &str, min: usize, max: usize) {
-        let Some(text) = value.as_str() else {
-            self.push(
-                field,
-                "BASE_TYPE_STRING",
-                &format!("Could not interpret {} as string.", shown(value)),
-            );
-            return;
-        };
-        let len = text.chars().count();
-        if min > 0 && len < min {
-            self.push(
-                field,
-                "BASE_TYPE_BAD_LENGTH",
-                &format!("Must be between {min} and {max} in length."),
-            );
-        } else if len > max {
-            let message = if min > 0 {
-                format!("Must be between {min} and {max} in length.")
-            } else {
-                format!("Must be {max} or fewer in length.")
-            };
-            let code = if min > 0 {
-                "BASE_TYPE_BAD_LENGTH"
-            } else {
-                "BASE_TYPE_MAX_LENGTH"
-            };
-            self.push(field, code, &message);
-        }
-    }
-}
-
-/// Puts one error under `path` in a nested `errors` object, creating the levels on the way.
-fn insert_error(node: &mut Map<String, Value>, path: &[&str], error: Value) {
-    match path.split_first() {
-        None => {
-            let list = node
-                .entry("_errors".to_string())
-                .or_insert_with(|| Value::Array(Vec::new()));
-            if let Value::Array(items) = list {
-                items.push(error);
-            }
-        }
-        Some((key, rest)) => {
-            let entry = node
-                .entry((*key).to_string())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if !entry.is_object() {
-                *entry = Value::Object(Map::new());
-            }
-            if let Value::Object(next) = entry {
-                insert_error(next, rest, error);
-            }
-        }
-    }
-}
-
-/// A value as Discord quotes it in type errors: `"5"`, `"[1, 2]"`.
-fn shown(value: &Value) -> String {
-    let text = match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    format!("\"{}\"", text.chars().take(100).collect::<String>())
-}
-
-/// Checks that a string field of the body, if present, is a string of at most `max`
-/// characters.
-pub fn max_len(ctx: &Ctx, field: &str, max: usize) -> Result<(), Response> {
-    let mut errors = FormErrors::default();
-    errors.string(&ctx.body, field, 0, max);
-    errors.result()
-}
-
-/// Parses a snowflake path segment, answering 404 for `what` when it is not one.
-pub fn id(segment: &str, what: &str) -> Result<u64, Response> {
-    segment.parse::<u64>().map_err(|_| unknown(what))
-}
-
-/// `limit` from the query: an integer (else `Value "abc" is not int.`), checked against
-/// `1..=max` with Discord's messages.
-pub fn limit(ctx: &Ctx, default: u64, max: u64) -> Result<u64, Response> {
-    let Some(v) = ctx.req.query("limit") else {
-        return Ok(default);
-    };
-    let Ok(n) = v.trim().parse::<i64>() else {
-        return Err(field_error(
-            "limit",
-            "NUMBER_TYPE_COERCE",
-            &format!("Value \"{v}\" is not int."),
-        ));
-    };
-    if n < 1 {
-        return Err(field_error(
-            "limit",
-            "NUMBER_TYPE_MIN",
-            "int value should be greater than or equal to 1.",
-        ));
-    }
-    if n as u64 > max {
-        return Err(field_error(
-            "limit",
-            "NUMBER_TYPE_MAX",
-            &format!("int value should be less than or equal to {max}."),
-        ));
-    }
-    Ok(n as u64)
-}
-
-/// A snowflake query parameter (`before`, `after`, `around`).
-pub fn query_id(ctx: &Ctx, key: &str) -> Result<Option<u64>, Response> {
-    match ctx.req.query(key) {
-        None => Ok(None),
-        Some(v) => v.parse::<u64>().map(Some).map_err(|_| {
-            field_error(
-                key,
-                "NUMBER_TYPE_COERCE",
-                &format!("Value \"{v}\" is not snowflake."),
-            )
-        }),
-    }
-}
-
-/// `200` with a JSON value.
-pub fn ok(value: Value) -> Reply {
-    Ok(Response::json(200, &value))
-}
-
-/// `204 No Content`.
-pub fn done() -> Reply {
-    Ok(Response::no_content())
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
 
     #[test]
-    fn nested_field_errors() {
-        let r = field_error("embeds.0.title", "X", "bad");
+    fn every_handler_is_registered_once_under_a_table_name() {
+        let mut seen = HashSet::new();
+        for (name, _) in RESOURCES.iter().flat_map(|r| r.iter()) {
+            assert!(
+                ENDPOINTS.iter().any(|e| e.name == *name),
+                "{name} is not an endpoint name"
+            );
+            assert!(seen.insert(*name), "{name} is registered twice");
+        }
+        assert_eq!(implemented().len(), seen.len());
+    }
+
+    #[test]
+    fn unimplemented_operations_say_which_in_discords_shape() {
+        let emojis = ENDPOINTS
+            .iter()
+            .find(|e| e.name == "list-sticker-packs")
+            .unwrap();
+        let r = not_implemented(emojis);
+        assert_eq!(r.status, 501);
         let v: Value = serde_json::from_slice(&r.body).unwrap();
         assert_eq!(
-            v["errors"]["embeds"]["0"]["title"]["_errors"][0]["message"],
-            "bad"
+            v["message"],
+            "the sandbox does not implement list-sticker-packs (GET /sticker-packs)"
         );
+        assert_eq!(v["code"], 0);
     }
 
     #[test]
-    fn form_errors_merge_into_one_nested_object() {
-        let mut errors = FormErrors::default();
-        errors.string(&json!({"content": 5}), "content", 0, 2000);
-        errors.push("embeds.0.title", "BASE_TYPE_MAX_LENGTH", "long");
-        errors.push("embeds.0.description", "BASE_TYPE_MAX_LENGTH", "longer");
-        errors.string(&json!({"name": null}), "name", 1, 100);
-        let v: Value = serde_json::from_slice(&errors.response().body).unwrap();
-        assert_eq!(v["code"], 50035);
-        assert_eq!(
-            v["errors"]["content"]["_errors"][0],
-            json!({"code": "BASE_TYPE_STRING", "message": "Could not interpret \"5\" as string."})
-        );
-        assert_eq!(
-            v["errors"]["embeds"]["0"]["title"]["_errors"][0]["message"],
-            "long"
-        );
-        assert_eq!(
-            v["errors"]["embeds"]["0"]["description"]["_errors"][0]["message"],
-            "longer"
-        );
-        assert!(v["errors"].get("name").is_none());
-        assert!(FormErrors::default().result().is_ok());
+    fn every_operation_is_reached_by_its_own_path() {
+        for e in ENDPOINTS {
+            let sample = e.path_params.iter().fold(e.path.to_string(), |p, f| {
+                p.replace(&format!("{{{}}}", f.name), "1")
+            });
+            let found = find_route(e.method, &sample).map(|f| f.name);
+            assert_eq!(found, Some(e.name), "{} {}", e.method.as_str(), sample);
+            let values: Vec<&str> = e.captures(&sample).unwrap().iter().map(|c| c.1).collect();
+            assert_eq!(values, vec!["1"; e.path_params.len()], "{}", e.name);
+        }
     }
 
     #[test]
-    fn auth_scheme_never_shows_credentials() {
-        assert_eq!(auth_scheme(Some("Bot abc.def")), json!("Bot"));
-        assert_eq!(auth_scheme(Some("Bearer xyz")), json!("Bearer"));
-        assert_eq!(auth_scheme(Some("abc.def")), json!("<other>"));
-        assert_eq!(auth_scheme(Some("Bot")), json!("<other>"));
-        assert_eq!(auth_scheme(None), Value::Null);
-    }
-
-    #[test]
-    fn emoji_segments_are_decoded_exactly_once() {
-        let (key, emoji) = channels::parse_emoji(&decode("%F0%9F%91%8D")).unwrap();
-        assert_eq!(key, "👍");
-        assert_eq!(emoji, json!({"id": null, "name": "👍"}));
-        // An escaped percent sign stays escaped after the one decoding.
-        assert_eq!(decode("%2541"), "%41");
-        let (key, emoji) = channels::parse_emoji(&decode("party%3A123")).unwrap();
-        assert_eq!(key, "party:123");
-        assert_eq!(emoji, json!({"id": "123", "name": "party"}));
-        assert_eq!(channels::parse_emoji("party:x").unwrap_err().status, 404);
-        assert_eq!(channels::parse_emoji("").unwrap_err().status, 404);
+    fn methods_are_read_exactly() {
+        assert_eq!(method_of("PATCH"), Some(Method::Patch));
+        assert_eq!(method_of("patch"), None);
+        assert_eq!(method_of("OPTIONS"), None);
     }
 }
