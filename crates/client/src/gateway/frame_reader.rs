@@ -58,6 +58,16 @@ enum Found {
     },
 }
 
+/// What one look at the buffer gave.
+enum Step {
+    /// Something to hand out.
+    Found(Found),
+    /// Not a whole frame yet: read more.
+    More,
+    /// A fragment, kept in `message`: look again.
+    Again,
+}
+
 /// The reading side of one WebSocket connection.
 #[derive(Debug)]
 pub struct FrameReader {
@@ -151,28 +161,18 @@ impl FrameReader {
             }
         }
         loop {
-            if let Some(found) = self.one_frame()? {
-                return Ok(Some(found));
-            }
-            if self.message_op.is_none() || self.partial() {
-                return Ok(None);
+            match self.one_frame()? {
+                Step::Found(found) => return Ok(Some(found)),
+                Step::More => return Ok(None),
+                Step::Again => {}
             }
         }
     }
 
-    /// Whether the buffer lacks a whole frame at `start`.
-    fn partial(&self) -> bool {
-        match header(&self.buf[self.start..self.end]) {
-            Ok(Some((head, len))) => ((self.end - self.start) as u64) < head as u64 + len,
-            _ => true,
-        }
-    }
-
-    /// Takes one frame off the buffer: `None` if it is incomplete, or a fragment that only
-    /// went into `message`.
-    fn one_frame(&mut self) -> io::Result<Option<Found>> {
+    /// Takes one frame off the buffer, if it is whole.
+    fn one_frame(&mut self) -> io::Result<Step> {
         let Some((head, len)) = header(&self.buf[self.start..self.end])? else {
-            return Ok(None);
+            return Ok(Step::More);
         };
         if len > self.max_message as u64 {
             return Err(invalid(format!(
@@ -183,7 +183,7 @@ impl FrameReader {
         let total = head + len as usize;
         if self.end - self.start < total {
             self.make_room(total);
-            return Ok(None);
+            return Ok(Step::More);
         }
         let (first, start) = (self.buf[self.start], self.start + head);
         let end = self.start + total;
@@ -194,7 +194,7 @@ impl FrameReader {
             (0x1 | 0x2, None) => {
                 self.message_op = Some(op);
                 self.message.extend_from_slice(&self.buf[start..end]);
-                return Ok(None);
+                return Ok(Step::Again);
             }
             (0x0, Some(op)) => {
                 if self.message.len() + (end - start) > self.max_message {
@@ -202,7 +202,7 @@ impl FrameReader {
                 }
                 self.message.extend_from_slice(&self.buf[start..end]);
                 if !fin {
-                    return Ok(None);
+                    return Ok(Step::Again);
                 }
                 self.message_op = None;
                 Found::Assembled { op }
@@ -221,7 +221,7 @@ impl FrameReader {
             }
             (op, _) => return Err(invalid(format!("a frame with reserved opcode {op}"))),
         };
-        Ok(Some(found))
+        Ok(Step::Found(found))
     }
 
     /// Makes the buffer able to hold `total` bytes from `start`: moves what is pending to the
@@ -450,6 +450,27 @@ mod tests {
             };
             let err = reader.read(&mut stream).unwrap_err();
             assert_eq!(err.kind(), io::ErrorKind::InvalidData, "{wire:?}");
+        }
+        // Found by the ws_frames fuzz target: a bad header, or one over the size limit, right
+        // after a fragment is the same error whether it arrived with the fragment or after it
+        // (both were an early EOF when the bytes came in one read).
+        let found: [&[u8]; 2] = [
+            &[0x01, 0x00, 0xf6, 0x31, 0x00],
+            &[
+                0x01, 0x01, 0x01, 0x00, 0x7f, 0x00, 0xbb, 0x7a, 0x7e, 0x00, 0x19, 0x0d, 0x00,
+            ],
+        ];
+        for wire in found {
+            for step in [1, usize::MAX] {
+                let mut reader = FrameReader::new(&[], 1 << 16);
+                let mut stream = Trickle { data: wire, step };
+                let err = reader.read(&mut stream).unwrap_err();
+                assert_eq!(
+                    err.kind(),
+                    io::ErrorKind::InvalidData,
+                    "{wire:?} step {step}"
+                );
+            }
         }
         // A length that claims 2^63 bytes is refused before any allocation.
         let mut huge = vec![0x82, 127];
