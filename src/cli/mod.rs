@@ -8,6 +8,8 @@
 //! - Value names are uppercase; every flag has a one-line help.
 //! - Typed endpoint subcommands are not here: they are built from [`crate::endpoints`].
 
+pub mod slash;
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -161,6 +163,12 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Write man pages (discord.1 and one per subcommand) into a folder
     Man(ManArgs),
+    /// Sync, list and pull the application's slash commands (a JSON file of command objects)
+    Commands(slash::CommandsArgs),
+    /// Answer an interaction: a message, --defer, --update, --modal, --autocomplete, or --edit
+    Respond(slash::RespondArgs),
+    /// Send a follow-up message for an interaction, by its token
+    Followup(slash::FollowupArgs),
 }
 
 /// Arguments of `discord batch`.
@@ -275,6 +283,10 @@ pub struct LoginArgs {
 /// $DISCORD_TOKEN), else [`crate::sandbox::DEFAULT_TOKEN`].
 #[derive(Debug, Clone, Args)]
 pub struct SandboxArgs {
+    /// Act in a running sandbox instead of starting one: invoke a command, trigger an event
+    #[command(subcommand)]
+    pub action: Option<slash::SandboxAction>,
+
     /// Port to listen on (default: a free port)
     #[arg(long, value_name = "PORT")]
     pub port: Option<u16>,

@@ -144,6 +144,8 @@ pub struct World {
     pub limits: Limits,
     /// Injected faults and the request log.
     pub faults: Faults,
+    /// The application: commands and interactions.
+    pub apps: super::apps::Apps,
     /// The gateway's URL (`ws://127.0.0.1:PORT`), as `/gateway` and READY announce it.
     pub gateway_url: String,
     token: String,
@@ -160,6 +162,7 @@ impl World {
             state: Mutex::new(state),
             limits,
             faults: Faults::default(),
+            apps: Default::default(),
             gateway_url,
             token,
             bot_id,

@@ -319,7 +319,7 @@ fn create_message(
 
 /// Discord's checks on a message body's `content` and `embeds`: types, each embed's field
 /// lengths, at most 10 embeds and 6000 characters across them.
-fn check_message_fields(body: &Value, errors: &mut FormErrors) {
+pub(super) fn check_message_fields(body: &Value, errors: &mut FormErrors) {
     errors.string(body, "content", 0, 2000);
     let embeds = match body.get("embeds") {
         None | Some(Value::Null) => return,

@@ -1,8 +1,10 @@
 //! The sandbox's router: admin routes under `/_sandbox/`, then for `/api/v10/...` the token
 //! check, injected faults, rate limits, the handler, and the request log.
 
-mod channels;
+mod applications;
+pub(crate) mod channels;
 mod guilds;
+pub mod interactions;
 
 use serde_json::{json, Map, Value};
 
@@ -57,7 +59,10 @@ fn route(world: &World, req: &Request, api_path: &str, segments: &[&str]) -> Res
     // What Discord serves without a bot token: the gateway URL, an invite, and webhooks
     // addressed with their own token.
     let public = matches!((method, segments), ("GET", ["gateway"] | ["invites", _]))
-        || matches!(segments, ["webhooks", _, _, ..]);
+        || matches!(
+            segments,
+            ["webhooks", _, _, ..] | ["interactions", _, _, ..]
+        );
     let auth = req.header("authorization").unwrap_or("");
     // Bot tokens as Discord expects them; an OAuth2 bearer token is accepted as the same
     // identity so `--bearer` can be tried (the request log records which scheme came).
@@ -106,7 +111,12 @@ fn route(world: &World, req: &Request, api_path: &str, segments: &[&str]) -> Res
 fn dispatch(ctx: &Ctx, method: &str, segments: &[&str]) -> Reply {
     match segments.first().copied() {
         Some("channels") => channels::route(ctx, method, segments),
+        Some("webhooks") if interactions::is_application_webhook(ctx.world, segments) => {
+            interactions::webhook(ctx, method, segments)
+        }
         Some("webhooks") => channels::webhooks(ctx, method, segments),
+        Some("applications") => applications::route(ctx, method, segments),
+        Some("interactions") => interactions::callback(ctx, method, segments),
         Some("invites") => channels::invites(ctx, method, segments),
         Some("guilds" | "users" | "gateway") => guilds::route(ctx, method, segments),
         _ => Err(not_found()),
@@ -200,6 +210,14 @@ fn admin(world: &World, req: &Request, path: &str) -> Response {
             Response::no_content()
         }
         ("POST", "/seed-messages") => seed_messages(world, &body),
+        ("POST", "/trigger") => {
+            let (status, value) = super::trigger::trigger(world, &body);
+            Response::json(status, &value)
+        }
+        ("POST", "/invoke") => {
+            let (status, value) = super::interactions::invoke(world, &body);
+            Response::json(status, &value)
+        }
         (method, p) if p.starts_with("/gateway") => {
             let (status, value) =
                 super::gateway::admin(world, method, &format!("/_sandbox{p}"), &body);
