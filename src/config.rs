@@ -5,12 +5,15 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use crate::cli::GlobalArgs;
 use crate::output::Printer;
+use crate::rest::client::ClientOptions;
+use crate::rest::Client;
 use crate::token::Token;
 use crate::{Error, Result};
 
@@ -49,6 +52,8 @@ pub struct Settings {
     pub global_limit: u32,
     /// Where rate-limit state is shared with other invocations (`None`: this process only).
     pub rate_limit_cache: Option<PathBuf>,
+    /// The run's one REST client, built on first use ([`Settings::client`]).
+    client: OnceLock<Client>,
 }
 
 impl Settings {
@@ -101,7 +106,35 @@ impl Settings {
             } else {
                 crate::rest::ratecache::RateCache::default_dir()
             },
+            client: OnceLock::new(),
         })
+    }
+
+    /// The run's one REST client, built on first use so that commands that send nothing pay
+    /// nothing for it; every request of the run shares its rate limiter.
+    pub fn client(&self) -> Result<&Client> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let client = Client::new(&self.client_options())?;
+        Ok(self.client.get_or_init(|| client))
+    }
+
+    /// What the REST client needs from these settings.
+    pub fn client_options(&self) -> ClientOptions {
+        ClientOptions {
+            api_url: self.api_url.clone(),
+            token: self.token.clone(),
+            no_token_message: self.missing_token_error().message,
+            rate_limit_cache: self.rate_limit_cache.clone(),
+            verbose: self.verbose,
+            include: self.include,
+            max_wait: self.max_wait,
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            global_limit: self.global_limit,
+            notice: crate::output::notice(),
+        }
     }
 
     /// The token, or the usage error that names the three ways to give one.

@@ -1,36 +1,36 @@
-//! `discord`: a command-line tool for the whole Discord API.
+//! `discord`: a command-line tool for the whole Discord API. This crate is the command line;
+//! the layers under it are crates of their own, each depending only on those below it:
 //!
-//! The layout follows the architecture:
+//! ```text
+//! discord-cli (this crate: clap, output, config, one thin module per subcommand, the binary)
+//!  ├── discord-client   (REST client and gateway client; no clap, no printing)
+//!  │    └── discord-protocol
+//!  ├── discord-sandbox  (the local stand-in for Discord; never uses the client)
+//!  │    └── discord-protocol
+//!  └── discord-protocol (tokens, errors, intents, frames, compression, the endpoint table)
+//! ```
+//!
+//! Here:
 //! - [`cli`]: clap argument definitions (global flags, fixed subcommands).
 //! - [`config`]: resolving flags, environment and the config file into [`config::Settings`].
-//! - [`rest`]: the HTTP client, rate limits, request bodies, multipart and pagination.
-//! - [`endpoints`]: the route table, one entry per Discord REST operation, from which the typed
-//!   subcommands are built.
-//! - [`gateway`]: the real-time gateway client (`discord listen`).
-//! - [`sandbox`]: a local, stateful stand-in for Discord (REST and gateway).
-//! - [`output`]: how responses reach stdout (pretty/compact JSON, colour).
+//! - [`request`]: the request pipeline shared by the raw, typed, `send-message` and `batch`
+//!   commands (arguments to a request, sending it, printing pages).
+//! - [`endpoints`]: the endpoint table (from the protocol crate) and the clap commands built from it.
+//! - [`output`]: how responses reach stdout (pretty/compact JSON, colour) and diagnostics stderr.
 //! - [`commands`]: thin glue, one module per subcommand.
+//!
+//! The lower crates are re-exported under their old names ([`rest`], [`gateway`], [`sandbox`],
+//! [`token`], [`error`]) so that paths read the same from every layer.
 
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod endpoints;
-pub mod error;
-pub mod gateway;
 pub mod output;
-pub mod rest;
-pub mod sandbox;
-pub mod token;
+pub mod request;
 
-pub use error::{Error, ErrorKind, Result};
-
-/// The project's home page, sent in the User-Agent as Discord requires.
-pub const PROJECT_URL: &str = "https://github.com/discord-cli/discord";
-
-/// The version of this build, from Cargo.toml.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// The User-Agent header value: `DiscordBot (<url>, <version>)`.
-pub fn user_agent() -> String {
-    format!("DiscordBot ({PROJECT_URL}, {VERSION})")
-}
+pub use discord_client::{gateway, rest};
+pub use discord_protocol::{
+    error, token, user_agent, Error, ErrorKind, Result, PROJECT_URL, VERSION,
+};
+pub use discord_sandbox as sandbox;

@@ -4,7 +4,8 @@
 //! Every message must come back byte for byte.
 #![no_main]
 
-use discord_cli::gateway::inflate::{Compression, Deflater, Inflater};
+use discord_cli::gateway::inflate::{Compression, Inflater};
+use discord_cli::sandbox::compress::Deflater;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

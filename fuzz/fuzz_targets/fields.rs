@@ -2,8 +2,7 @@
 //! a body or a usage error, never a panic.
 #![no_main]
 
-use discord_cli::cli::RequestArgs;
-use discord_cli::rest::body::build_body;
+use discord_cli::rest::body::{build_body, BodyArgs};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -13,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     // Line 0: optional JSON body; then one field per line, '-' prefix for a raw (-f) field.
     let mut lines = text.lines();
     let body = lines.next().filter(|l| !l.is_empty());
-    let mut args = RequestArgs::default();
+    let mut args = BodyArgs::default();
     for line in lines.take(64) {
         // `@` would read files from the fuzzing machine: not what is being tested here.
         if line.contains('@') {

@@ -68,7 +68,7 @@ fn scope_name(scope: &ScopeArgs) -> String {
 }
 
 fn list(settings: &Settings, args: &ListArgs) -> Result<()> {
-    let client = Client::new(settings)?;
+    let client = settings.client()?;
     let app = application_id(&client, args.scope.application.as_deref())?;
     let commands = registered(&client, &commands_path(&app, &args.scope)?)?;
     if args.json {
@@ -97,7 +97,7 @@ fn list(settings: &Settings, args: &ListArgs) -> Result<()> {
 }
 
 fn pull(settings: &Settings, scope: &ScopeArgs) -> Result<()> {
-    let client = Client::new(settings)?;
+    let client = settings.client()?;
     let app = application_id(&client, scope.application.as_deref())?;
     let commands = registered(&client, &commands_path(&app, scope)?)?;
     let file: Vec<Value> = commands.iter().map(rules::trimmed).collect();
@@ -297,7 +297,7 @@ fn with_body(mut spec: RequestSpec, body: Value) -> RequestSpec {
 
 fn sync(settings: &Settings, args: &SyncArgs) -> Result<()> {
     let file = read_file(&args.file, args.scope.guild.is_none())?;
-    let client = Client::new(settings)?;
+    let client = settings.client()?;
     let app = application_id(&client, args.scope.application.as_deref())?;
     let path = commands_path(&app, &args.scope)?;
     let remote = registered(&client, &path)?;

@@ -30,7 +30,7 @@ pub fn run(settings: &Settings, args: &BatchArgs) -> Result<()> {
     if args.jobs == 0 {
         return Err(Error::usage("--jobs must be at least 1"));
     }
-    let client = Client::new(settings)?;
+    let client = settings.client()?.clone();
     let dry_run = settings.dry_run;
     let window = WINDOW_PER_JOB * args.jobs as u64;
     let printed = Arc::new((Mutex::new(0u64), Condvar::new()));

@@ -7,11 +7,11 @@ use std::time::Duration;
 use crate::cli::ListenArgs;
 use crate::config::Settings;
 use crate::gateway::frame::{self, IdentifyConfig};
+use crate::gateway::inflate::Compression;
 use crate::gateway::intents;
 use crate::gateway::runner::{self, GatewayInfo, ListenOptions, Stop};
 use crate::gateway::sink::Sink;
 use crate::output::diag;
-use crate::rest::client::Client;
 use crate::rest::{Method, RequestSpec};
 use crate::token::TokenKind;
 use crate::{Error, Result};
@@ -88,27 +88,27 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
         presence: frame::presence(args.status.map(|s| s.as_str()), args.activity.as_deref()),
     };
     if settings.dry_run {
-        let client = Client::new(settings)?;
+        let client = settings.client()?;
         let mut text = client.describe(&RequestSpec::new(Method::Get, "/gateway/bot"))?;
         let shard = [planned_ids[0], planned_count];
         text.push_str(&format!(
             "\nthen, on the gateway URL that answer names (?v=10&encoding=json{}), after HELLO:\n{}\n",
             args.compress
-                .map(|c| format!("&compress={}", c.query_value()))
+                .map(|c| format!("&compress={}", Compression::from(c).query_value()))
                 .unwrap_or_default(),
             token.redact(&frame::identify(token.secret(), &identify, shard))
         ));
         return crate::output::write_stdout(text.as_bytes());
     }
 
-    let client = Client::new(settings)?;
+    let client = settings.client()?;
     let response = client.send(&RequestSpec::new(Method::Get, "/gateway/bot"))?;
     let info = GatewayInfo::from_json(&response.json()?)?;
     let (shard_ids, shard_count, tag_shard) = shard_plan(&args, info.shards)?;
     let options = ListenOptions {
         token,
         identify,
-        compress: args.compress,
+        compress: args.compress.map(Into::into),
         events: (!events.is_empty()).then_some(events),
         max_events: args.max_events,
         shard_ids,
@@ -117,6 +117,7 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
         stdin: args.stdin,
         request_members: args.request_members.clone(),
         connect_timeout: settings.connect_timeout.max(Duration::from_secs(1)),
+        notice: crate::output::notice(),
     };
 
     let stop = Arc::new(Stop::default());

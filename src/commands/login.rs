@@ -31,7 +31,7 @@ pub fn login(settings: &Settings, args: &LoginArgs, bearer: bool) -> Result<()> 
             .map_err(|e| Error::usage(format!("cannot read the token: {e}")))?
     };
     let token = Token::parse(&raw, bearer)?;
-    let mut checking = settings.clone();
+    let mut checking = settings.client_options();
     checking.token = Some(token.clone());
     let client = Client::new(&checking)?;
     let me = client

@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 use crate::cli::slash::{FollowupArgs, RespondArgs};
 use crate::config::Settings;
 use crate::endpoints::Kind;
-use crate::rest::{Client, Method, RequestSpec};
+use crate::rest::{Method, RequestSpec};
 use crate::{Error, ErrorKind, Result};
 
 /// The initial response must reach Discord within this many milliseconds.
@@ -266,7 +266,7 @@ fn app_for(settings: &Settings, target: &Target, given: Option<&str>) -> Result<
             return Ok(app.to_string());
         }
     }
-    let client = Client::new(settings)?;
+    let client = settings.client()?;
     super::app_commands::application_id(&client, None)
 }
 
@@ -277,7 +277,7 @@ fn send_by_token(settings: &Settings, mut spec: RequestSpec, target: &Target) ->
     if settings.dry_run {
         return print_redacted(settings, &spec, &target.token);
     }
-    let client = Client::new(settings)?;
+    let client = settings.client()?;
     match client.send(&spec) {
         Ok(response) => settings.printer.print_body(&response.body),
         Err(mut e) => {
@@ -291,7 +291,7 @@ fn send_by_token(settings: &Settings, mut spec: RequestSpec, target: &Target) ->
 }
 
 fn print_redacted(settings: &Settings, spec: &RequestSpec, token: &str) -> Result<()> {
-    let client = Client::new(settings)?;
+    let client = settings.client()?;
     let text = client.describe(spec)?.replace(token, "████");
     crate::output::write_stdout(text.as_bytes())
 }

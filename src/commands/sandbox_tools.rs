@@ -31,7 +31,7 @@ fn admin(settings: &Settings, path: &str, body: Value) -> Result<Value> {
     let mut spec = RequestSpec::new(Method::Post, path);
     spec.auth = false;
     spec.body = Some(body);
-    let client = Client::new(&root)?;
+    let client = Client::new(&root.client_options())?;
     if settings.dry_run {
         return crate::output::write_stdout(client.describe(&spec)?.as_bytes())
             .map(|_| Value::Null);

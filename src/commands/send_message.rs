@@ -5,7 +5,7 @@ use std::io::{self, Read};
 
 use serde_json::{json, Map, Value};
 
-use super::{raw, typed};
+use super::typed;
 use crate::cli::{FileArgs, PageArgs, SendMessageArgs};
 use crate::config::Settings;
 use crate::endpoints::Kind;
@@ -30,7 +30,7 @@ pub fn run(settings: &Settings, mut args: SendMessageArgs) -> Result<()> {
         args.content = Some(text.trim_end_matches(['\n', '\r']).to_string());
     }
     for spec in requests(&args)? {
-        raw::execute(settings, spec, &FileArgs::default(), &PageArgs::default())?;
+        crate::request::execute(settings, spec, &FileArgs::default(), &PageArgs::default())?;
     }
     Ok(())
 }

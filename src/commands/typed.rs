@@ -1,12 +1,11 @@
 //! A typed endpoint subcommand: check every argument against its kind, build the request from
-//! the route table entry, then send it through [`raw::execute`] like any raw request.
+//! the route table entry, then send it through [`crate::request::execute`] like any raw request.
 
 use std::io::{self, IsTerminal};
 
 use clap::{ArgMatches, FromArgMatches};
 use serde_json::{Map, Value};
 
-use super::raw;
 use crate::cli::{FileArgs, PageArgs, RequestArgs};
 use crate::config::Settings;
 use crate::endpoints::clap::{flag_id, long_flag, path_id, Place};
@@ -35,7 +34,7 @@ pub fn run(settings: &Settings, endpoint: &'static Endpoint, matches: &ArgMatche
             confirm(&question_for(endpoint, question, matches, &spec))?;
         }
     }
-    raw::execute(settings, spec, &files, &page)
+    crate::request::execute(settings, spec, &files, &page)
 }
 
 /// Builds the request: checked ids substituted into the path, typed flags into the query and
@@ -86,7 +85,7 @@ pub fn build(endpoint: &'static Endpoint, matches: &ArgMatches) -> Result<Reques
             endpoint.name
         )));
     }
-    raw::apply_request_args(&mut spec, None, &request)?;
+    crate::request::apply_request_args(&mut spec, None, &request)?;
     if endpoint.body.is_none() && spec.body.is_some() {
         return Err(Error::usage(format!(
             "{} takes no request body; leave out --data, -f and -F",

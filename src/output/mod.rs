@@ -180,6 +180,11 @@ pub fn diag(text: &str) {
     let _ = err.write_all(b"\n");
 }
 
+/// The client's [`discord_client::Notice`] for this process: each line goes to stderr via [`diag`].
+pub fn notice() -> discord_client::Notice {
+    discord_client::Notice::new(diag)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,328 @@
+//! The route table: one entry per Discord REST operation, as data. The typed subcommands, their
+//! help, request building, `discord endpoints`, completions and man pages are all derived from it.
+
+pub mod app_commands;
+pub mod permissions;
+mod table;
+
+pub use table::{ENDPOINTS, OVERLOADS, REMOVED};
+
+use crate::paging::Paging;
+use crate::Method;
+
+/// Discord's default per-file upload limit (10 MiB).
+pub const DEFAULT_FILE_LIMIT: u64 = 10 * 1024 * 1024;
+
+/// How an endpoint that does not take `payload_json` + `files[n]` wants its parts (from the
+/// multipart/form-data schema in Discord's OpenAPI description).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormLayout {
+    /// The form field the one file goes in (`file`, `target_users_file`).
+    pub file_field: &'static str,
+    /// Whether the file must be there.
+    pub file_required: bool,
+    /// Whether the body's fields are plain form fields (true) or one `payload_json` part.
+    pub plain_fields: bool,
+}
+
+/// The type of a path parameter, query parameter or body field, which decides how its value is
+/// checked and how it is put into JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A Discord id: digits that fit in a u64 (sent as a JSON string).
+    Snowflake,
+    /// A whole number, within Discord's range where it documents one.
+    Integer {
+        /// The smallest value Discord accepts.
+        min: Option<i64>,
+        /// The largest value Discord accepts.
+        max: Option<i64>,
+    },
+    /// Any number.
+    Number,
+    /// true or false.
+    Bool,
+    /// Text, with Discord's length limit if it has one.
+    String {
+        /// The most characters Discord accepts.
+        max_len: Option<u32>,
+    },
+    /// One of named values: (name users type, JSON value); the number works too.
+    Enum(&'static [(&'static str, &'static str)]),
+    /// A permission set: comma-separated names or a number (sent as a string).
+    Permissions,
+    /// A colour: `#rrggbb` or a number.
+    Colour,
+    /// Any JSON (objects and arrays).
+    Json,
+}
+
+impl Kind {
+    /// The value name shown in help (`SNOWFLAKE`, `INT`, ...).
+    pub fn value_name(self) -> &'static str {
+        match self {
+            Kind::Snowflake => "ID",
+            Kind::Integer { .. } => "INT",
+            Kind::Number => "NUMBER",
+            Kind::Bool => "BOOL",
+            Kind::String { .. } => "TEXT",
+            Kind::Enum(_) => "NAME|NUMBER",
+            Kind::Permissions => "PERMS",
+            Kind::Colour => "#RRGGBB|INT",
+            Kind::Json => "JSON",
+        }
+    }
+}
+
+/// A parameter or field of an operation.
+#[derive(Debug)]
+pub struct Field {
+    /// Discord's name (`channel_id`, `limit`, `content`).
+    pub name: &'static str,
+    /// Its type.
+    pub kind: Kind,
+    /// Whether Discord requires it.
+    pub required: bool,
+    /// One-line help.
+    pub help: &'static str,
+}
+
+impl Field {
+    /// The flag this field is given on the command line (`rate-limit-per-user`).
+    pub fn flag(&self) -> String {
+        self.name.replace('_', "-")
+    }
+}
+
+/// What an operation's request body is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    /// A JSON object whose top-level fields are flags.
+    Object,
+    /// Any other JSON (an array, a union Discord does not describe as fields); given with --data.
+    Json,
+}
+
+/// One Discord REST operation.
+#[derive(Debug)]
+pub struct Endpoint {
+    /// The subcommand name: kebab-case of the docs' name (`get-channel`).
+    pub name: &'static str,
+    /// Other names that work: the original library's method names and operationIds.
+    pub aliases: &'static [&'static str],
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template with `{placeholders}`, as Discord documents it.
+    pub path: &'static str,
+    /// The resource group (Discord's tag: channels, guilds, ...).
+    pub group: &'static str,
+    /// One-line description.
+    pub summary: &'static str,
+    /// The `{placeholders}` of the path, in order: the positionals.
+    pub path_params: &'static [Field],
+    /// Query parameters.
+    pub query: &'static [Field],
+    /// The request body, if the operation takes one.
+    pub body: Option<Body>,
+    /// Top-level fields of a JSON object body.
+    pub fields: &'static [Field],
+    /// Whether it takes file attachments (multipart/form-data): `--file`.
+    pub multipart: bool,
+    /// How its files go out when not as `payload_json` + `files[n]` (one file under a named
+    /// form field, maybe with plain form fields).
+    pub form: Option<FormLayout>,
+    /// Whether Discord records an audit log reason: `--reason`.
+    pub reason: bool,
+    /// How it pages, if it does: `--paginate`.
+    pub paging: Option<Paging>,
+    /// The question asked before running it on a terminal, if it destroys something hard to
+    /// take back (`--yes` skips it): `{param}` is a path id, `{request}` the method and path.
+    pub confirm: Option<&'static str>,
+    /// Whether the token is sent.
+    pub auth: Auth,
+    /// Whether Discord requires a request body.
+    pub body_required: bool,
+}
+
+/// Whether an operation sends the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// Always: running it without a token is a usage error.
+    Required,
+    /// When there is one: Discord answers without a token too (the gateway URL, an invite).
+    Optional,
+    /// Never: a token in the path authorizes (webhooks, interaction responses).
+    Never,
+}
+
+/// An overload of the original library: the same method name with more arguments was another
+/// operation (`get_webhook(id)` and `get_webhook(id, token)`).
+#[derive(Debug)]
+pub struct Overload {
+    /// The command name.
+    pub name: &'static str,
+    /// How many positionals select the other operation.
+    pub positionals: usize,
+    /// The command that runs then.
+    pub target: &'static str,
+}
+
+/// A method of the original library whose endpoint Discord removed.
+#[derive(Debug)]
+pub struct Removed {
+    /// The old name, kebab-case.
+    pub name: &'static str,
+    /// What replaced it.
+    pub message: &'static str,
+}
+
+/// Finds an endpoint by name or alias.
+pub fn find(name: &str) -> Option<&'static Endpoint> {
+    ENDPOINTS
+        .iter()
+        .find(|e| e.name == name)
+        .or_else(|| ENDPOINTS.iter().find(|e| e.aliases.contains(&name)))
+}
+
+/// Finds the endpoint a raw request goes to: `method` and an API path without its query
+/// (`/guilds/1/stickers`), each `{placeholder}` of a route matching one segment. Where two
+/// routes match, the one with fewer placeholders (the more literal one) wins.
+pub fn find_route(method: Method, api_path: &str) -> Option<&'static Endpoint> {
+    let segments: Vec<&str> = api_path.trim_matches('/').split('/').collect();
+    ENDPOINTS
+        .iter()
+        .filter(|e| e.method == method)
+        .filter(|e| {
+            let route: Vec<&str> = e.path.trim_matches('/').split('/').collect();
+            route.len() == segments.len()
+                && route
+                    .iter()
+                    .zip(&segments)
+                    .all(|(r, s)| r.starts_with('{') || r == s)
+        })
+        .min_by_key(|e| e.path.matches('{').count())
+}
+
+/// Finds a removed method by name.
+pub fn find_removed(name: &str) -> Option<&'static Removed> {
+    REMOVED.iter().find(|r| r.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn raw_paths_find_their_route() {
+        let find = |m, p| find_route(m, p).map(|e| e.name);
+        assert_eq!(
+            find(Method::Post, "/guilds/1/stickers"),
+            Some("create-guild-sticker")
+        );
+        assert_eq!(find(Method::Get, "/users/@me"), Some("get-current-user"));
+        assert_eq!(find(Method::Get, "/users/5"), Some("get-user"));
+        assert_eq!(find(Method::Get, "/nowhere/at/all"), None);
+    }
+
+    fn is_kebab(s: &str) -> bool {
+        !s.is_empty()
+            && !s.starts_with('-')
+            && !s.ends_with('-')
+            && !s.contains("--")
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    }
+
+    #[test]
+    fn names_and_aliases_are_unique_kebab_case() {
+        let mut seen = HashSet::new();
+        for e in ENDPOINTS {
+            for n in std::iter::once(&e.name).chain(e.aliases) {
+                assert!(is_kebab(n), "{n} is not kebab-case");
+                assert!(seen.insert(*n), "{n} is used twice");
+            }
+        }
+        for r in REMOVED {
+            assert!(is_kebab(r.name), "{} is not kebab-case", r.name);
+            assert!(
+                seen.insert(r.name),
+                "{} is removed and also a command",
+                r.name
+            );
+        }
+        assert_eq!(ENDPOINTS.len(), 242);
+    }
+
+    #[test]
+    fn every_placeholder_is_a_positional_in_order() {
+        for e in ENDPOINTS {
+            let placeholders: Vec<&str> = e
+                .path
+                .split('{')
+                .skip(1)
+                .filter_map(|s| s.split_once('}').map(|(p, _)| p))
+                .collect();
+            let params: Vec<&str> = e.path_params.iter().map(|f| f.name).collect();
+            assert_eq!(placeholders, params, "{}", e.name);
+            for f in e.path_params.iter().chain(e.query).chain(e.fields) {
+                assert!(!f.name.is_empty() && !f.help.is_empty(), "{}", e.name);
+            }
+        }
+    }
+
+    #[test]
+    fn every_operation_is_listed_once() {
+        let mut seen = HashSet::new();
+        for e in ENDPOINTS {
+            assert!(
+                seen.insert((e.method, e.path)),
+                "{} {}",
+                e.method.as_str(),
+                e.path
+            );
+        }
+    }
+
+    #[test]
+    fn paging_agrees_with_the_paginator() {
+        for e in ENDPOINTS {
+            let sample = e.path_params.iter().fold(e.path.to_string(), |p, f| {
+                p.replace(&format!("{{{}}}", f.name), "1")
+            });
+            let detected = crate::paging::detect(&sample);
+            if e.method == Method::Get {
+                assert_eq!(detected, e.paging, "{}", e.name);
+            } else {
+                assert!(e.paging.is_none(), "{}", e.name);
+            }
+        }
+    }
+
+    #[test]
+    fn removed_methods_name_a_replacement_that_exists() {
+        for r in REMOVED {
+            let mentioned = r
+                .message
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .filter(|w| w.contains('-') && *w != r.name)
+                .any(|w| find(w).is_some());
+            assert!(mentioned, "{}: {}", r.name, r.message);
+        }
+    }
+
+    #[test]
+    fn aliases_resolve() {
+        assert_eq!(
+            find("get-channel").map(|e| e.path),
+            Some("/channels/{channel_id}")
+        );
+        assert_eq!(find("upload-file").map(|e| e.name), Some("create-message"));
+        assert_eq!(
+            find("create-guild-ban").map(|e| e.method),
+            Some(Method::Put)
+        );
+        assert!(find("get-guild-embed").is_none());
+        assert!(find_removed("get-guild-embed").is_some());
+    }
+}

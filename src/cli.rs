@@ -1,0 +1,474 @@
+//! The clap definitions: global flags, the fixed subcommands and the request flags shared by the
+//! raw and typed commands. Only argument *definitions* live here; [`crate::config`] turns them
+//! into settings.
+//!
+//! Guidelines that keep flags consistent across subcommands:
+//! - `-f`, `-F`, `-q`, `-H`, `--data`, `--reason`, `--file` mean the same thing everywhere
+//!   (they are defined once, in [`RequestArgs`], [`FileArgs`] and [`PageArgs`]).
+//! - Value names are uppercase; every flag has a one-line help.
+//! - Typed endpoint subcommands are not here: they are built from [`crate::endpoints`].
+
+pub mod slash;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The top-level command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "discord",
+    version,
+    about = "The whole Discord API from the command line: raw REST requests, typed endpoints, the gateway",
+    after_help = "Exit codes: 0 success, 1 Discord or network error, 2 usage error (including no token).\nRun 'discord sandbox' or add '--sandbox' to try any command against a local stand-in for Discord.",
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Flags accepted by every subcommand; under their own heading so that a subcommand's own
+    /// flags are not lost among them.
+    #[command(flatten, next_help_heading = "Global options")]
+    pub global: GlobalArgs,
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// How colour is chosen for output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is unset.
+    #[default]
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Flags accepted by every subcommand.
+#[derive(Debug, Clone, Args, Default)]
+pub struct GlobalArgs {
+    /// Bot token (or 'Bearer TOKEN'); defaults to $DISCORD_TOKEN, then the config file
+    #[arg(
+        long,
+        global = true,
+        value_name = "TOKEN",
+        env = "DISCORD_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+
+    /// Send the token as an OAuth2 bearer token instead of a bot token
+    #[arg(long, global = true)]
+    pub bearer: bool,
+
+    /// Profile in the config file to take the token from
+    #[arg(long, global = true, value_name = "NAME", env = "DISCORD_PROFILE")]
+    pub profile: Option<String>,
+
+    /// API base URL [default: https://discord.com/api/v10]
+    #[arg(long, global = true, value_name = "URL", env = "DISCORD_API_URL")]
+    pub api_url: Option<String>,
+
+    /// Run against a private in-process sandbox instead of Discord (no token or network needed)
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+
+    /// Pretty-print JSON output (default when stdout is a terminal)
+    #[arg(long, global = true, conflicts_with = "compact")]
+    pub pretty: bool,
+
+    /// Print JSON compactly on one line (default when stdout is not a terminal)
+    #[arg(long, global = true)]
+    pub compact: bool,
+
+    /// When to colour output
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+
+    /// Filter every printed JSON value through a jq expression (jaq, built in)
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub jq: Option<String>,
+
+    /// Print strings unquoted (with --jq, like jq -r)
+    #[arg(short = 'r', long, global = true)]
+    pub raw_output: bool,
+
+    /// Print the response status line and headers to stderr
+    #[arg(short = 'i', long, global = true)]
+    pub include: bool,
+
+    /// Print the request line and headers (token redacted) and the response headers to stderr
+    #[arg(short = 'v', long, global = true)]
+    pub verbose: bool,
+
+    /// Print the request that would be sent (token redacted) and send nothing
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+
+    /// Seconds to wait for a connection
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 10.0)]
+    pub connect_timeout: f64,
+
+    /// Seconds to wait for a whole request (0 for no limit)
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 60.0)]
+    pub timeout: f64,
+
+    /// Give up instead of waiting when a rate limit asks for a wait longer than SECS
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 300.0)]
+    pub max_wait: f64,
+
+    /// Requests per second across all routes; Discord allows 50 unless it raised your bot's limit
+    /// (`discord sandbox` enforces this limit)
+    #[arg(long, global = true, value_name = "N", env = "DISCORD_GLOBAL_LIMIT", default_value_t = discord_protocol::GLOBAL_PER_SECOND,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub global_limit: u32,
+
+    /// Keep rate-limit state to this process instead of sharing it with other invocations
+    /// through the cache directory ($DISCORD_CACHE_DIR)
+    #[arg(long, global = true)]
+    pub no_rate_limit_cache: bool,
+}
+
+/// The fixed subcommands (typed endpoint subcommands are added from the route table).
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Send a GET request to any API path
+    Get(RawArgs),
+    /// Send a POST request to any API path
+    Post(RawArgs),
+    /// Send a PUT request to any API path
+    Put(RawArgs),
+    /// Send a PATCH request to any API path
+    Patch(RawArgs),
+    /// Send a DELETE request to any API path
+    Delete(RawArgs),
+    /// Store a token in the config file (prompted with hidden input and checked first)
+    Login(LoginArgs),
+    /// Remove the stored token of a profile
+    Logout,
+    /// Run a local, stateful stand-in for Discord's REST API and gateway
+    Sandbox(SandboxArgs),
+    /// Stream gateway events as JSON lines, one per dispatch
+    Listen(ListenArgs),
+    /// List the gateway intents: name, value, privileged or not, and the events each carries
+    Intents(IntentsArgs),
+    /// List the typed endpoint commands: name, method and path, filtered by WORD
+    Endpoints(EndpointsArgs),
+    /// Send a message: content from the argument or stdin, embeds, files, replies, --split
+    SendMessage(SendMessageArgs),
+    /// Run JSON request lines from stdin concurrently; one JSON result line each, in input order
+    Batch(BatchArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions(CompletionsArgs),
+    /// Write man pages (discord.1 and one per subcommand) into a folder
+    Man(ManArgs),
+    /// Sync, list and pull the application's slash commands (a JSON file of command objects)
+    Commands(slash::CommandsArgs),
+    /// Answer an interaction: a message, --defer, --update, --modal, --autocomplete, or --edit
+    Respond(slash::RespondArgs),
+    /// Send a follow-up message for an interaction, by its token
+    Followup(slash::FollowupArgs),
+}
+
+/// Arguments of `discord batch`.
+#[derive(Debug, Clone, Args)]
+pub struct BatchArgs {
+    /// Requests in flight at once (all share one rate limiter)
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 4)]
+    pub jobs: usize,
+
+    /// Stop starting requests after the first failure
+    #[arg(long)]
+    pub fail_fast: bool,
+}
+
+/// Arguments of `discord completions`.
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to print a completion script for
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `discord man`.
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// Folder to write the pages into (created if missing)
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+/// Arguments of the raw request commands (`get`, `post`, ...).
+#[derive(Debug, Clone, Args)]
+pub struct RawArgs {
+    /// API path (/users/@me, users/@me) or a full URL under the API base
+    #[arg(value_name = "PATH")]
+    pub path: String,
+
+    /// JSON request body
+    #[arg(value_name = "JSON")]
+    pub body: Option<String>,
+
+    /// Request body and query flags
+    #[command(flatten)]
+    pub request: RequestArgs,
+
+    /// File uploads
+    #[command(flatten)]
+    pub files: FileArgs,
+
+    /// Pagination
+    #[command(flatten)]
+    pub page: PageArgs,
+}
+
+/// Body, query and header flags shared by raw and typed commands.
+#[derive(Debug, Clone, Args, Default)]
+pub struct RequestArgs {
+    /// Request body from a string, @file or @- for stdin
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub data: Option<String>,
+
+    /// String field: key=value (nested keys: embeds[0][title]=Hi, tags[]=a)
+    #[arg(short = 'f', long = "raw-field", value_name = "KEY=VALUE")]
+    pub raw_fields: Vec<String>,
+
+    /// Typed field: numbers, true/false/null, JSON arrays/objects, @file for a file's contents
+    #[arg(short = 'F', long = "field", value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
+
+    /// Query parameter key=value (repeatable)
+    #[arg(short = 'q', long = "query", value_name = "KEY=VALUE")]
+    pub query: Vec<String>,
+
+    /// Extra header 'Name: value' (repeatable)
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+
+    /// Audit log reason (sent as X-Audit-Log-Reason)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+/// `--compress` values: the transport compressions Discord offers, as the command line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompressArg {
+    /// `zlib-stream`: zlib with a sync flush after each message.
+    Zlib,
+    /// `zstd-stream`: one endless zstd frame, flushed after each message.
+    Zstd,
+}
+
+impl From<CompressArg> for crate::gateway::inflate::Compression {
+    fn from(arg: CompressArg) -> Self {
+        match arg {
+            CompressArg::Zlib => Self::Zlib,
+            CompressArg::Zstd => Self::Zstd,
+        }
+    }
+}
+
+impl RequestArgs {
+    /// The flags that describe a body, as the REST client's body builder takes them.
+    pub fn body_args(&self) -> crate::rest::body::BodyArgs {
+        crate::rest::body::BodyArgs {
+            data: self.data.clone(),
+            raw_fields: self.raw_fields.clone(),
+            fields: self.fields.clone(),
+        }
+    }
+}
+
+/// File upload flags.
+#[derive(Debug, Clone, Args, Default)]
+pub struct FileArgs {
+    /// Attach a file (repeatable); sends multipart/form-data with payload_json
+    #[arg(long = "file", value_name = "PATH")]
+    pub files: Vec<PathBuf>,
+}
+
+/// Pagination flags.
+#[derive(Debug, Clone, Args, Default)]
+pub struct PageArgs {
+    /// Follow before/after pages to the end and print every item once, as one JSON array
+    #[arg(long)]
+    pub paginate: bool,
+
+    /// With --paginate: print one item per line, streaming
+    #[arg(long, requires = "paginate")]
+    pub lines: bool,
+}
+
+/// Arguments of `discord login`.
+#[derive(Debug, Clone, Args)]
+pub struct LoginArgs {
+    /// Read the token from stdin instead of prompting
+    #[arg(long)]
+    pub with_token: bool,
+}
+
+/// Arguments of `discord sandbox`. The token it accepts is the global `--token` (or
+/// $DISCORD_TOKEN), else [`crate::sandbox::DEFAULT_TOKEN`].
+#[derive(Debug, Clone, Args)]
+pub struct SandboxArgs {
+    /// Act in a running sandbox instead of starting one: invoke a command, trigger an event
+    #[command(subcommand)]
+    pub action: Option<slash::SandboxAction>,
+
+    /// Port to listen on (default: a free port)
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
+
+    /// Multiply every route's rate-limit window by FACTOR (1 = Discord's; smaller makes tests
+    /// faster); the global limit stays per second (see --global-limit)
+    #[arg(long, value_name = "FACTOR", default_value_t = 1.0)]
+    pub rate_limit_scale: f64,
+
+    /// Do not enforce rate limits at all
+    #[arg(long)]
+    pub no_rate_limits: bool,
+}
+
+/// The presence status shown while listening.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Status {
+    /// Online.
+    Online,
+    /// Idle.
+    Idle,
+    /// Do not disturb.
+    Dnd,
+    /// Shown as offline.
+    Invisible,
+}
+
+impl Status {
+    /// The status as Discord spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Online => "online",
+            Status::Idle => "idle",
+            Status::Dnd => "dnd",
+            Status::Invisible => "invisible",
+        }
+    }
+}
+
+/// Arguments of `discord listen`.
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Each dispatch is printed as received, one JSON object per line, e.g.\n  discord listen --intents GUILD_MESSAGES,MESSAGE_CONTENT | jq -r '.d.content'\nDiagnostics go to stderr. Ctrl-C closes the session cleanly."
+)]
+pub struct ListenArgs {
+    /// Intents: comma list of names (see 'discord intents'), numbers, all, unprivileged, none
+    #[arg(long, value_name = "LIST", default_value = "unprivileged")]
+    pub intents: String,
+
+    /// Print only these dispatch types (comma list, e.g. MESSAGE_CREATE,MESSAGE_UPDATE)
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub events: Vec<String>,
+
+    /// Exit after printing N lines
+    #[arg(long, value_name = "N")]
+    pub max_events: Option<u64>,
+
+    /// Ask for transport compression: zlib-stream (the default when given alone) or
+    /// zstd-stream (--compress=zstd)
+    #[arg(
+        long,
+        value_name = "KIND",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "zlib"
+    )]
+    pub compress: Option<CompressArg>,
+
+    /// Member count above which offline members are left out of GUILD_CREATE (50-250)
+    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u8).range(50..=250))]
+    pub large_threshold: u8,
+
+    /// Presence status to show while connected
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<Status>,
+
+    /// Activity text shown as "Playing TEXT"
+    #[arg(long, value_name = "TEXT")]
+    pub activity: Option<String>,
+
+    /// Run one shard, or a range of shards, of COUNT: ID/COUNT or FIRST-LAST/COUNT
+    #[arg(long, value_name = "ID/COUNT", conflicts_with = "shards")]
+    pub shard: Option<String>,
+
+    /// Run every shard in this process: 'auto' (the count Discord recommends) or a number
+    #[arg(long, value_name = "auto|N")]
+    pub shards: Option<String>,
+
+    /// Read gateway commands (JSON, one per line: ops 3, 4, 8, 31, 43) from stdin and send them
+    #[arg(long)]
+    pub stdin: bool,
+
+    /// Request every member of this guild once connected (repeatable); chunks arrive as
+    /// GUILD_MEMBERS_CHUNK
+    #[arg(long, value_name = "GUILD_ID")]
+    pub request_members: Vec<String>,
+}
+
+/// Arguments of `discord intents`.
+#[derive(Debug, Clone, Args)]
+pub struct IntentsArgs {
+    /// Print JSON (one object per intent) instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `discord endpoints`.
+#[derive(Debug, Clone, Args)]
+pub struct EndpointsArgs {
+    /// Show only commands whose name, alias or path contains WORD (case-insensitive)
+    #[arg(value_name = "WORD")]
+    pub word: Option<String>,
+}
+
+/// Arguments of `discord send-message`.
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Request: POST /channels/{channel_id}/messages\nExamples:\n  discord send-message 123456789012345678 'build is green' --file log.txt\n  make 2>&1 | discord send-message 123456789012345678 - --split"
+)]
+pub struct SendMessageArgs {
+    /// Channel to send to
+    #[arg(value_name = "CHANNEL_ID")]
+    pub channel: String,
+
+    /// Message text; '-' reads it from stdin
+    #[arg(value_name = "CONTENT")]
+    pub content: Option<String>,
+
+    /// Embed as a JSON object (repeatable, up to 10)
+    #[arg(long = "embed", value_name = "JSON")]
+    pub embeds: Vec<String>,
+
+    /// Reply to this message
+    #[arg(long, value_name = "MESSAGE_ID")]
+    pub reply_to: Option<String>,
+
+    /// Send as text-to-speech
+    #[arg(long)]
+    pub tts: bool,
+
+    /// Send without a push or desktop notification (SUPPRESS_NOTIFICATIONS)
+    #[arg(long)]
+    pub silent: bool,
+
+    /// Who may be pinged, as Discord's allowed_mentions JSON object
+    #[arg(long, value_name = "JSON")]
+    pub allowed_mentions: Option<String>,
+
+    /// Send content over 2000 characters as several messages, in order
+    #[arg(long)]
+    pub split: bool,
+
+    /// File uploads
+    #[command(flatten)]
+    pub files: FileArgs,
+}
