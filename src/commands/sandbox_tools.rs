@@ -36,10 +36,16 @@ fn admin(settings: &Settings, path: &str, body: Value) -> Result<Value> {
         return crate::output::write_stdout(client.describe(&spec)?.as_bytes())
             .map(|_| Value::Null);
     }
-    client
-        .send(&spec)
-        .map_err(|e| e.context("the sandbox refused"))?
-        .json()
+    let response = client.send_raw(&spec)?;
+    let body = response.json()?;
+    if response.status >= 400 {
+        let why = body["error"]
+            .as_str()
+            .or(body["message"].as_str())
+            .unwrap_or("refused");
+        return Err(Error::runtime(format!("the sandbox refused: {why}")));
+    }
+    Ok(body)
 }
 
 /// `NAME=VALUE` pairs from repeated flags.
