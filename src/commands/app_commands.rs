@@ -69,8 +69,8 @@ fn scope_name(scope: &ScopeArgs) -> String {
 
 fn list(settings: &Settings, args: &ListArgs) -> Result<()> {
     let client = settings.client()?;
-    let app = application_id(&client, args.scope.application.as_deref())?;
-    let commands = registered(&client, &commands_path(&app, &args.scope)?)?;
+    let app = application_id(client, args.scope.application.as_deref())?;
+    let commands = registered(client, &commands_path(&app, &args.scope)?)?;
     if args.json {
         return settings.printer.print_value(&Value::Array(commands));
     }
@@ -98,8 +98,8 @@ fn list(settings: &Settings, args: &ListArgs) -> Result<()> {
 
 fn pull(settings: &Settings, scope: &ScopeArgs) -> Result<()> {
     let client = settings.client()?;
-    let app = application_id(&client, scope.application.as_deref())?;
-    let commands = registered(&client, &commands_path(&app, scope)?)?;
+    let app = application_id(client, scope.application.as_deref())?;
+    let commands = registered(client, &commands_path(&app, scope)?)?;
     let file: Vec<Value> = commands.iter().map(rules::trimmed).collect();
     let text = serde_json::to_string_pretty(&Value::Array(file))
         .map_err(|e| Error::runtime(format!("cannot write the commands: {e}")))?;
@@ -298,9 +298,9 @@ fn with_body(mut spec: RequestSpec, body: Value) -> RequestSpec {
 fn sync(settings: &Settings, args: &SyncArgs) -> Result<()> {
     let file = read_file(&args.file, args.scope.guild.is_none())?;
     let client = settings.client()?;
-    let app = application_id(&client, args.scope.application.as_deref())?;
+    let app = application_id(client, args.scope.application.as_deref())?;
     let path = commands_path(&app, &args.scope)?;
-    let remote = registered(&client, &path)?;
+    let remote = registered(client, &path)?;
     let steps = plan(&file, &remote, args.prune);
     let mut stdout = io::stdout().lock();
     stdout.write_all(render(&steps, &scope_name(&args.scope)).as_bytes())?;

@@ -267,7 +267,7 @@ fn app_for(settings: &Settings, target: &Target, given: Option<&str>) -> Result<
         }
     }
     let client = settings.client()?;
-    super::app_commands::application_id(&client, None)
+    super::app_commands::application_id(client, None)
 }
 
 /// Sends a request addressed by an interaction token (no bot token needed), keeping the

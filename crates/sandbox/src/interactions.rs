@@ -577,10 +577,7 @@ fn deliver(world: &World, payload: Value, wait: f64) -> (u16, Value) {
     let start = Instant::now();
     let window = Duration::from_millis(RESPONSE_WINDOW_MS);
     let mut state = world.apps.lock();
-    loop {
-        let Some(ix) = state.interactions.get(&id) else {
-            break;
-        };
+    while let Some(ix) = state.interactions.get(&id) {
         if ix.failure.is_some() || ix.response_type.is_some() && !still_thinking(ix) {
             break;
         }
