@@ -57,6 +57,9 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand batch 'Run JSON request lines from stdin concurrently; one JSON result line each, in input order'
             cand completions 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
             cand man 'Write man pages (discord.1 and one per subcommand) into a folder'
+            cand commands 'Sync, list and pull the application''s slash commands (a JSON file of command objects)'
+            cand respond 'Answer an interaction: a message, --defer, --update, --modal, --autocomplete, or --edit'
+            cand followup 'Send a follow-up message for an interaction, by its token'
             cand get-current-application 'Get Current Application'
             cand get-my-application 'Get Current Application'
             cand edit-current-application 'Edit Current Application'
@@ -725,6 +728,188 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+            cand invoke 'Act as a member using a registered command (or clicking, submitting a modal, autocompleting) in a running sandbox; prints what the user sees'
+            cand trigger 'Make another user act in a running sandbox: message, reaction, member-join'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'discord;sandbox;invoke'= {
+            cand --option 'An option''s value (repeatable): users as @name or id, channels as #name or id, roles by name or id'
+            cand --focus 'Autocomplete instead of invoking: the option being typed (its --option value is the text so far)'
+            cand --click 'Click the component with this custom_id (on the newest message carrying it)'
+            cand --message 'With --click: the message the component is on'
+            cand --value 'With --click on a select menu: the chosen values (repeatable)'
+            cand --submit 'Submit the modal with this custom_id'
+            cand --field 'With --submit: a text input''s value (repeatable)'
+            cand --guild 'The guild (default: the command''s, else the seeded guild)'
+            cand --channel 'The channel, as #name or id (default: #general)'
+            cand --user 'The member who invokes, as @username or id (default: the guild''s owner)'
+            cand --wait 'After a deferred response, wait this long for the edit'
+            cand --token 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file'
+            cand --profile 'Profile in the config file to take the token from'
+            cand --api-url 'API base URL [default: https://discord.com/api/v10]'
+            cand --color 'When to colour output'
+            cand --jq 'Filter every printed JSON value through a jq expression (jaq, built in)'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
+            cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
+            cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --json 'Print the whole outcome as JSON instead of the message the user sees'
+            cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
+            cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
+            cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
+            cand --compact 'Print JSON compactly on one line (default when stdout is not a terminal)'
+            cand -r 'Print strings unquoted (with --jq, like jq -r)'
+            cand --raw-output 'Print strings unquoted (with --jq, like jq -r)'
+            cand -i 'Print the response status line and headers to stderr'
+            cand --include 'Print the response status line and headers to stderr'
+            cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'discord;sandbox;trigger'= {
+            cand --token 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file'
+            cand --profile 'Profile in the config file to take the token from'
+            cand --api-url 'API base URL [default: https://discord.com/api/v10]'
+            cand --color 'When to colour output'
+            cand --jq 'Filter every printed JSON value through a jq expression (jaq, built in)'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
+            cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
+            cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
+            cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
+            cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
+            cand --compact 'Print JSON compactly on one line (default when stdout is not a terminal)'
+            cand -r 'Print strings unquoted (with --jq, like jq -r)'
+            cand --raw-output 'Print strings unquoted (with --jq, like jq -r)'
+            cand -i 'Print the response status line and headers to stderr'
+            cand --include 'Print the response status line and headers to stderr'
+            cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand message 'A member posts a message: trigger message ''#general'' "hi" --as @member0001'
+            cand reaction 'A member reacts to a message (default: the channel''s newest)'
+            cand member-join 'A new user joins the guild (GUILD_MEMBER_ADD)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'discord;sandbox;trigger;message'= {
+            cand --as 'Who posts it, as @username or id (default: the guild''s owner)'
+            cand --token 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file'
+            cand --profile 'Profile in the config file to take the token from'
+            cand --api-url 'API base URL [default: https://discord.com/api/v10]'
+            cand --color 'When to colour output'
+            cand --jq 'Filter every printed JSON value through a jq expression (jaq, built in)'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
+            cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
+            cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
+            cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
+            cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
+            cand --compact 'Print JSON compactly on one line (default when stdout is not a terminal)'
+            cand -r 'Print strings unquoted (with --jq, like jq -r)'
+            cand --raw-output 'Print strings unquoted (with --jq, like jq -r)'
+            cand -i 'Print the response status line and headers to stderr'
+            cand --include 'Print the response status line and headers to stderr'
+            cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'discord;sandbox;trigger;reaction'= {
+            cand --message 'The message (default: the newest in the channel)'
+            cand --as 'Who reacts, as @username or id (default: the guild''s owner)'
+            cand --token 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file'
+            cand --profile 'Profile in the config file to take the token from'
+            cand --api-url 'API base URL [default: https://discord.com/api/v10]'
+            cand --color 'When to colour output'
+            cand --jq 'Filter every printed JSON value through a jq expression (jaq, built in)'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
+            cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
+            cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
+            cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
+            cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
+            cand --compact 'Print JSON compactly on one line (default when stdout is not a terminal)'
+            cand -r 'Print strings unquoted (with --jq, like jq -r)'
+            cand --raw-output 'Print strings unquoted (with --jq, like jq -r)'
+            cand -i 'Print the response status line and headers to stderr'
+            cand --include 'Print the response status line and headers to stderr'
+            cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'discord;sandbox;trigger;member-join'= {
+            cand --guild 'The guild (default: the seeded one)'
+            cand --token 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file'
+            cand --profile 'Profile in the config file to take the token from'
+            cand --api-url 'API base URL [default: https://discord.com/api/v10]'
+            cand --color 'When to colour output'
+            cand --jq 'Filter every printed JSON value through a jq expression (jaq, built in)'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
+            cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
+            cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
+            cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
+            cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
+            cand --compact 'Print JSON compactly on one line (default when stdout is not a terminal)'
+            cand -r 'Print strings unquoted (with --jq, like jq -r)'
+            cand --raw-output 'Print strings unquoted (with --jq, like jq -r)'
+            cand -i 'Print the response status line and headers to stderr'
+            cand --include 'Print the response status line and headers to stderr'
+            cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'discord;sandbox;trigger;help'= {
+            cand message 'A member posts a message: trigger message ''#general'' "hi" --as @member0001'
+            cand reaction 'A member reacts to a message (default: the channel''s newest)'
+            cand member-join 'A new user joins the guild (GUILD_MEMBER_ADD)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'discord;sandbox;trigger;help;message'= {
+        }
+        &'discord;sandbox;trigger;help;reaction'= {
+        }
+        &'discord;sandbox;trigger;help;member-join'= {
+        }
+        &'discord;sandbox;trigger;help;help'= {
+        }
+        &'discord;sandbox;help'= {
+            cand invoke 'Act as a member using a registered command (or clicking, submitting a modal, autocompleting) in a running sandbox; prints what the user sees'
+            cand trigger 'Make another user act in a running sandbox: message, reaction, member-join'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'discord;sandbox;help;invoke'= {
+        }
+        &'discord;sandbox;help;trigger'= {
+            cand message 'A member posts a message: trigger message ''#general'' "hi" --as @member0001'
+            cand reaction 'A member reacts to a message (default: the channel''s newest)'
+            cand member-join 'A new user joins the guild (GUILD_MEMBER_ADD)'
+        }
+        &'discord;sandbox;help;trigger;message'= {
+        }
+        &'discord;sandbox;help;trigger;reaction'= {
+        }
+        &'discord;sandbox;help;trigger;member-join'= {
+        }
+        &'discord;sandbox;help;help'= {
         }
         &'discord;intents'= {
             cand --token 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file'
@@ -872,6 +1057,197 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
             cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
             cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
+            cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
+            cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
+            cand --compact 'Print JSON compactly on one line (default when stdout is not a terminal)'
+            cand -r 'Print strings unquoted (with --jq, like jq -r)'
+            cand --raw-output 'Print strings unquoted (with --jq, like jq -r)'
+            cand -i 'Print the response status line and headers to stderr'
+            cand --include 'Print the response status line and headers to stderr'
+            cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'discord;commands'= {
+            cand --token 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file'
+            cand --profile 'Profile in the config file to take the token from'
+            cand --api-url 'API base URL [default: https://discord.com/api/v10]'
+            cand --color 'When to colour output'
+            cand --jq 'Filter every printed JSON value through a jq expression (jaq, built in)'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
+            cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
+            cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
+            cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
+            cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
+            cand --compact 'Print JSON compactly on one line (default when stdout is not a terminal)'
+            cand -r 'Print strings unquoted (with --jq, like jq -r)'
+            cand --raw-output 'Print strings unquoted (with --jq, like jq -r)'
+            cand -i 'Print the response status line and headers to stderr'
+            cand --include 'Print the response status line and headers to stderr'
+            cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand sync 'Make the registered commands match FILE: prints the plan (create, update, delete, unchanged, with a diff), then applies it with the fewest requests'
+            cand list 'List the registered commands: name, type, id, description'
+            cand pull 'Print the registered commands as a file ''commands sync'' takes (pull, edit, sync)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'discord;commands;sync'= {
+            cand --guild 'Work on this guild''s commands instead of the global ones'
+            cand --application 'The application''s id (default: the token''s, from GET /applications/@me)'
+            cand --prune 'Delete registered commands that FILE does not have (--prune=false keeps them)'
+            cand --token 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file'
+            cand --profile 'Profile in the config file to take the token from'
+            cand --api-url 'API base URL [default: https://discord.com/api/v10]'
+            cand --color 'When to colour output'
+            cand --jq 'Filter every printed JSON value through a jq expression (jaq, built in)'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
+            cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
+            cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --yes 'Delete without asking (deletes are asked about on a terminal and refused in scripts without it)'
+            cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
+            cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
+            cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
+            cand --compact 'Print JSON compactly on one line (default when stdout is not a terminal)'
+            cand -r 'Print strings unquoted (with --jq, like jq -r)'
+            cand --raw-output 'Print strings unquoted (with --jq, like jq -r)'
+            cand -i 'Print the response status line and headers to stderr'
+            cand --include 'Print the response status line and headers to stderr'
+            cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'discord;commands;list'= {
+            cand --guild 'Work on this guild''s commands instead of the global ones'
+            cand --application 'The application''s id (default: the token''s, from GET /applications/@me)'
+            cand --token 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file'
+            cand --profile 'Profile in the config file to take the token from'
+            cand --api-url 'API base URL [default: https://discord.com/api/v10]'
+            cand --color 'When to colour output'
+            cand --jq 'Filter every printed JSON value through a jq expression (jaq, built in)'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
+            cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
+            cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --json 'Print the command objects as JSON instead of a table'
+            cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
+            cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
+            cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
+            cand --compact 'Print JSON compactly on one line (default when stdout is not a terminal)'
+            cand -r 'Print strings unquoted (with --jq, like jq -r)'
+            cand --raw-output 'Print strings unquoted (with --jq, like jq -r)'
+            cand -i 'Print the response status line and headers to stderr'
+            cand --include 'Print the response status line and headers to stderr'
+            cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'discord;commands;pull'= {
+            cand --guild 'Work on this guild''s commands instead of the global ones'
+            cand --application 'The application''s id (default: the token''s, from GET /applications/@me)'
+            cand --token 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file'
+            cand --profile 'Profile in the config file to take the token from'
+            cand --api-url 'API base URL [default: https://discord.com/api/v10]'
+            cand --color 'When to colour output'
+            cand --jq 'Filter every printed JSON value through a jq expression (jaq, built in)'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
+            cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
+            cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
+            cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
+            cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
+            cand --compact 'Print JSON compactly on one line (default when stdout is not a terminal)'
+            cand -r 'Print strings unquoted (with --jq, like jq -r)'
+            cand --raw-output 'Print strings unquoted (with --jq, like jq -r)'
+            cand -i 'Print the response status line and headers to stderr'
+            cand --include 'Print the response status line and headers to stderr'
+            cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'discord;commands;help'= {
+            cand sync 'Make the registered commands match FILE: prints the plan (create, update, delete, unchanged, with a diff), then applies it with the fewest requests'
+            cand list 'List the registered commands: name, type, id, description'
+            cand pull 'Print the registered commands as a file ''commands sync'' takes (pull, edit, sync)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'discord;commands;help;sync'= {
+        }
+        &'discord;commands;help;list'= {
+        }
+        &'discord;commands;help;pull'= {
+        }
+        &'discord;commands;help;help'= {
+        }
+        &'discord;respond'= {
+            cand --embed 'Embed as a JSON object (repeatable, up to 10)'
+            cand --components 'Message components as a JSON array (action rows with buttons, selects, ...)'
+            cand --modal 'Open a modal: JSON with custom_id, title and components (type 9)'
+            cand --autocomplete 'Autocomplete choices: a JSON array of {"name","value"} (type 8)'
+            cand --application 'The application''s id for --edit (default: from the local record, else the token''s)'
+            cand --file 'Attach a file (repeatable); sends multipart/form-data with payload_json'
+            cand --token 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file'
+            cand --profile 'Profile in the config file to take the token from'
+            cand --api-url 'API base URL [default: https://discord.com/api/v10]'
+            cand --color 'When to colour output'
+            cand --jq 'Filter every printed JSON value through a jq expression (jaq, built in)'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
+            cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
+            cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --ephemeral 'Only the user who invoked sees the message (flag EPHEMERAL)'
+            cand --defer 'Acknowledge now and answer later with --edit (type 5: "thinking...")'
+            cand --update 'Edit the message the clicked component is on instead of sending one (type 7)'
+            cand --edit 'Edit the original response (after --defer, or to change it) by the interaction''s token'
+            cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
+            cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
+            cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
+            cand --compact 'Print JSON compactly on one line (default when stdout is not a terminal)'
+            cand -r 'Print strings unquoted (with --jq, like jq -r)'
+            cand --raw-output 'Print strings unquoted (with --jq, like jq -r)'
+            cand -i 'Print the response status line and headers to stderr'
+            cand --include 'Print the response status line and headers to stderr'
+            cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'discord;followup'= {
+            cand --embed 'Embed as a JSON object (repeatable)'
+            cand --components 'Message components as a JSON array'
+            cand --application 'The application''s id (default: from the local record, else the token''s)'
+            cand --file 'Attach a file (repeatable); sends multipart/form-data with payload_json'
+            cand --profile 'Profile in the config file to take the token from'
+            cand --api-url 'API base URL [default: https://discord.com/api/v10]'
+            cand --color 'When to colour output'
+            cand --jq 'Filter every printed JSON value through a jq expression (jaq, built in)'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
+            cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
+            cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --ephemeral 'Only the user who invoked sees the message'
             cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
             cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
             cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -16576,6 +16952,9 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand batch 'Run JSON request lines from stdin concurrently; one JSON result line each, in input order'
             cand completions 'Print a shell completion script (bash, zsh, fish, elvish, powershell)'
             cand man 'Write man pages (discord.1 and one per subcommand) into a folder'
+            cand commands 'Sync, list and pull the application''s slash commands (a JSON file of command objects)'
+            cand respond 'Answer an interaction: a message, --defer, --update, --modal, --autocomplete, or --edit'
+            cand followup 'Send a follow-up message for an interaction, by its token'
             cand get-current-application 'Get Current Application'
             cand edit-current-application 'Edit Current Application'
             cand get-application 'get application'
@@ -16845,6 +17224,21 @@ set edit:completion:arg-completer[discord] = {|@words|
         &'discord;help;logout'= {
         }
         &'discord;help;sandbox'= {
+            cand invoke 'Act as a member using a registered command (or clicking, submitting a modal, autocompleting) in a running sandbox; prints what the user sees'
+            cand trigger 'Make another user act in a running sandbox: message, reaction, member-join'
+        }
+        &'discord;help;sandbox;invoke'= {
+        }
+        &'discord;help;sandbox;trigger'= {
+            cand message 'A member posts a message: trigger message ''#general'' "hi" --as @member0001'
+            cand reaction 'A member reacts to a message (default: the channel''s newest)'
+            cand member-join 'A new user joins the guild (GUILD_MEMBER_ADD)'
+        }
+        &'discord;help;sandbox;trigger;message'= {
+        }
+        &'discord;help;sandbox;trigger;reaction'= {
+        }
+        &'discord;help;sandbox;trigger;member-join'= {
         }
         &'discord;help;intents'= {
         }
@@ -16857,6 +17251,21 @@ set edit:completion:arg-completer[discord] = {|@words|
         &'discord;help;completions'= {
         }
         &'discord;help;man'= {
+        }
+        &'discord;help;commands'= {
+            cand sync 'Make the registered commands match FILE: prints the plan (create, update, delete, unchanged, with a diff), then applies it with the fewest requests'
+            cand list 'List the registered commands: name, type, id, description'
+            cand pull 'Print the registered commands as a file ''commands sync'' takes (pull, edit, sync)'
+        }
+        &'discord;help;commands;sync'= {
+        }
+        &'discord;help;commands;list'= {
+        }
+        &'discord;help;commands;pull'= {
+        }
+        &'discord;help;respond'= {
+        }
+        &'discord;help;followup'= {
         }
         &'discord;help;get-current-application'= {
         }
