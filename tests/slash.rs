@@ -613,3 +613,134 @@ fn trigger_makes_other_users_act() {
     });
     listen.interrupt();
 }
+
+/// Answers the next INTERACTION_CREATE of an invoke with `respond - ARGS` and returns the
+/// event and what `invoke` printed.
+fn invoke_and_answer(
+    sb: &Arc<Sandbox>,
+    home: &Arc<tempfile::TempDir>,
+    listen: &mut Listen,
+    invoke: &[&str],
+    answer: &[&str],
+) -> (Value, String) {
+    let (event, handle) = invoke_seen(sb, home, listen, invoke);
+    let mut args = vec!["respond", "-"];
+    args.extend_from_slice(answer);
+    let out = output_with_stdin(
+        sb.cmd().env("HOME", home.path()).args(&args),
+        format!("{event}\n").as_bytes(),
+    );
+    assert!(out.status.success(), "respond {answer:?}: {}", stderr(&out));
+    let out = handle.join().expect("invoke");
+    assert!(out.status.success(), "invoke {invoke:?}: {}", stderr(&out));
+    (event, stdout(&out))
+}
+
+#[test]
+fn options_resolve_and_autocomplete_modals_and_clicks_can_be_invoked() {
+    let (sb, home) = setup();
+    let greet = json!([{"name": "greet", "description": "Greets someone", "options": [
+        {"type": 6, "name": "who", "description": "Whom", "required": true},
+        {"type": 7, "name": "where", "description": "Where"},
+        {"type": 3, "name": "topic", "description": "About", "autocomplete": true}]}]);
+    std::fs::write(home.path().join("greet.json"), greet.to_string()).unwrap();
+    assert!(run(&sb, &home, &["commands", "sync", "greet.json"])
+        .status
+        .success());
+    let (sb, home) = (Arc::new(sb), Arc::new(home));
+    let mut listen = Listen::start(&sb, &["--events", "INTERACTION_CREATE"]);
+    wait_until("the listener's session", || !sb.live_session().is_null());
+
+    // User and channel options carry ids, with the objects in data.resolved (members without
+    // their user, which is under resolved.users).
+    let (event, _) = invoke_and_answer(
+        &sb,
+        &home,
+        &mut listen,
+        &[
+            "/greet",
+            "--option",
+            "who=@member0003",
+            "--option",
+            "where=#random",
+        ],
+        &["hi"],
+    );
+    let data = &event["d"]["data"];
+    let who = data["options"][0]["value"].as_str().expect("user id");
+    let place = data["options"][1]["value"].as_str().expect("channel id");
+    assert_eq!(data["resolved"]["users"][who]["username"], "member0003");
+    assert!(data["resolved"]["members"][who]["permissions"].is_string());
+    assert!(data["resolved"]["members"][who].get("user").is_none());
+    assert_eq!(data["resolved"]["channels"][place]["name"], "random");
+
+    // Autocomplete: type 4, the focused option as typed so far; answered with choices.
+    let (event, seen) = invoke_and_answer(
+        &sb,
+        &home,
+        &mut listen,
+        &[
+            "/greet",
+            "--option",
+            "who=@member0003",
+            "--option",
+            "topic=ru",
+            "--focus",
+            "topic",
+        ],
+        &["--autocomplete", r#"[{"name": "rust", "value": "rust"}]"#],
+    );
+    assert_eq!(event["d"]["type"], 4);
+    assert_eq!(
+        event["d"]["data"]["options"][1],
+        json!({"name": "topic", "type": 3, "value": "ru", "focused": true})
+    );
+    assert_eq!(seen.trim(), "choice: rust = \"rust\"");
+
+    // A modal, then its submission.
+    let modal = r#"{"custom_id": "feedback", "title": "Feedback", "components": [{"type": 1, "components": [{"type": 4, "custom_id": "text", "label": "Text", "style": 1}]}]}"#;
+    let (_, seen) = invoke_and_answer(
+        &sb,
+        &home,
+        &mut listen,
+        &["/greet", "--option", "who=@member0003"],
+        &["--modal", modal],
+    );
+    assert_eq!(seen.trim(), "modal: Feedback (feedback)");
+    let (event, seen) = invoke_and_answer(
+        &sb,
+        &home,
+        &mut listen,
+        &["--submit", "feedback", "--field", "text=great"],
+        &["thanks", "--ephemeral"],
+    );
+    assert_eq!(event["d"]["type"], 5);
+    assert_eq!(
+        event["d"]["data"]["components"][0]["components"][0]["value"],
+        "great"
+    );
+    assert!(seen.contains("thanks  (only you can see this)"));
+
+    // A button on a reply, clicked, answered by updating that message (type 7).
+    let button = r#"[{"type": 1, "components": [{"type": 2, "style": 1, "label": "OK", "custom_id": "ok-button"}]}]"#;
+    let (_, seen) = invoke_and_answer(
+        &sb,
+        &home,
+        &mut listen,
+        &["/greet", "--option", "who=@member0003"],
+        &["press it", "--components", button],
+    );
+    assert!(seen.contains("[with components]"));
+    let (event, seen) = invoke_and_answer(
+        &sb,
+        &home,
+        &mut listen,
+        &["--click", "ok-button"],
+        &["pressed", "--update", "--components", "[]"],
+    );
+    assert_eq!(event["d"]["type"], 3);
+    assert_eq!(event["d"]["message"]["content"], "press it");
+    assert_eq!(seen.trim(), "Sandbox Bot: pressed");
+    assert_eq!(newest_message(&sb)["content"], "pressed");
+    listen.interrupt();
+}

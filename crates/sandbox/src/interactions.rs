@@ -402,67 +402,77 @@ fn resolve(world: &World, place: &Place, data: &mut Value) -> Result<(), Failed>
             if opt["focused"] == json!(true) {
                 continue;
             }
-            let spec = opt["value"].as_str().unwrap_or("").to_string();
-            let kind = opt["type"].as_u64().unwrap_or(0);
-            let name = opt["name"].clone();
-            let user = || find_member(guild, &spec);
-            let role = || {
-                guild
-                    .roles
-                    .iter()
-                    .find(|(id, r)| {
-                        id.to_string() == spec || r["name"] == spec.trim_start_matches('@')
-                    })
-                    .map(|(_, r)| r.clone())
-            };
-            let (bucket, object) = match kind {
-                6 => ("users", user()),
-                7 => ("channels", find_channel(&state, &spec)),
-                8 => ("roles", role()),
-                9 => user()
-                    .map(|m| ("users", Some(m)))
-                    .unwrap_or(("roles", role())),
-                11 => {
-                    return Err(failure(
-                        400,
-                        format!("option {name}: attachments cannot be invoked in the sandbox"),
-                    ))
-                }
-                _ => continue,
-            };
-            let object = object.ok_or_else(|| {
-                failure(
-                    404,
-                    format!("option {name}: nothing in the guild is called {spec}"),
-                )
-            })?;
-            let id = if bucket == "users" {
-                object["user"]["id"].clone()
-            } else {
-                object["id"].clone()
-            };
-            opt["value"] = id.clone();
-            let key = id.as_str().unwrap_or_default().to_string();
-            if bucket == "users" {
-                let mut member = object.clone();
-                let user = member
-                    .as_object_mut()
-                    .and_then(|m| m.remove("user"))
-                    .unwrap_or(Value::Null);
-                member["permissions"] = json!(permissions(guild, &object).to_string());
-                resolved.entry("members").or_insert_with(|| json!({}))[&key] = member;
-                resolved.entry("users").or_insert_with(|| json!({}))[&key] = user;
-            } else {
-                let mut o = object.clone();
-                if bucket == "channels" {
-                    o["permissions"] = json!("2251799813685247");
-                }
-                resolved.entry(bucket).or_insert_with(|| json!({}))[&key] = o;
-            }
+            resolve_option(&state, guild, opt, &mut resolved)?;
         }
     }
     if !resolved.is_empty() {
         data["resolved"] = Value::Object(resolved);
+    }
+    Ok(())
+}
+
+/// Resolves one user, channel, role or mentionable option: the value becomes the id, and the
+/// object goes into `resolved` (members with their permissions, as Discord sends them).
+fn resolve_option(
+    state: &super::state::State,
+    guild: &super::state::Guild,
+    opt: &mut Value,
+    resolved: &mut Map<String, Value>,
+) -> Result<(), Failed> {
+    let spec = opt["value"].as_str().unwrap_or("").to_string();
+    let kind = opt["type"].as_u64().unwrap_or(0);
+    let name = opt["name"].clone();
+    let user = || find_member(guild, &spec);
+    let role = || {
+        guild
+            .roles
+            .iter()
+            .find(|(id, r)| id.to_string() == spec || r["name"] == spec.trim_start_matches('@'))
+            .map(|(_, r)| r.clone())
+    };
+    let (bucket, object) = match kind {
+        6 => ("users", user()),
+        7 => ("channels", find_channel(state, &spec)),
+        8 => ("roles", role()),
+        9 => user()
+            .map(|m| ("users", Some(m)))
+            .unwrap_or(("roles", role())),
+        11 => {
+            return Err(failure(
+                400,
+                format!("option {name}: attachments cannot be invoked in the sandbox"),
+            ))
+        }
+        _ => return Ok(()),
+    };
+    let object = object.ok_or_else(|| {
+        failure(
+            404,
+            format!("option {name}: nothing in the guild is called {spec}"),
+        )
+    })?;
+    let id = if bucket == "users" {
+        object["user"]["id"].clone()
+    } else {
+        object["id"].clone()
+    };
+    opt["value"] = id.clone();
+    let key = id.as_str().unwrap_or_default().to_string();
+    if bucket == "users" {
+        let mut member = object.clone();
+        let user = member
+            .as_object_mut()
+            .and_then(|m| m.remove("user"))
+            .unwrap_or(Value::Null);
+        member["permissions"] = json!(permissions(guild, &object).to_string());
+        resolved.entry("members").or_insert_with(|| json!({}))[&key] = member;
+        resolved.entry("users").or_insert_with(|| json!({}))[&key] = user;
+    } else {
+        let mut o = object.clone();
+        if bucket == "channels" {
+            o["permissions"] = json!("2251799813685247");
+        }
+        resolved.entry(bucket).or_insert_with(|| json!({}))[&key] = o;
     }
     Ok(())
 }
@@ -635,16 +645,9 @@ fn outcome(ix: &Interaction) -> (u16, Value) {
         6 => v["deferred_update"] = json!(true),
         _ => {}
     }
-    if let Some(m) = ix
-        .original
-        .clone()
-        .or_else(|| (kind == 7).then(|| ix.payload["message"].clone()))
-    {
+    if let Some(m) = ix.original.clone() {
         v["message"] = m;
         v["ephemeral"] = json!(ix.ephemeral);
-    }
-    if kind == 7 {
-        v["message"] = ix.response_data.clone();
     }
     v["followups"] = Value::Array(ix.followups.clone());
     (200, v)

@@ -88,7 +88,9 @@ pub fn apply(
             ix.original = message.clone();
         }
         7 => {
+            // The updated message is the interaction's original from now on.
             message = update_component_message(world, ix, &data)?;
+            ix.original = message.clone();
         }
         _ => {}
     }
