@@ -744,3 +744,80 @@ fn options_resolve_and_autocomplete_modals_and_clicks_can_be_invoked() {
     assert_eq!(newest_message(&sb)["content"], "pressed");
     listen.interrupt();
 }
+
+#[test]
+fn respond_hides_the_token_and_refuses_bad_input_before_sending() {
+    let (sb, home) = setup();
+    let secret = "aW50ZXJhY3Rpb246c2VjcmV0";
+    let out = run(
+        &sb,
+        &home,
+        &["respond", "1191168914227200001", secret, "hi", "--dry-run"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("/interactions/1191168914227200001/████/callback"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!stdout(&out).contains(secret));
+    sb.clear_requests();
+    for (args, why) in [
+        (
+            vec!["respond", "1191168914227200001"],
+            "give INTERACTION_ID TOKEN",
+        ),
+        (vec!["respond", "12x", secret, "hi"], "<INTERACTION_ID>"),
+        (
+            vec!["respond", "1191168914227200001", secret],
+            "nothing to send",
+        ),
+        (
+            vec![
+                "respond",
+                "1191168914227200001",
+                secret,
+                "hi",
+                "--file",
+                "commands.json",
+            ],
+            "--file goes with",
+        ),
+        (
+            vec![
+                "respond",
+                "1191168914227200001",
+                secret,
+                "--modal",
+                r#"{"title": "x"}"#,
+            ],
+            "custom_id, title",
+        ),
+    ] {
+        let out = run(&sb, &home, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(why), "{args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains(secret));
+    }
+    let out = output_with_stdin(
+        sb.cmd().args(["respond", "-", "hi"]),
+        b"{\"t\":\"MESSAGE_CREATE\",\"d\":{}}\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not INTERACTION_CREATE"));
+    assert!(sb.requests().is_empty());
+    // invoke and trigger only ever talk to a local sandbox.
+    let out = run(
+        &sb,
+        &home,
+        &[
+            "--api-url",
+            "https://discord.com/api/v10",
+            "sandbox",
+            "invoke",
+            "/ping",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not a local sandbox"));
+}

@@ -19,15 +19,20 @@ pub fn run(settings: &Settings, action: SandboxAction) -> Result<()> {
 
 /// Sends `body` to a `/_sandbox/...` admin route of the sandbox at the API URL's root.
 fn admin(settings: &Settings, path: &str, body: Value) -> Result<Value> {
-    let mut root = settings.clone();
-    root.api_url = settings
+    // Only a local sandbox has these routes; never send them to Discord.
+    let local = ["http://127.0.0.1:", "http://localhost:", "http://[::1]:"]
+        .iter()
+        .any(|p| settings.api_url.starts_with(p));
+    let root_url = settings
         .api_url
         .strip_suffix(crate::sandbox::routes::API_PREFIX)
+        .filter(|_| local)
         .ok_or_else(|| Error::usage(format!(
-            "{} is not a sandbox's API URL; start one with 'discord sandbox' and export the DISCORD_API_URL it prints",
+            "{} is not a local sandbox's API URL; start one with 'discord sandbox' and export the DISCORD_API_URL it prints",
             settings.api_url
-        )))?
-        .to_string();
+        )))?;
+    let mut root = settings.clone();
+    root.api_url = root_url.to_string();
     let mut spec = RequestSpec::new(Method::Post, path);
     spec.auth = false;
     spec.body = Some(body);
