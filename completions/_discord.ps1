@@ -63,6 +63,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('commands', 'commands', [CompletionResultType]::ParameterValue, 'Sync, list and pull the application''s slash commands (a JSON file of command objects)')
             [CompletionResult]::new('respond', 'respond', [CompletionResultType]::ParameterValue, 'Answer an interaction: a message, --defer, --update, --modal, --autocomplete, or --edit')
             [CompletionResult]::new('followup', 'followup', [CompletionResultType]::ParameterValue, 'Send a follow-up message for an interaction, by its token')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Archive guilds, channels and threads: JSON lines, an SQLite index, media; incremental')
             [CompletionResult]::new('get-current-application', 'get-current-application', [CompletionResultType]::ParameterValue, 'Get Current Application')
             [CompletionResult]::new('get-my-application', 'get-my-application', [CompletionResultType]::ParameterValue, 'Get Current Application')
             [CompletionResult]::new('edit-current-application', 'edit-current-application', [CompletionResultType]::ParameterValue, 'Edit Current Application')
@@ -1293,6 +1294,44 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
             [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
             [CompletionResult]::new('--ephemeral', '--ephemeral', [CompletionResultType]::ParameterName, 'Only the user who invoked sees the message')
+            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal)')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (token redacted) and send nothing')
+            [CompletionResult]::new('--no-rate-limit-cache', '--no-rate-limit-cache', [CompletionResultType]::ParameterName, 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'discord;export' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The archive folder (created if missing; run again into it to add what is new)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The archive folder (created if missing; run again into it to add what is new)')
+            [CompletionResult]::new('--include-threads', '--include-threads', [CompletionResultType]::ParameterName, 'Threads to include: all (active and archived, forum posts too), active, or none')
+            [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Only messages after this time (RFC 3339) or snowflake')
+            [CompletionResult]::new('--before', '--before', [CompletionResultType]::ParameterName, 'Only messages before this time (RFC 3339) or snowflake')
+            [CompletionResult]::new('--channel', '--channel', [CompletionResultType]::ParameterName, 'Only these channels of a guild (repeatable)')
+            [CompletionResult]::new('--exclude-channel', '--exclude-channel', [CompletionResultType]::ParameterName, 'Leave out these channels (repeatable)')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Only messages by this user id')
+            [CompletionResult]::new('--max-media-size', '--max-media-size', [CompletionResultType]::ParameterName, 'Skip media files larger than this many bytes (with --media)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Channels walked at once (all share the rate limits)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Channels walked at once (all share the rate limits)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'API base URL [default: https://discord.com/api/v10]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter every printed JSON value through a jq expression (jaq, built in)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
+            [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
+            [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--media', '--media', [CompletionResultType]::ParameterName, 'Download attachments, embed images, avatars, emojis and stickers (stored once by hash)')
             [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
@@ -17399,6 +17438,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('commands', 'commands', [CompletionResultType]::ParameterValue, 'Sync, list and pull the application''s slash commands (a JSON file of command objects)')
             [CompletionResult]::new('respond', 'respond', [CompletionResultType]::ParameterValue, 'Answer an interaction: a message, --defer, --update, --modal, --autocomplete, or --edit')
             [CompletionResult]::new('followup', 'followup', [CompletionResultType]::ParameterValue, 'Send a follow-up message for an interaction, by its token')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Archive guilds, channels and threads: JSON lines, an SQLite index, media; incremental')
             [CompletionResult]::new('get-current-application', 'get-current-application', [CompletionResultType]::ParameterValue, 'Get Current Application')
             [CompletionResult]::new('edit-current-application', 'edit-current-application', [CompletionResultType]::ParameterValue, 'Edit Current Application')
             [CompletionResult]::new('get-application', 'get-application', [CompletionResultType]::ParameterValue, 'get application')
@@ -17735,6 +17775,9 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             break
         }
         'discord;help;followup' {
+            break
+        }
+        'discord;help;export' {
             break
         }
         'discord;help;get-current-application' {

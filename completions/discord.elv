@@ -60,6 +60,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand commands 'Sync, list and pull the application''s slash commands (a JSON file of command objects)'
             cand respond 'Answer an interaction: a message, --defer, --update, --modal, --autocomplete, or --edit'
             cand followup 'Send a follow-up message for an interaction, by its token'
+            cand export 'Archive guilds, channels and threads: JSON lines, an SQLite index, media; incremental'
             cand get-current-application 'Get Current Application'
             cand get-my-application 'Get Current Application'
             cand edit-current-application 'Edit Current Application'
@@ -1248,6 +1249,43 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
             cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
             cand --ephemeral 'Only the user who invoked sees the message'
+            cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
+            cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
+            cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
+            cand --compact 'Print JSON compactly on one line (default when stdout is not a terminal)'
+            cand -r 'Print strings unquoted (with --jq, like jq -r)'
+            cand --raw-output 'Print strings unquoted (with --jq, like jq -r)'
+            cand -i 'Print the response status line and headers to stderr'
+            cand --include 'Print the response status line and headers to stderr'
+            cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'discord;export'= {
+            cand -o 'The archive folder (created if missing; run again into it to add what is new)'
+            cand --out 'The archive folder (created if missing; run again into it to add what is new)'
+            cand --include-threads 'Threads to include: all (active and archived, forum posts too), active, or none'
+            cand --after 'Only messages after this time (RFC 3339) or snowflake'
+            cand --before 'Only messages before this time (RFC 3339) or snowflake'
+            cand --channel 'Only these channels of a guild (repeatable)'
+            cand --exclude-channel 'Leave out these channels (repeatable)'
+            cand --from 'Only messages by this user id'
+            cand --max-media-size 'Skip media files larger than this many bytes (with --media)'
+            cand -j 'Channels walked at once (all share the rate limits)'
+            cand --jobs 'Channels walked at once (all share the rate limits)'
+            cand --token 'Bot token (or ''Bearer TOKEN''); defaults to $DISCORD_TOKEN, then the config file'
+            cand --profile 'Profile in the config file to take the token from'
+            cand --api-url 'API base URL [default: https://discord.com/api/v10]'
+            cand --color 'When to colour output'
+            cand --jq 'Filter every printed JSON value through a jq expression (jaq, built in)'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
+            cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
+            cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --media 'Download attachments, embed images, avatars, emojis and stickers (stored once by hash)'
             cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
             cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
             cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -16955,6 +16993,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand commands 'Sync, list and pull the application''s slash commands (a JSON file of command objects)'
             cand respond 'Answer an interaction: a message, --defer, --update, --modal, --autocomplete, or --edit'
             cand followup 'Send a follow-up message for an interaction, by its token'
+            cand export 'Archive guilds, channels and threads: JSON lines, an SQLite index, media; incremental'
             cand get-current-application 'Get Current Application'
             cand edit-current-application 'Edit Current Application'
             cand get-application 'get application'
@@ -17266,6 +17305,8 @@ set edit:completion:arg-completer[discord] = {|@words|
         &'discord;help;respond'= {
         }
         &'discord;help;followup'= {
+        }
+        &'discord;help;export'= {
         }
         &'discord;help;get-current-application'= {
         }

@@ -169,6 +169,56 @@ pub enum Command {
     Respond(slash::RespondArgs),
     /// Send a follow-up message for an interaction, by its token
     Followup(slash::FollowupArgs),
+    /// Archive guilds, channels and threads: JSON lines, an SQLite index, media; incremental
+    Export(ExportArgs),
+}
+
+/// Arguments of `discord export`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// Guild, channel or thread ids (a guild: every channel and thread the bot can read)
+    #[arg(value_name = "TARGET", required = true)]
+    pub targets: Vec<String>,
+
+    /// The archive folder (created if missing; run again into it to add what is new)
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Threads to include: all (active and archived, forum posts too), active, or none
+    #[arg(long, value_name = "WHICH", default_value = "all", value_parser = ["all", "active", "none"])]
+    pub include_threads: String,
+
+    /// Only messages after this time (RFC 3339) or snowflake
+    #[arg(long, value_name = "TIME|ID")]
+    pub after: Option<String>,
+
+    /// Only messages before this time (RFC 3339) or snowflake
+    #[arg(long, value_name = "TIME|ID")]
+    pub before: Option<String>,
+
+    /// Only these channels of a guild (repeatable)
+    #[arg(long = "channel", value_name = "ID")]
+    pub channels: Vec<String>,
+
+    /// Leave out these channels (repeatable)
+    #[arg(long = "exclude-channel", value_name = "ID")]
+    pub exclude_channels: Vec<String>,
+
+    /// Only messages by this user id
+    #[arg(long, value_name = "USER")]
+    pub from: Option<String>,
+
+    /// Download attachments, embed images, avatars, emojis and stickers (stored once by hash)
+    #[arg(long)]
+    pub media: bool,
+
+    /// Skip media files larger than this many bytes (with --media)
+    #[arg(long, value_name = "BYTES", default_value_t = 100 * 1024 * 1024)]
+    pub max_media_size: u64,
+
+    /// Channels walked at once (all share the rate limits)
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 8)]
+    pub jobs: usize,
 }
 
 /// Arguments of `discord batch`.

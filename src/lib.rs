@@ -16,6 +16,7 @@
 //! - [`request`]: the request pipeline shared by the raw, typed, `send-message` and `batch`
 //!   commands (arguments to a request, sending it, printing pages).
 //! - [`endpoints`]: the endpoint table (from the protocol crate) and the clap commands built from it.
+//! - [`export`]: `discord export`, archives of guilds, channels and threads.
 //! - [`output`]: how responses reach stdout (pretty/compact JSON, colour) and diagnostics stderr.
 //! - [`commands`]: thin glue, one module per subcommand.
 //!
@@ -26,6 +27,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod endpoints;
+pub mod export;
 pub mod output;
 pub mod request;
 

@@ -2,6 +2,7 @@
 
 pub mod app_commands;
 pub mod batch;
+pub mod export;
 pub mod generate;
 pub mod intents;
 pub mod list_endpoints;
@@ -115,6 +116,7 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Batch(a) => batch::run(&settings, &a),
         Command::Completions(a) => generate::completions(&a),
         Command::Man(a) => generate::man(&a),
+        Command::Export(a) => export::run(&settings, &a),
     }
 }
 

@@ -357,14 +357,8 @@ const PAGED_ROUTES: &[(&str, Paging)] = &[
 /// How the list at this API path (after the base, query ignored) pages, if it does.
 pub fn detect(path: &str) -> Option<Paging> {
     let path = path.split('?').next().unwrap_or("");
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    PAGED_ROUTES.iter().find_map(|(pattern, paging)| {
-        let parts: Vec<&str> = pattern.split('/').collect();
-        let matches = parts.len() == segments.len()
-            && parts
-                .iter()
-                .zip(&segments)
-                .all(|(p, s)| *p == "*" || p == s);
-        matches.then_some(*paging)
-    })
+    PAGED_ROUTES
+        .iter()
+        .find(|(pattern, _)| crate::endpoints::path_matches(pattern, path))
+        .map(|(_, paging)| *paging)
 }

@@ -8,6 +8,7 @@
 //! - [`events`]: REST writes become gateway dispatches; [`gateway`]: the WebSocket side.
 
 pub mod apps;
+pub mod cdn;
 pub mod compress;
 pub mod events;
 pub mod faults;
@@ -89,6 +90,7 @@ impl Sandbox {
             ),
             gateway_url.clone(),
         ));
+        world.cdn.set_base(format!("http://{rest_addr}/cdn"));
         gateway::serve(gateway, Arc::clone(&world));
         let routes_world = Arc::clone(&world);
         http::serve(rest, move |req| routes::handle(&routes_world, req));

@@ -148,6 +148,8 @@ pub struct World {
     pub apps: super::apps::Apps,
     /// The gateway's URL (`ws://127.0.0.1:PORT`), as `/gateway` and READY announce it.
     pub gateway_url: String,
+    /// Uploaded files, served back with signed, expiring URLs.
+    pub cdn: crate::cdn::Cdn,
     token: String,
     bot_id: u64,
     counter: AtomicU64,
@@ -164,6 +166,7 @@ impl World {
             faults: Faults::default(),
             apps: Default::default(),
             gateway_url,
+            cdn: Default::default(),
             token,
             bot_id,
             counter: AtomicU64::new(1),

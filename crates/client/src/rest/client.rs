@@ -88,6 +88,17 @@ pub struct ClientOptions {
     pub notice: Notice,
 }
 
+/// How a [`Client::download`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Download {
+    /// Saved whole: this many bytes.
+    Saved(u64),
+    /// Larger than the limit given (what was written is incomplete).
+    TooLarge,
+    /// The server answered with this error status.
+    Refused(u16),
+}
+
 /// The REST client. Cheap to share between threads (`batch`).
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -265,6 +276,47 @@ impl Client {
             body,
         };
         (Outcome::Status(status), Ok(response))
+    }
+
+    /// Downloads a file from Discord's CDN (or any URL that serves one) into `out`, never
+    /// sending the token (CDN URLs carry their own signature), at most `max_bytes`. Transport
+    /// failures are retried as for a GET. Returns the size written, or the HTTP status when the
+    /// server refused (an expired or unknown URL answers 403/404).
+    pub fn download(
+        &self,
+        url: &str,
+        max_bytes: u64,
+        out: &mut dyn std::io::Write,
+    ) -> Result<Download> {
+        let mut attempts = Attempts::default();
+        loop {
+            let outcome = match self.http.get(url).send() {
+                Ok(response) if response.status().is_success() => {
+                    let mut limited = response.take(max_bytes + 1);
+                    return match std::io::copy(&mut limited, out) {
+                        Ok(n) if n > max_bytes => Ok(Download::TooLarge),
+                        Ok(n) => Ok(Download::Saved(n)),
+                        Err(e) => Err(Error::network(format!(
+                            "the download from {} was cut short ({e})",
+                            host_of(url)
+                        ))),
+                    };
+                }
+                Ok(response) => Outcome::Status(response.status().as_u16()),
+                Err(e) if e.is_connect() => Outcome::NotConnected,
+                Err(_) => Outcome::Broken,
+            };
+            match (attempts.next(outcome, true), outcome) {
+                (Next::Retry { wait, .. }, _) => std::thread::sleep(wait),
+                (_, Outcome::Status(status)) => return Ok(Download::Refused(status)),
+                _ => {
+                    return Err(Error::network(format!(
+                        "cannot download from {}",
+                        host_of(url)
+                    )))
+                }
+            }
+        }
     }
 
     /// What `--dry-run` prints: request line, headers (token redacted), blank line, body.

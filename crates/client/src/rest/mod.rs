@@ -63,4 +63,4 @@ impl RequestSpec {
     }
 }
 
-pub use client::{Client, Response};
+pub use client::{Client, Download, Response};

@@ -188,19 +188,25 @@ pub fn find(name: &str) -> Option<&'static Endpoint> {
 /// (`/guilds/1/stickers`), each `{placeholder}` of a route matching one segment. Where two
 /// routes match, the one with fewer placeholders (the more literal one) wins.
 pub fn find_route(method: Method, api_path: &str) -> Option<&'static Endpoint> {
-    let segments: Vec<&str> = api_path.trim_matches('/').split('/').collect();
     ENDPOINTS
         .iter()
-        .filter(|e| e.method == method)
-        .filter(|e| {
-            let route: Vec<&str> = e.path.trim_matches('/').split('/').collect();
-            route.len() == segments.len()
-                && route
-                    .iter()
-                    .zip(&segments)
-                    .all(|(r, s)| r.starts_with('{') || r == s)
-        })
+        .filter(|e| e.method == method && path_matches(e.path, api_path))
         .min_by_key(|e| e.path.matches('{').count())
+}
+
+/// Whether an API path (no query) fits a route template: the same number of segments, each
+/// equal or taken by a placeholder (`{channel_id}`, or `*` in paging patterns). The one place
+/// a path is matched against a route.
+pub fn path_matches(template: &str, api_path: &str) -> bool {
+    let mut route = template.split('/').filter(|s| !s.is_empty());
+    let mut path = api_path.split('/').filter(|s| !s.is_empty());
+    loop {
+        match (route.next(), path.next()) {
+            (None, None) => return true,
+            (Some(r), Some(s)) if r == s || r == "*" || r.starts_with('{') => {}
+            _ => return false,
+        }
+    }
 }
 
 /// Finds a removed method by name.
@@ -212,6 +218,18 @@ pub fn find_removed(name: &str) -> Option<&'static Removed> {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn paths_match_templates_segment_by_segment() {
+        let t = "/channels/{channel_id}/messages";
+        assert!(path_matches(t, "/channels/1/messages"));
+        assert!(path_matches(t, "channels/1/messages/"));
+        assert!(!path_matches(t, "/channels/1/messages/2"));
+        assert!(!path_matches(t, "/channels/1"));
+        assert!(!path_matches(t, "/guilds/1/messages"));
+        assert!(path_matches("guilds/*/bans", "/guilds/9/bans"));
+        assert!(path_matches("", "/"));
+    }
 
     #[test]
     fn raw_paths_find_their_route() {

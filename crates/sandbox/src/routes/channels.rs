@@ -251,9 +251,12 @@ fn create_message(
             .or_else(|| part.filename.clone())
             .unwrap_or_else(|| format!("file{n}"));
         let aid = ctx.world.next_id();
+        let url = ctx
+            .world
+            .cdn
+            .store(channel_id, aid, &filename, part.data.clone());
         attachments.push(json!({"id": aid.to_string(), "filename": filename, "size": part.data.len(),
-            "url": format!("https://cdn.sandbox.invalid/attachments/{channel_id}/{aid}/{filename}"),
-            "proxy_url": format!("https://media.sandbox.invalid/attachments/{channel_id}/{aid}/{filename}"),
+            "url": url, "proxy_url": url,
             "content_type": part.content_type, "description": entry.and_then(|a| a.get("description")).cloned()}));
     }
     let has_poll = body.get("poll").is_some_and(|p| !p.is_null());

@@ -43,6 +43,9 @@ pub fn handle(world: &World, req: &Request) -> Response {
     if let Some(admin_path) = req.path.strip_prefix("/_sandbox") {
         return admin(world, req, admin_path);
     }
+    if let (Some(file), "GET") = (req.path.strip_prefix("/cdn/"), req.method.as_str()) {
+        return world.cdn.serve(file, &req.query);
+    }
     let Some(api_path) = req.path.strip_prefix(API_PREFIX) else {
         return not_found();
     };
@@ -118,6 +121,12 @@ fn dispatch(ctx: &Ctx, method: &str, segments: &[&str]) -> Reply {
         Some("applications") => applications::route(ctx, method, segments),
         Some("interactions") => interactions::callback(ctx, method, segments),
         Some("invites") => channels::invites(ctx, method, segments),
+        Some("attachments") if method == "POST" && segments == ["attachments", "refresh-urls"] => {
+            ctx.world
+                .cdn
+                .refresh(&ctx.body)
+                .map(|v| Response::json(200, &v))
+        }
         Some("guilds" | "users" | "gateway") => guilds::route(ctx, method, segments),
         _ => Err(not_found()),
     }
@@ -218,6 +227,13 @@ fn admin(world: &World, req: &Request, path: &str) -> Response {
             let (status, value) = super::interactions::invoke(world, &body);
             Response::json(status, &value)
         }
+        ("POST", "/cdn") => match body.get("ttl_seconds").and_then(Value::as_u64) {
+            Some(ttl) => {
+                world.cdn.set_ttl(ttl);
+                Response::json(200, &json!({ "ttl_seconds": ttl }))
+            }
+            None => error(400, 0, "/_sandbox/cdn needs {\"ttl_seconds\": N}"),
+        },
         (method, p) if p.starts_with("/gateway") => {
             let (status, value) =
                 super::gateway::admin(world, method, &format!("/_sandbox{p}"), &body);
