@@ -128,6 +128,11 @@ pub struct GlobalArgs {
     /// through the cache directory ($DISCORD_CACHE_DIR)
     #[arg(long, global = true)]
     pub no_rate_limit_cache: bool,
+
+    /// Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait,
+    /// retries, 429 scope; never a token) to FILE
+    #[arg(long, global = true, value_name = "FILE", env = "DISCORD_TRACE")]
+    pub trace: Option<PathBuf>,
 }
 
 /// The fixed subcommands (typed endpoint subcommands are added from the route table).

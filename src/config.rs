@@ -52,6 +52,8 @@ pub struct Settings {
     pub global_limit: u32,
     /// Where rate-limit state is shared with other invocations (`None`: this process only).
     pub rate_limit_cache: Option<PathBuf>,
+    /// `--trace FILE`: where telemetry lines go.
+    pub trace: Option<discord_client::Trace>,
     /// The run's one REST client, built on first use ([`Settings::client`]).
     client: OnceLock<Client>,
 }
@@ -106,6 +108,7 @@ impl Settings {
             } else {
                 crate::rest::ratecache::RateCache::default_dir()
             },
+            trace: args.trace.as_deref().map(trace_file).transpose()?,
             client: OnceLock::new(),
         })
     }
@@ -134,6 +137,7 @@ impl Settings {
             timeout: self.timeout,
             global_limit: self.global_limit,
             notice: crate::output::notice(),
+            trace: self.trace.clone(),
         }
     }
 
@@ -159,6 +163,29 @@ pub fn missing_token_error(problem: Option<&str>) -> Error {
             "no token: pass --token TOKEN, set DISCORD_TOKEN, or run 'discord login' to store one",
         ),
     }
+}
+
+/// Opens `--trace FILE` for appending (created 0600) and returns the writer of its lines. Each
+/// record is written with one call, so lines from processes sharing the file do not interleave.
+fn trace_file(path: &Path) -> Result<discord_client::Trace> {
+    let mut options = fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path).map_err(|e| {
+        Error::usage(format!(
+            "cannot open the --trace file {}: {e}",
+            path.display()
+        ))
+    })?;
+    let file = std::sync::Mutex::new(file);
+    Ok(discord_client::Trace::new(move |record| {
+        let mut line = record.to_string();
+        line.push('\n');
+        let mut file = file.lock().unwrap_or_else(|p| p.into_inner());
+        // Telemetry must never fail the request it describes.
+        let _ = file.write_all(line.as_bytes());
+    }))
 }
 
 /// Checks and trims an API base URL.

@@ -5,64 +5,15 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::net::TcpListener;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::fake::{fake_gateway, hello_ready, http, serve};
 use common::{base_cmd, stderr, stdout};
 
 const TOKEN: &str = "hostile.token.value";
-
-/// A one-purpose HTTP server: answers each connection with the next canned reply (the last one
-/// repeats). Counts the connections it accepted.
-struct Canned {
-    url: String,
-    hits: Arc<AtomicUsize>,
-}
-
-fn serve(replies: Vec<Vec<u8>>) -> Canned {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/api/v10", listener.local_addr().unwrap());
-    let hits = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&hits);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let n = counter.fetch_add(1, Ordering::SeqCst);
-            let reply = replies[n.min(replies.len() - 1)].clone();
-            std::thread::spawn(move || answer(&mut stream, &reply));
-        }
-    });
-    Canned { url, hits }
-}
-
-fn answer(stream: &mut TcpStream, reply: &[u8]) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut buf = [0u8; 8192];
-    let mut seen = Vec::new();
-    // Read the request head (bodies here are small and sent with it).
-    while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => seen.extend_from_slice(&buf[..n]),
-        }
-    }
-    if reply == b"HANG" {
-        std::thread::sleep(Duration::from_secs(30));
-        return;
-    }
-    let _ = stream.write_all(reply);
-    let _ = stream.flush();
-}
-
-fn http(status: &str, headers: &str, body: &str) -> Vec<u8> {
-    format!(
-        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n{headers}\r\n{body}",
-        body.len()
-    )
-    .into_bytes()
-}
 
 fn run(url: &str, args: &[&str]) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
@@ -252,57 +203,6 @@ fn token_with_whitespace_and_doubled_prefix_is_cleaned() {
         )),
         "{head}"
     );
-}
-
-/// A fake gateway: serves `/gateway/bot` over HTTP pointing at a WebSocket listener whose
-/// connections are handed to `script` (with the connection's number and the listener's URL).
-fn fake_gateway(
-    script: impl Fn(usize, &str, tungstenite::WebSocket<TcpStream>) + Send + Sync + 'static,
-) -> (String, Arc<AtomicUsize>) {
-    let ws = TcpListener::bind("127.0.0.1:0").unwrap();
-    let ws_url = format!("ws://{}", ws.local_addr().unwrap());
-    let body = format!(
-        r#"{{"url":"{ws_url}","shards":1,"session_start_limit":{{"total":1000,"remaining":1000,"reset_after":1000,"max_concurrency":1}}}}"#
-    );
-    let rest = serve(vec![http(
-        "200 OK",
-        "Content-Type: application/json\r\n",
-        &body,
-    )]);
-    let conns = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&conns);
-    let script = Arc::new(script);
-    let own_url = ws_url.clone();
-    std::thread::spawn(move || {
-        for stream in ws.incoming() {
-            let Ok(stream) = stream else { continue };
-            let n = counter.fetch_add(1, Ordering::SeqCst);
-            let script = Arc::clone(&script);
-            let own_url = own_url.clone();
-            std::thread::spawn(move || {
-                if let Ok(socket) = tungstenite::accept(stream) {
-                    script(n, &own_url, socket);
-                }
-            });
-        }
-    });
-    (rest.url, conns)
-}
-
-fn hello_ready(socket: &mut tungstenite::WebSocket<TcpStream>) {
-    use tungstenite::Message;
-    socket
-        .send(Message::text(
-            r#"{"op":10,"d":{"heartbeat_interval":45000},"s":null,"t":null}"#,
-        ))
-        .unwrap();
-    // IDENTIFY
-    let _ = socket.read();
-    socket
-        .send(Message::text(
-            r#"{"op":0,"t":"READY","s":1,"d":{"v":10,"user":{"id":"1","username":"b"},"guilds":[],"session_id":"abc","resume_gateway_url":"ws://127.0.0.1:9","application":{"id":"1","flags":0}}}"#,
-        ))
-        .unwrap();
 }
 
 #[test]

@@ -601,7 +601,7 @@ fn sessions_that_keep_ending_identify_afresh_with_growing_waits() {
     let err = l.stderr();
     assert!(err.contains("reconnecting in 1.0s"), "{err}");
     assert!(
-        err.contains("reconnecting in 2.0s (2 sessions in a row ended"),
+        err.contains("reconnecting in 2.0s (2 sessions in a row failed to become established"),
         "{err}"
     );
     assert_eq!(err.matches("(identify)").count(), 3, "{err}");

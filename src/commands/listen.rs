@@ -9,12 +9,12 @@ use crate::config::Settings;
 use crate::gateway::frame::{self, IdentifyConfig};
 use crate::gateway::inflate::Compression;
 use crate::gateway::intents;
-use crate::gateway::runner::{self, GatewayInfo, ListenOptions, Stop};
+use crate::gateway::runner::{self, GatewayInfo, ListenOptions, Stop, MAX_SHARDS_PER_PROCESS};
 use crate::gateway::sink::Sink;
 use crate::output::diag;
 use crate::rest::{Method, RequestSpec};
 use crate::token::TokenKind;
-use crate::{Error, Result};
+use crate::{Error, ErrorKind, Result};
 
 /// Which shards this process runs: `(ids, count, tag lines with the shard)`.
 pub fn shard_plan(args: &ListenArgs, recommended: u32) -> Result<(Vec<u32>, u32, bool)> {
@@ -39,11 +39,24 @@ pub fn shard_plan(args: &ListenArgs, recommended: u32) -> Result<(Vec<u32>, u32,
         if count == 0 || first > last || last >= count {
             return Err(bad());
         }
+        if u64::from(last - first) >= MAX_SHARDS_PER_PROCESS as u64 {
+            return Err(runner::too_many_shards(u64::from(last - first) + 1));
+        }
         return Ok(((first..=last).collect(), count, true));
     }
     if let Some(spec) = &args.shards {
         let count = if spec.eq_ignore_ascii_case("auto") {
-            recommended.max(1)
+            let count = recommended.max(1);
+            if count as usize > MAX_SHARDS_PER_PROCESS {
+                // The count comes from the server, so the error is not a usage error.
+                return Err(Error::new(
+                    ErrorKind::Api,
+                    format!(
+                        "the gateway recommends {count} shards, more than one process runs ({MAX_SHARDS_PER_PROCESS}); run several processes, each with --shard FIRST-LAST/{count} for its part"
+                    ),
+                ));
+            }
+            count
         } else {
             match spec.trim().parse::<u32>() {
                 Ok(n) if n > 0 => n,
@@ -54,6 +67,9 @@ pub fn shard_plan(args: &ListenArgs, recommended: u32) -> Result<(Vec<u32>, u32,
                 }
             }
         };
+        if count as usize > MAX_SHARDS_PER_PROCESS {
+            return Err(runner::too_many_shards(count.into()));
+        }
         return Ok(((0..count).collect(), count, true));
     }
     Ok((vec![0], 1, false))
@@ -144,7 +160,8 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
         options.events.clone(),
         options.max_events,
         Arc::clone(&stop),
-    );
+    )
+    .on_stdout();
     runner::run(&options, &info, &sink, &stop)
 }
 
@@ -183,5 +200,31 @@ mod tests {
             assert!(shard_plan(&args(&["--shard", bad]), 1).is_err(), "{bad}");
         }
         assert!(shard_plan(&args(&["--shards", "0"]), 1).is_err());
+        // Issue 14 item 12: a process runs a bounded number of shard threads, whatever the
+        // flags or the gateway's recommendation say.
+        let limit = MAX_SHARDS_PER_PROCESS as u32;
+        assert_eq!(
+            shard_plan(&args(&["--shards", "auto"]), limit).unwrap().1,
+            limit
+        );
+        for (flags, recommended, kind) in [
+            (vec!["--shards", "auto"], 2_000_000, ErrorKind::Api),
+            (vec!["--shards", "auto"], limit + 1, ErrorKind::Api),
+            (vec!["--shards", "100000"], 1, ErrorKind::Usage),
+            (
+                vec!["--shard", "0-4294967293/4294967294"],
+                1,
+                ErrorKind::Usage,
+            ),
+        ] {
+            let err = shard_plan(&args(&flags), recommended).unwrap_err();
+            assert_eq!(err.kind, kind, "{flags:?}");
+            assert!(
+                err.message.contains("--shard FIRST-LAST/"),
+                "{}",
+                err.message
+            );
+        }
+        assert!(shard_plan(&args(&["--shard", "256-511/1000"]), 1).is_ok());
     }
 }

@@ -2,7 +2,7 @@
 //! JSON, its stderr is collected, and it can be sent signals by PID.
 
 use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -23,10 +23,14 @@ pub struct Listen {
 impl Listen {
     /// Starts `discord listen ARGS` against `sb`.
     pub fn start(sb: &Sandbox, args: &[&str]) -> Listen {
-        let mut child = sb
-            .cmd()
-            .arg("listen")
-            .args(args)
+        let mut cmd = sb.cmd();
+        cmd.arg("listen").args(args);
+        Listen::spawn(cmd)
+    }
+
+    /// Runs `cmd` (a `discord listen` set up by the caller, e.g. against a fake gateway).
+    pub fn spawn(mut cmd: Command) -> Listen {
+        let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -31,3 +31,33 @@ impl std::fmt::Debug for Notice {
         f.write_str("Notice")
     }
 }
+
+/// Where the client writes telemetry (`--trace`): one JSON object per HTTP request or gateway
+/// connection event, never holding a token. The command line appends each as a line to a file.
+#[derive(Clone)]
+pub struct Trace(std::sync::Arc<dyn Fn(&serde_json::Value) + Send + Sync>);
+
+impl Trace {
+    /// A trace that hands each record to `record`.
+    pub fn new(record: impl Fn(&serde_json::Value) + Send + Sync + 'static) -> Trace {
+        Trace(std::sync::Arc::new(record))
+    }
+
+    /// Records one event.
+    pub fn record(&self, event: &serde_json::Value) {
+        (self.0)(event)
+    }
+}
+
+impl std::fmt::Debug for Trace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Trace")
+    }
+}
+
+/// Seconds since the Unix epoch, for trace records.
+pub fn epoch_seconds() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}

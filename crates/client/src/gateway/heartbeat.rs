@@ -58,11 +58,16 @@ impl Heartbeat {
         self.sent_at = Some(now);
     }
 
-    /// Records an op 11 ACK.
-    pub fn ack(&mut self, now: Instant) {
+    /// Records an op 11 ACK; true when it answers a beat we sent (an ACK nobody asked for
+    /// says nothing about the connection).
+    pub fn ack(&mut self, now: Instant) -> bool {
         self.acked = true;
-        if let Some(at) = self.sent_at.take() {
-            self.latency = Some(now.saturating_duration_since(at));
+        match self.sent_at.take() {
+            Some(at) => {
+                self.latency = Some(now.saturating_duration_since(at));
+                true
+            }
+            None => false,
         }
     }
 }
@@ -87,7 +92,11 @@ mod tests {
         let t0 = Instant::now();
         let mut hb = Heartbeat::new(Duration::from_millis(100), t0, 0.0);
         hb.beat(t0).unwrap();
-        hb.ack(t0 + Duration::from_millis(5));
+        assert!(hb.ack(t0 + Duration::from_millis(5)));
+        assert!(
+            !hb.ack(t0 + Duration::from_millis(6)),
+            "nothing was outstanding"
+        );
         assert_eq!(hb.latency, Some(Duration::from_millis(5)));
         hb.beat(t0 + Duration::from_millis(100)).unwrap();
         assert_eq!(hb.beat(t0 + Duration::from_millis(200)), Err(Zombie));

@@ -6,6 +6,7 @@
 
 pub use discord_protocol::gateway::{close_codes, frame, inflate, intents};
 
+pub mod connection;
 pub mod heartbeat;
 pub mod identify_gate;
 pub mod limiter;

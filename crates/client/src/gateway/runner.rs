@@ -1,21 +1,18 @@
-//! Drives shards over real sockets: opens the WebSocket (ws:// or wss:// with rustls), feeds
-//! what arrives into [`Shard::process`], does what it answers, and writes dispatches to the
-//! output ([`super::sink`]). One thread per shard; a shared gate ([`super::identify_gate`]) spaces
-//! IDENTIFYs as Discord requires.
+//! Drives shards over real sockets ([`super::connection`]): feeds what arrives into
+//! [`Shard::process`], does what it answers, and writes dispatches to the output
+//! ([`super::sink`]). One thread per shard, at most [`MAX_SHARDS_PER_PROCESS`]; a shared gate
+//! ([`super::identify_gate`]) spaces IDENTIFYs as Discord requires.
 
 use std::collections::VecDeque;
-use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use tungstenite::protocol::frame::coding::CloseCode;
-use tungstenite::protocol::CloseFrame;
-use tungstenite::stream::MaybeTlsStream;
-use tungstenite::{Message, WebSocket};
+use tungstenite::Message;
 
+use super::connection::{Closed, Connection, OpenError, POLL};
 use super::frame::{self, op, Frame, Hello, IdentifyConfig, Ready};
 use super::identify_gate::IdentifyGate;
 use super::inflate::{Compression, Inflater};
@@ -25,9 +22,6 @@ use super::sink::Sink;
 use crate::token::Token;
 use crate::Notice;
 use crate::{Error, ErrorKind, Result};
-
-/// How long a read waits before the loop looks at timers, commands and Ctrl-C.
-const POLL: Duration = Duration::from_millis(50);
 
 /// What `GET /gateway/bot` said.
 #[derive(Debug, Clone)]
@@ -168,99 +162,11 @@ impl Stop {
     }
 }
 
-/// One open WebSocket.
-struct Connection {
-    ws: WebSocket<MaybeTlsStream<TcpStream>>,
-}
-
-/// Why reading stopped.
-enum ReadEnd {
-    /// The connection ended, with the close code if there was one.
-    Closed(Option<u16>),
-}
-
-impl Connection {
-    fn open(url: &str, timeout: Duration) -> Result<Connection> {
-        let parsed = reqwest::Url::parse(url)
-            .map_err(|e| Error::network(format!("bad gateway URL '{url}': {e}")))?;
-        let host = parsed.host_str().unwrap_or("").to_string();
-        let port = parsed.port_or_known_default().unwrap_or(443);
-        let addrs = (host.trim_matches(['[', ']']), port)
-            .to_socket_addrs()
-            .map_err(|e| Error::network(format!("cannot resolve the gateway host {host}: {e}")))?;
-        let mut last = None;
-        let mut stream = None;
-        for addr in addrs {
-            match TcpStream::connect_timeout(&addr, timeout) {
-                Ok(s) => {
-                    stream = Some(s);
-                    break;
-                }
-                Err(e) => last = Some(e),
-            }
-        }
-        let stream = stream.ok_or_else(|| {
-            Error::network(format!(
-                "cannot connect to the gateway at {host}:{port}: {}",
-                last.map_or("no address".to_string(), |e| e.to_string())
-            ))
-        })?;
-        let _ = stream.set_nodelay(true);
-        stream.set_read_timeout(Some(timeout))?;
-        stream.set_write_timeout(Some(Duration::from_secs(30)))?;
-        let socket = stream.try_clone()?;
-        let (ws, _) = tungstenite::client_tls_with_config(url, stream, Some(ws_config()), None)
-            .map_err(|e| Error::network(format!("gateway handshake with {host} failed: {e}")))?;
-        socket.set_read_timeout(Some(POLL))?;
-        Ok(Connection { ws })
-    }
-
-    /// The next message, `Ok(None)` when nothing arrived within [`POLL`].
-    fn read(&mut self) -> std::result::Result<Option<Message>, ReadEnd> {
-        match self.ws.read() {
-            Ok(Message::Close(frame)) => Err(ReadEnd::Closed(frame.map(|f| u16::from(f.code)))),
-            Ok(m) => Ok(Some(m)),
-            Err(tungstenite::Error::Io(e))
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) =>
-            {
-                Ok(None)
-            }
-            Err(_) => Err(ReadEnd::Closed(None)),
-        }
-    }
-
-    fn send(&mut self, payload: String) -> bool {
-        self.ws.send(Message::text(payload)).is_ok()
-    }
-
-    /// Sends a close frame; with 1000 waits briefly for the server's reply so it sees a clean
-    /// end of session.
-    fn close(&mut self, code: u16) {
-        let frame = CloseFrame {
-            code: CloseCode::from(code),
-            reason: "".into(),
-        };
-        if self.ws.close(Some(frame)).is_err() || code != 1000 {
-            let _ = self.ws.flush();
-            return;
-        }
-        let end = Instant::now() + Duration::from_secs(1);
-        while Instant::now() < end {
-            match self.ws.read() {
-                Ok(_) => {}
-                Err(tungstenite::Error::Io(e))
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                    ) => {}
-                Err(_) => break,
-            }
-        }
-    }
-}
+/// The most shards one process runs. Each shard is a thread and a socket, and its IDENTIFY
+/// waits its turn (`max_concurrency` per 5 s): a bot that needs more shards than this runs
+/// several processes, each with `--shard FIRST-LAST/COUNT`. It also bounds what a gateway's
+/// shard count can make this process start.
+pub const MAX_SHARDS_PER_PROCESS: usize = 256;
 
 /// What one shard thread shares with the others.
 struct Shared<'a> {
@@ -279,6 +185,9 @@ enum Ended {
 
 /// Runs the shards until stopped (Ctrl-C, `--max-events`, closed output) or a fatal close.
 pub fn run(options: &ListenOptions, info: &GatewayInfo, sink: &Sink, stop: &Stop) -> Result<()> {
+    if options.shard_ids.len() > MAX_SHARDS_PER_PROCESS {
+        return Err(too_many_shards(options.shard_ids.len() as u64));
+    }
     let gate = IdentifyGate::new(info, options.notice.clone());
     let shared = Shared {
         options,
@@ -306,16 +215,26 @@ pub fn run(options: &ListenOptions, info: &GatewayInfo, sink: &Sink, stop: &Stop
     }
     drop(senders);
     let errors: Mutex<Vec<Error>> = Mutex::new(Vec::new());
+    let fail = |e: Error| {
+        stop.request();
+        errors.lock().unwrap_or_else(|p| p.into_inner()).push(e);
+    };
     std::thread::scope(|scope| {
         for (id, rx) in receivers {
-            let shared = &shared;
-            let errors = &errors;
-            scope.spawn(move || {
-                if let Err(e) = run_shard(shared, id, rx) {
-                    shared.stop.request();
-                    errors.lock().unwrap_or_else(|p| p.into_inner()).push(e);
-                }
-            });
+            let (shared, fail) = (&shared, &fail);
+            let spawned = std::thread::Builder::new()
+                .name(format!("shard-{id}"))
+                .spawn_scoped(scope, move || {
+                    if let Err(e) = run_shard(shared, id, rx) {
+                        fail(e);
+                    }
+                });
+            if let Err(e) = spawned {
+                fail(Error::runtime(format!(
+                    "cannot start a thread for shard {id}: {e}"
+                )));
+                break;
+            }
         }
     });
     sink.flush()?;
@@ -326,6 +245,13 @@ pub fn run(options: &ListenOptions, info: &GatewayInfo, sink: &Sink, stop: &Stop
         Some(e) => Err(e),
         None => Ok(()),
     }
+}
+
+/// The error for a shard plan larger than [`MAX_SHARDS_PER_PROCESS`].
+pub fn too_many_shards(count: u64) -> Error {
+    Error::usage(format!(
+        "{count} shards is more than one process runs ({MAX_SHARDS_PER_PROCESS}); run several processes, each with --shard FIRST-LAST/COUNT for its part"
+    ))
 }
 
 /// Reads `--stdin` lines and hands each command to the shard that must send it.
@@ -373,67 +299,37 @@ fn route(senders: &[(u32, Sender<String>)], count: u32, cmd: &Value) {
     }
 }
 
+/// One shard's connection state and what it keeps across its connections.
+struct ShardRun<'a> {
+    shared: &'a Shared<'a>,
+    shard: Shard,
+    commands: Receiver<String>,
+    pending: VecDeque<String>,
+    label: String,
+}
+
 fn run_shard(shared: &Shared<'_>, id: u32, commands: Receiver<String>) -> Result<()> {
     let options = shared.options;
-    let diag = |text: &str| options.notice.say(text);
-    let mut shard = Shard::new(
-        options.token.secret().to_string(),
-        options.identify.clone(),
-        [id, options.shard_count],
-    );
-    let mut pending: VecDeque<String> = VecDeque::new();
-    let label = if options.tag_shard {
-        format!("shard {id}/{}: ", options.shard_count)
-    } else {
-        String::new()
+    let mut run = ShardRun {
+        shared,
+        shard: Shard::new(
+            options.token.clone(),
+            options.identify.clone(),
+            [id, options.shard_count],
+        ),
+        commands,
+        pending: VecDeque::new(),
+        label: if options.tag_shard {
+            format!("shard {id}/{}: ", options.shard_count)
+        } else {
+            String::new()
+        },
     };
     loop {
-        let State::Disconnected { wait, .. } = shard.state else {
+        let Some(mut conn) = run.connect()? else {
             return Ok(());
         };
-        if !wait.is_zero() {
-            let why = match shard.short_sessions() {
-                0 | 1 => String::new(),
-                n => format!(
-                    " ({n} sessions in a row ended before they were established; each IDENTIFY uses one of the day's session starts)"
-                ),
-            };
-            diag(&format!(
-                "gateway: {label}reconnecting in {:.1}s{why}",
-                wait.as_secs_f64()
-            ));
-        }
-        if !shared.stop.sleep(wait) {
-            return Ok(());
-        }
-        let (resume, resume_url) = shard.plan();
-        if !resume && !shared.gate.acquire(id, shared.stop)? {
-            return Ok(());
-        }
-        let url = connect_url(resume_url.unwrap_or(&shared.info.url), options.compress)?;
-        diag(&format!(
-            "gateway: {label}connecting to {} ({})",
-            url.split('?').next().unwrap_or(&url),
-            if resume { "resume" } else { "identify" }
-        ));
-        let mut conn = match Connection::open(&url, options.connect_timeout) {
-            Ok(c) => c,
-            Err(e) => {
-                diag(&format!("gateway: {label}{e}"));
-                shard.process(Event::ConnectFailed, Instant::now());
-                shared.gate.release(id);
-                continue;
-            }
-        };
-        shard.process(Event::Connected, Instant::now());
-        let ended = drive(
-            shared,
-            &mut shard,
-            &mut conn,
-            &commands,
-            &mut pending,
-            &label,
-        );
+        let ended = run.drive(&mut conn);
         shared.gate.release(id);
         match ended? {
             Ended::Stopped => return Ok(()),
@@ -442,192 +338,289 @@ fn run_shard(shared: &Shared<'_>, id: u32, commands: Receiver<String>) -> Result
     }
 }
 
-/// Runs one connection until it ends.
-fn drive(
-    shared: &Shared<'_>,
-    shard: &mut Shard,
-    conn: &mut Connection,
-    commands: &Receiver<String>,
-    pending: &mut VecDeque<String>,
-    label: &str,
-) -> Result<Ended> {
-    let options = shared.options;
-    let diag = |text: &str| options.notice.say(text);
-    let tag = options.tag_shard.then_some(shard.shard);
-    let mut inflater = options.compress.map(Inflater::new);
-    let mut limiter = SendLimiter::default();
-    loop {
-        if shared.stop.requested() {
-            shard.process(Event::Shutdown, Instant::now());
-            conn.close(1000);
-            return Ok(Ended::Stopped);
-        }
-        let message = match conn.read() {
-            Ok(m) => m,
-            Err(ReadEnd::Closed(code)) => {
-                let action = shard.process(Event::Closed { code }, Instant::now());
-                if let Action::Fatal(e) = action {
-                    return Err(e);
-                }
-                diag(&format!(
-                    "gateway: {label}{}; {}",
-                    super::close_codes::describe(code),
-                    if shard.plan().0 {
-                        "resuming"
-                    } else {
-                        "identifying afresh"
-                    }
+impl ShardRun<'_> {
+    /// Reports one line about the connection.
+    fn say(&self, text: &str) {
+        self.shared.options.notice.say(text);
+    }
+
+    /// Waits out the backoff, takes an IDENTIFY slot if identifying, and opens the next
+    /// connection. `None` when the shard is done (stopped, or closed for good).
+    fn connect(&mut self) -> Result<Option<Connection>> {
+        let (shared, label) = (self.shared, &self.label);
+        let id = self.shard.shard[0];
+        loop {
+            let State::Disconnected { wait, .. } = self.shard.state else {
+                return Ok(None);
+            };
+            if !wait.is_zero() {
+                let why = match self.shard.short_sessions() {
+                    0 | 1 => String::new(),
+                    n => format!(
+                        " ({n} sessions in a row failed to become established; each IDENTIFY uses one of the day's session starts)"
+                    ),
+                };
+                self.say(&format!(
+                    "gateway: {label}reconnecting in {:.1}s{why}",
+                    wait.as_secs_f64()
                 ));
-                return Ok(Ended::Reconnect);
             }
-        };
-        let text: Option<&str> = match &message {
-            Some(Message::Text(t)) => Some(t.as_str()),
-            Some(Message::Binary(b)) => match inflater
-                .as_mut()
-                .map_or(Ok(Some(b.as_ref())), |i| i.push(b))
-            {
-                Ok(Some(bytes)) => match std::str::from_utf8(bytes) {
-                    Ok(s) => Some(s),
-                    Err(_) => {
-                        diag(&format!("gateway: {label}the gateway sent a message that is not UTF-8; reconnecting"));
-                        shard.process(Event::Closed { code: None }, Instant::now());
-                        conn.close(4000);
-                        return Ok(Ended::Reconnect);
-                    }
-                },
-                Ok(None) => None,
-                Err(e) => {
-                    diag(&format!("gateway: {label}{e}; reconnecting"));
-                    shard.process(Event::Closed { code: None }, Instant::now());
-                    conn.close(4000);
-                    return Ok(Ended::Reconnect);
+            if !shared.stop.sleep(wait) {
+                return Ok(None);
+            }
+            let (resume, resume_url) = self.shard.plan();
+            if !resume && !shared.gate.acquire(id, shared.stop)? {
+                return Ok(None);
+            }
+            let url = connect_url(
+                resume_url.unwrap_or(&shared.info.url),
+                shared.options.compress,
+            )?;
+            self.say(&format!(
+                "gateway: {label}connecting to {} ({})",
+                url.split('?').next().unwrap_or(&url),
+                if resume { "resume" } else { "identify" }
+            ));
+            match Connection::open(&url, shared.options.connect_timeout, shared.stop) {
+                Ok(conn) => {
+                    self.shard.process(Event::Connected, Instant::now());
+                    return Ok(Some(conn));
                 }
+                Err(OpenError::Stopped) => return Ok(None),
+                Err(OpenError::Failed(e)) => {
+                    self.say(&format!("gateway: {label}{e}"));
+                    self.shard.process(Event::ConnectFailed, Instant::now());
+                    shared.gate.release(id);
+                }
+            }
+        }
+    }
+
+    /// Runs one connection until it ends.
+    fn drive(&mut self, conn: &mut Connection) -> Result<Ended> {
+        let shared = self.shared;
+        let mut inflater = shared.options.compress.map(Inflater::new);
+        let mut limiter = SendLimiter::default();
+        loop {
+            if shared.stop.requested() {
+                self.shard.process(Event::Shutdown, Instant::now());
+                conn.close(1000);
+                return Ok(Ended::Stopped);
+            }
+            let message = match conn.read() {
+                Ok(m) => m,
+                Err(closed) => return self.closed(&closed),
+            };
+            if message.is_none() {
+                // Quiet for a poll interval: nothing buffered may wait longer than that, and a
+                // reader that went away (`listen | head -1`) is noticed without a write.
+                shared.sink.flush()?;
+                if shared.sink.output_closed() {
+                    shared.stop.request();
+                    return Err(Error::new(ErrorKind::BrokenPipe, "output closed"));
+                }
+            }
+            let now = Instant::now();
+            let text = match decode(message.as_ref(), inflater.as_mut()) {
+                Ok(text) => text,
+                Err(why) => return Ok(self.broken(conn, &why)),
+            };
+            if let Some(text) = text {
+                if let Some(end) = self.on_text(conn, &mut limiter, text, now)? {
+                    return Ok(end);
+                }
+            }
+            if self.shard.deadline().is_some_and(|d| now >= d) {
+                let action = self.shard.process(Event::Tick, now);
+                if let Some(end) = self.act(action, conn, &mut limiter, now)? {
+                    return Ok(end);
+                }
+            }
+            if self.shard.state == State::Active {
+                self.send_commands(conn, &mut limiter, now);
+            }
+        }
+    }
+
+    /// The server closed the connection (or it broke): says so with the code and reason,
+    /// then stops for good on a fatal code or plans the next connection.
+    fn closed(&mut self, closed: &Closed) -> Result<Ended> {
+        let action = self
+            .shard
+            .process(Event::Closed { code: closed.code }, Instant::now());
+        let next = match action {
+            Action::Fatal(_) => "stopping",
+            _ if self.shard.plan().0 => "resuming",
+            _ => "identifying afresh",
+        };
+        self.say(&format!(
+            "gateway: {}{}; {next}",
+            self.label,
+            closed.describe()
+        ));
+        match action {
+            Action::Fatal(e) => Err(e),
+            _ => Ok(Ended::Reconnect),
+        }
+    }
+
+    /// The connection is unusable (corrupt data, a message over the limits): ends it as a
+    /// dropped connection, which resumes or reconnects like any other.
+    fn broken(&mut self, conn: &mut Connection, why: &str) -> Ended {
+        self.say(&format!("gateway: {}{why}; reconnecting", self.label));
+        self.shard
+            .process(Event::Closed { code: None }, Instant::now());
+        conn.close(4000);
+        Ended::Reconnect
+    }
+
+    /// One payload: checks it, feeds it to the state machine and does what that says.
+    fn on_text(
+        &mut self,
+        conn: &mut Connection,
+        limiter: &mut SendLimiter,
+        text: &str,
+        now: Instant,
+    ) -> Result<Option<Ended>> {
+        let shared = self.shared;
+        let frame = match Frame::parse(text) {
+            Ok(f) => f,
+            Err(e) => return Ok(Some(self.broken(conn, &e.message))),
+        };
+        let t = frame.t.as_deref().unwrap_or("");
+        let Some(event) = self.event(&frame, t) else {
+            return Ok(None);
+        };
+        let was_active = self.shard.state == State::Active;
+        let was_identifying = matches!(self.shard.state, State::Identifying { .. });
+        let action = self.shard.process(event, now);
+        if !was_identifying && matches!(self.shard.state, State::Identifying { .. }) {
+            // The action is the IDENTIFY itself: it uses one of the day's session starts.
+            shared.gate.spend(self.shard.shard[0]);
+        }
+        if !was_active && self.shard.state == State::Active {
+            // Commands wait for a live session; a fresh one starts a fresh send budget.
+            while let Ok(cmd) = self.commands.try_recv() {
+                self.pending.push_back(cmd);
+            }
+        }
+        if !matches!(action, Action::Print) {
+            return self.act(action, conn, limiter, now);
+        }
+        if t == "RESUMED" {
+            self.say(&format!("gateway: {}resumed", self.label));
+        }
+        let tag = shared.options.tag_shard.then_some(self.shard.shard);
+        shared.sink.emit(&frame::one_line(text), t, tag, now)?;
+        Ok(None)
+    }
+
+    /// The state machine's event for a payload; `None` for opcodes a client ignores.
+    fn event<'f>(&self, frame: &'f Frame<'_>, t: &'f str) -> Option<Event<'f>> {
+        Some(match frame.op {
+            op::DISPATCH => Event::Dispatch {
+                t,
+                s: frame.s,
+                ready: (t == "READY")
+                    .then(|| frame.data::<Ready>())
+                    .flatten()
+                    .map(|r| (r.session_id, self.resume_url(r.resume_gateway_url))),
             },
-            _ => None,
-        };
-        if message.is_none() {
-            // Quiet for a poll interval: nothing buffered may wait longer than that.
-            shared.sink.flush()?;
-        }
-        let now = Instant::now();
-        if let Some(text) = text {
-            let frame = match Frame::parse(text) {
-                Ok(f) => f,
-                Err(e) => {
-                    diag(&format!("gateway: {label}{e}; reconnecting"));
-                    shard.process(Event::Closed { code: None }, now);
-                    conn.close(4000);
-                    return Ok(Ended::Reconnect);
-                }
-            };
-            let t = frame.t.as_deref().unwrap_or("");
-            let was_active = shard.state == State::Active;
-            let event = match frame.op {
-                op::DISPATCH => Event::Dispatch {
-                    t,
-                    s: frame.s,
-                    ready: (t == "READY")
-                        .then(|| frame.data::<Ready>())
-                        .flatten()
-                        .map(|r| (r.session_id, r.resume_gateway_url)),
-                },
-                op::HEARTBEAT => Event::HeartbeatRequest,
-                op::RECONNECT => Event::Reconnect,
-                op::INVALID_SESSION => Event::InvalidSession {
-                    resumable: frame.data::<bool>().unwrap_or(false),
-                },
-                op::HELLO => Event::Hello {
-                    interval_ms: frame
-                        .data::<Hello>()
-                        .map_or(41_250, |h| h.heartbeat_interval),
-                },
-                op::HEARTBEAT_ACK => Event::HeartbeatAck,
-                _ => continue,
-            };
-            let was_identifying = matches!(shard.state, State::Identifying { .. });
-            let action = shard.process(event, now);
-            if !was_identifying && matches!(shard.state, State::Identifying { .. }) {
-                // The action is the IDENTIFY itself: it uses one of the day's session starts.
-                shared.gate.spend(shard.shard[0]);
-            }
-            match action {
-                Action::Print => {
-                    if t == "RESUMED" {
-                        diag(&format!("gateway: {label}resumed"));
-                    }
-                    shared.sink.emit(text, t, tag, now)?;
-                }
-                other => {
-                    if let Some(end) = act(other, conn, &mut limiter, label, now, &options.notice)?
-                    {
-                        return Ok(end);
-                    }
-                }
-            }
-            if !was_active && shard.state == State::Active {
-                // Commands wait for a live session; a fresh one starts a fresh send budget.
-                while let Ok(cmd) = commands.try_recv() {
-                    pending.push_back(cmd);
-                }
+            op::HEARTBEAT => Event::HeartbeatRequest,
+            op::RECONNECT => Event::Reconnect,
+            op::INVALID_SESSION => Event::InvalidSession {
+                resumable: frame.data::<bool>().unwrap_or(false),
+            },
+            op::HELLO => Event::Hello {
+                interval_ms: frame
+                    .data::<Hello>()
+                    .map_or(41_250, |h| h.heartbeat_interval),
+            },
+            op::HEARTBEAT_ACK => Event::HeartbeatAck,
+            _ => return None,
+        })
+    }
+
+    /// READY's `resume_gateway_url` if a RESUME could connect there; otherwise says why and
+    /// gives `None`, so the session is not resumed and a later reconnect identifies afresh.
+    fn resume_url(&self, url: String) -> Option<String> {
+        match connect_url(&url, self.shared.options.compress) {
+            Ok(_) => Some(url),
+            Err(e) => {
+                self.say(&format!(
+                    "gateway: {}READY's resume_gateway_url is unusable ({}); a reconnect will identify afresh",
+                    self.label, e.message
+                ));
+                None
             }
         }
-        if shard.deadline().is_some_and(|d| now >= d) {
-            let action = shard.process(Event::Tick, now);
-            if let Some(end) = act(action, conn, &mut limiter, label, now, &options.notice)? {
-                return Ok(end);
+    }
+
+    /// Sends queued `--stdin` commands within the connection's send budget.
+    fn send_commands(&mut self, conn: &mut Connection, limiter: &mut SendLimiter, now: Instant) {
+        while let Ok(cmd) = self.commands.try_recv() {
+            self.pending.push_back(cmd);
+        }
+        while let Some(cmd) = self.pending.pop_front() {
+            match limiter.admit(&cmd, now) {
+                Ok(()) => {
+                    if !conn.send(cmd) {
+                        break;
+                    }
+                }
+                Err(e) => self.say(&format!("error: {e}")),
             }
         }
-        if shard.state == State::Active {
-            while let Ok(cmd) = commands.try_recv() {
-                pending.push_back(cmd);
+    }
+
+    /// Does an action other than printing; `Some` when the connection is over.
+    fn act(
+        &mut self,
+        action: Action,
+        conn: &mut Connection,
+        limiter: &mut SendLimiter,
+        now: Instant,
+    ) -> Result<Option<Ended>> {
+        match action {
+            Action::None | Action::Print => Ok(None),
+            Action::Send(payload) => {
+                limiter.record(now);
+                // A failed write shows up as a closed connection on the next read.
+                conn.send(payload);
+                Ok(None)
             }
-            while let Some(cmd) = pending.pop_front() {
-                match limiter.admit(&cmd, now) {
-                    Ok(()) => {
-                        if !conn.send(cmd) {
-                            break;
-                        }
-                    }
-                    Err(e) => diag(&format!("error: {e}")),
-                }
+            Action::Close { code, reason } => {
+                self.say(&format!("gateway: {}{reason}", self.label));
+                conn.close(code);
+                Ok(Some(Ended::Reconnect))
             }
+            Action::Fatal(e) => Err(e),
         }
     }
 }
 
-/// Does an action other than printing; `Some` when the connection is over.
-fn act(
-    action: Action,
-    conn: &mut Connection,
-    limiter: &mut SendLimiter,
-    label: &str,
-    now: Instant,
-    notice: &Notice,
-) -> Result<Option<Ended>> {
-    match action {
-        Action::None | Action::Print => Ok(None),
-        Action::Send(payload) => {
-            limiter.record(now);
-            // A failed write shows up as a closed connection on the next read.
-            conn.send(payload);
-            Ok(None)
-        }
-        Action::Close { code, reason } => {
-            notice.say(&format!("gateway: {label}{reason}"));
-            conn.close(code);
-            Ok(Some(Ended::Reconnect))
-        }
-        Action::Fatal(e) => Err(e),
-    }
-}
-
-/// WebSocket limits: a GUILD_CREATE of a very large guild is tens of MB in one message, far
-/// over tungstenite's 16 MiB frame default; 512 MiB still bounds a hostile server.
-fn ws_config() -> tungstenite::protocol::WebSocketConfig {
-    tungstenite::protocol::WebSocketConfig::default()
-        .max_message_size(Some(512 << 20))
-        .max_frame_size(Some(512 << 20))
+/// The text of one WebSocket message: text as is, binary through the connection's
+/// decompressor (`Ok(None)` while a zlib message is still incomplete). An error is why the
+/// connection cannot go on.
+fn decode<'m>(
+    message: Option<&'m Message>,
+    inflater: Option<&'m mut Inflater>,
+) -> std::result::Result<Option<&'m str>, String> {
+    let bytes = match message {
+        Some(Message::Text(t)) => return Ok(Some(t.as_str())),
+        Some(Message::Binary(b)) => match inflater {
+            Some(i) => match i.push(b) {
+                Ok(Some(bytes)) => bytes,
+                Ok(None) => return Ok(None),
+                Err(e) => return Err(e.message),
+            },
+            None => b.as_ref(),
+        },
+        _ => return Ok(None),
+    };
+    std::str::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| "the gateway sent a message that is not UTF-8".to_string())
 }
 
 #[cfg(test)]

@@ -10,13 +10,20 @@ use super::frame::{self, IdentifyConfig};
 use super::heartbeat::Heartbeat;
 use super::intents;
 use super::session::Session;
+use crate::token::Token;
 use crate::{Error, ErrorKind};
 
 /// How long a new connection may wait for HELLO before it is given up and retried.
 pub const HELLO_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// Longest wait between failed connection attempts.
+/// Longest wait between connection attempts that failed or did not stay up.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// The shortest heartbeat interval followed, whatever HELLO says (see [`heartbeat_interval`]).
+pub const MIN_HEARTBEAT_INTERVAL: Duration = Duration::from_secs(1);
+
+/// The longest heartbeat interval followed, whatever HELLO says (see [`heartbeat_interval`]).
+pub const MAX_HEARTBEAT_INTERVAL: Duration = Duration::from_secs(300);
 
 /// Heartbeat ACKs after READY that make a session count as established. One that ends (4007,
 /// 4009, op 9 `false`) before that is a failure: in a row, they make the next IDENTIFY wait
@@ -89,8 +96,9 @@ pub enum Event<'a> {
         t: &'a str,
         /// Sequence number.
         s: Option<u64>,
-        /// `(session_id, resume_gateway_url)` for READY.
-        ready: Option<(String, String)>,
+        /// `(session_id, resume_gateway_url)` for READY; the URL is `None` when it is unusable
+        /// (the session then cannot be resumed).
+        ready: Option<(String, Option<String>)>,
     },
     /// op 1 from the server: beat now.
     HeartbeatRequest,
@@ -156,20 +164,27 @@ pub struct Shard {
     /// `[id, count]`.
     pub shard: [u32; 2],
     heartbeat: Option<Heartbeat>,
-    token: String,
+    token: Token,
     identify: IdentifyConfig,
     /// Heartbeat ACKs since the current session's READY (counted up to the threshold).
     acks_since_ready: u32,
-    /// Sessions in a row that ended before [`STABLE_SESSION_ACKS`] ACKs.
+    /// Sessions in a row that failed to become established: each IDENTIFY that got no READY,
+    /// and each session that ended before [`STABLE_SESSION_ACKS`] ACKs.
     short_sessions: u32,
+    /// ACKs on the current connection that answered a beat we sent.
+    connection_acks: u32,
+    /// Connections in a row that failed or did not stay up (kept through `Active`, which a
+    /// connection reaches before it is known to stay up).
+    attempts: u32,
 }
 
-/// `2^(n-1)` seconds, capped: the wait after `n` failures in a row.
+/// `2^(n-1)` seconds, capped: the wait after `n` connections in a row that did not stay up.
 pub fn backoff(attempts: u32) -> Duration {
     doubling(attempts, MAX_BACKOFF)
 }
 
-/// The wait before an IDENTIFY after `n` sessions in a row ended early: `2^(n-1)` s, capped.
+/// The wait before an IDENTIFY after `n` sessions in a row failed to become established:
+/// `2^(n-1)` s, capped.
 pub fn identify_backoff(short_sessions: u32) -> Duration {
     doubling(short_sessions, MAX_IDENTIFY_BACKOFF)
 }
@@ -181,14 +196,32 @@ fn doubling(n: u32, cap: Duration) -> Duration {
     Duration::from_secs(1u64 << (n - 1).min(16)).min(cap)
 }
 
-/// A random wait of 1 to 5 s, as older clients did after op 9.
+/// A random wait of 1 to 5 s: Discord's docs ("Gateway > Resuming") ask a client that got op 9
+/// to wait that long before it sends IDENTIFY or RESUME again.
 pub fn invalid_session_wait() -> Duration {
     Duration::from_millis(1000 + fastrand::u64(0..4000))
 }
 
+/// The heartbeat interval a HELLO asks for, within sane bounds: Discord's is 41.25 s. Below
+/// [`MIN_HEARTBEAT_INTERVAL`] beats would use more than half of the 120 sends a connection may
+/// make per minute ("Gateway > Rate Limiting"); above [`MAX_HEARTBEAT_INTERVAL`] a dead
+/// connection would go unnoticed for too long (and the timer could overflow).
+pub fn heartbeat_interval(interval_ms: u64) -> Duration {
+    Duration::from_millis(interval_ms).clamp(MIN_HEARTBEAT_INTERVAL, MAX_HEARTBEAT_INTERVAL)
+}
+
+/// Why a connection is being left, for [`Shard::disconnect`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Leave {
+    /// Keep the session and RESUME it (if there is one).
+    Resume,
+    /// Forget the session and IDENTIFY afresh.
+    Identify,
+}
+
 impl Shard {
     /// A shard about to make its first connection.
-    pub fn new(token: String, identify: IdentifyConfig, shard: [u32; 2]) -> Shard {
+    pub fn new(token: Token, identify: IdentifyConfig, shard: [u32; 2]) -> Shard {
         Shard {
             state: State::Disconnected {
                 attempts: 0,
@@ -202,6 +235,8 @@ impl Shard {
             identify,
             acks_since_ready: 0,
             short_sessions: 0,
+            connection_acks: 0,
+            attempts: 0,
         }
     }
 
@@ -216,7 +251,7 @@ impl Shard {
     /// Whether the next connection resumes, and where it goes (`None`: the gateway URL).
     pub fn plan(&self) -> (bool, Option<&str>) {
         match (&self.state, &self.session) {
-            (State::Disconnected { resume: true, .. }, Some(s)) => (true, Some(&s.resume_url)),
+            (State::Disconnected { resume: true, .. }, Some(s)) => (true, s.resume_url.as_deref()),
             _ => (false, None),
         }
     }
@@ -227,37 +262,56 @@ impl Shard {
     }
 
     fn attempts(&self) -> u32 {
-        match self.state {
-            State::Disconnected { attempts, .. }
-            | State::AwaitingHello { attempts, .. }
-            | State::Identifying { attempts }
-            | State::Resuming { attempts } => attempts,
-            _ => 0,
-        }
+        self.attempts
     }
 
-    /// Leaves the connection: `resume` keeps the session for a RESUME, `failed` counts the
-    /// attempt as a failure, `wait` is the least time before the next connection.
-    fn disconnect(&mut self, resume: bool, failed: bool, wait: Option<Duration>) {
-        let attempts = if failed { self.attempts() + 1 } else { 0 };
+    /// Leaves the connection and decides how long to wait before the next one:
+    /// - a connection that did not stay up (no heartbeat of ours was answered) counts as a
+    ///   failed attempt: reconnects back off `2^(n-1)` s up to [`MAX_BACKOFF`], whatever ended
+    ///   them (a close, op 7, op 9, a drop), even right after RESUMED;
+    /// - an IDENTIFY that got no READY, or a session that ended before it was established,
+    ///   makes the next IDENTIFY wait [`identify_backoff`], up to [`MAX_IDENTIFY_BACKOFF`];
+    /// - after op 9 the wait is Discord's 1-5 s ([`invalid_session_wait`]) rather than the
+    ///   reconnect backoff (the IDENTIFY backoff still applies).
+    fn disconnect(&mut self, leave: Leave, after_invalid_session: bool) {
+        let stayed_up = self.connection_acks > 0;
+        let attempts = if stayed_up {
+            0
+        } else {
+            self.attempts.saturating_add(1)
+        };
+        self.attempts = attempts;
+        let unanswered_identify = matches!(self.state, State::Identifying { .. });
         self.heartbeat = None;
-        let mut least = wait.unwrap_or_default().max(backoff(attempts));
-        if !resume && self.session.is_some() {
-            // The session is gone and the next connection must IDENTIFY afresh.
-            if self.acks_since_ready < STABLE_SESSION_ACKS {
-                self.short_sessions += 1;
+        self.connection_acks = 0;
+        let resumable = self
+            .session
+            .as_ref()
+            .is_some_and(|s| s.resume_url.is_some());
+        let resume = leave == Leave::Resume && resumable;
+        if !resume {
+            let short = self.session.is_some() && self.acks_since_ready < STABLE_SESSION_ACKS;
+            if unanswered_identify || short {
+                self.short_sessions = self.short_sessions.saturating_add(1);
             }
-            least = least.max(identify_backoff(self.short_sessions));
             self.session = None;
+        }
+        let mut wait = if after_invalid_session {
+            invalid_session_wait()
+        } else {
+            backoff(attempts)
+        };
+        if !resume {
+            wait = wait.max(identify_backoff(self.short_sessions));
         }
         self.state = State::Disconnected {
             attempts,
-            resume: resume && self.session.is_some(),
-            wait: least,
+            resume,
+            wait,
         };
     }
 
-    /// Sessions in a row that ended before they were established.
+    /// Sessions in a row that failed to become established.
     pub fn short_sessions(&self) -> u32 {
         self.short_sessions
     }
@@ -269,63 +323,19 @@ impl Shard {
         }
         match event {
             Event::Connected => {
-                let (resume, _) = self.plan();
                 self.state = State::AwaitingHello {
                     attempts: self.attempts(),
-                    resume,
+                    resume: self.plan().0,
                     since: now,
                 };
                 Action::None
             }
             Event::ConnectFailed => {
-                let (resume, _) = self.plan();
-                self.disconnect(resume, true, None);
+                self.disconnect(Leave::Resume, false);
                 Action::None
             }
-            Event::Hello { interval_ms } => {
-                let State::AwaitingHello {
-                    attempts, resume, ..
-                } = self.state
-                else {
-                    return Action::None;
-                };
-                self.heartbeat = Some(Heartbeat::new(
-                    Duration::from_millis(interval_ms.max(1)),
-                    now,
-                    fastrand::f64(),
-                ));
-                match (&self.session, resume) {
-                    (Some(session), true) => {
-                        self.state = State::Resuming { attempts };
-                        Action::Send(frame::resume(&self.token, &session.id, session.seq))
-                    }
-                    _ => {
-                        self.state = State::Identifying { attempts };
-                        Action::Send(frame::identify(&self.token, &self.identify, self.shard))
-                    }
-                }
-            }
-            Event::Dispatch { t, s, ready } => {
-                if let Some((id, url)) = ready {
-                    self.session = Some(Session::new(id, url, s));
-                    self.acks_since_ready = 0;
-                    self.state = State::Active;
-                    return Action::Print;
-                }
-                let fresh = match &mut self.session {
-                    Some(session) => session.accept(s),
-                    None => true,
-                };
-                if t == "RESUMED" {
-                    self.state = State::Active;
-                    return Action::Print;
-                }
-                if fresh {
-                    Action::Print
-                } else {
-                    Action::None
-                }
-            }
+            Event::Hello { interval_ms } => self.on_hello(interval_ms, now),
+            Event::Dispatch { t, s, ready } => self.on_dispatch(t, s, ready),
             Event::HeartbeatRequest => {
                 if let Some(hb) = &mut self.heartbeat {
                     hb.sent(now);
@@ -333,101 +343,34 @@ impl Shard {
                 Action::Send(frame::heartbeat(self.seq()))
             }
             Event::HeartbeatAck => {
-                if let Some(hb) = &mut self.heartbeat {
-                    hb.ack(now);
-                }
-                if self.session.is_some() && self.acks_since_ready < STABLE_SESSION_ACKS {
-                    self.acks_since_ready += 1;
-                    if self.acks_since_ready == STABLE_SESSION_ACKS {
-                        self.short_sessions = 0;
-                    }
-                }
+                self.on_ack(now);
                 Action::None
             }
-            Event::Tick => {
-                if let State::AwaitingHello { resume, since, .. } = self.state {
-                    if now < since + HELLO_TIMEOUT {
-                        return Action::None;
-                    }
-                    // A server that never says HELLO is as good as down: try again later.
-                    self.disconnect(resume, true, None);
-                    return Action::Close {
-                        code: 4000,
-                        reason: format!(
-                            "no HELLO within {} s of connecting; reconnecting",
-                            HELLO_TIMEOUT.as_secs()
-                        ),
-                    };
-                }
-                let Some(hb) = &mut self.heartbeat else {
-                    return Action::None;
-                };
-                if !hb.due(now) {
-                    return Action::None;
-                }
-                match hb.beat(now) {
-                    Ok(()) => Action::Send(frame::heartbeat(self.seq())),
-                    Err(_) => {
-                        self.disconnect(true, false, None);
-                        Action::Close {
-                            code: 4000,
-                            reason: "no heartbeat ACK since the last beat (zombie connection); reconnecting to resume".into(),
-                        }
-                    }
-                }
-            }
+            Event::Tick => self.on_tick(now),
             Event::Reconnect => {
-                self.disconnect(true, false, None);
-                Action::Close {
-                    code: 4000,
-                    reason: if self.plan().0 {
-                        "the gateway asked for a reconnect (op 7); resuming".into()
-                    } else {
-                        "the gateway asked for a reconnect (op 7) before the session began; identifying".into()
-                    },
-                }
+                self.disconnect(Leave::Resume, false);
+                close(if self.plan().0 {
+                    "the gateway asked for a reconnect (op 7); resuming"
+                } else {
+                    "the gateway asked for a reconnect (op 7) with no session to resume; identifying"
+                })
             }
             Event::InvalidSession { resumable } => {
-                let failed = !matches!(self.state, State::Active);
-                self.disconnect(resumable, failed, Some(invalid_session_wait()));
-                Action::Close {
-                    code: 4000,
-                    reason: if resumable {
-                        "the gateway invalidated the session (op 9, resumable); resuming".into()
-                    } else {
-                        "the gateway invalidated the session (op 9); identifying afresh".into()
-                    },
-                }
+                let (leave, why) = if resumable {
+                    (
+                        Leave::Resume,
+                        "the gateway invalidated the session (op 9, resumable); resuming",
+                    )
+                } else {
+                    (
+                        Leave::Identify,
+                        "the gateway invalidated the session (op 9); identifying afresh",
+                    )
+                };
+                self.disconnect(leave, true);
+                close(why)
             }
-            Event::Closed { code } => {
-                let failed = !matches!(self.state, State::Active);
-                match close_codes::recovery(code) {
-                    Recovery::Fatal => {
-                        let code = code.unwrap_or_default();
-                        self.state = State::FatallyClosed { code };
-                        self.heartbeat = None;
-                        let mut message = close_codes::lookup(code)
-                            .map_or("", |c| c.message)
-                            .to_string();
-                        let asked = self.identify.intents & intents::privileged();
-                        if code == 4014 && asked != 0 {
-                            message.push_str(&format!(
-                                " (this session asked for {})",
-                                intents::names(asked).join(", ")
-                            ));
-                        }
-                        Action::Fatal(Error::new(ErrorKind::Gateway, message))
-                    }
-                    Recovery::Identify => {
-                        self.disconnect(false, failed, None);
-                        Action::None
-                    }
-                    Recovery::Resume => {
-                        self.disconnect(true, failed, None);
-                        Action::None
-                    }
-                }
-            }
+            Event::Closed { code } => self.on_closed(code),
             Event::Shutdown => {
                 self.state = State::ShutDown;
                 self.heartbeat = None;
@@ -438,6 +381,140 @@ impl Shard {
             }
         }
     }
+
+    /// HELLO: starts heartbeating and sends RESUME or IDENTIFY.
+    fn on_hello(&mut self, interval_ms: u64, now: Instant) -> Action {
+        let State::AwaitingHello {
+            attempts, resume, ..
+        } = self.state
+        else {
+            return Action::None;
+        };
+        self.heartbeat = Some(Heartbeat::new(
+            heartbeat_interval(interval_ms),
+            now,
+            fastrand::f64(),
+        ));
+        let token = self.token.secret();
+        match (&self.session, resume) {
+            (Some(session), true) => {
+                self.state = State::Resuming { attempts };
+                Action::Send(frame::resume(token, &session.id, session.seq))
+            }
+            _ => {
+                self.state = State::Identifying { attempts };
+                Action::Send(frame::identify(token, &self.identify, self.shard))
+            }
+        }
+    }
+
+    /// A dispatch: READY starts a session, RESUMED resumes it, others are printed once each.
+    fn on_dispatch(
+        &mut self,
+        t: &str,
+        s: Option<u64>,
+        ready: Option<(String, Option<String>)>,
+    ) -> Action {
+        if let Some((id, url)) = ready {
+            self.session = Some(Session::new(id, url, s));
+            self.acks_since_ready = 0;
+            self.state = State::Active;
+            return Action::Print;
+        }
+        let fresh = match &mut self.session {
+            Some(session) => session.accept(s),
+            None => true,
+        };
+        if t == "RESUMED" {
+            self.state = State::Active;
+            return Action::Print;
+        }
+        if fresh {
+            Action::Print
+        } else {
+            Action::None
+        }
+    }
+
+    /// op 11: the connection is alive; enough of them make the session established.
+    fn on_ack(&mut self, now: Instant) {
+        let answered = self.heartbeat.as_mut().is_some_and(|hb| hb.ack(now));
+        if answered {
+            self.connection_acks = self.connection_acks.saturating_add(1);
+        }
+        if self.session.is_some() && self.acks_since_ready < STABLE_SESSION_ACKS {
+            self.acks_since_ready += 1;
+            if self.acks_since_ready == STABLE_SESSION_ACKS {
+                self.short_sessions = 0;
+            }
+        }
+    }
+
+    /// Time passed: the HELLO deadline, the timed heartbeat and the zombie check.
+    fn on_tick(&mut self, now: Instant) -> Action {
+        if let State::AwaitingHello { since, .. } = self.state {
+            if now < since + HELLO_TIMEOUT {
+                return Action::None;
+            }
+            // A server that never says HELLO is as good as down: try again later.
+            self.disconnect(Leave::Resume, false);
+            return close(&format!(
+                "no HELLO within {} s of connecting; reconnecting",
+                HELLO_TIMEOUT.as_secs()
+            ));
+        }
+        let Some(hb) = &mut self.heartbeat else {
+            return Action::None;
+        };
+        if !hb.due(now) {
+            return Action::None;
+        }
+        match hb.beat(now) {
+            Ok(()) => Action::Send(frame::heartbeat(self.seq())),
+            Err(_) => {
+                self.disconnect(Leave::Resume, false);
+                close("no heartbeat ACK since the last beat (zombie connection); reconnecting to resume")
+            }
+        }
+    }
+
+    /// The connection ended: stop for good on a fatal code, else resume or identify.
+    fn on_closed(&mut self, code: Option<u16>) -> Action {
+        match close_codes::recovery(code) {
+            Recovery::Fatal => {
+                let code = code.unwrap_or_default();
+                self.state = State::FatallyClosed { code };
+                self.heartbeat = None;
+                let mut message = close_codes::lookup(code)
+                    .map_or("", |c| c.message)
+                    .to_string();
+                let asked = self.identify.intents & intents::privileged();
+                if code == 4014 && asked != 0 {
+                    message.push_str(&format!(
+                        " (this session asked for {})",
+                        intents::names(asked).join(", ")
+                    ));
+                }
+                Action::Fatal(Error::new(ErrorKind::Gateway, message))
+            }
+            Recovery::Identify => {
+                self.disconnect(Leave::Identify, false);
+                Action::None
+            }
+            Recovery::Resume => {
+                self.disconnect(Leave::Resume, false);
+                Action::None
+            }
+        }
+    }
+}
+
+/// Closing with 4000 (not 1000, which would end the session) and saying why.
+fn close(reason: &str) -> Action {
+    Action::Close {
+        code: 4000,
+        reason: reason.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -447,7 +524,7 @@ mod tests {
 
     fn shard() -> Shard {
         Shard::new(
-            "tok".into(),
+            Token::parse("tok", false).unwrap(),
             IdentifyConfig {
                 intents: 1,
                 large_threshold: 50,
@@ -473,7 +550,7 @@ mod tests {
             sent_op(sh.process(Event::Hello { interval_ms: 1000 }, now)),
             2
         );
-        let ready = Some(("sess".to_string(), "ws://resume".to_string()));
+        let ready = Some(("sess".to_string(), Some("ws://resume".to_string())));
         let a = sh.process(
             Event::Dispatch {
                 t: "READY",
@@ -484,6 +561,13 @@ mod tests {
         );
         assert_eq!(a, Action::Print);
         assert_eq!(sh.state, State::Active);
+    }
+
+    /// Lets one timed heartbeat go out and be answered.
+    fn beat_answered(sh: &mut Shard, now: Instant) {
+        let later = sh.deadline().unwrap().max(now);
+        assert_eq!(sent_op(sh.process(Event::Tick, later)), 1);
+        sh.process(Event::HeartbeatAck, later);
     }
 
     #[test]
@@ -506,6 +590,7 @@ mod tests {
         let now = Instant::now();
         let mut sh = shard();
         active(&mut sh, now);
+        beat_answered(&mut sh, now);
         assert!(matches!(
             sh.process(Event::Reconnect, now),
             Action::Close { code: 4000, .. }
@@ -527,7 +612,9 @@ mod tests {
         );
         assert_eq!(a, Action::Print);
         assert_eq!(sh.state, State::Active);
-        // A dropped TCP connection also resumes, straight away.
+        // A dropped TCP connection of a connection that stayed up (a beat was answered) also
+        // resumes, straight away.
+        beat_answered(&mut sh, now);
         sh.process(Event::Closed { code: None }, now);
         assert_eq!(
             sh.state,
@@ -577,7 +664,7 @@ mod tests {
         assert_eq!(sh.process(Event::Connected, now), Action::None);
         // The message names the privileged intents this session asked for.
         let mut sh = Shard::new(
-            "tok".into(),
+            Token::parse("tok", false).unwrap(),
             IdentifyConfig {
                 intents: 1 | 2 | 32768,
                 large_threshold: 50,
@@ -659,8 +746,9 @@ mod tests {
         assert_eq!(backoff(1), Duration::from_secs(1));
         assert_eq!(backoff(3), Duration::from_secs(4));
         assert_eq!(backoff(30), MAX_BACKOFF);
-        // Success resets the count.
+        // A connection that stayed up resets the count.
         active(&mut sh, now);
+        beat_answered(&mut sh, now);
         sh.process(Event::Closed { code: Some(4000) }, now);
         assert!(matches!(sh.state, State::Disconnected { attempts: 0, .. }));
     }
@@ -703,10 +791,170 @@ mod tests {
             ready: None,
         };
         sh.process(resumed, now);
-        sh.process(Event::HeartbeatAck, now);
+        beat_answered(&mut sh, now);
         assert_eq!(sh.short_sessions(), 0);
         sh.process(Event::Closed { code: Some(4009) }, now);
         assert!(matches!(sh.state, State::Disconnected { wait, .. } if wait.is_zero()));
+    }
+
+    fn wait_of(sh: &Shard) -> Duration {
+        match sh.state {
+            State::Disconnected { wait, .. } => wait,
+            ref s => panic!("not disconnected: {s:?}"),
+        }
+    }
+
+    #[test]
+    fn every_way_a_session_fails_to_start_backs_off_identify_to_300s() {
+        // Issue 14 item 9: Discord resets a token after 1000 IDENTIFYs a day ("Gateway >
+        // Session Start Limit"), so an IDENTIFY that gets no READY, however it ends, makes the
+        // next one wait 1, 2, 4, ... up to 300 s.
+        let now = Instant::now();
+        let failures: [Event<'static>; 5] = [
+            Event::Reconnect,
+            Event::InvalidSession { resumable: false },
+            Event::InvalidSession { resumable: true },
+            Event::Closed { code: Some(4000) },
+            Event::Closed { code: None },
+        ];
+        for failure in failures {
+            let mut sh = shard();
+            let mut waits = Vec::new();
+            for _ in 0..11 {
+                sh.process(Event::Connected, now);
+                assert_eq!(
+                    sent_op(sh.process(Event::Hello { interval_ms: 1000 }, now)),
+                    2
+                );
+                sh.process(failure.clone(), now);
+                assert_eq!(sh.plan(), (false, None), "{failure:?}");
+                waits.push(wait_of(&sh).as_secs());
+            }
+            assert!(waits[0] >= 1, "{failure:?}: {waits:?}");
+            assert!(
+                waits.windows(2).all(|w| w[0] <= w[1] || w[1] >= 256),
+                "{failure:?}: {waits:?}"
+            );
+            assert_eq!(waits[9..], [300, 300], "{failure:?}: {waits:?}");
+        }
+    }
+
+    #[test]
+    fn reconnects_after_resumed_back_off_unless_the_connection_stayed_up() {
+        // Issue 14 item 10: a server that ends each connection right after RESUMED gets ever
+        // longer waits, not an immediate reconnect each time.
+        let now = Instant::now();
+        let mut sh = shard();
+        active(&mut sh, now);
+        beat_answered(&mut sh, now);
+        let mut waits = Vec::new();
+        for round in 0..8 {
+            let end = if round % 2 == 0 {
+                Event::Reconnect
+            } else {
+                Event::Closed { code: Some(4000) }
+            };
+            sh.process(end, now);
+            waits.push(wait_of(&sh).as_secs());
+            assert!(sh.plan().0);
+            sh.process(Event::Connected, now);
+            assert_eq!(
+                sent_op(sh.process(Event::Hello { interval_ms: 1000 }, now)),
+                6
+            );
+            let resumed = Event::Dispatch {
+                t: "RESUMED",
+                s: None,
+                ready: None,
+            };
+            assert_eq!(sh.process(resumed, now), Action::Print);
+        }
+        assert_eq!(waits, [0, 1, 2, 4, 8, 16, 32, 60]);
+        // An ACK nobody asked for does not make a connection count as up; an answered beat does.
+        sh.process(Event::HeartbeatAck, now);
+        sh.process(Event::Closed { code: Some(4000) }, now);
+        assert_eq!(wait_of(&sh), MAX_BACKOFF);
+        sh.process(Event::Connected, now);
+        sh.process(Event::Hello { interval_ms: 1000 }, now);
+        beat_answered(&mut sh, now);
+        sh.process(Event::Closed { code: Some(4000) }, now);
+        assert_eq!(wait_of(&sh), Duration::ZERO);
+    }
+
+    #[test]
+    fn op_9_resumable_waits_1_to_5_s_whatever_the_backoff() {
+        // Issue 14 item 11: Discord's 1-5 s after op 9 ("Gateway > Resuming"), not the
+        // connect-failure backoff.
+        let now = Instant::now();
+        let mut sh = shard();
+        active(&mut sh, now);
+        beat_answered(&mut sh, now);
+        sh.process(Event::Closed { code: None }, now);
+        for _ in 0..6 {
+            sh.process(Event::ConnectFailed, now);
+        }
+        assert_eq!(wait_of(&sh), Duration::from_secs(32));
+        sh.process(Event::Connected, now);
+        assert_eq!(
+            sent_op(sh.process(Event::Hello { interval_ms: 1000 }, now)),
+            6
+        );
+        sh.process(Event::InvalidSession { resumable: true }, now);
+        let wait = wait_of(&sh);
+        assert!(
+            wait >= Duration::from_secs(1) && wait <= Duration::from_secs(5),
+            "{wait:?}"
+        );
+        assert_eq!(sh.plan(), (true, Some("ws://resume")));
+    }
+
+    #[test]
+    fn heartbeat_interval_from_hello_is_bounded() {
+        // Issue 14 item 17: HELLO with heartbeat_interval 0 must not make the client beat as
+        // fast as it polls, and an enormous one must not overflow the timer.
+        let t0 = Instant::now();
+        let mut sh = shard();
+        sh.process(Event::Connected, t0);
+        sh.process(Event::Hello { interval_ms: 0 }, t0);
+        let first = sh.deadline().unwrap();
+        assert_eq!(sent_op(sh.process(Event::Tick, first)), 1);
+        assert_eq!(sh.deadline().unwrap() - first, MIN_HEARTBEAT_INTERVAL);
+        let mut sh = shard();
+        sh.process(Event::Connected, t0);
+        sh.process(
+            Event::Hello {
+                interval_ms: u64::MAX,
+            },
+            t0,
+        );
+        assert!(sh.deadline().unwrap() <= t0 + MAX_HEARTBEAT_INTERVAL);
+    }
+
+    #[test]
+    fn a_session_without_a_usable_resume_url_identifies_afresh() {
+        let now = Instant::now();
+        let mut sh = shard();
+        sh.process(Event::Connected, now);
+        sh.process(Event::Hello { interval_ms: 1000 }, now);
+        let ready = Some(("sess".to_string(), None));
+        sh.process(
+            Event::Dispatch {
+                t: "READY",
+                s: Some(1),
+                ready,
+            },
+            now,
+        );
+        beat_answered(&mut sh, now);
+        sh.process(Event::Closed { code: Some(4000) }, now);
+        assert_eq!(sh.plan(), (false, None));
+        assert!(sh.session.is_none());
+    }
+
+    #[test]
+    fn the_token_is_never_in_the_debug_output() {
+        let sh = shard();
+        assert!(!format!("{sh:?}").contains("tok\""), "{sh:?}");
     }
 
     #[test]

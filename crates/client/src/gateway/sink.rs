@@ -21,6 +21,8 @@ pub struct Sink {
     inner: Mutex<SinkInner>,
     events: Option<Vec<String>>,
     stop: Arc<Stop>,
+    /// Whether the output is this process's stdout, so [`Sink::output_closed`] may look at it.
+    stdout: bool,
 }
 
 struct SinkInner {
@@ -64,7 +66,21 @@ impl Sink {
             }),
             events,
             stop,
+            stdout: false,
         }
+    }
+
+    /// Marks the output as this process's standard output, so that a reader that went away
+    /// is noticed while the stream is quiet ([`Sink::output_closed`]).
+    pub fn on_stdout(mut self) -> Sink {
+        self.stdout = true;
+        self
+    }
+
+    /// Whether the output is known to be closed without writing to it: only for stdout
+    /// ([`stdout_closed`]); other outputs show it at the next write.
+    pub fn output_closed(&self) -> bool {
+        self.stdout && stdout_closed()
     }
 
     /// Queues one dispatch as received (with the shard spliced in when asked), writing the
@@ -128,6 +144,28 @@ impl Sink {
         }
         Ok(())
     }
+}
+
+/// Whether standard output is a pipe or socket whose reader has gone (`listen | head -1` after
+/// `head` exits). Asked when the stream is quiet, so that a closed output ends `listen` at
+/// once rather than at the next event's write. `poll` reports `POLLERR` (pipes) or `POLLHUP`
+/// (sockets) for such an output without writing to it.
+#[cfg(unix)]
+pub fn stdout_closed() -> bool {
+    let mut fd = libc::pollfd {
+        fd: libc::STDOUT_FILENO,
+        events: 0,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, a count of 1 and a zero timeout: poll only reads and writes it.
+    let ready = unsafe { libc::poll(&mut fd, 1, 0) };
+    ready == 1 && fd.revents & (libc::POLLERR | libc::POLLHUP) != 0
+}
+
+/// Elsewhere a closed output is noticed at the next write.
+#[cfg(not(unix))]
+pub fn stdout_closed() -> bool {
+    false
 }
 
 /// An output that keeps what is written in memory, for tests and for programs that embed the

@@ -22,8 +22,8 @@ use super::retry::{Attempts, Next, Outcome};
 use super::url::{build_url, check_token_transport, encode_reason};
 use super::RequestSpec;
 use crate::token::Token;
-use crate::Notice;
 use crate::{Error, ErrorKind, Result};
+use crate::{Notice, Trace};
 
 /// Responses larger than this are refused rather than held in memory.
 const MAX_BODY_BYTES: u64 = 256 * 1024 * 1024;
@@ -86,6 +86,8 @@ pub struct ClientOptions {
     pub global_limit: u32,
     /// Where waits, retries and verbose output are reported.
     pub notice: Notice,
+    /// Where one record per HTTP request goes (`--trace`), if anywhere.
+    pub trace: Option<Trace>,
 }
 
 /// How a [`Client::download`] ended.
@@ -115,9 +117,12 @@ pub struct Client {
     include: bool,
     max_wait: Duration,
     notice: Notice,
+    trace: Option<Trace>,
     /// Set after any 401 to a request with the token: Discord bans clients that keep sending
     /// invalid credentials, so this client (and its clones) sends nothing more with it.
     unauthorized: Arc<AtomicBool>,
+    /// The deadline of one whole request, body included (`--timeout`).
+    timeout: Option<Duration>,
 }
 
 impl Client {
@@ -155,7 +160,9 @@ impl Client {
             include: settings.include || settings.verbose,
             max_wait: settings.max_wait,
             notice: settings.notice.clone(),
+            trace: settings.trace.clone(),
             unauthorized: Arc::new(AtomicBool::new(false)),
+            timeout: settings.timeout,
         })
     }
 
@@ -191,8 +198,11 @@ impl Client {
         let key = RouteKey::new(spec.method.as_str(), route_path(&prepared.url, &self.base));
         let idempotent = spec.method.is_idempotent();
         let mut attempts = Attempts::default();
+        let mut retries = 0u32;
         loop {
+            let waiting = std::time::Instant::now();
             self.wait_for_slot(&key)?;
+            let waited = waiting.elapsed();
             if self.unauthorized.load(Ordering::SeqCst) && prepared.auth.is_some() {
                 return Err(Error::new(
                     ErrorKind::Api,
@@ -200,6 +210,10 @@ impl Client {
                 ));
             }
             let (outcome, result) = self.attempt(spec, &prepared, &key);
+            if let Some(trace) = &self.trace {
+                trace.record(&trace_record(spec, &key, &result, waited, retries));
+            }
+            retries += 1;
             match attempts.next(outcome, idempotent) {
                 Next::Finish => {}
                 Next::AfterRateLimit => continue,
@@ -446,6 +460,11 @@ impl Client {
             }
         }
         let mut builder = self.http.request(method, &prepared.url);
+        if let Some(timeout) = self.timeout {
+            // Set per request, reqwest's timeout covers reading the body too, so a body trickled
+            // a byte at a time cannot outlast it (the client-wide one limits each read only).
+            builder = builder.timeout(timeout);
+        }
         match &prepared.payload {
             Payload::None => {}
             Payload::Json(bytes) => {
@@ -636,9 +655,17 @@ fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
 fn read_body(response: reqwest::blocking::Response) -> Result<Vec<u8>> {
     let mut body = Vec::new();
     let mut limited = response.take(MAX_BODY_BYTES + 1);
-    limited
-        .read_to_end(&mut body)
-        .map_err(|e| Error::network(format!("the response body was cut short ({e})")))?;
+    limited.read_to_end(&mut body).map_err(|e| {
+        let timed_out = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
+            .is_some_and(reqwest::Error::is_timeout);
+        Error::network(if timed_out {
+            "the response did not arrive in full within --timeout; raise --timeout if the network is slow".to_string()
+        } else {
+            format!("the response body was cut short ({e})")
+        })
+    })?;
     if body.len() as u64 > MAX_BODY_BYTES {
         return Err(Error::network(format!(
             "the response body is larger than {} MiB; refusing it",
@@ -646,6 +673,45 @@ fn read_body(response: reqwest::blocking::Response) -> Result<Vec<u8>> {
         )));
     }
     Ok(body)
+}
+
+/// One `--trace` record for an attempt: what was sent (the route with ids and tokens blanked,
+/// never a secret), what came back, and how long the rate limiter held it first.
+fn trace_record(
+    spec: &RequestSpec,
+    key: &RouteKey,
+    result: &Result<Response>,
+    waited: Duration,
+    retry: u32,
+) -> Value {
+    let mut record = serde_json::json!({
+        "time": crate::epoch_seconds(),
+        "kind": "http",
+        "method": spec.method.as_str(),
+        "route": key.route,
+        "waited_ms": (waited.as_secs_f64() * 1000.0 * 10.0).round() / 10.0,
+        "retry": retry,
+    });
+    match result {
+        Ok(response) => {
+            let limits = RateLimitHeaders::parse(|name| response.header(name));
+            record["status"] = response.status.into();
+            record["bucket"] = limits.bucket.clone().into();
+            record["remaining"] = limits.remaining.into();
+            record["reset_after"] = limits.reset_after.into();
+            if response.status == 429 {
+                let (wait, global) = retry_after(&response.body, &limits);
+                let scope = limits
+                    .scope
+                    .clone()
+                    .unwrap_or_else(|| if global { "global" } else { "user" }.to_string());
+                record["scope"] = scope.into();
+                record["retry_after"] = wait.into();
+            }
+        }
+        Err(e) => record["error"] = e.message.clone().into(),
+    }
+    record
 }
 
 /// How long a 429 asks to wait: the body's `retry_after`, else `Retry-After`, else the

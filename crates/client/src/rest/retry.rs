@@ -3,8 +3,9 @@
 //!
 //! - 429: wait as Discord says and try again, at most [`MAX_RATE_LIMIT_RETRIES`] times (the
 //!   wait itself is the rate limiter's business).
-//! - 502/503/504 and connections that broke after the request went out: retried with backoff,
-//!   only when repeating cannot act twice (every method but POST).
+//! - 502/503/504, 408 (what a rate-limit proxy such as nirn-proxy answers when Discord was slow)
+//!   and connections that broke after the request went out: retried with backoff, only when
+//!   repeating cannot act twice (every method but POST).
 //! - a connection that never opened: nothing was sent, so any method is retried a few times.
 //! - anything else is the answer.
 
@@ -63,7 +64,7 @@ impl Attempts {
                 self.connect_errors += 1;
                 retry(self.connect_errors)
             }
-            Outcome::Broken | Outcome::Status(502..=504)
+            Outcome::Broken | Outcome::Status(408 | 502..=504)
                 if idempotent && self.server_errors < MAX_SERVER_RETRIES =>
             {
                 self.server_errors += 1;
@@ -110,6 +111,8 @@ mod tests {
         assert_eq!(retries(Outcome::Broken, false), 0);
         assert_eq!(retries(Outcome::Status(502), false), 0);
         assert_eq!(retries(Outcome::Status(503), true), MAX_SERVER_RETRIES);
+        assert_eq!(retries(Outcome::Status(408), true), MAX_SERVER_RETRIES);
+        assert_eq!(retries(Outcome::Status(408), false), 0);
         assert_eq!(retries(Outcome::Broken, true), MAX_SERVER_RETRIES);
     }
 

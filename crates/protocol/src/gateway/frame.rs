@@ -10,6 +10,11 @@ use serde_json::{json, Value};
 
 use crate::{Error, ErrorKind, Result};
 
+/// The largest gateway message accepted, as received and after decompression. A GUILD_CREATE
+/// of a very large guild is tens of MB in one message, far over tungstenite's 16 MiB default;
+/// 512 MiB still bounds what a hostile server can make the client hold.
+pub const MAX_MESSAGE_BYTES: usize = 512 << 20;
+
 /// Gateway opcodes. Source: Discord docs, "Opcodes and Status Codes > Gateway Opcodes".
 pub mod op {
     /// An event.
@@ -68,10 +73,10 @@ pub struct Frame<'a> {
 struct Name<'a>(#[serde(borrow)] Cow<'a, str>);
 
 impl<'a> Frame<'a> {
-    /// Reads the routing fields of a payload without walking `d`, when `d` comes after `op`, `t`
-    /// and `s` (the order Discord sends): a dispatch's data is passed through as received, so
-    /// scanning it would be the whole cost of reading a payload. Otherwise every member is
-    /// read in turn.
+    /// Reads the routing fields of a payload, checking that the whole payload is one valid
+    /// JSON object: it is passed on as received, and every `listen` line must be valid JSON
+    /// (a hostile server's broken `d` would otherwise reach the output). `d` itself is only
+    /// stepped over, not built.
     pub fn parse(text: &'a str) -> Result<Frame<'a>> {
         Frame::scan(text).map_err(|e| {
             Error::new(
@@ -85,7 +90,6 @@ impl<'a> Frame<'a> {
         let bytes = text.as_bytes();
         let mut at = expect(bytes, skip_space(bytes, 0), b'{')?;
         let (mut op, mut s, mut t, mut d) = (None, None, None, None);
-        let (mut seen_s, mut seen_t) = (false, false);
         at = skip_space(bytes, at);
         let mut more = bytes.get(at) != Some(&b'}');
         if !more {
@@ -96,13 +100,6 @@ impl<'a> Frame<'a> {
             at = skip_space(bytes, expect(bytes, skip_space(bytes, next), b':')?);
             if key == "d" {
                 d = Some(&text[at..]);
-                if let (Some(op), true, true) = (op, seen_s, seen_t) {
-                    // All that routing needs is known: `d` and the rest are passed through.
-                    if !text.trim_end().ends_with('}') {
-                        return Err("the payload does not end with '}'".into());
-                    }
-                    return Ok(Frame { op, s, t, d });
-                }
             }
             at = match key.as_ref() {
                 "op" => {
@@ -112,12 +109,12 @@ impl<'a> Frame<'a> {
                 }
                 "s" => {
                     let (v, n) = value_at(text, at)?;
-                    (s, seen_s) = (v, true);
+                    s = v;
                     n
                 }
                 "t" => {
                     let (v, n) = value_at::<Option<Name>>(text, at)?;
-                    (t, seen_t) = (v.map(|name| name.0), true);
+                    t = v.map(|name| name.0);
                     n
                 }
                 _ => value_at::<IgnoredAny>(text, at)?.1,
@@ -273,6 +270,33 @@ pub fn user_command(line: &str) -> Result<(u8, Value)> {
     }
 }
 
+/// A valid JSON payload as one line: unchanged unless it holds a raw line break, which valid
+/// JSON allows only as whitespace between tokens; that whitespace is then dropped (text inside
+/// strings is kept byte for byte). Raw control characters inside strings are not valid JSON,
+/// so [`Frame::parse`] has already refused them.
+pub fn one_line(payload: &str) -> Cow<'_, str> {
+    if !payload.bytes().any(|b| b == b'\n' || b == b'\r') {
+        return Cow::Borrowed(payload);
+    }
+    let mut out = String::with_capacity(payload.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in payload.chars() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
+            in_string = c == '"';
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Writes a payload as one output line, as received, with `,"shard":[id,count]` spliced
 /// inside its outer object when `shard` is given and the rest left untouched.
 pub fn write_line(
@@ -341,15 +365,31 @@ mod tests {
     }
 
     #[test]
-    fn data_after_the_routing_fields_is_not_walked() {
-        // The fast path: with op, s and t known, `d` runs to the end unread (it is passed
-        // through as received), so even a damaged `d` costs nothing to route.
-        let f = Frame::parse(r#"{"t":"X","s":3,"op":0,"d":{"a":[1,2}}"#).unwrap();
-        assert_eq!((f.op, f.s, f.t.as_deref()), (0, Some(3), Some("X")));
-        assert!(f.data::<Value>().is_none());
+    fn a_damaged_d_is_refused_even_after_the_routing_fields() {
+        // Issue 14 item 16: the payload is printed as received, so all of it must be valid
+        // JSON (RFC 8259 section 7: control characters in strings must be escaped).
+        for bad in [
+            r#"{"t":"X","s":3,"op":0,"d":{"a":[1,2}}"#,
+            "{\"t\":\"X\",\"s\":3,\"op\":0,\"d\":{\"content\":\"two\nlines\"}}",
+            "{\"t\":\"X\",\"s\":3,\"op\":0,\"d\":{\"content\":\"\u{1b}[2J\"}}",
+            r#"{"t":"X","s":3,"op":0,"d":{}} trailing"#,
+        ] {
+            assert!(Frame::parse(bad).is_err(), "{bad:?}");
+        }
         let f =
             Frame::parse(r#"{"t":null,"s":null,"op":10,"d":{"heartbeat_interval":5}}"#).unwrap();
         assert_eq!(f.data::<Hello>().unwrap().heartbeat_interval, 5);
+    }
+
+    #[test]
+    fn line_breaks_between_tokens_are_dropped_and_strings_kept() {
+        let pretty = "{\n  \"op\": 0,\r\n  \"d\": {\"a b\": \"x\\\" \\n y\"}\n}";
+        assert!(Frame::parse(pretty).is_ok());
+        let line = one_line(pretty);
+        assert_eq!(line, r#"{"op":0,"d":{"a b":"x\" \n y"}}"#);
+        let back: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(back, serde_json::from_str::<Value>(pretty).unwrap());
+        assert!(matches!(one_line(r#"{"op":0}"#), Cow::Borrowed(_)));
     }
 
     #[test]
