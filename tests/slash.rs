@@ -422,11 +422,15 @@ fn one_initial_response_only_ephemeral_and_deferred_then_edited() {
     let followup = sb
         .cmd()
         .env("HOME", home.path())
-        .args(["followup", token, "one more"])
+        .args(["followup", token, "one more", "--file"])
+        .arg(home.path().join("commands.json"))
         .output()
         .unwrap();
     assert!(followup.status.success(), "{}", stderr(&followup));
-    assert_eq!(newest_message(&sb)["content"], "one more");
+    let m = newest_message(&sb);
+    assert_eq!(m["content"], "one more");
+    assert_eq!(m["attachments"][0]["filename"], "commands.json");
+    assert_eq!(m["attachments"][0]["size"], TWO_COMMANDS.len());
     listen.interrupt();
 }
 
@@ -627,7 +631,10 @@ fn invoke_and_answer(
     let mut args = vec!["respond", "-"];
     args.extend_from_slice(answer);
     let out = output_with_stdin(
-        sb.cmd().env("HOME", home.path()).args(&args),
+        sb.cmd()
+            .env("HOME", home.path())
+            .current_dir(home.path())
+            .args(&args),
         format!("{event}\n").as_bytes(),
     );
     assert!(out.status.success(), "respond {answer:?}: {}", stderr(&out));
@@ -728,9 +735,13 @@ fn options_resolve_and_autocomplete_modals_and_clicks_can_be_invoked() {
         &home,
         &mut listen,
         &["/greet", "--option", "who=@member0003"],
-        &["press it", "--components", button],
+        &["press it", "--components", button, "--file", "greet.json"],
     );
     assert!(seen.contains("[with components]"));
+    assert_eq!(
+        newest_message(&sb)["attachments"][0]["filename"],
+        "greet.json"
+    );
     let (event, seen) = invoke_and_answer(
         &sb,
         &home,
@@ -777,11 +788,11 @@ fn respond_hides_the_token_and_refuses_bad_input_before_sending() {
                 "respond",
                 "1191168914227200001",
                 secret,
-                "hi",
+                "--defer",
                 "--file",
                 "commands.json",
             ],
-            "--file goes with",
+            "--file goes with a message response",
         ),
         (
             vec![

@@ -149,11 +149,9 @@ pub fn respond(settings: &Settings, args: RespondArgs) -> Result<()> {
         spec.files = args.files.files.clone();
         return send_by_token(settings, spec, &target);
     }
-    let body = initial_body(&args, text.as_deref())?;
+    let mut body = initial_body(&args, text.as_deref())?;
     if !args.files.files.is_empty() {
-        return Err(Error::usage(
-            "--file goes with a message sent by token: answer with --defer, then 'discord respond --edit TOKEN --file ...' or 'discord followup TOKEN --file ...'",
-        ));
+        attach(&mut body, &args.files.files)?;
     }
     let id = target.id.clone().unwrap_or_default();
     let mut spec = RequestSpec::new(
@@ -162,6 +160,7 @@ pub fn respond(settings: &Settings, args: RespondArgs) -> Result<()> {
     );
     spec.auth = false;
     spec.body = Some(body.clone());
+    spec.files = args.files.files.clone();
     if settings.dry_run {
         return print_redacted(settings, &spec, &target.token);
     }
@@ -212,10 +211,31 @@ fn initial_body(args: &RespondArgs, text: Option<&str>) -> Result<Value> {
         }
         return Ok(body);
     }
-    if data.keys().all(|k| k == "flags") {
+    if data.keys().all(|k| k == "flags") && args.files.files.is_empty() {
         return Err(Error::usage("nothing to send: give TEXT, --embed or --components (or --defer, --modal, --autocomplete)"));
     }
     Ok(json!({"type": if args.update { 7 } else { 4 }, "data": data}))
+}
+
+/// Files on an initial response: Discord reads their `attachments` entries inside `data`
+/// (the `files[n]` parts go with the request). Only message responses carry files.
+fn attach(body: &mut Value, files: &[std::path::PathBuf]) -> Result<()> {
+    if !matches!(body["type"].as_u64(), Some(4 | 7)) {
+        return Err(Error::usage("--file goes with a message response (not --defer, --modal or --autocomplete); after --defer use 'discord respond --edit TOKEN --file ...'"));
+    }
+    let entries: Vec<Value> = files
+        .iter()
+        .enumerate()
+        .map(|(n, path)| {
+            let name = path
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            json!({"id": n, "filename": name})
+        })
+        .collect();
+    body["data"]["attachments"] = Value::Array(entries);
+    Ok(())
 }
 
 /// Runs `discord followup`.

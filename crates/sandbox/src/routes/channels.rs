@@ -226,39 +226,7 @@ fn create_message(
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let mut attachments = Vec::new();
-    let mut files: Vec<(usize, &crate::multipart::Part)> = ctx
-        .files
-        .iter()
-        .filter_map(|p| {
-            let n = p
-                .name
-                .strip_prefix("files[")?
-                .strip_suffix(']')?
-                .parse()
-                .ok()?;
-            Some((n, p))
-        })
-        .collect();
-    files.sort_by_key(|(n, _)| *n);
-    for (n, part) in files {
-        let entry = declared
-            .iter()
-            .find(|a| a["id"] == json!(n) || a["id"] == json!(n.to_string()));
-        let filename = entry
-            .and_then(|a| a["filename"].as_str())
-            .map(str::to_string)
-            .or_else(|| part.filename.clone())
-            .unwrap_or_else(|| format!("file{n}"));
-        let aid = ctx.world.next_id();
-        let url = ctx
-            .world
-            .cdn
-            .store(channel_id, aid, &filename, part.data.clone());
-        attachments.push(json!({"id": aid.to_string(), "filename": filename, "size": part.data.len(),
-            "url": url, "proxy_url": url,
-            "content_type": part.content_type, "description": entry.and_then(|a| a.get("description")).cloned()}));
-    }
+    let attachments = uploads(ctx.world, &ctx.files, &declared, channel_id);
     let has_poll = body.get("poll").is_some_and(|p| !p.is_null());
     let has_stickers = body
         .get("sticker_ids")
@@ -310,6 +278,48 @@ fn create_message(
         .hub
         .publish("MESSAGE_CREATE", with_guild(object.clone(), &guild_id));
     Ok(object)
+}
+
+/// The attachments of a message from its uploaded `files[n]` parts, named as the body's
+/// `attachments` entries with the same ids declare, stored on the sandbox's CDN.
+pub(super) fn uploads(
+    world: &crate::World,
+    files: &[crate::multipart::Part],
+    declared: &[Value],
+    channel_id: u64,
+) -> Vec<Value> {
+    let mut attachments = Vec::new();
+    let mut files: Vec<(usize, &crate::multipart::Part)> = files
+        .iter()
+        .filter_map(|p| {
+            let n = p
+                .name
+                .strip_prefix("files[")?
+                .strip_suffix(']')?
+                .parse()
+                .ok()?;
+            Some((n, p))
+        })
+        .collect();
+    files.sort_by_key(|(n, _)| *n);
+    for (n, part) in files {
+        let entry = declared
+            .iter()
+            .find(|a| a["id"] == json!(n) || a["id"] == json!(n.to_string()));
+        let filename = entry
+            .and_then(|a| a["filename"].as_str())
+            .map(str::to_string)
+            .or_else(|| part.filename.clone())
+            .unwrap_or_else(|| format!("file{n}"));
+        let aid = world.next_id();
+        let url = world
+            .cdn
+            .store(channel_id, aid, &filename, part.data.clone());
+        attachments.push(json!({"id": aid.to_string(), "filename": filename, "size": part.data.len(),
+            "url": url, "proxy_url": url,
+            "content_type": part.content_type, "description": entry.and_then(|a| a.get("description")).cloned()}));
+    }
+    attachments
 }
 
 /// Discord's checks on a message body's `content` and `embeds`: types, each embed's field

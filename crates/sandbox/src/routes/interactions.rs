@@ -27,13 +27,42 @@ pub const EPHEMERAL: u64 = 1 << 6;
 /// Message flag LOADING (a deferred response still "thinking").
 const LOADING: u64 = 1 << 7;
 
+/// A message body with its uploaded files as attachment objects, stored under the
+/// interaction's channel.
+fn with_uploads(ctx: &Ctx, message: &Value, channel: &Value) -> Value {
+    if ctx.files.is_empty() {
+        return message.clone();
+    }
+    let declared = message["attachments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let channel_id = channel.as_str().and_then(|c| c.parse().ok()).unwrap_or(0);
+    let mut out = message.clone();
+    out["attachments"] = Value::Array(super::channels::uploads(
+        ctx.world, &ctx.files, &declared, channel_id,
+    ));
+    out
+}
+
 /// `POST /interactions/{id}/{token}/callback`.
 pub fn callback(ctx: &Ctx, method: &str, seg: &[&str]) -> Reply {
     let (["interactions", iid, token, "callback"], "POST") = (seg, method) else {
         return Err(not_found());
     };
     let iid: u64 = iid.parse().map_err(|_| unknown_interaction())?;
-    let result = apply(ctx.world, iid, Some(token), &ctx.body)?;
+    let mut body = ctx.body.clone();
+    if !ctx.files.is_empty() {
+        let channel = ctx
+            .world
+            .apps
+            .lock()
+            .interactions
+            .get(&iid)
+            .map(|i| i.payload["channel_id"].clone());
+        body["data"] = with_uploads(ctx, &body["data"], &channel.unwrap_or(Value::Null));
+    }
+    let result = apply(ctx.world, iid, Some(token), &body)?;
     if ctx.req.query("with_response") == Some("true") {
         ok(result)
     } else {
@@ -297,13 +326,15 @@ pub fn webhook(ctx: &Ctx, method: &str, seg: &[&str]) -> Reply {
         return Err(error(401, 50027, "Invalid Webhook Token"));
     }
     let guild = ix.payload["guild_id"].as_str().map(str::to_string);
+    let channel = ix.payload["channel_id"].clone();
     let result = match (method, &seg[3..]) {
         ("POST", []) => {
             if ix.response_type.is_none() {
                 return Err(unknown("Webhook"));
             }
-            check_message(&ctx.body)?;
-            let m = post(world, ix, &ctx.body);
+            let body = with_uploads(ctx, &ctx.body, &channel);
+            check_message(&body)?;
+            let m = post(world, ix, &body);
             ix.followups.push(m.clone());
             ok(m)
         }
@@ -319,8 +350,9 @@ pub fn webhook(ctx: &Ctx, method: &str, seg: &[&str]) -> Reply {
             match method {
                 "GET" => ok(slot.clone()),
                 "PATCH" => {
-                    check_message_edit(&ctx.body)?;
-                    *slot = edit_stored(world, slot, &ctx.body, guild.as_deref());
+                    let body = with_uploads(ctx, &ctx.body, &channel);
+                    check_message_edit(&body)?;
+                    *slot = edit_stored(world, slot, &body, guild.as_deref());
                     ok(slot.clone())
                 }
                 "DELETE" => {
