@@ -435,16 +435,40 @@ fn one_initial_response_only_ephemeral_and_deferred_then_edited() {
 }
 
 #[test]
-fn no_answer_within_3_seconds_fails_the_invoke() {
+fn no_answer_within_3_seconds_fails_the_invoke_and_a_late_answer_is_explained() {
     let (sb, home) = setup();
     sync_two(&sb, &home);
-    let out = run(&sb, &home, &["sandbox", "invoke", "/ping"]);
+    let (sb, home) = (Arc::new(sb), Arc::new(home));
+    // A listener that sees the interaction but does not answer in time.
+    let mut listen = Listen::start(&sb, &["--events", "INTERACTION_CREATE"]);
+    wait_until("the listener's session", || !sb.live_session().is_null());
+    let (event, invoke) = invoke_seen(&sb, &home, &mut listen, &["/ping"]);
+    let out = invoke.join().expect("invoke");
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("the application did not respond"),
         "{}",
         stderr(&out)
     );
+    // Answering now is too late: Discord (and the sandbox) no longer knows the interaction.
+    let late = output_with_stdin(
+        sb.cmd()
+            .env("HOME", home.path())
+            .args(["respond", "-", "pong"]),
+        format!("{event}\n").as_bytes(),
+    );
+    assert_eq!(late.status.code(), Some(1));
+    let err = stderr(&late);
+    assert!(
+        err.contains("s old; Discord takes the initial response only within 3 s"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Unknown interaction (10062)")
+            && err.contains("within 3 s of the interaction"),
+        "{err}"
+    );
+    listen.interrupt();
     let out = run(&sb, &home, &["sandbox", "invoke", "/nope"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
