@@ -17815,6 +17815,8 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--activity', '--activity', [CompletionResultType]::ParameterName, 'Activity text shown as "Playing TEXT"')
             [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Run one shard, or a range of shards, of COUNT: ID/COUNT or FIRST-LAST/COUNT')
             [CompletionResult]::new('--shards', '--shards', [CompletionResultType]::ParameterName, 'Run every shard in this process: ''auto'' (the count Discord recommends) or a number')
+            [CompletionResult]::new('--identify-queue', '--identify-queue', [CompletionResultType]::ParameterName, 'Ask this identify queue (twilight''s gateway-queue protocol: GET URL?shard=ID) before each IDENTIFY, so shards in other processes and hosts keep Discord''s 5-second spacing')
+            [CompletionResult]::new('--session-file', '--session-file', [CompletionResultType]::ParameterName, 'Keep the session in FILE (0600, locked), so that a listen started again with the same FILE resumes it: nothing missed or repeated across a restart')
             [CompletionResult]::new('--request-members', '--request-members', [CompletionResultType]::ParameterName, 'Request every member of this guild once connected (repeatable); chunks arrive as GUILD_MEMBERS_CHUNK')
             [CompletionResult]::new('--intents', '--intents', [CompletionResultType]::ParameterName, 'Intents: comma list of names (see ''discord intents''), numbers, all, unprivileged, none')
             [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'Print only these dispatch types (comma list, e.g. MESSAGE_CREATE,MESSAGE_UPDATE)')

@@ -17371,6 +17371,8 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --activity 'Activity text shown as "Playing TEXT"'
             cand --shard 'Run one shard, or a range of shards, of COUNT: ID/COUNT or FIRST-LAST/COUNT'
             cand --shards 'Run every shard in this process: ''auto'' (the count Discord recommends) or a number'
+            cand --identify-queue 'Ask this identify queue (twilight''s gateway-queue protocol: GET URL?shard=ID) before each IDENTIFY, so shards in other processes and hosts keep Discord''s 5-second spacing'
+            cand --session-file 'Keep the session in FILE (0600, locked), so that a listen started again with the same FILE resumes it: nothing missed or repeated across a restart'
             cand --request-members 'Request every member of this guild once connected (repeatable); chunks arrive as GUILD_MEMBERS_CHUNK'
             cand --intents 'Intents: comma list of names (see ''discord intents''), numbers, all, unprivileged, none'
             cand --events 'Print only these dispatch types (comma list, e.g. MESSAGE_CREATE,MESSAGE_UPDATE)'

@@ -463,6 +463,16 @@ pub struct ListenArgs {
     #[arg(long)]
     pub stdin: bool,
 
+    /// Ask this identify queue (twilight's gateway-queue protocol: GET URL?shard=ID) before
+    /// each IDENTIFY, so shards in other processes and hosts keep Discord's 5-second spacing
+    #[arg(long, value_name = "URL", env = "DISCORD_IDENTIFY_QUEUE")]
+    pub identify_queue: Option<String>,
+
+    /// Keep the session in FILE (0600, locked), so that a listen started again with the same
+    /// FILE resumes it: nothing missed or repeated across a restart
+    #[arg(long, value_name = "FILE")]
+    pub session_file: Option<PathBuf>,
+
     /// Request every member of this guild once connected (repeatable); chunks arrive as
     /// GUILD_MEMBERS_CHUNK
     #[arg(long, value_name = "GUILD_ID")]

@@ -1,8 +1,15 @@
-//! Running at scale: `--trace` telemetry (one JSON line per HTTP request, never a token) and
-//! the REST client behind a rate-limit proxy (its 408 for a slow Discord is retried like a 504).
+//! Running at scale: `--trace` telemetry (one JSON line per HTTP request, never a token), the
+//! REST client behind a rate-limit proxy (its 408 for a slow Discord is retried like a 504),
+//! `listen --session-file` restarts that resume, and `listen --identify-queue`.
 
 mod common;
 
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::listen::Listen;
 use common::{stderr, Sandbox};
 use serde_json::Value;
 
@@ -106,4 +113,196 @@ fn a_proxys_408_is_retried_for_a_get_but_never_for_a_post() {
         posts, 1,
         "a POST that may have gone through is never sent again"
     );
+}
+
+fn contents(events: &[Value]) -> Vec<String> {
+    events
+        .iter()
+        .filter(|e| e["t"] == "MESSAGE_CREATE")
+        .map(|e| e["d"]["content"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn a_listen_restarted_with_its_session_file_resumes_and_prints_every_dispatch_once() {
+    let sb = Sandbox::start();
+    let general = sb.general_channel();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("session.json");
+    let args = [
+        "--events",
+        "MESSAGE_CREATE",
+        "--session-file",
+        file.to_str().unwrap(),
+    ];
+    let post = |text: &str| assert!(sb.run(&["send-message", &general, text]).status.success());
+
+    let mut first = Listen::start(&sb, &args);
+    sb.live_session();
+    // Another process cannot use the same file at once.
+    let second = sb.run(&["listen", "--session-file", file.to_str().unwrap()]);
+    assert_eq!(second.status.code(), Some(2), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("another listen"),
+        "{}",
+        stderr(&second)
+    );
+    post("one");
+    post("two");
+    first.wait_for("two messages", |v| contents(v).len() == 2);
+    let (before, code) = first.signal("TERM");
+    assert_eq!(code, 0);
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert!(saved["sessions"][0]["session_id"].is_string(), "{saved}");
+
+    // Posted while nobody listened: the resumed session replays them.
+    post("three");
+    post("four");
+    let mut again = Listen::start(&sb, &args);
+    again.wait_for("the missed ones", |v| contents(v).len() == 2);
+    post("five");
+    again.wait_for("the missed and the new", |v| contents(v).len() == 3);
+    let err = again.stderr();
+    assert!(err.contains("resuming session"), "{err}");
+    let (after, _) = again.signal("TERM");
+    let mut all = contents(&before);
+    all.extend(contents(&after));
+    assert_eq!(
+        all,
+        ["one", "two", "three", "four", "five"],
+        "each exactly once, in order"
+    );
+    let sessions = sb.admin("get", "/_sandbox/gateway/sessions", None);
+    let resumed = sessions
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["resumes"].as_u64() >= Some(1));
+    assert!(
+        resumed,
+        "the second listen resumed instead of identifying: {sessions}"
+    );
+    assert_eq!(
+        sessions.as_array().unwrap().len(),
+        1,
+        "one session only: {sessions}"
+    );
+}
+
+#[test]
+fn a_rejected_session_in_the_file_falls_back_to_identify() {
+    let sb = Sandbox::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("session.json");
+    std::fs::write(
+        &file,
+        r#"{"sessions":[{"shard":[0,1],"session_id":"gone","seq":5,"resume_gateway_url":null}]}"#,
+    )
+    .unwrap();
+    let mut l = Listen::start(&sb, &["--session-file", file.to_str().unwrap()]);
+    l.wait_for("READY", |v| v.iter().any(|e| e["t"] == "READY"));
+    let err = l.stderr();
+    assert!(err.contains("resuming session gone"), "{err}");
+    l.signal("TERM");
+}
+
+/// A stand-in for twilight's gateway-queue: answers each `GET /?shard=N` once that shard's
+/// bucket (one bucket: max_concurrency 1) had 5 s since the last answer; records the answers.
+/// The shards a fake queue let through, with when.
+type Released = Arc<Mutex<Vec<(u32, Instant)>>>;
+
+fn fake_queue() -> (String, Released) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let released = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&released);
+    std::thread::spawn(move || {
+        let mut last: Option<Instant> = None;
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_err() {
+                continue;
+            }
+            let shard = line
+                .split("shard=")
+                .nth(1)
+                .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(u32::MAX);
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).map_or(true, |n| n == 0) || header == "\r\n" {
+                    break;
+                }
+            }
+            if let Some(t) = last {
+                let next = t + Duration::from_secs(5);
+                std::thread::sleep(next.saturating_duration_since(Instant::now()));
+            }
+            last = Some(Instant::now());
+            log.lock().unwrap().push((shard, Instant::now()));
+            let body = r#"{"message": "You're free to connect now! :)"}"#;
+            let mut stream = stream;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (url, released)
+}
+
+#[test]
+fn two_processes_sharing_an_identify_queue_identify_5_s_apart() {
+    let sb = Sandbox::start();
+    sb.gateway_config(r#"{"shards":2,"max_concurrency":1}"#);
+    let (queue, released) = fake_queue();
+    let mut a = Listen::start(&sb, &["--shard", "0/2", "--identify-queue", &queue]);
+    let mut b = Listen::start(&sb, &["--shard", "1/2", "--identify-queue", &queue]);
+    for l in [&mut a, &mut b] {
+        l.wait_for("READY", |v| v.iter().any(|e| e["t"] == "READY"));
+    }
+    let sessions = sb.admin("get", "/_sandbox/gateway/sessions", None);
+    let mut times: Vec<u64> = sessions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["identified_at_ms"].as_u64().unwrap())
+        .collect();
+    times.sort();
+    assert_eq!(times.len(), 2, "{sessions}");
+    // Discord's rule (docs: "Gateway > Sharding > Max Concurrency"): one IDENTIFY per bucket
+    // per 5 s. Each process alone would have identified at once.
+    assert!(
+        times[1] - times[0] >= 4900,
+        "identified {} ms apart",
+        times[1] - times[0]
+    );
+    let mut shards: Vec<u32> = released.lock().unwrap().iter().map(|(s, _)| *s).collect();
+    shards.sort();
+    assert_eq!(
+        shards,
+        [0, 1],
+        "each process asked the queue with its shard id"
+    );
+    a.signal("TERM");
+    b.signal("TERM");
+}
+
+#[test]
+fn bad_scale_flags_are_usage_errors_before_anything_is_sent() {
+    let sb = Sandbox::start();
+    sb.clear_requests();
+    let out = sb.run(&["listen", "--identify-queue", "queue:5000"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(stderr(&out).lines().count(), 1);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.json");
+    std::fs::write(&file, "garbage").unwrap();
+    let out = sb.run(&["listen", "--session-file", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("delete it"), "{}", stderr(&out));
+    assert!(sb.requests().is_empty(), "{:?}", sb.requests());
 }

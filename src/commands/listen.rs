@@ -7,9 +7,11 @@ use std::time::Duration;
 use crate::cli::ListenArgs;
 use crate::config::Settings;
 use crate::gateway::frame::{self, IdentifyConfig};
+use crate::gateway::identify_queue::IdentifyQueue;
 use crate::gateway::inflate::Compression;
 use crate::gateway::intents;
 use crate::gateway::runner::{self, GatewayInfo, ListenOptions, Stop, MAX_SHARDS_PER_PROCESS};
+use crate::gateway::session_file::SessionStore;
 use crate::gateway::sink::Sink;
 use crate::output::diag;
 use crate::rest::{Method, RequestSpec};
@@ -117,6 +119,19 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
         return crate::output::write_stdout(text.as_bytes());
     }
 
+    // Checked and taken before any request, so a mistake or a file another listen holds
+    // costs nothing.
+    let identify_queue = args
+        .identify_queue
+        .as_deref()
+        .map(IdentifyQueue::new)
+        .transpose()?;
+    let sessions = args
+        .session_file
+        .as_deref()
+        .map(SessionStore::open)
+        .transpose()?
+        .map(Arc::new);
     let client = settings.client()?;
     let response = client.send(&RequestSpec::new(Method::Get, "/gateway/bot"))?;
     let info = GatewayInfo::from_json(&response.json()?)?;
@@ -134,6 +149,8 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
         request_members: args.request_members.clone(),
         connect_timeout: settings.connect_timeout.max(Duration::from_secs(1)),
         notice: crate::output::notice(),
+        identify_queue,
+        sessions,
     };
 
     let stop = Arc::new(Stop::default());

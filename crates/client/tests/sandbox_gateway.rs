@@ -92,6 +92,8 @@ fn options(intents: u64) -> ListenOptions {
         request_members: Vec::new(),
         connect_timeout: Duration::from_secs(10),
         notice: Notice::new(|_| {}),
+        identify_queue: None,
+        sessions: None,
     }
 }
 

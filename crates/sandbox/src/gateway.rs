@@ -138,6 +138,8 @@ struct SessionState {
     id: String,
     intents: u64,
     shard: [u32; 2],
+    /// When its IDENTIFY came (Unix milliseconds), for tests of identify spacing.
+    identified_at_ms: u64,
     owner: AtomicU64,
     inner: Mutex<SessionInner>,
 }
@@ -401,7 +403,16 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
                     }
                 }
                 Ok(Message::Binary(_)) => return End::Close(4002),
-                Ok(Message::Close(_)) => return End::Gone,
+                Ok(Message::Close(frame)) => {
+                    // Docs ("Gateway > Disconnecting"): a client that closes with 1000 or 1001
+                    // ends its session; any other code leaves it resumable.
+                    if frame.is_some_and(|f| matches!(u16::from(f.code), 1000 | 1001)) {
+                        if let Some(session) = &self.session {
+                            lock(&self.server.sessions).remove(&session.id);
+                        }
+                    }
+                    return End::Gone;
+                }
                 Ok(_) => {}
                 Err(tungstenite::Error::Io(e))
                     if e.kind() == std::io::ErrorKind::WouldBlock
@@ -614,6 +625,7 @@ impl<'a, W: GatewayWorld> Connection<'a, W> {
             id: format!("sandbox-session-{n:06}"),
             intents: bits,
             shard,
+            identified_at_ms: crate::state::now_ms(),
             owner: AtomicU64::new(self.id),
             inner: Mutex::new(SessionInner {
                 seq: 0,

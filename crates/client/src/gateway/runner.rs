@@ -91,6 +91,10 @@ pub struct ListenOptions {
     pub connect_timeout: Duration,
     /// Where connection events (reconnects, resumes, waits) are reported.
     pub notice: Notice,
+    /// An external queue asked before each IDENTIFY (`--identify-queue`).
+    pub identify_queue: Option<super::identify_queue::IdentifyQueue>,
+    /// Where sessions are kept across restarts (`--session-file`).
+    pub sessions: Option<std::sync::Arc<super::session_file::SessionStore>>,
 }
 
 /// Appends the query Discord expects: `v=10`, `encoding=json`, and `compress` when asked.
@@ -129,6 +133,10 @@ pub fn connect_url(base: &str, compress: Option<Compression>) -> Result<String> 
     crate::rest::url::check_token_transport(&text.replacen("ws://", "http://", 1))?;
     Ok(text)
 }
+
+/// How often a shard's session is written to `--session-file` while connected (and always when
+/// stopping).
+const KEEP_SESSION_EVERY: Duration = Duration::from_secs(2);
 
 /// Asks every shard to stop; set by Ctrl-C/SIGTERM, `--max-events`, a closed stdout or a fatal
 /// close of any shard.
@@ -310,13 +318,26 @@ struct ShardRun<'a> {
 
 fn run_shard(shared: &Shared<'_>, id: u32, commands: Receiver<String>) -> Result<()> {
     let options = shared.options;
+    let ids = [id, options.shard_count];
+    let saved = options.sessions.as_ref().and_then(|s| s.session(ids));
     let mut run = ShardRun {
         shared,
-        shard: Shard::new(
-            options.token.clone(),
-            options.identify.clone(),
-            [id, options.shard_count],
-        ),
+        shard: match saved {
+            Some(session) => {
+                options.notice.say(&format!(
+                    "gateway: resuming session {} from the session file (after seq {})",
+                    session.id,
+                    session.seq.map_or("none".into(), |s| s.to_string())
+                ));
+                Shard::resuming(
+                    options.token.clone(),
+                    options.identify.clone(),
+                    ids,
+                    session,
+                )
+            }
+            None => Shard::new(options.token.clone(), options.identify.clone(), ids),
+        },
         commands,
         pending: VecDeque::new(),
         label: if options.tag_shard {
@@ -372,6 +393,11 @@ impl ShardRun<'_> {
             if !resume && !shared.gate.acquire(id, shared.stop)? {
                 return Ok(None);
             }
+            if let (false, Some(queue)) = (resume, &shared.options.identify_queue) {
+                if !queue.wait_turn(id, shared.stop, &shared.options.notice)? {
+                    return Ok(None);
+                }
+            }
             let url = connect_url(
                 resume_url.unwrap_or(&shared.info.url),
                 shared.options.compress,
@@ -401,11 +427,23 @@ impl ShardRun<'_> {
         let shared = self.shared;
         let mut inflater = shared.options.compress.map(Inflater::new);
         let mut limiter = SendLimiter::default();
+        let mut kept = Instant::now();
         loop {
             if shared.stop.requested() {
+                self.keep_session()?;
                 self.shard.process(Event::Shutdown, Instant::now());
-                conn.close(1000);
+                // Closing with 1000 ends the session on Discord's side (docs: "Gateway >
+                // Disconnecting"); a session kept in a file must stay resumable.
+                conn.close(if shared.options.sessions.is_some() {
+                    4000
+                } else {
+                    1000
+                });
                 return Ok(Ended::Stopped);
+            }
+            if kept.elapsed() >= KEEP_SESSION_EVERY {
+                self.keep_session()?;
+                kept = Instant::now();
             }
             let message = match conn.read() {
                 Ok(m) => m,
@@ -440,6 +478,16 @@ impl ShardRun<'_> {
                 self.send_commands(conn, &mut limiter, now);
             }
         }
+    }
+
+    /// With `--session-file`: writes out what was printed so far, then records the session
+    /// with the sequence number of the last dispatch printed, so a restart resumes right after it.
+    fn keep_session(&self) -> Result<()> {
+        let Some(store) = &self.shared.options.sessions else {
+            return Ok(());
+        };
+        self.shared.sink.flush()?;
+        store.record(self.shard.shard, self.shard.session.as_ref())
     }
 
     /// The server closed the connection (or it broke): says so with the code and reason,

@@ -165,6 +165,7 @@ fn sessions_json(server: &Server) -> Value {
                 "seq": inner.seq,
                 "intents": s.intents,
                 "shard": s.shard,
+                "identified_at_ms": s.identified_at_ms,
                 "connected": conn.is_some(),
                 "resumes": inner.resumes,
                 "resumes_elsewhere": inner.resumes_elsewhere,
