@@ -346,18 +346,7 @@ fn confirm_deletes(names: &[String]) -> Result<()> {
             names.len()
         )));
     }
-    let yes = dialoguer::Confirm::new()
-        .with_prompt(format!("Delete {list}?"))
-        .default(false)
-        .interact()
-        .map_err(|e| Error::runtime(format!("could not ask for confirmation: {e}")))?;
-    if yes {
-        Ok(())
-    } else {
-        Err(Error::usage(
-            "cancelled; nothing was sent (pass --yes to skip the question)",
-        ))
-    }
+    super::typed::confirm(&format!("Delete {list}?"))
 }
 
 #[cfg(test)]
