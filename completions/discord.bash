@@ -2186,13 +2186,17 @@ _discord() {
 
     case "${cmd}" in
         discord)
-            opts="-r -i -v -h -V --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help --version get post put patch delete login logout sandbox intents endpoints send-message batch completions man commands respond followup export get-current-application get-my-application edit-current-application update-my-application get-application update-application get-application-activity-instance applications-get-activity-instance upload-application-attachment get-global-application-commands list-application-commands bulk-overwrite-global-application-commands bulk-set-application-commands create-global-application-command create-application-command get-global-application-command get-application-command delete-global-application-command delete-application-command edit-global-application-command update-application-command list-application-emojis create-application-emoji get-application-emoji delete-application-emoji modify-application-emoji update-application-emoji list-entitlements get-entitlements create-test-entitlement create-entitlement get-entitlement delete-test-entitlement delete-entitlement consume-an-entitlement consume-entitlement get-guild-application-commands list-guild-application-commands bulk-overwrite-guild-application-commands bulk-set-guild-application-commands create-guild-application-command get-guild-application-command-permissions list-guild-application-command-permissions get-guild-application-command delete-guild-application-command edit-guild-application-command update-guild-application-command get-application-command-permissions edit-application-command-permissions set-guild-application-command-permissions get-application-role-connection-metadata-records get-application-role-connections-metadata update-application-role-connection-metadata-records update-application-role-connections-metadata get-channel delete-channel close-channel modify-channel update-channel follow-announcement-channel follow-channel get-channel-invites list-channel-invites create-channel-invite get-channel-messages list-messages create-message upload-file bulk-delete-messages get-channel-pins list-pins pin-message create-pin unpin-message delete-pin get-channel-message get-message delete-message edit-message update-message crosspost-message delete-all-reactions delete-all-message-reactions get-reactions list-message-reactions-by-emoji delete-all-reactions-for-emoji delete-all-message-reactions-by-emoji create-reaction add-my-message-reaction delete-own-reaction delete-my-message-reaction delete-user-reaction delete-user-message-reaction start-thread-from-message create-thread-from-message edit-channel-permissions set-channel-permission-overwrite delete-channel-permission delete-channel-permission-overwrite get-pinned-messages-deprecated deprecated-list-pins get-pinned-messages pin-message-deprecated deprecated-create-pin add-pinned-channel-message unpin-message-deprecated deprecated-delete-pin delete-pinned-channel-message get-answer-voters end-poll poll-expire group-dm-add-recipient add-group-dm-user group-dm-remove-recipient delete-group-dm-user send-soundboard-sound list-thread-members join-thread leave-thread get-thread-member add-thread-member remove-thread-member delete-thread-member start-thread-without-message start-thread-in-forum-or-media-channel create-thread list-private-archived-threads list-public-archived-threads thread-search trigger-typing-indicator list-joined-private-archived-threads list-my-private-archived-threads set-voice-channel-status update-voice-channel-status get-channel-webhooks list-channel-webhooks create-webhook create-channel-webhook get-gateway get-gateway-bot get-bot-gateway get-guild-template get-guild modify-guild update-guild get-guild-audit-log list-guild-audit-log-entries list-auto-moderation-rules-for-guild list-auto-moderation-rules create-auto-moderation-rule get-auto-moderation-rule delete-auto-moderation-rule modify-auto-moderation-rule update-auto-moderation-rule get-guild-bans list-guild-bans get-guild-ban create-guild-ban ban-user-from-guild remove-guild-ban unban-user-from-guild bulk-guild-ban bulk-ban-users-from-guild get-guild-channels list-guild-channels create-guild-channel modify-guild-channel-positions bulk-update-guild-channels list-guild-emojis get-guild-emojis create-guild-emoji get-guild-emoji delete-guild-emoji modify-guild-emoji update-guild-emoji modify-guild-incident-actions update-guild-incident-actions get-guild-integrations list-guild-integrations delete-guild-integration get-guild-invites list-guild-invites list-guild-members modify-current-member update-my-guild-member modify-current-user-nick search-guild-members get-guild-member add-guild-member remove-guild-member delete-guild-member modify-guild-member update-guild-member add-guild-member-role remove-guild-member-role delete-guild-member-role search-guild-messages guild-search get-guild-new-member-welcome get-guild-onboarding get-guilds-onboarding modify-guild-onboarding put-guilds-onboarding get-guild-preview get-guild-prune-count preview-prune-guild begin-guild-prune prune-guild get-guild-voice-regions list-guild-voice-regions get-guild-join-requests action-guild-join-request get-guild-roles list-guild-roles create-guild-role modify-guild-role-positions bulk-update-guild-roles get-guild-role-member-counts guild-role-member-counts get-guild-role delete-guild-role modify-guild-role update-guild-role list-scheduled-events-for-guild list-guild-scheduled-events create-guild-scheduled-event get-guild-scheduled-event delete-guild-scheduled-event modify-guild-scheduled-event update-guild-scheduled-event create-guild-scheduled-event-exception delete-guild-scheduled-event-exception update-guild-scheduled-event-exception get-guild-scheduled-event-users list-guild-scheduled-event-users count-guild-scheduled-event-users list-guild-scheduled-event-exception-users list-guild-soundboard-sounds create-guild-soundboard-sound get-guild-soundboard-sound delete-guild-soundboard-sound modify-guild-soundboard-sound update-guild-soundboard-sound list-guild-stickers create-guild-sticker get-guild-sticker delete-guild-sticker modify-guild-sticker update-guild-sticker get-guild-templates list-guild-templates create-guild-template sync-guild-template delete-guild-template modify-guild-template update-guild-template list-active-guild-threads get-active-guild-threads get-guild-vanity-url get-current-user-voice-state get-self-voice-state modify-current-user-voice-state update-self-voice-state get-user-voice-state get-voice-state modify-user-voice-state update-voice-state get-guild-webhooks get-guild-welcome-screen modify-guild-welcome-screen update-guild-welcome-screen get-guild-widget-settings modify-guild-widget update-guild-widget-settings get-guild-widget get-guild-widget-image get-guild-widget-png create-interaction-response get-invite invite-resolve delete-invite invite-revoke get-target-users get-invite-target-users update-target-users update-invite-target-users get-target-users-job-status get-invite-target-users-job-status create-or-join-lobby create-lobby get-lobby delete-lobby modify-lobby edit-lobby link-channel-to-lobby unlink-channel-from-lobby edit-lobby-channel-link leave-lobby create-lobby-channel-invite-for-self create-linked-lobby-guild-invite-for-self bulk-update-lobby-members add-a-member-to-a-lobby add-lobby-member remove-a-member-from-a-lobby delete-lobby-member create-lobby-channel-invite-for-user create-linked-lobby-guild-invite-for-user get-lobby-messages send-lobby-message create-lobby-message update-lobby-message-moderation-metadata update-lobby-message-external-moderation-metadata get-current-authorization-information get-my-oauth2-authorization get-current-bot-application-information get-my-oauth2-application get-oauth2-application get-public-keys get-openid-connect-userinfo update-user-message-external-moderation-metadata partner-sdk-unmerge-provisional-account bot-partner-sdk-unmerge-provisional-account partner-sdk-token bot-partner-sdk-token list-sku-subscriptions get-sku-subscriptions get-sku-subscription list-default-soundboard-sounds get-soundboard-default-sounds create-stage-instance get-stage-instance delete-stage-instance modify-stage-instance update-stage-instance list-sticker-packs get-sticker-pack get-sticker get-current-user get-my-user modify-current-user update-my-user get-current-user-application-entitlements get-current-user-application-role-connection get-application-user-role-connection update-current-user-application-role-connection update-application-user-role-connection delete-current-user-application-role-connection delete-application-user-role-connection create-dm create-group-dm get-current-user-connections list-my-connections get-users-connections get-current-user-guilds list-my-guilds leave-guild get-current-user-guild-member get-my-guild-member get-user list-voice-regions get-webhook delete-webhook modify-webhook update-webhook get-webhook-with-token get-webhook-by-token execute-webhook create-followup-message delete-webhook-with-token delete-webhook-by-token modify-webhook-with-token update-webhook-by-token execute-github-compatible-webhook execute-git-hub-compatible-webhook get-original-interaction-response get-original-webhook-message delete-original-interaction-response delete-original-webhook-message edit-original-interaction-response update-original-webhook-message get-webhook-message get-followup-message delete-webhook-message delete-followup-message edit-webhook-message edit-followup-message update-webhook-message execute-slack-compatible-webhook accept-invite create-guild-integration delete-guild get-guild-embed get-user-dms modify-guild-embed modify-guild-integration modify-guild-vanity-url sync-guild-integration listen help"
+            opts="-r -i -v -h -V --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help --version get post put patch delete login logout sandbox intents endpoints send-message batch completions man commands respond followup export get-current-application get-my-application edit-current-application update-my-application get-application update-application get-application-activity-instance applications-get-activity-instance upload-application-attachment get-global-application-commands list-application-commands bulk-overwrite-global-application-commands bulk-set-application-commands create-global-application-command create-application-command get-global-application-command get-application-command delete-global-application-command delete-application-command edit-global-application-command update-application-command list-application-emojis create-application-emoji get-application-emoji delete-application-emoji modify-application-emoji update-application-emoji list-entitlements get-entitlements create-test-entitlement create-entitlement get-entitlement delete-test-entitlement delete-entitlement consume-an-entitlement consume-entitlement get-guild-application-commands list-guild-application-commands bulk-overwrite-guild-application-commands bulk-set-guild-application-commands create-guild-application-command get-guild-application-command-permissions list-guild-application-command-permissions get-guild-application-command delete-guild-application-command edit-guild-application-command update-guild-application-command get-application-command-permissions edit-application-command-permissions set-guild-application-command-permissions get-application-role-connection-metadata-records get-application-role-connections-metadata update-application-role-connection-metadata-records update-application-role-connections-metadata get-channel delete-channel close-channel modify-channel update-channel follow-announcement-channel follow-channel get-channel-invites list-channel-invites create-channel-invite get-channel-messages list-messages create-message upload-file bulk-delete-messages get-channel-pins list-pins pin-message create-pin unpin-message delete-pin get-channel-message get-message delete-message edit-message update-message crosspost-message delete-all-reactions delete-all-message-reactions get-reactions list-message-reactions-by-emoji delete-all-reactions-for-emoji delete-all-message-reactions-by-emoji create-reaction add-my-message-reaction delete-own-reaction delete-my-message-reaction delete-user-reaction delete-user-message-reaction start-thread-from-message create-thread-from-message edit-channel-permissions set-channel-permission-overwrite delete-channel-permission delete-channel-permission-overwrite get-pinned-messages-deprecated deprecated-list-pins get-pinned-messages pin-message-deprecated deprecated-create-pin add-pinned-channel-message unpin-message-deprecated deprecated-delete-pin delete-pinned-channel-message get-answer-voters end-poll poll-expire group-dm-add-recipient add-group-dm-user group-dm-remove-recipient delete-group-dm-user send-soundboard-sound list-thread-members join-thread leave-thread get-thread-member add-thread-member remove-thread-member delete-thread-member start-thread-without-message start-thread-in-forum-or-media-channel create-thread list-private-archived-threads list-public-archived-threads thread-search trigger-typing-indicator list-joined-private-archived-threads list-my-private-archived-threads set-voice-channel-status update-voice-channel-status get-channel-webhooks list-channel-webhooks create-webhook create-channel-webhook get-gateway get-gateway-bot get-bot-gateway get-guild-template get-guild modify-guild update-guild get-guild-audit-log list-guild-audit-log-entries list-auto-moderation-rules-for-guild list-auto-moderation-rules create-auto-moderation-rule get-auto-moderation-rule delete-auto-moderation-rule modify-auto-moderation-rule update-auto-moderation-rule get-guild-bans list-guild-bans get-guild-ban create-guild-ban ban-user-from-guild remove-guild-ban unban-user-from-guild bulk-guild-ban bulk-ban-users-from-guild get-guild-channels list-guild-channels create-guild-channel modify-guild-channel-positions bulk-update-guild-channels list-guild-emojis get-guild-emojis create-guild-emoji get-guild-emoji delete-guild-emoji modify-guild-emoji update-guild-emoji modify-guild-incident-actions update-guild-incident-actions get-guild-integrations list-guild-integrations delete-guild-integration get-guild-invites list-guild-invites list-guild-members modify-current-member update-my-guild-member modify-current-user-nick search-guild-members get-guild-member add-guild-member remove-guild-member delete-guild-member modify-guild-member update-guild-member add-guild-member-role remove-guild-member-role delete-guild-member-role search-guild-messages guild-search get-guild-new-member-welcome get-guild-onboarding get-guilds-onboarding modify-guild-onboarding put-guilds-onboarding get-guild-preview get-guild-prune-count preview-prune-guild begin-guild-prune prune-guild get-guild-voice-regions list-guild-voice-regions get-guild-join-requests action-guild-join-request get-guild-roles list-guild-roles create-guild-role modify-guild-role-positions bulk-update-guild-roles get-guild-role-member-counts guild-role-member-counts get-guild-role delete-guild-role modify-guild-role update-guild-role list-scheduled-events-for-guild list-guild-scheduled-events create-guild-scheduled-event get-guild-scheduled-event delete-guild-scheduled-event modify-guild-scheduled-event update-guild-scheduled-event create-guild-scheduled-event-exception delete-guild-scheduled-event-exception update-guild-scheduled-event-exception get-guild-scheduled-event-users list-guild-scheduled-event-users count-guild-scheduled-event-users list-guild-scheduled-event-exception-users list-guild-soundboard-sounds create-guild-soundboard-sound get-guild-soundboard-sound delete-guild-soundboard-sound modify-guild-soundboard-sound update-guild-soundboard-sound list-guild-stickers create-guild-sticker get-guild-sticker delete-guild-sticker modify-guild-sticker update-guild-sticker get-guild-templates list-guild-templates create-guild-template sync-guild-template delete-guild-template modify-guild-template update-guild-template list-active-guild-threads get-active-guild-threads get-guild-vanity-url get-current-user-voice-state get-self-voice-state modify-current-user-voice-state update-self-voice-state get-user-voice-state get-voice-state modify-user-voice-state update-voice-state get-guild-webhooks get-guild-welcome-screen modify-guild-welcome-screen update-guild-welcome-screen get-guild-widget-settings modify-guild-widget update-guild-widget-settings get-guild-widget get-guild-widget-image get-guild-widget-png create-interaction-response get-invite invite-resolve delete-invite invite-revoke get-target-users get-invite-target-users update-target-users update-invite-target-users get-target-users-job-status get-invite-target-users-job-status create-or-join-lobby create-lobby get-lobby delete-lobby modify-lobby edit-lobby link-channel-to-lobby unlink-channel-from-lobby edit-lobby-channel-link leave-lobby create-lobby-channel-invite-for-self create-linked-lobby-guild-invite-for-self bulk-update-lobby-members add-a-member-to-a-lobby add-lobby-member remove-a-member-from-a-lobby delete-lobby-member create-lobby-channel-invite-for-user create-linked-lobby-guild-invite-for-user get-lobby-messages send-lobby-message create-lobby-message update-lobby-message-moderation-metadata update-lobby-message-external-moderation-metadata get-current-authorization-information get-my-oauth2-authorization get-current-bot-application-information get-my-oauth2-application get-oauth2-application get-public-keys get-openid-connect-userinfo update-user-message-external-moderation-metadata partner-sdk-unmerge-provisional-account bot-partner-sdk-unmerge-provisional-account partner-sdk-token bot-partner-sdk-token list-sku-subscriptions get-sku-subscriptions get-sku-subscription list-default-soundboard-sounds get-soundboard-default-sounds create-stage-instance get-stage-instance delete-stage-instance modify-stage-instance update-stage-instance list-sticker-packs get-sticker-pack get-sticker get-current-user get-my-user modify-current-user update-my-user get-current-user-application-entitlements get-current-user-application-role-connection get-application-user-role-connection update-current-user-application-role-connection update-application-user-role-connection delete-current-user-application-role-connection delete-application-user-role-connection create-dm create-group-dm get-current-user-connections list-my-connections get-users-connections get-current-user-guilds list-my-guilds leave-guild get-current-user-guild-member get-my-guild-member get-user list-voice-regions get-webhook delete-webhook modify-webhook update-webhook get-webhook-with-token get-webhook-by-token execute-webhook create-followup-message delete-webhook-with-token delete-webhook-by-token modify-webhook-with-token update-webhook-by-token execute-github-compatible-webhook execute-git-hub-compatible-webhook get-original-interaction-response get-original-webhook-message delete-original-interaction-response delete-original-webhook-message edit-original-interaction-response update-original-webhook-message get-webhook-message get-followup-message delete-webhook-message delete-followup-message edit-webhook-message edit-followup-message update-webhook-message execute-slack-compatible-webhook accept-invite create-guild-integration delete-guild get-guild-embed get-user-dms modify-guild-embed modify-guild-integration modify-guild-vanity-url sync-guild-integration listen help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2229,6 +2233,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2240,13 +2248,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__accept__subcmd__invite)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2286,6 +2298,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2294,7 +2310,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__action__subcmd__guild__subcmd__join__subcmd__request)
-            opts="-f -F -q -H -y -r -i -v -h --action --rejection-reason --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --action --rejection-reason --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2352,6 +2368,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2388,6 +2408,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2396,7 +2420,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__a__subcmd__member__subcmd__to__subcmd__a__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --metadata --flags --additional-name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --metadata --flags --additional-name --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2458,6 +2482,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2494,6 +2522,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2502,7 +2534,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --access-token --flags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --access-token --flags --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2576,6 +2608,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2609,6 +2645,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2620,7 +2660,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__guild__subcmd__member__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2670,6 +2710,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2703,6 +2747,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2714,7 +2762,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__add__subcmd__thread__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2764,6 +2812,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2800,6 +2852,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2808,7 +2864,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__batch)
-            opts="-j -r -i -v -h --jobs --fail-fast --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-j -r -i -v -h --jobs --fail-fast --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2826,6 +2882,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2862,6 +2922,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2870,7 +2934,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__begin__subcmd__guild__subcmd__prune)
-            opts="-f -F -q -H -y -r -i -v -h --days --compute-prune-count --include-roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --days --compute-prune-count --include-roles --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2932,6 +2996,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2968,6 +3036,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2976,7 +3048,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bot__subcmd__partner__subcmd__sdk__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --provisional-user-id --external-user-id --preferred-global-name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --provisional-user-id --external-user-id --preferred-global-name --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3038,6 +3110,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3074,6 +3150,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3082,7 +3162,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bot__subcmd__partner__subcmd__sdk__subcmd__unmerge__subcmd__provisional__subcmd__account)
-            opts="-f -F -q -H -y -r -i -v -h --external-user-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --external-user-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3136,6 +3216,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3172,6 +3256,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3180,7 +3268,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__delete__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --messages --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --messages --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3234,6 +3322,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3270,6 +3362,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3278,7 +3374,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --user-ids --delete-message-seconds --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-ids --delete-message-seconds --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3336,6 +3432,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3369,6 +3469,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3380,7 +3484,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__overwrite__subcmd__global__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3430,6 +3534,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3463,6 +3571,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3474,7 +3586,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__overwrite__subcmd__guild__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3524,6 +3636,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3557,6 +3673,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3568,7 +3688,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__bulk__subcmd__update__subcmd__lobby__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3618,6 +3738,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3651,6 +3775,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3662,13 +3790,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__commands)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help sync list pull help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help sync list pull help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3705,6 +3837,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3786,7 +3922,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__commands__subcmd__list)
-            opts="-r -i -v -h --guild --application --json --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --guild --application --json --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3801,6 +3937,10 @@ _discord() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3837,6 +3977,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3848,7 +3992,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__commands__subcmd__pull)
-            opts="-r -i -v -h --guild --application --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --guild --application --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3863,6 +4007,10 @@ _discord() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3902,6 +4050,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3910,7 +4062,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__commands__subcmd__sync)
-            opts="-r -i -v -h --guild --application --prune --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --guild --application --prune --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3932,6 +4084,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3965,6 +4121,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3976,13 +4136,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__completions)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help bash elvish fish powershell zsh"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4022,6 +4186,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4030,7 +4198,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__consume__subcmd__an__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4080,6 +4248,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4116,6 +4288,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4124,7 +4300,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__count__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --guild-scheduled-event-exception-ids --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --guild-scheduled-event-exception-ids --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4178,6 +4354,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4214,6 +4394,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4222,7 +4406,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --image --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --image --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4280,6 +4464,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4316,6 +4504,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4324,7 +4516,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4406,6 +4598,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4442,6 +4638,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4450,7 +4650,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__channel__subcmd__invite)
-            opts="-f -F -q -H -y -r -i -v -h --max-age --temporary --max-uses --unique --target-user-id --target-application-id --target-type --role-ids --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --max-age --temporary --max-uses --unique --target-user-id --target-application-id --target-type --role-ids --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4536,6 +4736,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4572,6 +4776,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4580,7 +4788,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__dm)
-            opts="-f -F -q -H -y -r -i -v -h --recipient-id --access-tokens --nicks --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --recipient-id --access-tokens --nicks --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4642,6 +4850,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4675,6 +4887,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4686,7 +4902,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4780,6 +4996,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4813,6 +5033,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4824,7 +5048,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --type --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4918,6 +5142,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4954,6 +5182,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4962,7 +5194,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --delete-message-seconds --delete-message-days --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --delete-message-seconds --delete-message-days --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5020,6 +5252,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5056,6 +5292,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5064,7 +5304,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --type --name --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --available-tags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --type --name --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --available-tags --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5190,6 +5430,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5226,6 +5470,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5234,7 +5482,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --image --roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --image --roles --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5296,6 +5544,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5329,6 +5581,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5340,13 +5596,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__integration)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5386,6 +5646,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5394,7 +5658,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --name --permissions --colour --colors --hoist --mentionable --icon --unicode-emoji --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --permissions --colour --colors --hoist --mentionable --icon --unicode-emoji --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5476,6 +5740,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5512,6 +5780,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5520,7 +5792,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --image --scheduled-start-time --scheduled-end-time --privacy-level --entity-type --channel-id --recurrence-rule --entity-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --image --scheduled-start-time --scheduled-end-time --privacy-level --entity-type --channel-id --recurrence-rule --entity-metadata --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5610,6 +5882,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5646,6 +5922,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5654,7 +5934,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception)
-            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --original-scheduled-start-time --is-canceled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --original-scheduled-start-time --is-canceled --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5720,6 +6000,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5756,6 +6040,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5764,7 +6052,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --sound --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --sound --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5834,6 +6122,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5870,6 +6162,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5878,7 +6174,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5944,6 +6240,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5980,6 +6280,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5988,7 +6292,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6046,6 +6350,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6082,6 +6390,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6090,7 +6402,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --with-response --type --data-field --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-response --type --data-field --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6156,6 +6468,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6192,6 +6508,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6200,7 +6520,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --members --metadata --flags --override-event-webhooks-url --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --members --metadata --flags --override-event-webhooks-url --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6270,6 +6590,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6303,6 +6627,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6314,7 +6642,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__lobby__subcmd__channel__subcmd__invite__subcmd__for__subcmd__self)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6364,6 +6692,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6397,6 +6729,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6408,7 +6744,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__lobby__subcmd__channel__subcmd__invite__subcmd__for__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6458,6 +6794,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6494,6 +6834,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6502,7 +6846,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6608,6 +6952,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6644,6 +6992,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6652,7 +7004,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__or__subcmd__join__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --lobby-metadata --member-metadata --secret --flags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --lobby-metadata --member-metadata --secret --flags --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6722,6 +7074,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6758,6 +7114,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6766,7 +7126,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__reaction)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6816,6 +7176,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6852,6 +7216,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6860,7 +7228,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --topic --channel-id --privacy-level --guild-scheduled-event-id --send-start-notification --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --topic --channel-id --privacy-level --guild-scheduled-event-id --send-start-notification --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6930,6 +7298,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -6966,6 +7338,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -6974,7 +7350,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__test__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --sku-id --owner-id --owner-type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --sku-id --owner-id --owner-type --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7036,6 +7412,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7072,6 +7452,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -7080,7 +7464,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__create__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --name --avatar --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --avatar --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7138,6 +7522,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7174,6 +7562,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -7182,7 +7574,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__crosspost__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7232,6 +7624,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7268,6 +7664,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -7276,7 +7676,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7330,6 +7730,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7363,6 +7767,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7374,7 +7782,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__all__subcmd__reactions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7424,6 +7832,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7457,6 +7869,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7468,7 +7884,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__all__subcmd__reactions__subcmd__for__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7518,6 +7934,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7551,6 +7971,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7562,7 +7986,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7612,6 +8036,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7645,6 +8073,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7656,7 +8088,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7706,6 +8138,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7739,6 +8175,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7750,7 +8190,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7800,6 +8240,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7833,6 +8277,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7844,7 +8292,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__channel__subcmd__permission)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7894,6 +8342,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -7927,6 +8379,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7938,7 +8394,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__current__subcmd__user__subcmd__application__subcmd__role__subcmd__connection)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7988,6 +8444,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8021,6 +8481,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8032,7 +8496,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8082,6 +8546,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8115,6 +8583,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8126,13 +8598,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8169,6 +8645,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8180,7 +8660,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8230,6 +8710,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8263,6 +8747,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8274,7 +8762,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8324,6 +8812,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8357,6 +8849,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8368,7 +8864,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__integration)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8418,6 +8914,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8451,6 +8951,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8462,7 +8966,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8512,6 +9016,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8545,6 +9053,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8556,7 +9068,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8606,6 +9118,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8639,6 +9155,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8650,7 +9170,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8700,6 +9220,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8733,6 +9257,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8744,7 +9272,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8794,6 +9322,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8827,6 +9359,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8838,7 +9374,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8888,6 +9424,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -8921,6 +9461,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -8932,7 +9476,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -8982,6 +9526,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9015,6 +9563,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9026,7 +9578,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__invite)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9076,6 +9628,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9109,6 +9665,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9120,7 +9680,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9170,6 +9730,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9203,6 +9767,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9214,7 +9782,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9264,6 +9832,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9297,6 +9869,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9308,7 +9884,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__original__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9362,6 +9938,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9395,6 +9975,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9406,7 +9990,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__own__subcmd__reaction)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9456,6 +10040,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9489,6 +10077,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9500,7 +10092,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9550,6 +10142,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9583,6 +10179,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9594,7 +10194,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__test__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9644,6 +10244,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9677,6 +10281,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9688,7 +10296,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__user__subcmd__reaction)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9738,6 +10346,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9771,6 +10383,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -9782,7 +10398,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9832,6 +10448,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9868,6 +10488,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9876,7 +10500,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__webhook__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -9930,6 +10554,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -9966,6 +10594,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -9974,7 +10606,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__delete__subcmd__webhook__subcmd__with__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10024,6 +10656,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10060,6 +10696,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10068,7 +10708,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__application__subcmd__command__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --permissions --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --permissions --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10122,6 +10762,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10158,6 +10802,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10166,7 +10814,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__channel__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --type --allow --deny --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --type --allow --deny --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10228,6 +10876,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10264,6 +10916,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10272,7 +10928,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__current__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10390,6 +11046,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10423,6 +11083,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10434,7 +11098,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10524,6 +11188,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10557,6 +11225,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10568,7 +11240,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --name-localizations --description --description-localizations --options --default-member-permissions --dm-permission --contexts --integration-types --handler --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10658,6 +11330,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10694,6 +11370,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -10702,7 +11382,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --content --embeds --flags --allowed-mentions --sticker-ids --components --attachments --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --content --embeds --flags --allowed-mentions --sticker-ids --components --attachments --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10784,6 +11464,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10817,6 +11501,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10828,7 +11516,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__original__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -10918,6 +11606,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -10951,6 +11643,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -10962,7 +11658,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__edit__subcmd__webhook__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --flags --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11052,6 +11748,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11088,6 +11788,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11096,7 +11800,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__end__subcmd__poll)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11146,6 +11850,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11179,6 +11887,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11190,13 +11902,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__endpoints)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -11236,6 +11952,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11244,7 +11964,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__execute__subcmd__github__subcmd__compatible__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --action --ref --ref-type --comment --issue --pull-request --repository --forkee --sender --member --release --head-commit --commits --forced --compare --review --check-run --check-suite --discussion --answer --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --action --ref --ref-type --comment --issue --pull-request --repository --forkee --sender --member --release --head-commit --commits --forced --compare --review --check-run --check-suite --discussion --answer --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11382,6 +12102,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11418,6 +12142,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11426,7 +12154,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__execute__subcmd__slack__subcmd__compatible__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --text --username --icon-url --attachments --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --text --username --icon-url --attachments --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11504,6 +12232,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11540,6 +12272,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11548,7 +12284,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__execute__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --tts --flags --username --avatar-url --thread-name --applied-tags --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --wait --thread-id --with-components --content --embeds --allowed-mentions --components --attachments --poll --tts --flags --username --avatar-url --thread-name --applied-tags --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11662,6 +12398,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11698,6 +12438,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11706,7 +12450,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__export)
-            opts="-o -j -r -i -v -h --out --include-threads --after --before --channel --exclude-channel --from --media --max-media-size --jobs --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-o -j -r -i -v -h --out --include-threads --after --before --channel --exclude-channel --from --media --max-media-size --jobs --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11760,6 +12504,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11796,6 +12544,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11804,7 +12556,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__follow__subcmd__announcement__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --webhook-channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --webhook-channel-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11858,6 +12610,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11894,6 +12650,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11902,7 +12662,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__followup)
-            opts="-r -i -v -h --ephemeral --embed --components --application --file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --ephemeral --embed --components --application --file --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -11924,6 +12684,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -11960,6 +12724,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -11968,7 +12736,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12022,6 +12790,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12058,6 +12830,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -12066,7 +12842,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__answer__subcmd__voters)
-            opts="-f -F -q -H -y -r -i -v -h --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12124,6 +12900,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12157,6 +12937,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12168,7 +12952,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12218,6 +13002,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12251,6 +13039,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12262,7 +13054,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__activity__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12312,6 +13104,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12345,6 +13141,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12356,7 +13156,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__command__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12406,6 +13206,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12439,6 +13243,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12450,7 +13258,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12500,6 +13308,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12533,6 +13345,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12544,7 +13360,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__application__subcmd__role__subcmd__connection__subcmd__metadata__subcmd__records)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12594,6 +13410,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12627,6 +13447,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12638,7 +13462,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12688,6 +13512,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12721,6 +13549,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12732,7 +13564,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12782,6 +13614,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12815,6 +13651,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12826,7 +13666,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__invites)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12876,6 +13716,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -12909,6 +13753,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -12920,7 +13768,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -12970,6 +13818,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13006,6 +13858,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -13014,7 +13870,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --around --before --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --around --before --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13080,6 +13936,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13116,6 +13976,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -13124,7 +13988,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__pins)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13182,6 +14046,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13215,6 +14083,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13226,7 +14098,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__channel__subcmd__webhooks)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13276,6 +14148,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13309,6 +14185,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13320,7 +14200,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13370,6 +14250,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13403,6 +14287,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13414,7 +14302,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__authorization__subcmd__information)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13464,6 +14352,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13497,6 +14389,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13508,7 +14404,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__bot__subcmd__application__subcmd__information)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13558,6 +14454,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13591,6 +14491,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13602,7 +14506,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13652,6 +14556,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13688,6 +14596,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -13696,7 +14608,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__application__subcmd__entitlements)
-            opts="-f -F -q -H -y -r -i -v -h --sku-ids --exclude-consumed --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --sku-ids --exclude-consumed --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13754,6 +14666,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13787,6 +14703,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13798,7 +14718,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__application__subcmd__role__subcmd__connection)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13848,6 +14768,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13881,6 +14805,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13892,7 +14820,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__connections)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13942,6 +14870,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -13975,6 +14907,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -13986,7 +14922,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14036,6 +14972,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14072,6 +15012,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14080,7 +15024,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__guilds)
-            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --with-counts --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --with-counts --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14146,6 +15090,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14179,6 +15127,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14190,7 +15142,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__current__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14240,6 +15192,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14273,6 +15229,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14284,7 +15244,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__entitlement)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14334,6 +15294,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14367,6 +15331,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14378,7 +15346,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__gateway)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14428,6 +15396,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14461,6 +15433,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14472,7 +15448,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__gateway__subcmd__bot)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14522,6 +15498,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14555,6 +15535,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14566,7 +15550,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__global__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14616,6 +15600,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14652,6 +15640,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14660,7 +15652,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__global__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --with-localizations --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-localizations --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14714,6 +15706,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14750,6 +15746,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -14758,7 +15758,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --with-counts --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-counts --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14812,6 +15812,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14845,6 +15849,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14856,7 +15864,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__application__subcmd__command)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -14906,6 +15914,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -14939,6 +15951,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -14950,7 +15966,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__application__subcmd__command__subcmd__permissions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15000,6 +16016,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15036,6 +16056,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -15044,7 +16068,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__application__subcmd__commands)
-            opts="-f -F -q -H -y -r -i -v -h --with-localizations --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-localizations --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15098,6 +16122,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15134,6 +16162,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -15142,7 +16174,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__audit__subcmd__log)
-            opts="-f -F -q -H -y -r -i -v -h --user-id --target-id --action-type --before --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-id --target-id --action-type --before --after --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15216,6 +16248,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15252,6 +16288,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -15260,7 +16300,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15310,6 +16350,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15346,6 +16390,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -15354,7 +16402,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__bans)
-            opts="-f -F -q -H -y -r -i -v -h --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15416,6 +16464,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15449,6 +16501,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15460,7 +16516,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__channels)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15510,6 +16566,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15543,6 +16603,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15554,13 +16618,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__embed)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15597,6 +16665,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15608,7 +16680,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15658,6 +16730,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15691,6 +16767,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15702,7 +16782,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__integrations)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15752,6 +16832,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15785,6 +16869,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -15796,7 +16884,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__invites)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15846,6 +16934,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15882,6 +16974,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -15890,7 +16986,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__join__subcmd__requests)
-            opts="-f -F -q -H -y -r -i -v -h --status --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --status --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -15956,6 +17052,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -15989,6 +17089,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16000,7 +17104,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16050,6 +17154,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16083,6 +17191,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16094,7 +17206,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__new__subcmd__member__subcmd__welcome)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16144,6 +17256,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16177,6 +17293,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16188,7 +17308,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__onboarding)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16238,6 +17358,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16271,6 +17395,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16282,7 +17410,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__preview)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16332,6 +17460,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16368,6 +17500,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -16376,7 +17512,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__prune__subcmd__count)
-            opts="-f -F -q -H -y -r -i -v -h --days --include-roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --days --include-roles --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16434,6 +17570,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16467,6 +17607,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16478,7 +17622,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16528,6 +17672,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16561,6 +17709,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16572,7 +17724,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__role__subcmd__member__subcmd__counts)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16622,6 +17774,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16655,6 +17811,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16666,7 +17826,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__roles)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16716,6 +17876,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16752,6 +17916,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -16760,7 +17928,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --with-user-count --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-user-count --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16814,6 +17982,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16850,6 +18022,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -16858,7 +18034,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -16924,6 +18100,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -16957,6 +18137,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -16968,7 +18152,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17018,6 +18202,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17051,6 +18239,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17062,7 +18254,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17112,6 +18304,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17145,6 +18341,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17156,7 +18356,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17206,6 +18406,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17239,6 +18443,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17250,7 +18458,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__templates)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17300,6 +18508,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17333,6 +18545,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17344,7 +18560,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__vanity__subcmd__url)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17394,6 +18610,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17427,6 +18647,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17438,7 +18662,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__voice__subcmd__regions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17488,6 +18712,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17521,6 +18749,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17532,7 +18764,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__webhooks)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17582,6 +18814,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17615,6 +18851,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17626,7 +18866,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__welcome__subcmd__screen)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17676,6 +18916,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17709,6 +18953,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -17720,7 +18968,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__widget)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17770,6 +19018,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17806,6 +19058,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17814,7 +19070,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__widget__subcmd__image)
-            opts="-f -F -q -H -y -r -i -v -h --style --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --style --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17868,6 +19124,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17904,6 +19164,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -17912,7 +19176,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__guild__subcmd__widget__subcmd__settings)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -17962,6 +19226,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -17998,6 +19266,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18006,7 +19278,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__invite)
-            opts="-f -F -q -H -y -r -i -v -h --with-counts --guild-scheduled-event-id --target-channel-id --target-message-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-counts --guild-scheduled-event-id --target-channel-id --target-message-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18072,6 +19344,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -18108,6 +19384,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18116,7 +19396,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18166,6 +19446,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -18202,6 +19486,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18210,7 +19498,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__lobby__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --limit --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18264,6 +19552,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -18300,6 +19592,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18308,7 +19604,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__openid__subcmd__connect__subcmd__userinfo)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18358,6 +19654,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -18394,6 +19694,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18402,7 +19706,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__original__subcmd__interaction__subcmd__response)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18456,6 +19760,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -18489,6 +19797,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18500,7 +19812,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__pinned__subcmd__messages__subcmd__deprecated)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18550,6 +19862,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -18583,6 +19899,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18594,7 +19914,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__public__subcmd__keys)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18644,6 +19964,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -18680,6 +20004,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18688,7 +20016,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__reactions)
-            opts="-f -F -q -H -y -r -i -v -h --after --limit --type --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --after --limit --type --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18750,6 +20078,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -18786,6 +20118,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -18794,7 +20130,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__sku__subcmd__subscription)
-            opts="-f -F -q -H -y -r -i -v -h --user-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18848,6 +20184,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -18881,6 +20221,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18892,7 +20236,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -18942,6 +20286,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -18975,6 +20323,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -18986,7 +20338,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -19036,6 +20388,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -19069,6 +20425,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19080,7 +20440,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__sticker__subcmd__pack)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -19130,6 +20490,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -19163,6 +20527,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19174,7 +20542,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__target__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -19224,6 +20592,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -19257,6 +20629,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19268,7 +20644,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__target__subcmd__users__subcmd__job__subcmd__status)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -19318,6 +20694,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -19354,6 +20734,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -19362,7 +20746,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__thread__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -19416,6 +20800,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -19449,6 +20837,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19460,7 +20852,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -19510,6 +20902,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -19543,6 +20939,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19554,13 +20954,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__user__subcmd__dms)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19597,6 +21001,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19608,7 +21016,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -19658,6 +21066,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -19691,6 +21103,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -19702,7 +21118,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -19752,6 +21168,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -19788,6 +21208,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -19796,7 +21220,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__webhook__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --thread-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -19850,6 +21274,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -19886,6 +21314,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -19894,7 +21326,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__get__subcmd__webhook__subcmd__with__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -19944,6 +21376,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -19980,6 +21416,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -19988,7 +21428,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__group__subcmd__dm__subcmd__add__subcmd__recipient)
-            opts="-f -F -q -H -y -r -i -v -h --access-token --nick --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --access-token --nick --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -20046,6 +21486,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -20082,6 +21526,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -20090,7 +21538,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__group__subcmd__dm__subcmd__remove__subcmd__recipient)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -20140,6 +21588,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -20173,6 +21625,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24104,13 +25560,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__intents)
-            opts="-r -i -v -h --json --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --json --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24147,6 +25607,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24158,7 +25622,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__join__subcmd__thread)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24208,6 +25672,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -24241,6 +25709,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24252,7 +25724,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__leave__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24302,6 +25774,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -24335,6 +25811,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24346,7 +25826,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__leave__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24396,6 +25876,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -24429,6 +25913,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24440,7 +25928,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__leave__subcmd__thread)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24490,6 +25978,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -24526,6 +26018,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -24534,7 +26030,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__link__subcmd__channel__subcmd__to__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --channel-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24588,6 +26084,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -24621,6 +26121,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24632,7 +26136,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__active__subcmd__guild__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24682,6 +26186,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -24715,6 +26223,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24726,7 +26238,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__application__subcmd__emojis)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24776,6 +26288,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -24809,6 +26325,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24820,7 +26340,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__auto__subcmd__moderation__subcmd__rules__subcmd__for__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24870,6 +26390,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -24903,6 +26427,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -24914,7 +26442,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__default__subcmd__soundboard__subcmd__sounds)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -24964,6 +26492,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -25000,6 +26532,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25008,7 +26544,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__entitlements)
-            opts="-f -F -q -H -y -r -i -v -h --user-id --sku-ids --guild-id --before --after --limit --exclude-ended --exclude-deleted --only-active --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --user-id --sku-ids --guild-id --before --after --limit --exclude-ended --exclude-deleted --only-active --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25094,6 +26630,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -25130,6 +26670,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25138,7 +26682,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__emojis)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25188,6 +26732,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -25224,6 +26772,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25232,7 +26784,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --limit --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25290,6 +26842,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -25326,6 +26882,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25334,7 +26894,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --before --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25400,6 +26960,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -25433,6 +26997,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25444,7 +27012,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__soundboard__subcmd__sounds)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25494,6 +27062,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -25527,6 +27099,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25538,7 +27114,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__guild__subcmd__stickers)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25588,6 +27164,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -25621,6 +27201,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25632,7 +27216,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__joined__subcmd__private__subcmd__archived__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25690,6 +27274,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -25723,6 +27311,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25734,7 +27326,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__private__subcmd__archived__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25792,6 +27384,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -25825,6 +27421,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -25836,7 +27436,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__public__subcmd__archived__subcmd__threads)
-            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --limit --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25894,6 +27494,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -25930,6 +27534,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -25938,7 +27546,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__scheduled__subcmd__events__subcmd__for__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --with-user-count --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-user-count --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -25992,6 +27600,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -26028,6 +27640,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26036,7 +27652,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__sku__subcmd__subscriptions)
-            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --user-id --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --before --after --limit --user-id --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26102,6 +27718,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -26138,6 +27758,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26146,7 +27770,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__sticker__subcmd__packs)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26196,6 +27820,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -26232,6 +27860,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26240,7 +27872,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__thread__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --with-member --limit --after --data --raw-field --field --query --header --reason --paginate --lines --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26302,6 +27934,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -26338,6 +27974,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26346,7 +27986,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__list__subcmd__voice__subcmd__regions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26396,6 +28036,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -26432,6 +28076,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26440,7 +28088,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__listen)
-            opts="-r -i -v -h --max-events --compress --large-threshold --status --activity --shard --shards --stdin --identify-queue --session-file --request-members --intents --events --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --max-events --compress --large-threshold --status --activity --shard --shards --stdin --identify-queue --session-file --request-members --intents --events --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26498,6 +28146,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -26531,6 +28183,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26542,13 +28198,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__login)
-            opts="-r -i -v -h --with-token --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --with-token --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26585,6 +28245,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26596,13 +28260,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__logout)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26639,6 +28307,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26650,13 +28322,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__man)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -26696,6 +28372,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26704,7 +28384,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__application__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26758,6 +28438,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -26794,6 +28478,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26802,7 +28490,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__auto__subcmd__moderation__subcmd__rule)
-            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --event-type --actions --enabled --exempt-roles --exempt-channels --trigger-type --trigger-metadata --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -26884,6 +28572,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -26920,6 +28612,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -26928,7 +28624,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__channel)
-            opts="-f -F -q -H -y -r -i -v -h --name --icon --type --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --flags --available-tags --archived --locked --invitable --auto-archive-duration --applied-tags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --icon --type --position --topic --bitrate --user-limit --nsfw --rate-limit-per-user --parent-id --permission-overwrites --rtc-region --video-quality-mode --default-auto-archive-duration --default-reaction-emoji --default-thread-rate-limit-per-user --default-sort-order --default-forum-layout --default-tag-setting --flags --available-tags --archived --locked --invitable --auto-archive-duration --applied-tags --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27082,6 +28778,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -27118,6 +28818,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27126,7 +28830,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__current__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --nick --avatar --bio --banner --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --nick --avatar --bio --banner --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27192,6 +28896,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -27228,6 +28936,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27236,7 +28948,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__current__subcmd__user)
-            opts="-f -F -q -H -y -r -i -v -h --username --avatar --banner --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --username --avatar --banner --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27298,6 +29010,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -27334,6 +29050,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27342,7 +29062,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__current__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --request-to-speak-timestamp --suppress --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --request-to-speak-timestamp --suppress --channel-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27404,6 +29124,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -27440,6 +29164,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27448,7 +29176,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --region --icon --verification-level --default-message-notifications --explicit-content-filter --preferred-locale --afk-timeout --afk-channel-id --system-channel-id --splash --banner --system-channel-flags --features --discovery-splash --home-header --rules-channel-id --safety-alerts-channel-id --public-updates-channel-id --premium-progress-bar-enabled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --region --icon --verification-level --default-message-notifications --explicit-content-filter --preferred-locale --afk-timeout --afk-channel-id --system-channel-id --splash --banner --system-channel-flags --features --discovery-splash --home-header --rules-channel-id --safety-alerts-channel-id --public-updates-channel-id --premium-progress-bar-enabled --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27582,6 +29310,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -27618,6 +29350,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27626,7 +29362,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__channel__subcmd__positions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27676,6 +29412,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -27709,6 +29449,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -27720,13 +29464,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__embed)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -27766,6 +29514,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27774,7 +29526,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__emoji)
-            opts="-f -F -q -H -y -r -i -v -h --name --roles --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --roles --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27832,6 +29584,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -27868,6 +29624,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -27876,7 +29636,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__incident__subcmd__actions)
-            opts="-f -F -q -H -y -r -i -v -h --invites-disabled-until --dms-disabled-until --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --invites-disabled-until --dms-disabled-until --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -27934,6 +29694,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -27967,6 +29731,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -27978,13 +29746,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__integration)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28024,6 +29796,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -28032,7 +29808,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --channel-id --communication-disabled-until --flags --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --nick --roles --mute --deaf --channel-id --communication-disabled-until --flags --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28110,6 +29886,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -28146,6 +29926,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -28154,7 +29938,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__onboarding)
-            opts="-f -F -q -H -y -r -i -v -h --prompts --enabled --default-channel-ids --mode --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --prompts --enabled --default-channel-ids --mode --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28220,6 +30004,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -28256,6 +30044,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -28264,7 +30056,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --name --permissions --colour --colors --hoist --mentionable --icon --unicode-emoji --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --permissions --colour --colors --hoist --mentionable --icon --unicode-emoji --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28346,6 +30138,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -28382,6 +30178,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -28390,7 +30190,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__role__subcmd__positions)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28440,6 +30240,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -28476,6 +30280,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -28484,7 +30292,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__scheduled__subcmd__event)
-            opts="-f -F -q -H -y -r -i -v -h --status --name --description --image --scheduled-start-time --scheduled-end-time --entity-type --privacy-level --channel-id --recurrence-rule --entity-metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --status --name --description --image --scheduled-start-time --scheduled-end-time --entity-type --privacy-level --channel-id --recurrence-rule --entity-metadata --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28578,6 +30386,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -28614,6 +30426,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -28622,7 +30438,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --volume --emoji-id --emoji-name --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28688,6 +30504,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -28724,6 +30544,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -28732,7 +30556,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__sticker)
-            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --tags --description --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28794,6 +30618,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -28830,6 +30658,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -28838,7 +30670,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --name --description --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --description --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28896,6 +30728,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -28929,6 +30765,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28940,13 +30780,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__vanity__subcmd__url)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28986,6 +30830,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -28994,7 +30842,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__welcome__subcmd__screen)
-            opts="-f -F -q -H -y -r -i -v -h --description --welcome-channels --enabled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --description --welcome-channels --enabled --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29056,6 +30904,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -29092,6 +30944,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29100,7 +30956,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__guild__subcmd__widget)
-            opts="-f -F -q -H -y -r -i -v -h --channel-id --enabled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --channel-id --enabled --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29158,6 +31014,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -29194,6 +31054,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29202,7 +31066,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --metadata --members --flags --override-event-webhooks-url --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --idle-timeout-seconds --metadata --members --flags --override-event-webhooks-url --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29272,6 +31136,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -29308,6 +31176,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29316,7 +31188,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__stage__subcmd__instance)
-            opts="-f -F -q -H -y -r -i -v -h --topic --privacy-level --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --topic --privacy-level --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29374,6 +31246,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -29410,6 +31286,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29418,7 +31298,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__user__subcmd__voice__subcmd__state)
-            opts="-f -F -q -H -y -r -i -v -h --suppress --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --suppress --channel-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29476,6 +31356,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -29512,6 +31396,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29520,7 +31408,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__webhook)
-            opts="-f -F -q -H -y -r -i -v -h --name --avatar --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --avatar --channel-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29582,6 +31470,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -29618,6 +31510,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -29626,7 +31522,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__modify__subcmd__webhook__subcmd__with__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --name --avatar --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --avatar --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29684,6 +31580,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -29717,6 +31617,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29728,7 +31632,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__partner__subcmd__sdk__subcmd__token)
-            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29794,6 +31698,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -29827,6 +31735,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29838,7 +31750,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__partner__subcmd__sdk__subcmd__unmerge__subcmd__provisional__subcmd__account)
-            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --client-id --client-secret --external-auth-token --external-auth-type --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -29904,6 +31816,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -29937,6 +31853,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -29948,7 +31868,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__patch)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30002,6 +31922,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -30035,6 +31959,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30046,7 +31974,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__pin__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30096,6 +32024,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -30129,6 +32061,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30140,7 +32076,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__pin__subcmd__message__subcmd__deprecated)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30190,6 +32126,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -30223,6 +32163,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30234,7 +32178,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__post)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30288,6 +32232,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -30321,6 +32269,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30332,7 +32284,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__put)
-            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -r -i -v -h --data --raw-field --field --query --header --reason --file --paginate --lines --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30386,6 +32338,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -30419,6 +32375,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30430,7 +32390,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__a__subcmd__member__subcmd__from__subcmd__a__subcmd__lobby)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30480,6 +32440,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -30513,6 +32477,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30524,7 +32492,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__guild__subcmd__ban)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30574,6 +32542,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -30607,6 +32579,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30618,7 +32594,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__guild__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30668,6 +32644,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -30701,6 +32681,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30712,7 +32696,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__guild__subcmd__member__subcmd__role)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30762,6 +32746,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -30795,6 +32783,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -30806,7 +32798,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__remove__subcmd__thread__subcmd__member)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30856,6 +32848,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -30892,6 +32888,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30900,7 +32900,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__respond)
-            opts="-r -i -v -h --ephemeral --embed --components --defer --update --modal --autocomplete --edit --application --file --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --ephemeral --embed --components --defer --update --modal --autocomplete --edit --application --file --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30934,6 +32934,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -30970,6 +32974,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -30978,7 +32986,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sandbox)
-            opts="-r -i -v -h --port --rate-limit-scale --no-rate-limits --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help invoke trigger help"
+            opts="-r -i -v -h --port --rate-limit-scale --no-rate-limits --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help invoke trigger help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -30996,6 +33004,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -31029,6 +33041,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31138,7 +33154,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sandbox__subcmd__invoke)
-            opts="-r -i -v -h --option --focus --click --message --value --submit --field --guild --channel --user --wait --json --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --option --focus --click --message --value --submit --field --guild --channel --user --wait --json --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31192,6 +33208,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -31225,6 +33245,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31236,13 +33260,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sandbox__subcmd__trigger)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help message reaction member-join help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help message reaction member-join help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31279,6 +33307,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -31360,7 +33392,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sandbox__subcmd__trigger__subcmd__member__subcmd__join)
-            opts="-r -i -v -h --guild --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --guild --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31374,6 +33406,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -31410,6 +33446,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -31418,7 +33458,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sandbox__subcmd__trigger__subcmd__message)
-            opts="-r -i -v -h --as --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --as --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31432,6 +33472,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -31468,6 +33512,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -31476,7 +33524,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sandbox__subcmd__trigger__subcmd__reaction)
-            opts="-r -i -v -h --message --as --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --message --as --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31494,6 +33542,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -31530,6 +33582,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -31538,7 +33594,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__search__subcmd__guild__subcmd__members)
-            opts="-f -F -q -H -y -r -i -v -h --limit --query-param --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --limit --query-param --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31596,6 +33652,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -31632,6 +33692,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -31640,7 +33704,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__search__subcmd__guild__subcmd__messages)
-            opts="-f -F -q -H -y -r -i -v -h --sort-by --sort-order --content --slop --author-id --author-type --mentions --mentions-role-id --replied-to-user-id --replied-to-message-id --mention-everyone --min-id --max-id --limit --offset --has --link-hostname --embed-provider --embed-type --attachment-extension --attachment-filename --pinned --include-nsfw --channel-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --sort-by --sort-order --content --slop --author-id --author-type --mentions --mentions-role-id --replied-to-user-id --replied-to-message-id --mention-everyone --min-id --max-id --limit --offset --has --link-hostname --embed-provider --embed-type --attachment-extension --attachment-filename --pinned --include-nsfw --channel-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31786,6 +33850,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -31822,6 +33890,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -31830,7 +33902,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__send__subcmd__lobby__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --content --embeds --allowed-mentions --sticker-ids --components --flags --attachments --poll --shared-client-theme --message-reference --nonce --enforce-nonce --tts --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -31936,6 +34008,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -31972,6 +34048,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -31980,7 +34060,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__send__subcmd__message)
-            opts="-r -i -v -h --embed --reply-to --tts --silent --allowed-mentions --split --file --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --embed --reply-to --tts --silent --allowed-mentions --split --file --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -32006,6 +34086,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -32042,6 +34126,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -32050,7 +34138,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__send__subcmd__soundboard__subcmd__sound)
-            opts="-f -F -q -H -y -r -i -v -h --sound-id --source-guild-id --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --sound-id --source-guild-id --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -32108,6 +34196,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -32144,6 +34236,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -32152,7 +34248,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__set__subcmd__voice__subcmd__channel__subcmd__status)
-            opts="-f -F -q -H -y -r -i -v -h --status --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --status --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -32206,6 +34302,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -32242,6 +34342,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -32250,7 +34354,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__start__subcmd__thread__subcmd__from__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -32312,6 +34416,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -32348,6 +34456,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -32356,7 +34468,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__start__subcmd__thread__subcmd__without__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --applied-tags --message --type --invitable --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --auto-archive-duration --rate-limit-per-user --applied-tags --message --type --invitable --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -32438,6 +34550,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -32471,6 +34587,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -32482,13 +34602,17 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sync__subcmd__guild__subcmd__integration)
-            opts="-r -i -v -h --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-r -i -v -h --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -32528,6 +34652,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -32536,7 +34664,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__sync__subcmd__guild__subcmd__template)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -32586,6 +34714,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -32622,6 +34754,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -32630,7 +34766,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__thread__subcmd__search)
-            opts="-f -F -q -H -y -r -i -v -h --name --slop --min-id --max-id --tag --tag-setting --archived --sort-by --sort-order --limit --offset --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --name --slop --min-id --max-id --tag --tag-setting --archived --sort-by --sort-order --limit --offset --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -32724,6 +34860,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -32757,6 +34897,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -32768,7 +34912,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__trigger__subcmd__typing__subcmd__indicator)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -32818,6 +34962,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -32851,6 +34999,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -32862,7 +35014,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__unpin__subcmd__message)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -32912,6 +35064,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -32945,6 +35101,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -32956,7 +35116,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__unpin__subcmd__message__subcmd__deprecated)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -33006,6 +35166,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -33042,6 +35206,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -33050,7 +35218,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__application)
-            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --description --icon --cover-image --team-id --flags --interactions-endpoint-url --explicit-content-filter --max-participants --type --tags --custom-install-url --install-params --role-connections-verification-url --integration-types-config --event-webhooks-status --event-webhooks-url --event-webhooks-types --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -33168,6 +35336,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -33204,6 +35376,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -33212,7 +35388,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__application__subcmd__role__subcmd__connection__subcmd__metadata__subcmd__records)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -33262,6 +35438,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -33298,6 +35478,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -33306,7 +35490,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__current__subcmd__user__subcmd__application__subcmd__role__subcmd__connection)
-            opts="-f -F -q -H -y -r -i -v -h --platform-name --platform-username --metadata --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --platform-name --platform-username --metadata --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -33368,6 +35552,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -33404,6 +35592,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-http-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -33412,7 +35604,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__guild__subcmd__scheduled__subcmd__event__subcmd__exception)
-            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --is-canceled --data --raw-field --field --query --header --reason --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --scheduled-start-time --scheduled-end-time --is-canceled --data --raw-field --field --query --header --reason --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -33474,6 +35666,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -33507,6 +35703,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -33518,7 +35718,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__lobby__subcmd__message__subcmd__moderation__subcmd__metadata)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -33572,6 +35772,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -33605,6 +35809,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -33616,7 +35824,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__target__subcmd__users)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -33670,6 +35878,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -33703,6 +35915,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -33714,7 +35930,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__update__subcmd__user__subcmd__message__subcmd__external__subcmd__moderation__subcmd__metadata)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -33768,6 +35984,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -33801,6 +36021,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -33812,7 +36036,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__upload__subcmd__application__subcmd__attachment)
-            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --help"
+            opts="-f -F -q -H -y -r -i -v -h --data --raw-field --field --query --header --reason --file --yes --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -33866,6 +36090,10 @@ _discord() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -33899,6 +36127,10 @@ _discord() {
                     return 0
                     ;;
                 --trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-http-host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -48,7 +48,8 @@ pub enum ColorChoice {
 /// Flags accepted by every subcommand.
 #[derive(Debug, Clone, Args, Default)]
 pub struct GlobalArgs {
-    /// Bot token (or 'Bearer TOKEN'); defaults to $DISCORD_TOKEN, then the config file
+    /// Bot token (or 'Bearer TOKEN'); '-' reads it from the first line of stdin. Other users
+    /// can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or 'discord login'
     #[arg(
         long,
         global = true,
@@ -57,6 +58,15 @@ pub struct GlobalArgs {
         hide_env_values = true
     )]
     pub token: Option<String>,
+
+    /// Read the token from the first line of this file
+    #[arg(long, global = true, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+
+    /// Whether `token` came from $DISCORD_TOKEN rather than the command line (set from the
+    /// parse, not a flag).
+    #[arg(skip)]
+    pub token_from_env: bool,
 
     /// Send the token as an OAuth2 bearer token instead of a bot token
     #[arg(long, global = true)]
@@ -133,6 +143,17 @@ pub struct GlobalArgs {
     /// retries, 429 scope; never a token) to FILE
     #[arg(long, global = true, value_name = "FILE", env = "DISCORD_TRACE")]
     pub trace: Option<PathBuf>,
+
+    /// Let the token go over plain http to HOST (a rate-limit proxy inside your network;
+    /// repeatable; otherwise only loopback)
+    #[arg(
+        long = "insecure-http-host",
+        global = true,
+        value_name = "HOST",
+        env = "DISCORD_INSECURE_HTTP_HOSTS",
+        value_delimiter = ','
+    )]
+    pub insecure_http_hosts: Vec<String>,
 }
 
 /// The fixed subcommands (typed endpoint subcommands are added from the route table).

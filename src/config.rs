@@ -54,6 +54,8 @@ pub struct Settings {
     pub rate_limit_cache: Option<PathBuf>,
     /// `--trace FILE`: where telemetry lines go.
     pub trace: Option<discord_client::Trace>,
+    /// `--insecure-http-host`: hosts besides loopback the token may reach over plain http.
+    pub insecure_hosts: Vec<String>,
     /// The run's one REST client, built on first use ([`Settings::client`]).
     client: OnceLock<Client>,
 }
@@ -67,10 +69,9 @@ impl Settings {
             .clone()
             .unwrap_or_else(|| DEFAULT_PROFILE.to_string());
         let mut token_problem = None;
-        // An empty DISCORD_TOKEN (or --token "") counts as not given, so the stored one is used.
-        let given = args.token.as_deref().filter(|t| !t.trim().is_empty());
+        let given = given_token(args)?;
         let token = match given {
-            Some(raw) => Some(Token::parse(raw, args.bearer)?),
+            Some(raw) => Some(Token::parse(&raw, args.bearer)?),
             None => match ConfigFile::load_default() {
                 Ok(Some(file)) => match file.profiles.get(&profile) {
                     Some(p) => Some(Token::parse(&p.token, args.bearer).map_err(|e| {
@@ -79,7 +80,7 @@ impl Settings {
                     None => None,
                 },
                 Ok(None) => None,
-                // Only fatal when a token is needed: `login` must still be able to rewrite it.
+                // Only fatal when a token is needed (`login` refuses such a file itself, saying why).
                 Err(e) => {
                     token_problem = Some(e.message);
                     None
@@ -109,6 +110,10 @@ impl Settings {
                 crate::rest::ratecache::RateCache::default_dir()
             },
             trace: args.trace.as_deref().map(trace_file).transpose()?,
+            insecure_hosts: {
+                crate::rest::url::check_insecure_hosts(&args.insecure_http_hosts)?;
+                args.insecure_http_hosts.clone()
+            },
             client: OnceLock::new(),
         })
     }
@@ -138,6 +143,7 @@ impl Settings {
             global_limit: self.global_limit,
             notice: crate::output::notice(),
             trace: self.trace.clone(),
+            insecure_hosts: self.insecure_hosts.clone(),
         }
     }
 
@@ -154,13 +160,77 @@ impl Settings {
     }
 }
 
+/// The token given by flag or environment, as typed: `--token-file PATH` (its first line),
+/// `--token -` (the first line of stdin), `--token TOKEN` or `$DISCORD_TOKEN`. An empty
+/// `DISCORD_TOKEN` (or `--token ""`) counts as not given, so the stored one is used.
+fn given_token(args: &GlobalArgs) -> Result<Option<String>> {
+    let from_command_line = args.token.is_some() && !args.token_from_env;
+    let raw: String = match (&args.token_file, args.token.as_deref()) {
+        (Some(_), Some(_)) if from_command_line => {
+            return Err(Error::usage(
+                "--token and --token-file both give the token: use one of them",
+            ))
+        }
+        (Some(path), _) => {
+            let text = read_token_file(path).map_err(|e| {
+                Error::usage(format!(
+                    "cannot read --token-file {}: {e}",
+                    crate::error::shown(&path.display().to_string())
+                ))
+            })?;
+            first_line(text).ok_or_else(|| {
+                Error::usage(format!(
+                    "--token-file {} is empty: put the bot token on its first line",
+                    crate::error::shown(&path.display().to_string())
+                ))
+            })?
+        }
+        (None, Some("-")) if from_command_line => {
+            let mut line = String::new();
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                // Typed at a terminal: not echoed, as `login` asks for it.
+                line = dialoguer::Password::new()
+                    .with_prompt("Bot token")
+                    .interact()
+                    .map_err(|e| Error::usage(format!("cannot read the token: {e}")))?;
+            } else {
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| Error::usage(format!("cannot read --token - from stdin: {e}")))?;
+            }
+            first_line(line).ok_or_else(|| {
+                Error::usage(
+                    "--token - found no token on stdin: pipe the token in on the first line",
+                )
+            })?
+        }
+        (None, raw) => return Ok(raw.filter(|t| !t.trim().is_empty()).map(str::to_string)),
+    };
+    Ok(Some(raw))
+}
+
+/// The start of a token file: a token is under 100 bytes, so a few kilobytes are plenty, and a
+/// path such as /dev/zero cannot make the read go on for ever.
+fn read_token_file(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    fs::File::open(path)?.take(4096).read_to_end(&mut bytes)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The first line of `text`, trimmed, or `None` when it is empty.
+fn first_line(text: String) -> Option<String> {
+    let line = text.lines().next().unwrap_or("").trim();
+    (!line.is_empty()).then(|| line.to_string())
+}
+
 /// The usage error for a missing token: why the config file could not give one, or the three
 /// ways to give one.
 pub fn missing_token_error(problem: Option<&str>) -> Error {
     match problem {
         Some(problem) => Error::usage(problem),
         None => Error::usage(
-            "no token: pass --token TOKEN, set DISCORD_TOKEN, or run 'discord login' to store one",
+            "no token: set DISCORD_TOKEN, pass --token-file PATH (or --token), or run 'discord login' to store one",
         ),
     }
 }
@@ -196,12 +266,7 @@ pub fn normalize_api_url(url: &str) -> Result<String> {
             "the API URL '{trimmed}' must start with http:// or https:// (check --api-url or DISCORD_API_URL)"
         )));
     }
-    if let Err(e) = reqwest::Url::parse(trimmed) {
-        return Err(Error::usage(format!(
-            "the API URL '{trimmed}' is not a valid URL ({e}); check --api-url or DISCORD_API_URL"
-        )));
-    }
-    Ok(trimmed.to_string())
+    crate::rest::url::unambiguous_base(trimmed)
 }
 
 fn seconds(value: f64, flag: &str) -> Result<Option<Duration>> {
@@ -274,9 +339,9 @@ impl ConfigFile {
         };
         warn_if_readable_by_others(path);
         Self::parse(&text).map(Some).map_err(|e| {
+            let shown = path.display();
             e.context(format!(
-                "the config file {} is corrupt (run 'discord login' to rewrite it, or remove it)",
-                path.display()
+                "the config file {shown} is corrupt (it holds every profile's token, so nothing rewrites it: fix it, or move it aside with mv '{shown}' '{shown}.bak' and run 'discord login' again)"
             ))
         })
     }
@@ -286,8 +351,12 @@ impl ConfigFile {
         serde_json::from_str(text).map_err(|e| Error::runtime(e.to_string()))
     }
 
-    /// Writes the config file with mode 0600, creating its folder.
+    /// Writes the config file with mode 0600, creating its folder. When `path` is a symbolic
+    /// link (a config kept in a dotfiles repository), the file it points to is replaced and
+    /// the link kept.
     pub fn save(&self, path: &Path) -> Result<()> {
+        let target = link_target(path)?;
+        let path = target.as_path();
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir)
                 .map_err(|e| Error::runtime(format!("cannot create {}: {e}", dir.display())))?;
@@ -320,6 +389,30 @@ impl ConfigFile {
             ))
         })
     }
+}
+
+/// The file a symbolic link at `path` leads to (following links in turn), or `path` itself.
+fn link_target(path: &Path) -> Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    // As many hops as Linux follows before ELOOP.
+    for _ in 0..40 {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let next = fs::read_link(&current).map_err(|e| {
+                    Error::runtime(format!("cannot follow {}: {e}", current.display()))
+                })?;
+                current = match current.parent() {
+                    Some(dir) if next.is_relative() => dir.join(next),
+                    _ => next,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(Error::runtime(format!(
+        "the config file {} is a loop of symbolic links: point it at a file",
+        path.display()
+    )))
 }
 
 #[cfg(unix)]

@@ -40,10 +40,25 @@ pub fn apply_request_args(
 /// Sends a request (or prints it with `--dry-run`) and prints the response to stdout.
 pub fn execute(
     settings: &Settings,
-    mut spec: RequestSpec,
+    spec: RequestSpec,
     files: &FileArgs,
     page: &PageArgs,
 ) -> Result<()> {
+    match execute_reporting(settings, spec, files, page)? {
+        None => Ok(()),
+        Some(printing) => Err(printing),
+    }
+}
+
+/// [`execute`], telling apart a request that failed (`Err`) from one that succeeded but whose
+/// answer could not be printed (`Ok(Some)`), so that a caller sending several messages goes on
+/// rather than leave them half sent, and a script does not retry a write that happened.
+pub fn execute_reporting(
+    settings: &Settings,
+    mut spec: RequestSpec,
+    files: &FileArgs,
+    page: &PageArgs,
+) -> Result<Option<Error>> {
     spec.files.extend(files.files.iter().cloned());
     let client = settings.client()?;
     if !spec.files.is_empty() && spec.form.is_none() {
@@ -63,13 +78,26 @@ pub fn execute(
         }
     }
     if settings.dry_run {
-        return crate::output::write_stdout(client.describe(&spec)?.as_bytes());
+        crate::output::write_stdout(client.describe(&spec)?.as_bytes())?;
+        return Ok(None);
     }
     if page.paginate {
-        return print_pages(settings, client, spec, page.lines);
+        return print_pages(settings, client, spec, page.lines).map(|()| None);
     }
     let response = client.send(&spec)?;
-    settings.printer.print_body(&response.body)
+    Ok(settings
+        .printer
+        .print_body(&response.body)
+        .err()
+        .map(|e| match e.kind {
+            ErrorKind::BrokenPipe => e,
+            _ => Error::runtime(format!(
+                "the {} request succeeded ({}), but its answer could not be printed: {}",
+                spec.method.as_str(),
+                response.status,
+                e.message
+            )),
+        }))
 }
 
 /// Follows a list to its end, printing each item once: one JSON array, or one item per line
@@ -112,7 +140,9 @@ fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: b
     if !lines && gathered.is_none() {
         out.write_all(b"[")?;
     }
+    let mut page_no = 0;
     while !walk.done {
+        page_no += 1;
         let mut request = spec.clone();
         request.path = path.clone();
         request.query = walk.query(&user_query);
@@ -129,6 +159,7 @@ fn print_pages(settings: &Settings, client: &Client, spec: RequestSpec, lines: b
                 format!("--paginate could not read the list in this endpoint's answer: {why}"),
             )
         })?;
+        paginate::check_page(paging.id_key, page_no, &items)?;
         let page = walk.take(items, has_more);
         progress.inc(page.len() as u64);
         for item in page {

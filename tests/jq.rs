@@ -84,10 +84,16 @@ fn bad_jq_is_a_usage_error_and_sends_nothing() {
         "a bad --jq sent requests: {requests}"
     );
 
-    // A filter that fails on the actual output names the problem too.
+    // A filter that fails on the actual output names the problem too; the request was
+    // fine, so that is exit 1 (not a usage error) and says the request succeeded.
     let out = sb.run(&["get", "/users/@me", "--jq", ".id.x"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("cannot index"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("request succeeded"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -84,6 +84,9 @@ fn a_corrupt_cache_file_is_ignored_and_rewritten() {
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
     let text = std::fs::read(&files[0]).unwrap();
     let back: Value = serde_json::from_slice(&text).expect("rewritten as JSON");
-    assert_eq!(back["version"], 1);
+    assert!(
+        back["version"].is_u64() && back["state"].is_object(),
+        "{back}"
+    );
     assert!(!String::from_utf8_lossy(&text).contains(&sb.token));
 }

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::fake;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
@@ -305,4 +307,123 @@ fn bad_scale_flags_are_usage_errors_before_anything_is_sent() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("delete it"), "{}", stderr(&out));
     assert!(sb.requests().is_empty(), "{:?}", sb.requests());
+}
+
+#[test]
+fn a_rate_limit_proxy_over_plain_http_is_used_only_with_the_opt_in() {
+    // A stand-in for nirn-proxy: its own 429 (sent when a cluster member is unreachable: wait a
+    // second, marked generated-by-proxy), then the answer it relays from Discord.
+    let proxy = fake::serve(vec![
+        fake::http(
+            "429 Too Many Requests",
+            "generated-by-proxy: true\r\nx-ratelimit-scope: user\r\nx-ratelimit-limit: 1\r\nx-ratelimit-remaining: 0\r\nretry-after: 1\r\ncontent-type: application/json\r\n",
+            r#"{"global": false, "message": "You are being rate limited.", "retry_after": 1}"#,
+        ),
+        fake::http("200 OK", "content-type: application/json\r\n", r#"{"id":"1","username":"proxied"}"#),
+    ]);
+    // The proxy's address as a host that is not loopback by name: an IPv4-mapped IPv6 address
+    // (it still reaches 127.0.0.1, so no traffic leaves this machine).
+    let api = proxy.url.replace("127.0.0.1", "[::ffff:127.0.0.1]");
+    let dir = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str], env: Option<&str>| {
+        let mut cmd = common::base_cmd(dir.path());
+        cmd.args([
+            "--api-url",
+            &api,
+            "--token",
+            "bot-token-for-the-proxy",
+            "--no-rate-limit-cache",
+        ])
+        .args(extra)
+        .args(["get", "/users/@me"]);
+        if let Some(hosts) = env {
+            cmd.env("DISCORD_INSECURE_HTTP_HOSTS", hosts);
+        }
+        cmd.output().unwrap()
+    };
+    let refused = run(&[], None);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("--insecure-http-host"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(
+        proxy.hits.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "nothing may reach it"
+    );
+    let wildcard = run(&["--insecure-http-host", "*"], None);
+    assert_eq!(wildcard.status.code(), Some(2));
+
+    let started = Instant::now();
+    let out = run(&["--insecure-http-host", "::ffff:127.0.0.1"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("proxied"));
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "the proxy's 429 asked for a second"
+    );
+    assert_eq!(proxy.hits.load(std::sync::atomic::Ordering::SeqCst), 2);
+    let again = run(&[], Some("other.internal,[::ffff:127.0.0.1]"));
+    assert!(again.status.success(), "{}", stderr(&again));
+}
+
+#[test]
+fn invalid_requests_are_counted_across_processes_warned_about_and_capped() {
+    let sb = Sandbox::start();
+    let forbid = || {
+        sb.admin(
+            "post",
+            "/_sandbox/faults",
+            Some(r#"{"method":"GET","path":"/users/@me","status":403,"body":"{\"message\": \"Missing Access\", \"code\": 50001}"}"#),
+        );
+    };
+    forbid();
+    assert_eq!(sb.run(&["get", "/users/@me"]).status.code(), Some(1));
+    let cache = sb.config_dir.path().join("cache");
+    let file = std::fs::read_dir(&cache)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("invalid-requests-")
+        })
+        // One file per API base; the admin calls above use another base (the server root).
+        .find(|p| std::fs::read_to_string(p).unwrap().contains(",1]"))
+        .expect("the count is kept in the cache directory");
+    let counted: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(counted["slots"][0][1], 1);
+    // As if other processes on this machine had made 4,998 more in this 10-second slot.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let slot = now - now % 10;
+    let seed = |n: u64| std::fs::write(&file, format!(r#"{{"slots":[[{slot},{n}]]}}"#)).unwrap();
+    seed(4999);
+    forbid();
+    let out = sb.run(&["get", "/users/@me"]);
+    assert!(
+        stderr(&out).contains("warning: 5000 invalid requests"),
+        "{}",
+        stderr(&out)
+    );
+    // At 95% of Discord's 10,000 nothing is sent at all.
+    seed(9500);
+    sb.clear_requests();
+    let out = sb.run(&["get", "/users/@me"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("not sending") && stderr(&out).contains("resumes in"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        sb.requests().is_empty(),
+        "a refused request must not reach Discord"
+    );
 }

@@ -110,7 +110,13 @@ fn case(endpoint: &Endpoint) -> Case {
             _ => "a b/c".to_string(),
         }
         .pipe(|a| {
-            let e = a.replace(' ', "%20").replace('/', "%2F");
+            // A webhook's or interaction's token lets anyone who reads it act as the webhook
+            // (Discord's docs, Webhook resource): --dry-run shows it hidden, like the bot token.
+            let e = if p.name.ends_with("token") {
+                "████".to_string()
+            } else {
+                a.replace(' ', "%20").replace('/', "%2F")
+            };
             (a, e)
         });
         path = path.replace(&format!("{{{}}}", p.name), &encoded);
@@ -628,7 +634,7 @@ fn github_compatible_webhook_is_named_as_one_word() {
         body,
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).starts_with("POST http://127.0.0.1:9/api/v10/webhooks/1/t/github"));
+    assert!(stdout(&out).starts_with("POST http://127.0.0.1:9/api/v10/webhooks/1/████/github"));
     // The name published before still works.
     let old = offline(&[
         "--dry-run",
@@ -657,10 +663,11 @@ fn webhook_overloads_route_by_the_number_of_ids() {
             text.contains("Authorization:"),
         )
     };
+    // The webhook's token is shown hidden, like the bot token.
     let base = "http://127.0.0.1:9/api/v10/webhooks/1";
     assert_eq!(
         first_line(&["--dry-run", "get-webhook", "1", "tok"]),
-        (format!("GET {base}/tok"), false)
+        (format!("GET {base}/████"), false)
     );
     assert_eq!(
         first_line(&["--dry-run", "get-webhook", "1"]),
@@ -668,11 +675,11 @@ fn webhook_overloads_route_by_the_number_of_ids() {
     );
     assert_eq!(
         first_line(&["--dry-run", "delete-webhook", "--yes", "1", "tok"]),
-        (format!("DELETE {base}/tok"), false)
+        (format!("DELETE {base}/████"), false)
     );
     assert_eq!(
         first_line(&["delete-webhook", "1", "--dry-run", "--timeout", "5", "tok"]),
-        (format!("DELETE {base}/tok"), false)
+        (format!("DELETE {base}/████"), false)
     );
     assert_eq!(
         first_line(&["--dry-run", "delete-webhook", "1", "--reason", "x"]),
@@ -681,7 +688,7 @@ fn webhook_overloads_route_by_the_number_of_ids() {
     // The original library's names of the same overloads.
     assert_eq!(
         first_line(&["--dry-run", "get-webhook", "1", "tok", "--jq", "."]),
-        (format!("GET {base}/tok"), false)
+        (format!("GET {base}/████"), false)
     );
 }
 

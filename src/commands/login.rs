@@ -12,6 +12,10 @@ use crate::{Error, Result};
 /// Reads a token (hidden prompt on a terminal, else one line of stdin), checks it with
 /// `GET /users/@me`, and stores it for the profile.
 pub fn login(settings: &Settings, args: &LoginArgs, bearer: bool) -> Result<()> {
+    // The other profiles' tokens must survive: a file that cannot be read is refused before a
+    // token is asked for, never replaced by one holding only the new profile.
+    let path = config_path()?;
+    let mut file = ConfigFile::load(&path)?.unwrap_or_default();
     let raw = if args.with_token || !io::stdin().is_terminal() {
         let mut line = String::new();
         io::stdin()
@@ -43,8 +47,6 @@ pub fn login(settings: &Settings, args: &LoginArgs, bearer: bool) -> Result<()> 
         .and_then(|v| v.as_str())
         .unwrap_or("unknown");
     let id = me.get("id").and_then(|v| v.as_str()).unwrap_or("?");
-    let path = config_path()?;
-    let mut file = ConfigFile::load(&path).ok().flatten().unwrap_or_default();
     file.profiles.insert(
         settings.profile.clone(),
         Profile {

@@ -53,6 +53,12 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Err(e) => return Err(clap_error(e)),
     };
     let mut global = GlobalArgs::from_arg_matches(&matches).map_err(clap_error)?;
+    global.token_from_env =
+        matches.value_source("token") == Some(clap::parser::ValueSource::EnvVariable);
+    // `discord sandbox` shows the token it accepts, so it takes one only from its own command
+    // line: a real token in $DISCORD_TOKEN or the stored login must never be printed.
+    let own_token =
+        global.token_file.is_some() || (global.token.is_some() && !global.token_from_env);
     // Keeps the in-process sandbox alive for the whole run.
     let mut sandbox = None;
     if global.sandbox {
@@ -61,6 +67,8 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
             ..SandboxOptions::new(DEFAULT_TOKEN)
         })?;
         global.token = Some(DEFAULT_TOKEN.to_string());
+        global.token_file = None;
+        global.token_from_env = false;
         global.bearer = false;
         sandbox = Some(sb);
     }
@@ -104,7 +112,11 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Logout => login::logout(&settings),
         Command::Sandbox(a) => match a.action {
             Some(action) => sandbox_tools::run(&settings, action),
-            None => sandbox::run(&a, global.token.as_deref(), global.global_limit),
+            None => sandbox::run(
+                &a,
+                settings.token.as_ref().filter(|_| own_token),
+                global.global_limit,
+            ),
         },
         Command::Commands(a) => app_commands::run(&settings, a),
         Command::Respond(a) => respond::respond(&settings, a),

@@ -9,9 +9,10 @@ use crate::token::Token;
 use crate::Result;
 
 /// Runs the sandbox in the foreground, enforcing `global_limit` requests a second.
-pub fn run(args: &SandboxArgs, token: Option<&str>, global_limit: u32) -> Result<()> {
+/// `token` is the one given on its own command line (`--token`, `--token-file`), if any.
+pub fn run(args: &SandboxArgs, token: Option<&Token>, global_limit: u32) -> Result<()> {
     let token = match token {
-        Some(raw) => Token::parse(raw, false)?.secret().to_string(),
+        Some(t) => t.secret().to_string(),
         None => DEFAULT_TOKEN.to_string(),
     };
     let sandbox = Sandbox::start(SandboxOptions {

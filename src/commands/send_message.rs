@@ -29,10 +29,19 @@ pub fn run(settings: &Settings, mut args: SendMessageArgs) -> Result<()> {
         // The newline a shell pipeline ends with is not part of the message.
         args.content = Some(text.trim_end_matches(['\n', '\r']).to_string());
     }
+    // A part that was sent but could not be printed (a --jq error, a closed stdout) does not
+    // stop the others: the message is sent whole, and the first such problem reported after.
+    let mut printing = None;
     for spec in requests(&args)? {
-        crate::request::execute(settings, spec, &FileArgs::default(), &PageArgs::default())?;
+        let problem = crate::request::execute_reporting(
+            settings,
+            spec,
+            &FileArgs::default(),
+            &PageArgs::default(),
+        )?;
+        printing = printing.or(problem);
     }
-    Ok(())
+    printing.map_or(Ok(()), Err)
 }
 
 /// The checked requests that send the message: one, or with `--split` one per part, in order.

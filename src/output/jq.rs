@@ -83,8 +83,10 @@ impl Jq {
         let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([]));
         let mut outputs = Vec::new();
         for result in self.filter.id.run((ctx, input)).map(unwrap_valr) {
+            // The expression compiled; failing on this value is not a usage error, and may
+            // come after a request that did its work.
             let val = result.map_err(|e| {
-                Error::usage(format!(
+                Error::runtime(format!(
                     "--jq `{}` failed: {e}; check the expression against the output's shape",
                     self.expr
                 ))
@@ -125,14 +127,28 @@ impl FilterLines {
                 return Ok(());
             }
         };
-        match self.printer.write_value(&mut self.out, &value) {
+        let Some(jq) = self.printer.jq.clone() else {
+            return self.write(&value);
+        };
+        match jq.run(&value) {
+            Ok(outputs) => outputs.iter().try_for_each(|v| self.write(v)),
+            Err(e) => {
+                crate::output::diag(&format!("error: {}", e.message));
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes one value, unfiltered, as one line.
+    fn write(&mut self, value: &Value) -> std::io::Result<()> {
+        let plain = Printer {
+            jq: None,
+            ..self.printer.clone()
+        };
+        match plain.write_value(&mut self.out, value) {
             Ok(()) => Ok(()),
             Err(e) if e.kind == crate::ErrorKind::BrokenPipe => {
                 Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
-            }
-            Err(e) if e.kind == crate::ErrorKind::Usage => {
-                crate::output::diag(&format!("error: {}", e.message));
-                Ok(())
             }
             Err(e) => Err(std::io::Error::other(e.message)),
         }
@@ -157,7 +173,7 @@ impl Write for FilterLines {
 fn to_json(val: &Val) -> Result<Value> {
     let text = val.to_string();
     serde_json::from_str(&text).map_err(|_| {
-        Error::usage(format!(
+        Error::runtime(format!(
             "--jq produced {text}, which is not JSON; convert it with tostring or @base64"
         ))
     })
@@ -244,7 +260,8 @@ mod tests {
     fn runtime_errors_name_the_problem() {
         let jq = Jq::compile(".a").unwrap();
         let e = jq.run(&json!([1])).unwrap_err();
-        assert_eq!(e.kind, ErrorKind::Usage);
+        // Exit 1, not 2: the expression was fine, and a request may already have done its work.
+        assert_eq!(e.kind, ErrorKind::Runtime);
         assert!(e.message.contains("cannot index"), "{}", e.message);
     }
 }

@@ -30,26 +30,45 @@ impl Spool {
         out.flush()
     }
 
-    /// Moves what is in memory to a temporary file, removed from the directory at once so
-    /// nothing is left behind whatever happens to the process.
+    /// Moves what is in memory to a temporary file that has no name from the start (O_TMPFILE
+    /// where the system has it, else created 0600 and removed at once): the output may hold
+    /// private messages, so no other user may open it, and nothing is left behind whatever
+    /// happens to the process.
     fn spill(&mut self) -> io::Result<()> {
-        let dir = std::env::temp_dir();
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let path = dir.join(format!("discord-spool-{}-{nanos}", std::process::id()));
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&path)?;
-        let _ = std::fs::remove_file(&path);
-        let mut file = BufWriter::with_capacity(64 << 10, file);
+        let mut file = BufWriter::with_capacity(64 << 10, private_temp_file()?);
         file.write_all(&self.memory)?;
         self.memory = Vec::new();
         self.file = Some(file);
         Ok(())
     }
+}
+
+/// A read-write file with mode 0600 in the temporary directory that has no name.
+fn private_temp_file() -> io::Result<File> {
+    let dir = std::env::temp_dir();
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut unnamed = options.clone();
+        if let Ok(file) = unnamed.custom_flags(libc::O_TMPFILE).open(&dir) {
+            return Ok(file);
+        }
+    }
+    // No O_TMPFILE here (or the file system lacks it): a fresh name, removed at once.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let path = dir.join(format!("discord-spool-{}-{nanos}", std::process::id()));
+    let file = options.create_new(true).open(&path)?;
+    let _ = std::fs::remove_file(&path);
+    Ok(file)
 }
 
 impl Write for Spool {
@@ -101,5 +120,16 @@ mod tests {
         for i in 0..10usize {
             assert_eq!(out[i * ((1 << 20) + 1)], i as u8);
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_spill_file_is_private_and_nameless() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let mut spool = Spool::default();
+        spool.write_all(&vec![b'x'; SPOOL_MEMORY + 1]).unwrap();
+        let meta = spool.file.as_ref().unwrap().get_ref().metadata().unwrap();
+        assert_eq!(meta.permissions().mode() & 0o077, 0, "{:o}", meta.mode());
+        assert_eq!(meta.nlink(), 0);
     }
 }

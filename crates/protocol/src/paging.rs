@@ -119,6 +119,18 @@ impl IdKey {
             _ => self.of(item).map(Mark::id),
         }
     }
+
+    /// Where the cursor value is, as an error message names it.
+    pub fn field(self) -> &'static str {
+        match self {
+            IdKey::Id => "id",
+            IdKey::UserId => "user.id",
+            IdKey::UserIdField => "user_id (or user.id)",
+            IdKey::ArchiveTimestamp => "thread_metadata.archive_timestamp",
+            IdKey::PinnedAt => "pinned_at",
+            IdKey::JoinRequest => "id (or reviewed_at)",
+        }
+    }
 }
 
 /// Microseconds since the Unix epoch for an ISO8601 / RFC 3339 timestamp

@@ -130,7 +130,8 @@ pub fn connect_url(base: &str, compress: Option<Compression>) -> Result<String> 
         }
     }
     let text = url.to_string();
-    crate::rest::url::check_token_transport(&text.replacen("ws://", "http://", 1))?;
+    // Rate-limit proxies serve REST only: the gateway is Discord's, so no opt-in applies.
+    crate::rest::url::check_token_transport(&text.replacen("ws://", "http://", 1), &[])?;
     Ok(text)
 }
 

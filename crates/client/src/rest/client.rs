@@ -15,10 +15,13 @@ use reqwest::header::{
 use serde_json::Value;
 
 use super::errors::api_error;
+use super::hints::{access_hint, Sent};
+use super::invalid::InvalidRequests;
 use super::multipart;
 use super::ratecache::RateCache;
 use super::ratelimit::{RateLimitHeaders, RateLimiter, RouteKey};
 use super::retry::{Attempts, Next, Outcome};
+use super::secrets::{path_token, Secrets};
 use super::url::{build_url, check_token_transport, encode_reason};
 use super::RequestSpec;
 use crate::token::Token;
@@ -88,6 +91,9 @@ pub struct ClientOptions {
     pub notice: Notice,
     /// Where one record per HTTP request goes (`--trace`), if anywhere.
     pub trace: Option<Trace>,
+    /// Hosts besides loopback that secrets may reach over plain http (a rate-limit proxy
+    /// inside the deployment's network, `--insecure-http-host`).
+    pub insecure_hosts: Vec<String>,
 }
 
 /// How a [`Client::download`] ended.
@@ -118,6 +124,9 @@ pub struct Client {
     max_wait: Duration,
     notice: Notice,
     trace: Option<Trace>,
+    insecure_hosts: Vec<String>,
+    /// This machine's count of invalid requests, shared through the cache directory.
+    invalid: Option<Arc<InvalidRequests>>,
     /// Set after any 401 to a request with the token: Discord bans clients that keep sending
     /// invalid credentials, so this client (and its clones) sends nothing more with it.
     unauthorized: Arc<AtomicBool>,
@@ -150,10 +159,14 @@ impl Client {
             base: settings.api_url.clone(),
             token: settings.token.clone(),
             no_token_message: settings.no_token_message.clone(),
-            shared: settings
+            shared: settings.rate_limit_cache.as_deref().map(|dir| {
+                RateCache::new(dir, &settings.api_url, settings.token.as_ref())
+                    .with_notice(settings.notice.clone())
+            }),
+            invalid: settings
                 .rate_limit_cache
                 .as_deref()
-                .map(|dir| RateCache::new(dir, &settings.api_url, settings.token.as_ref())),
+                .map(|dir| Arc::new(InvalidRequests::new(dir, &settings.api_url))),
             limiter,
             held: Arc::new(AtomicU64::new(0)),
             verbose: settings.verbose,
@@ -161,6 +174,7 @@ impl Client {
             max_wait: settings.max_wait,
             notice: settings.notice.clone(),
             trace: settings.trace.clone(),
+            insecure_hosts: settings.insecure_hosts.clone(),
             unauthorized: Arc::new(AtomicBool::new(false)),
             timeout: settings.timeout,
         })
@@ -180,15 +194,36 @@ impl Client {
     pub fn send(&self, spec: &RequestSpec) -> Result<Response> {
         let response = self.send_raw(spec)?;
         if response.status >= 400 {
+            let url = self.url_for(spec)?;
+            let api_path = route_path(&url, &self.base);
+            let api_path = api_path.split('?').next().unwrap_or(api_path);
             let mut err = api_error(response.status, &response.body);
-            if response.status == 401 && self.token.is_some() {
-                err.message.push_str(
-                    "; Discord refused the token: check --token, DISCORD_TOKEN or the one 'discord login' stored",
-                );
+            let sent = Sent {
+                method: spec.method,
+                api_path,
+                credentials: (spec.auth && self.token.is_some())
+                    || spec
+                        .headers
+                        .iter()
+                        .any(|(n, _)| n.eq_ignore_ascii_case("authorization")),
+                path_token: path_token(api_path).is_some(),
+            };
+            if let Some(hint) = access_hint(response.status, &response.body, sent) {
+                err.message.push_str("; ");
+                err.message.push_str(&hint);
             }
-            return Err(self.redacted(err));
+            return Err(self.secrets_for(spec, &url).redact_error(err));
         }
         Ok(response)
+    }
+
+    /// The secrets a request to `url` carries (see [`Secrets`]).
+    fn secrets_for(&self, spec: &RequestSpec, url: &str) -> Secrets {
+        Secrets::of_request(
+            self.token.as_ref(),
+            route_path(url, &self.base),
+            &spec.headers,
+        )
     }
 
     /// Sends a request following the retry rules ([`super::retry`]) and returns whatever the
@@ -209,7 +244,18 @@ impl Client {
                     "not sending: an earlier request was refused with 401 Unauthorized (check the token)",
                 ));
             }
+            if let Some(invalid) = &self.invalid {
+                invalid.check()?;
+            }
             let (outcome, result) = self.attempt(spec, &prepared, &key);
+            if let (Some(invalid), Ok(response)) = (&self.invalid, &result) {
+                let shared_429 = response.header("x-ratelimit-scope") == Some("shared");
+                if matches!(response.status, 401 | 403) || (response.status == 429 && !shared_429) {
+                    invalid.record(&self.notice);
+                }
+            }
+            // Hidden before anything (a trace, a retry note, the caller) can show it.
+            let result = result.map_err(|e| prepared.secrets.redact_error(e));
             if let Some(trace) = &self.trace {
                 trace.record(&trace_record(spec, &key, &result, waited, retries));
             }
@@ -234,7 +280,7 @@ impl Client {
             if outcome == Outcome::Status(401) && prepared.auth.is_some() {
                 self.unauthorized.store(true, Ordering::SeqCst);
             }
-            return result.map_err(|e| self.redacted(e));
+            return result;
         }
     }
 
@@ -264,14 +310,22 @@ impl Client {
         let status = response.status().as_u16();
         let headers = header_list(response.headers());
         if self.include {
-            self.trace_response(status, response.version(), &headers);
+            self.trace_response(status, response.version(), &headers, &prepared.secrets);
         }
-        let limits = RateLimitHeaders::parse(|name| {
+        let mut limits = RateLimitHeaders::parse(|name| {
             headers
                 .iter()
                 .find(|(n, _)| n == name)
                 .map(|(_, v)| v.as_str())
         });
+        if headers.iter().any(|(n, _)| n == "generated-by-proxy") {
+            // A rate-limit proxy's own answer (nirn-proxy: a cluster member was unreachable):
+            // its bucket headers describe no bucket of Discord's, only its wait counts.
+            limits = RateLimitHeaders {
+                retry_after: limits.retry_after,
+                ..RateLimitHeaders::default()
+            };
+        }
         let body = match read_body(response) {
             Ok(body) => body,
             Err(e) => {
@@ -358,10 +412,7 @@ impl Client {
                 out.push_str(&multipart::describe(parts));
             }
         }
-        Ok(match &self.token {
-            Some(t) => t.redact(&out),
-            None => out,
-        })
+        Ok(prepared.secrets.redact(&out))
     }
 
     /// Checks everything that can be checked before sending: the token, the URL, the files.
@@ -373,10 +424,12 @@ impl Client {
     /// without one.
     fn prepare_for(&self, spec: &RequestSpec, describing: bool) -> Result<Prepared> {
         let url = self.url_for(spec)?;
+        let secrets = self.secrets_for(spec, &url);
+        secrets.check_transport(&url, &self.insecure_hosts)?;
         let auth = match (&self.token, spec.auth) {
             (_, false) => None,
             (Some(token), true) => {
-                check_token_transport(&url)?;
+                check_token_transport(&url, &self.insecure_hosts)?;
                 Some(token.clone())
             }
             (None, true) if spec.auth_optional || describing => None,
@@ -416,7 +469,12 @@ impl Client {
             HeaderValue::from_str(value)
                 .map_err(|_| Error::usage(format!("the value of header '{name}' is not valid")))?;
         }
-        Ok(Prepared { url, auth, payload })
+        Ok(Prepared {
+            url,
+            auth,
+            payload,
+            secrets,
+        })
     }
 
     fn build(&self, spec: &RequestSpec, prepared: &Prepared) -> Result<RequestBuilder> {
@@ -496,10 +554,19 @@ impl Client {
                 self.held.fetch_add(1, Ordering::Relaxed);
             }
             if wait > self.max_wait {
+                // The wait outlives this process in the shared state; say where, so a user
+                // who knows better is not stuck with it.
+                let kept = match &self.shared {
+                    Some(cache) => format!(
+                        "; the wait is kept for later commands in {} (delete that file, or pass --no-rate-limit-cache, to forget it)",
+                        cache.path().display()
+                    ),
+                    None => String::new(),
+                };
                 return Err(Error::new(
                     ErrorKind::Api,
                     format!(
-                        "rate limited: Discord asks to wait {:.0} s, longer than --max-wait {:.0} s; try again later or raise --max-wait",
+                        "rate limited: Discord asks to wait {:.0} s, longer than --max-wait {:.0} s; try again later or raise --max-wait{kept}",
                         wait.as_secs_f64(),
                         self.max_wait.as_secs_f64()
                     ),
@@ -543,14 +610,6 @@ impl Client {
         }
     }
 
-    fn redacted(&self, mut err: Error) -> Error {
-        if let Some(t) = &self.token {
-            err.message = t.redact(&err.message);
-            err.details = err.details.iter().map(|d| t.redact(d)).collect();
-        }
-        err
-    }
-
     fn trace_request(&self, spec: &RequestSpec, prepared: &Prepared) {
         let mut out = format!("> {} {}\n", spec.method.as_str(), prepared.url);
         for (name, value) in shown_headers(spec, prepared) {
@@ -564,14 +623,16 @@ impl Client {
             )),
             Payload::Multipart(..) => out.push_str("> content-type: multipart/form-data\n"),
         }
-        let out = match &self.token {
-            Some(t) => t.redact(&out),
-            None => out,
-        };
-        self.notice.say(out.trim_end());
+        self.notice.say(prepared.secrets.redact(&out).trim_end());
     }
 
-    fn trace_response(&self, status: u16, version: reqwest::Version, headers: &[(String, String)]) {
+    fn trace_response(
+        &self,
+        status: u16,
+        version: reqwest::Version,
+        headers: &[(String, String)],
+        secrets: &Secrets,
+    ) {
         let reason = reqwest::StatusCode::from_u16(status)
             .ok()
             .and_then(|s| s.canonical_reason())
@@ -580,11 +641,7 @@ impl Client {
         for (name, value) in headers {
             out.push_str(&format!("< {name}: {value}\n"));
         }
-        let out = match &self.token {
-            Some(t) => t.redact(&out),
-            None => out,
-        };
-        self.notice.say(out.trim_end());
+        self.notice.say(secrets.redact(&out).trim_end());
     }
 }
 
@@ -593,6 +650,8 @@ struct Prepared {
     url: String,
     auth: Option<Token>,
     payload: Payload,
+    /// Every secret the request carries, for redacting what is shown about it.
+    secrets: Secrets,
 }
 
 enum Payload {

@@ -4,11 +4,14 @@
 pub mod body;
 pub mod client;
 pub mod errors;
+pub mod hints;
+pub mod invalid;
 pub mod multipart;
 pub mod paginate;
 pub mod ratecache;
 pub mod ratelimit;
 pub mod retry;
+pub mod secrets;
 pub mod url;
 
 use std::path::PathBuf;

@@ -6,6 +6,23 @@ use serde_json::Value;
 
 pub use discord_protocol::paging::*;
 
+/// Checks that every item of page `page_no` (from 1) has its place in the list: without one
+/// the walk cannot know where the next page starts, and stopping there would pass a partial
+/// list off as the whole.
+pub fn check_page(id_key: IdKey, page_no: u64, items: &[Value]) -> crate::Result<()> {
+    match items.iter().position(|item| id_key.mark(item).is_none()) {
+        None => Ok(()),
+        Some(i) => Err(crate::Error::new(
+            crate::ErrorKind::Api,
+            format!(
+                "--paginate: page {page_no} item {} has no {}: cannot page further",
+                i + 1,
+                id_key.field()
+            ),
+        )),
+    }
+}
+
 /// Where the walk through a list stands: the cursor moves strictly in one direction, so an
 /// item is printed at most once even if pages overlap.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,6 +181,18 @@ impl Walk {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_item_without_its_cursor_field_is_an_error() {
+        let members = [json!({"user": {"id": "5"}}), json!({"nick": "x"})];
+        assert!(check_page(IdKey::UserId, 1, &members[..1]).is_ok());
+        let e = check_page(IdKey::UserId, 3, &members).unwrap_err();
+        assert_eq!(
+            e.message,
+            "--paginate: page 3 item 2 has no user.id: cannot page further"
+        );
+        assert_eq!(e.kind, crate::ErrorKind::Api);
+    }
 
     fn ids(items: &[Value], key: IdKey) -> Vec<u64> {
         items.iter().filter_map(|i| key.of(i)).collect()

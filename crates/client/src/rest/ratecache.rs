@@ -7,6 +7,12 @@
 //!
 //! The cache is only an aid: a file that cannot be opened is skipped (the process falls back to
 //! its own limiter), and one that is corrupt or from another version is ignored and rewritten.
+//!
+//! Its directory may be shared with nobody: it is created 0700, and one that another user owns
+//! or can write is not used (another user could otherwise plant a symbolic link there and have
+//! this process overwrite any file its user can write). The file is created 0600, opened without
+//! following a symbolic link, and used only if it is a regular file of this user's with no
+//! other name. Route keys in it hold webhook and interaction tokens only as hashes.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -17,9 +23,12 @@ use sha1::{Digest, Sha1};
 
 use super::ratelimit::{now_epoch, LimiterState, RateLimiter};
 use crate::token::Token;
+use crate::Notice;
 
 /// Bumped when [`LimiterState`]'s shape changes, so an old file is ignored, not misread.
-const VERSION: u32 = 1;
+/// Version 2: webhook and interaction tokens in route keys are hashed (version 1 files, which
+/// held them in clear, are overwritten).
+const VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct CacheFile {
@@ -31,6 +40,8 @@ struct CacheFile {
 #[derive(Debug, Clone)]
 pub struct RateCache {
     path: PathBuf,
+    /// Where to say that the cache is not used because using it would be unsafe.
+    notice: Option<Notice>,
 }
 
 impl RateCache {
@@ -57,7 +68,14 @@ impl RateCache {
         let name: String = digest[..10].iter().map(|b| format!("{b:02x}")).collect();
         RateCache {
             path: dir.join(format!("ratelimit-{name}.json")),
+            notice: None,
         }
+    }
+
+    /// The same cache, reporting through `notice` when it refuses an unsafe directory or file.
+    pub fn with_notice(mut self, notice: Notice) -> RateCache {
+        self.notice = Some(notice);
+        self
     }
 
     /// The file the state is kept in.
@@ -85,25 +103,117 @@ impl RateCache {
     }
 
     fn open_locked(&self) -> Option<File> {
-        let open = || {
-            OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(&self.path)
-        };
-        let file = match open() {
-            Ok(f) => f,
-            Err(_) => {
-                let dir = self.path.parent()?;
-                std::fs::create_dir_all(dir).ok()?;
-                open().ok()?
+        let dir = self.path.parent()?;
+        let file = match private_dir(dir).and_then(|()| open_private(&self.path)) {
+            Ok(file) => file,
+            Err(Refused::Quietly) => return None,
+            Err(Refused::Unsafe(why)) => {
+                if let Some(notice) = &self.notice {
+                    warn_once(notice, &why);
+                }
+                return None;
             }
         };
         file.lock().ok()?;
         Some(file)
     }
+}
+
+/// Why the cache is not used this time.
+pub(crate) enum Refused {
+    /// It cannot be (no such directory and none can be made, a read-only disk): nothing to say.
+    Quietly,
+    /// Using it would be unsafe: said once on stderr, with the fix.
+    Unsafe(String),
+}
+
+/// Says once per process that the cache is not used, and why.
+fn warn_once(notice: &Notice, why: &str) {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(|| {
+        notice.say(&format!(
+            "warning: not sharing rate-limit state between commands: {why}"
+        ));
+    });
+}
+
+/// Creates `dir` (0700) if it is missing, and checks that no other user owns it or can write
+/// to it.
+#[cfg(unix)]
+pub(crate) fn private_dir(dir: &Path) -> Result<(), Refused> {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+    if !dir.exists() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|_| Refused::Quietly)?;
+    }
+    let meta = std::fs::metadata(dir).map_err(|_| Refused::Quietly)?;
+    if !meta.is_dir() {
+        return Err(Refused::Quietly);
+    }
+    let shown = dir.display();
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if meta.uid() != unsafe { libc::geteuid() } {
+        return Err(Refused::Unsafe(format!(
+            "the cache directory {shown} belongs to another user (set DISCORD_CACHE_DIR to a directory of your own)"
+        )));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Err(Refused::Unsafe(format!(
+            "other users can write to the cache directory {shown} (run: chmod 700 '{shown}')"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+pub(crate) fn private_dir(dir: &Path) -> Result<(), Refused> {
+    std::fs::create_dir_all(dir).map_err(|_| Refused::Quietly)
+}
+
+/// Opens (creating, 0600) the state file without following a symbolic link, and checks that
+/// it is a regular file of this user's with one name; a looser mode is tightened.
+#[cfg(unix)]
+pub(crate) fn open_private(path: &Path) -> Result<File, Refused> {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+    let shown = path.display();
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP) => Refused::Unsafe(format!("{shown} is a symbolic link (remove it)")),
+            _ => Refused::Quietly,
+        })?;
+    let meta = file.metadata().map_err(|_| Refused::Quietly)?;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if !meta.is_file() || meta.uid() != unsafe { libc::geteuid() } || meta.nlink() != 1 {
+        return Err(Refused::Unsafe(format!(
+            "{shown} is not a plain file of your own (remove it)"
+        )));
+    }
+    if meta.mode() & 0o077 != 0 {
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|_| Refused::Quietly)?;
+    }
+    Ok(file)
+}
+
+#[cfg(not(unix))]
+pub(crate) fn open_private(path: &Path) -> Result<File, Refused> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|_| Refused::Quietly)
 }
 
 /// The state in the file, if it holds a valid one, and the file's length.
@@ -259,5 +369,38 @@ mod tests {
         let key = RouteKey::new("GET", "/users/@me");
         let limiter = RateLimiter::new(u32::MAX);
         assert_eq!(cache.with_locked(&limiter, |l| l.try_acquire(&key)), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_symlink_or_a_shared_directory_is_not_used() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let cache_dir = dir.path().join("cache");
+        let cache = RateCache::new(&cache_dir, "http://h/api", None);
+        let key = RouteKey::new("GET", "/users/@me");
+        let limiter = RateLimiter::new(u32::MAX);
+        cache.with_locked(&limiter, |l| l.update(&key, &headers(5, 4)));
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&cache_dir), 0o700);
+        assert_eq!(mode(cache.path()), 0o600);
+        // Another user's link in place of the file: the file it points to stays as it was.
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, b"precious").unwrap();
+        std::fs::remove_file(cache.path()).unwrap();
+        std::os::unix::fs::symlink(&victim, cache.path()).unwrap();
+        cache.with_locked(&limiter, |l| l.update(&key, &headers(5, 3)));
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+        // A directory others can write is not used at all.
+        std::fs::remove_file(cache.path()).unwrap();
+        std::fs::set_permissions(&cache_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        cache.with_locked(&limiter, |l| l.update(&key, &headers(5, 3)));
+        assert!(!cache.path().exists());
+        // A file left readable by others (an older version made them 0644) is tightened.
+        std::fs::set_permissions(&cache_dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+        std::fs::write(cache.path(), b"{}").unwrap();
+        std::fs::set_permissions(cache.path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+        cache.with_locked(&limiter, |l| l.update(&key, &headers(5, 3)));
+        assert_eq!(mode(cache.path()), 0o600);
     }
 }

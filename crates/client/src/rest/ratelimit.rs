@@ -48,14 +48,15 @@ impl RouteKey {
             let seg = segments[i];
             route.push(' ');
             let prev = if i > 0 { segments[i - 1] } else { "" };
-            if i == 1 && matches!(prev, "channels" | "guilds" | "webhooks") {
+            if i == 1 && matches!(prev, "channels" | "guilds" | "webhooks" | "interactions") {
                 major = format!("{prev}/{seg}");
                 route.push_str(":major");
-                // A webhook's token is part of its resource.
-                if prev == "webhooks" && i + 1 < segments.len() {
+                // A webhook's token is part of its resource (and an interaction's names it).
+                // Keys end up in the shared cache file, so the token is kept only as a hash.
+                if matches!(prev, "webhooks" | "interactions") && i + 1 < segments.len() {
                     i += 1;
                     major.push('/');
-                    major.push_str(segments[i]);
+                    major.push_str(&token_hash(segments[i]));
                     route.push_str(" :token");
                 }
             } else if prev == "reactions" {
@@ -69,6 +70,15 @@ impl RouteKey {
         }
         RouteKey { route, major }
     }
+}
+
+/// A webhook or interaction token as it is kept in a route key: a hash that tells tokens
+/// apart without revealing them.
+fn token_hash(token: &str) -> String {
+    use sha1::{Digest, Sha1};
+    let digest = Sha1::digest(token.as_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha1:{hex}")
 }
 
 fn is_id(seg: &str) -> bool {
@@ -123,6 +133,11 @@ fn count_global(state: &mut LimiterState, now: f64) {
         _ => state.global_sent.push((current, 1)),
     }
 }
+
+/// The longest wait kept from one answer (an hour, the longest ban Discord's docs describe for
+/// clients that keep breaking limits): state is shared through the cache file, so an absurd
+/// `Retry-After: 1e308` from a broken or hostile server must not block every later command.
+pub const MAX_KEPT_WAIT: f64 = 3600.0;
 
 /// How long to wait for in-flight responses to say when a new window resets.
 const AWAIT_RESPONSES: f64 = 0.05;
@@ -330,7 +345,7 @@ impl RateLimiter {
             return;
         };
         let bucket_key = bucket_key(&state, key);
-        let reset_at = now + reset_after;
+        let reset_at = now + reset_after.min(MAX_KEPT_WAIT);
         let entry = state.buckets.entry(bucket_key).or_insert(Bucket {
             limit,
             remaining,
@@ -363,7 +378,7 @@ impl RateLimiter {
     pub fn on_rate_limited(&self, key: &RouteKey, retry_after: f64, global: bool) {
         let now = now_epoch();
         let mut state = self.lock();
-        let until = now + retry_after;
+        let until = now + retry_after.clamp(0.0, MAX_KEPT_WAIT);
         if global {
             state.global_until = state.global_until.max(until);
             return;
@@ -387,6 +402,14 @@ impl RateLimiter {
     /// Drops buckets whose windows ended long ago, so a long-lived state stays small.
     pub fn prune(&self, now: f64) {
         let mut state = self.lock();
+        // A state written by another version, or edited by hand, gets the same bound.
+        let latest = now + MAX_KEPT_WAIT;
+        state.global_until = state.global_until.min(latest);
+        for bucket in state.buckets.values_mut() {
+            if bucket.reset_at != f64::MAX {
+                bucket.reset_at = bucket.reset_at.min(latest);
+            }
+        }
         state.buckets.retain(|_, b| match b.reset_at == f64::MAX {
             true => now - b.opened_at <= RESPONSES_LOST_AFTER,
             false => b.reset_at + 60.0 > now,
@@ -438,8 +461,14 @@ mod tests {
             r.route,
             "PUT channels :major messages :id reactions :emoji @me"
         );
-        let w = RouteKey::new("POST", "webhooks/5/tok");
-        assert_eq!(w.major, "webhooks/5/tok");
+        let w = RouteKey::new("POST", "webhooks/5/SECRETa");
+        let other = RouteKey::new("POST", "webhooks/5/SECRETb");
+        assert!(w.major.starts_with("webhooks/5/sha1:"), "{}", w.major);
+        assert_ne!(w.major, other.major);
+        // The token never appears in a key (they are written to the shared cache file).
+        let i = RouteKey::new("POST", "/interactions/7/SECRETi/callback");
+        assert_eq!(i.route, "POST interactions :major :token callback");
+        assert!(!format!("{i:?}{w:?}").contains("SECRET"), "{i:?} {w:?}");
         assert_eq!(RouteKey::new("GET", "/users/@me").major, "");
     }
 
@@ -567,5 +596,26 @@ mod tests {
         assert_eq!(h.reset_after, None);
         assert!(h.global);
         assert_eq!(h.retry_after, Some(1.5));
+    }
+
+    #[test]
+    fn absurd_waits_are_kept_at_most_an_hour() {
+        let rl = unthrottled();
+        let key = RouteKey::new("GET", "/users/@me");
+        rl.update_at(&key, &headers(1, 0, 1e308, "b"), 0.0);
+        let wait = rl.try_acquire_at(&key, 0.0).unwrap();
+        assert!(wait.as_secs_f64() <= MAX_KEPT_WAIT, "{wait:?}");
+        let rl = unthrottled();
+        rl.on_rate_limited(&key, 1e308, true);
+        let wait = rl.try_acquire_at(&key, now_epoch()).unwrap();
+        assert!(wait.as_secs_f64() <= MAX_KEPT_WAIT, "{wait:?}");
+        // A state that already holds such a wait (an older file) is bounded when loaded.
+        let rl = unthrottled();
+        rl.replace(LimiterState {
+            global_until: 1e300,
+            ..Default::default()
+        });
+        rl.prune(10.0);
+        assert!(rl.snapshot().global_until <= 10.0 + MAX_KEPT_WAIT);
     }
 }

@@ -4,6 +4,9 @@
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
+use url::{Host, Url};
+
+use crate::error::shown;
 use crate::{Error, Result};
 
 /// Bytes escaped in a path segment: everything but RFC 3986 unreserved, sub-delims, ':' and '@'.
@@ -128,30 +131,114 @@ pub fn build_url(base: &str, path: &str, query: &[(String, String)]) -> Result<S
     Ok(url)
 }
 
-/// Refuses to send a token over plain `http://` to anything but a loopback address.
-pub fn check_token_transport(url: &str) -> Result<()> {
-    let Some(rest) = url.strip_prefix("http://") else {
-        return Ok(());
-    };
-    let authority = rest.split(['/', '?']).next().unwrap_or("");
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if let Some(v6) = host.strip_prefix('[') {
-        v6.split(']').next().unwrap_or("")
-    } else {
-        host.split(':').next().unwrap_or("")
-    };
-    let loopback = host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .map(|ip| ip.is_loopback())
-            .unwrap_or(false);
-    if loopback {
-        Ok(())
-    } else {
-        Err(Error::usage(format!(
-            "refusing to send the token over plain http:// to {host}: use https://, or a loopback address for a local sandbox"
-        )))
+/// Refuses to send a token over plain `http://` to anything but a loopback address or one of
+/// `insecure_hosts`.
+pub fn check_token_transport(url: &str, insecure_hosts: &[String]) -> Result<()> {
+    check_secret_transport(url, "the token", insecure_hosts)
+}
+
+/// Whether `host` is one the user opted in to plain http for (`--insecure-http-host`): the
+/// same host as the parser reads it (names without case, addresses by value), never a pattern.
+fn opted_in(host: &Host<&str>, insecure_hosts: &[String]) -> bool {
+    insecure_hosts.iter().any(|allowed| {
+        let bare = allowed.trim().trim_start_matches('[').trim_end_matches(']');
+        match (host, bare.parse::<std::net::IpAddr>()) {
+            (Host::Ipv4(ip), Ok(std::net::IpAddr::V4(a))) => *ip == a,
+            (Host::Ipv6(ip), Ok(std::net::IpAddr::V6(a))) => *ip == a,
+            (Host::Domain(name), Err(_)) => name.eq_ignore_ascii_case(bare),
+            _ => false,
+        }
+    })
+}
+
+/// Checks the hosts given to `--insecure-http-host`: plain host names or addresses, so the
+/// opt-in can never become a blanket switch.
+pub fn check_insecure_hosts(hosts: &[String]) -> Result<()> {
+    for host in hosts {
+        let bare = host.trim().trim_start_matches('[').trim_end_matches(']');
+        let plain = !bare.is_empty()
+            && (bare.parse::<std::net::IpAddr>().is_ok()
+                || bare
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'));
+        if !plain {
+            return Err(Error::usage(format!(
+                "--insecure-http-host {} must be one host name or address (no scheme, port or wildcard)",
+                shown(host)
+            )));
+        }
     }
+    Ok(())
+}
+
+/// Refuses to send `what` (a token, a webhook token, an Authorization header) over plain
+/// `http://` to anything but a loopback address. The host is the one the HTTP client will
+/// connect to: it comes from the same URL parser (the `url` crate, which reqwest and
+/// tungstenite use), never from splitting the text by hand, so `http://evil\@127.0.0.1/`
+/// (which goes to `evil`) cannot pass for loopback.
+pub fn check_secret_transport(url: &str, what: &str, insecure_hosts: &[String]) -> Result<()> {
+    let parsed = Url::parse(url)
+        .map_err(|e| Error::usage(format!("the URL {} is not valid ({e})", shown(url))))?;
+    if parsed.scheme() != "http" {
+        return Ok(());
+    }
+    let loopback = match parsed.host() {
+        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if loopback || parsed.host().is_some_and(|h| opted_in(&h, insecure_hosts)) {
+        return Ok(());
+    }
+    let host = parsed.host_str().unwrap_or("");
+    Err(Error::usage(format!(
+        "refusing to send {what} over plain http:// to {}: use https://, a loopback address for a local sandbox, or --insecure-http-host {} for a rate-limit proxy inside your network",
+        shown(host),
+        host
+    )))
+}
+
+/// Checks that an API base URL means one thing: the host a reader sees is the host the
+/// request goes to. A backslash (which URL parsers read as `/` in an http URL), user info
+/// before an `@`, a fragment, or characters the parser would drop or rewrite make the host
+/// ambiguous, so such a base is refused. Returns the URL as the parser writes it.
+pub fn unambiguous_base(text: &str) -> Result<String> {
+    let fix = "check --api-url or DISCORD_API_URL";
+    if text
+        .chars()
+        .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+    {
+        return Err(Error::usage(format!(
+            "the API URL {} contains a backslash, a space or a control character, which makes its host ambiguous; {fix}",
+            shown(text)
+        )));
+    }
+    let parsed = Url::parse(text).map_err(|e| {
+        Error::usage(format!(
+            "the API URL {} is not a valid URL ({e}); {fix}",
+            shown(text)
+        ))
+    })?;
+    if !parsed.username().is_empty() || parsed.password().is_some() || text.contains('@') {
+        return Err(Error::usage(format!(
+            "the API URL {} has an '@' (user info), which hides the host it goes to; {fix}",
+            shown(text)
+        )));
+    }
+    if parsed.fragment().is_some() || parsed.query().is_some() {
+        return Err(Error::usage(format!(
+            "the API URL {} has a '#' or '?'; give the base only, such as https://discord.com/api/v10",
+            shown(text)
+        )));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(Error::usage(format!(
+            "the API URL {} has no host; {fix}",
+            shown(text)
+        )));
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_string())
 }
 
 #[cfg(test)]
@@ -217,13 +304,52 @@ mod tests {
 
     #[test]
     fn plain_http_only_to_loopback() {
-        assert!(check_token_transport("http://127.0.0.1:5/api").is_ok());
-        assert!(check_token_transport("http://127.3.4.5/api").is_ok());
-        assert!(check_token_transport("http://localhost:80/x").is_ok());
-        assert!(check_token_transport("http://[::1]:80/x").is_ok());
-        assert!(check_token_transport("https://discord.com/api").is_ok());
-        assert!(check_token_transport("http://discord.com/api").is_err());
-        assert!(check_token_transport("http://127.0.0.1.evil.com/api").is_err());
-        assert!(check_token_transport("http://192.168.1.2/api").is_err());
+        assert!(check_token_transport("http://127.0.0.1:5/api", &[]).is_ok());
+        assert!(check_token_transport("http://127.3.4.5/api", &[]).is_ok());
+        assert!(check_token_transport("http://localhost:80/x", &[]).is_ok());
+        assert!(check_token_transport("http://[::1]:80/x", &[]).is_ok());
+        assert!(check_token_transport("https://discord.com/api", &[]).is_ok());
+        assert!(check_token_transport("http://discord.com/api", &[]).is_err());
+        assert!(check_token_transport("http://127.0.0.1.evil.com/api", &[]).is_err());
+        assert!(check_token_transport("http://192.168.1.2/api", &[]).is_err());
+        // Only the hosts named with --insecure-http-host, exactly.
+        let proxy = [
+            "ratelimiter.internal".to_string(),
+            "[fd00::5]".to_string(),
+            "10.0.0.7".to_string(),
+        ];
+        assert!(check_token_transport("http://RateLimiter.internal:8080/api", &proxy).is_ok());
+        assert!(check_token_transport("http://[fd00::5]:8080/api", &proxy).is_ok());
+        assert!(check_token_transport("http://10.0.0.7/api", &proxy).is_ok());
+        assert!(check_token_transport("http://ratelimiter.internal.evil.com/api", &proxy).is_err());
+        assert!(check_token_transport("http://10.0.0.8/api", &proxy).is_err());
+        assert!(check_insecure_hosts(&proxy).is_ok());
+        for bad in ["*", "http://x", "x:8080", "*.internal", ""] {
+            assert!(check_insecure_hosts(&[bad.to_string()]).is_err(), "{bad}");
+        }
+        // The HTTP client reads a backslash as '/', so these go to evil.example, not loopback.
+        assert!(
+            check_token_transport("http://evil.example\\@127.0.0.1:8099/api/v10", &[]).is_err()
+        );
+        assert!(check_token_transport("http://evil.example#@127.0.0.1:8099/api/v10", &[]).is_err());
+        assert!(check_token_transport("http://127.0.0.1:1@evil.example/api", &[]).is_err());
+        assert!(check_token_transport("http://0x7f.1/api", &[]).is_ok());
+    }
+
+    #[test]
+    fn ambiguous_api_bases_are_refused() {
+        for base in [
+            "http://evil.example\\@127.0.0.1:8099/api/v10",
+            "http://evil.example#@127.0.0.1:8099/api/v10",
+            "http://user:pw@127.0.0.1/api",
+            "http://127.0.0.1/api?x=1",
+            "http://127.0.0.1/ api",
+        ] {
+            assert!(unambiguous_base(base).is_err(), "{base}");
+        }
+        assert_eq!(
+            unambiguous_base("http://LOCALHOST:80/api/v10").unwrap(),
+            "http://localhost/api/v10"
+        );
     }
 }
