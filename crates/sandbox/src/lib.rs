@@ -7,16 +7,19 @@
 //! - [`faults`]: injected faults and the request log (admin routes under `/_sandbox/`).
 //! - [`events`]: REST writes become gateway dispatches; [`gateway`]: the WebSocket side.
 
+pub mod apps;
 pub mod cdn;
 pub mod compress;
 pub mod events;
 pub mod faults;
 pub mod gateway;
 pub mod http;
+pub mod interactions;
 pub mod multipart;
 pub mod ratelimit;
 pub mod routes;
 pub mod state;
+pub mod trigger;
 
 use std::net::TcpListener;
 use std::sync::Arc;
