@@ -68,8 +68,16 @@ fn ten_thousand_requests_zero_429s_in_input_order() {
     // client retries idempotent requests then, and a loaded machine drops the odd keep-alive
     // connection). Writes are counted exactly below.
     let gets = log.iter().filter(|r| r["method"] == "GET").count();
-    assert!(log.len() >= n && log.len() - n <= 3, "{} requests for {n} lines", log.len());
-    assert_eq!(log.len() - gets, n / 20 + n / 40, "every write sent exactly once");
+    assert!(
+        log.len() >= n && log.len() - n <= 3,
+        "{} requests for {n} lines",
+        log.len()
+    );
+    assert_eq!(
+        log.len() - gets,
+        n / 20 + n / 40,
+        "every write sent exactly once"
+    );
     let limited: Vec<_> = log.iter().filter(|r| r["status"] == 429).collect();
     assert!(
         limited.is_empty(),
