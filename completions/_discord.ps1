@@ -69,6 +69,9 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('snowflake', 'snowflake', [CompletionResultType]::ParameterValue, 'What a snowflake id says (time, age, worker, process), or the id of a time')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, elvish, powershell)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (discord.1 and one per subcommand) into a folder')
+            [CompletionResult]::new('commands', 'commands', [CompletionResultType]::ParameterValue, 'Sync, list and pull the application''s slash commands (a JSON file of command objects)')
+            [CompletionResult]::new('respond', 'respond', [CompletionResultType]::ParameterValue, 'Answer an interaction: a message, --defer, --update, --modal, --autocomplete, or --edit')
+            [CompletionResult]::new('followup', 'followup', [CompletionResultType]::ParameterValue, 'Send a follow-up message for an interaction, by its token')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Archive guilds, channels and threads: JSON lines, an SQLite index, media; incremental')
             [CompletionResult]::new('get-current-application', 'get-current-application', [CompletionResultType]::ParameterValue, 'Get Current Application')
             [CompletionResult]::new('get-my-application', 'get-my-application', [CompletionResultType]::ParameterValue, 'Get Current Application')
@@ -904,6 +907,230 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--no-rate-limit-cache', '--no-rate-limit-cache', [CompletionResultType]::ParameterName, 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Act as a member using a registered command (or clicking, submitting a modal, autocompleting) in a running sandbox; prints what the user sees')
+            [CompletionResult]::new('trigger', 'trigger', [CompletionResultType]::ParameterValue, 'Make another user act in a running sandbox: message, reaction, member-join')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'discord;sandbox;invoke' {
+            [CompletionResult]::new('--option', '--option', [CompletionResultType]::ParameterName, 'An option''s value (repeatable): users as @name or id, channels as #name or id, roles by name or id')
+            [CompletionResult]::new('--focus', '--focus', [CompletionResultType]::ParameterName, 'Autocomplete instead of invoking: the option being typed (its --option value is the text so far)')
+            [CompletionResult]::new('--click', '--click', [CompletionResultType]::ParameterName, 'Click the component with this custom_id (on the newest message carrying it)')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'With --click: the message the component is on')
+            [CompletionResult]::new('--value', '--value', [CompletionResultType]::ParameterName, 'With --click on a select menu: the chosen values (repeatable)')
+            [CompletionResult]::new('--submit', '--submit', [CompletionResultType]::ParameterName, 'Submit the modal with this custom_id')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'With --submit: a text input''s value (repeatable)')
+            [CompletionResult]::new('--guild', '--guild', [CompletionResultType]::ParameterName, 'The guild (default: the command''s, else the seeded guild)')
+            [CompletionResult]::new('--channel', '--channel', [CompletionResultType]::ParameterName, 'The channel, as #name or id (default: #general)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The member who invokes, as @username or id (default: the guild''s owner)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'After a deferred response, wait this long for the edit')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); ''-'' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or ''discord login''')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the token from the first line of this file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'API base URL [default: https://discord.com/api/v10]')
+            [CompletionResult]::new('--output-color', '--output-color', [CompletionResultType]::ParameterName, 'When to colour output (not --color: that is Discord''s colour field on typed commands)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter every printed JSON value through a jq expression (jaq, built in)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
+            [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
+            [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE')
+            [CompletionResult]::new('--insecure-http-host', '--insecure-http-host', [CompletionResultType]::ParameterName, 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the whole outcome as JSON instead of the message the user sees')
+            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (token redacted) and send nothing')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Add names next to ids in JSON output (`"channel_id_name":"#general"`), from the names cache')
+            [CompletionResult]::new('--no-rate-limit-cache', '--no-rate-limit-cache', [CompletionResultType]::ParameterName, 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'discord;sandbox;trigger' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); ''-'' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or ''discord login''')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the token from the first line of this file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'API base URL [default: https://discord.com/api/v10]')
+            [CompletionResult]::new('--output-color', '--output-color', [CompletionResultType]::ParameterName, 'When to colour output (not --color: that is Discord''s colour field on typed commands)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter every printed JSON value through a jq expression (jaq, built in)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
+            [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
+            [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE')
+            [CompletionResult]::new('--insecure-http-host', '--insecure-http-host', [CompletionResultType]::ParameterName, 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)')
+            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (token redacted) and send nothing')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Add names next to ids in JSON output (`"channel_id_name":"#general"`), from the names cache')
+            [CompletionResult]::new('--no-rate-limit-cache', '--no-rate-limit-cache', [CompletionResultType]::ParameterName, 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('message', 'message', [CompletionResultType]::ParameterValue, 'A member posts a message: trigger message ''#general'' "hi" --as @member0001')
+            [CompletionResult]::new('reaction', 'reaction', [CompletionResultType]::ParameterValue, 'A member reacts to a message (default: the channel''s newest)')
+            [CompletionResult]::new('member-join', 'member-join', [CompletionResultType]::ParameterValue, 'A new user joins the guild (GUILD_MEMBER_ADD)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'discord;sandbox;trigger;message' {
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Who posts it, as @username or id (default: the guild''s owner)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); ''-'' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or ''discord login''')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the token from the first line of this file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'API base URL [default: https://discord.com/api/v10]')
+            [CompletionResult]::new('--output-color', '--output-color', [CompletionResultType]::ParameterName, 'When to colour output (not --color: that is Discord''s colour field on typed commands)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter every printed JSON value through a jq expression (jaq, built in)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
+            [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
+            [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE')
+            [CompletionResult]::new('--insecure-http-host', '--insecure-http-host', [CompletionResultType]::ParameterName, 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)')
+            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (token redacted) and send nothing')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Add names next to ids in JSON output (`"channel_id_name":"#general"`), from the names cache')
+            [CompletionResult]::new('--no-rate-limit-cache', '--no-rate-limit-cache', [CompletionResultType]::ParameterName, 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'discord;sandbox;trigger;reaction' {
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'The message (default: the newest in the channel)')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Who reacts, as @username or id (default: the guild''s owner)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); ''-'' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or ''discord login''')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the token from the first line of this file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'API base URL [default: https://discord.com/api/v10]')
+            [CompletionResult]::new('--output-color', '--output-color', [CompletionResultType]::ParameterName, 'When to colour output (not --color: that is Discord''s colour field on typed commands)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter every printed JSON value through a jq expression (jaq, built in)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
+            [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
+            [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE')
+            [CompletionResult]::new('--insecure-http-host', '--insecure-http-host', [CompletionResultType]::ParameterName, 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)')
+            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (token redacted) and send nothing')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Add names next to ids in JSON output (`"channel_id_name":"#general"`), from the names cache')
+            [CompletionResult]::new('--no-rate-limit-cache', '--no-rate-limit-cache', [CompletionResultType]::ParameterName, 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'discord;sandbox;trigger;member-join' {
+            [CompletionResult]::new('--guild', '--guild', [CompletionResultType]::ParameterName, 'The guild (default: the seeded one)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); ''-'' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or ''discord login''')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the token from the first line of this file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'API base URL [default: https://discord.com/api/v10]')
+            [CompletionResult]::new('--output-color', '--output-color', [CompletionResultType]::ParameterName, 'When to colour output (not --color: that is Discord''s colour field on typed commands)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter every printed JSON value through a jq expression (jaq, built in)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
+            [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
+            [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE')
+            [CompletionResult]::new('--insecure-http-host', '--insecure-http-host', [CompletionResultType]::ParameterName, 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)')
+            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (token redacted) and send nothing')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Add names next to ids in JSON output (`"channel_id_name":"#general"`), from the names cache')
+            [CompletionResult]::new('--no-rate-limit-cache', '--no-rate-limit-cache', [CompletionResultType]::ParameterName, 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'discord;sandbox;trigger;help' {
+            [CompletionResult]::new('message', 'message', [CompletionResultType]::ParameterValue, 'A member posts a message: trigger message ''#general'' "hi" --as @member0001')
+            [CompletionResult]::new('reaction', 'reaction', [CompletionResultType]::ParameterValue, 'A member reacts to a message (default: the channel''s newest)')
+            [CompletionResult]::new('member-join', 'member-join', [CompletionResultType]::ParameterValue, 'A new user joins the guild (GUILD_MEMBER_ADD)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'discord;sandbox;trigger;help;message' {
+            break
+        }
+        'discord;sandbox;trigger;help;reaction' {
+            break
+        }
+        'discord;sandbox;trigger;help;member-join' {
+            break
+        }
+        'discord;sandbox;trigger;help;help' {
+            break
+        }
+        'discord;sandbox;help' {
+            [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Act as a member using a registered command (or clicking, submitting a modal, autocompleting) in a running sandbox; prints what the user sees')
+            [CompletionResult]::new('trigger', 'trigger', [CompletionResultType]::ParameterValue, 'Make another user act in a running sandbox: message, reaction, member-join')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'discord;sandbox;help;invoke' {
+            break
+        }
+        'discord;sandbox;help;trigger' {
+            [CompletionResult]::new('message', 'message', [CompletionResultType]::ParameterValue, 'A member posts a message: trigger message ''#general'' "hi" --as @member0001')
+            [CompletionResult]::new('reaction', 'reaction', [CompletionResultType]::ParameterValue, 'A member reacts to a message (default: the channel''s newest)')
+            [CompletionResult]::new('member-join', 'member-join', [CompletionResultType]::ParameterValue, 'A new user joins the guild (GUILD_MEMBER_ADD)')
+            break
+        }
+        'discord;sandbox;help;trigger;message' {
+            break
+        }
+        'discord;sandbox;help;trigger;reaction' {
+            break
+        }
+        'discord;sandbox;help;trigger;member-join' {
+            break
+        }
+        'discord;sandbox;help;help' {
             break
         }
         'discord;intents' {
@@ -1316,6 +1543,238 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE')
             [CompletionResult]::new('--insecure-http-host', '--insecure-http-host', [CompletionResultType]::ParameterName, 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)')
+            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (token redacted) and send nothing')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Add names next to ids in JSON output (`"channel_id_name":"#general"`), from the names cache')
+            [CompletionResult]::new('--no-rate-limit-cache', '--no-rate-limit-cache', [CompletionResultType]::ParameterName, 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'discord;commands' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); ''-'' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or ''discord login''')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the token from the first line of this file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'API base URL [default: https://discord.com/api/v10]')
+            [CompletionResult]::new('--output-color', '--output-color', [CompletionResultType]::ParameterName, 'When to colour output (not --color: that is Discord''s colour field on typed commands)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter every printed JSON value through a jq expression (jaq, built in)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
+            [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
+            [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE')
+            [CompletionResult]::new('--insecure-http-host', '--insecure-http-host', [CompletionResultType]::ParameterName, 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)')
+            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (token redacted) and send nothing')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Add names next to ids in JSON output (`"channel_id_name":"#general"`), from the names cache')
+            [CompletionResult]::new('--no-rate-limit-cache', '--no-rate-limit-cache', [CompletionResultType]::ParameterName, 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Make the registered commands match FILE: prints the plan (create, update, delete, unchanged, with a diff), then applies it with the fewest requests')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the registered commands: name, type, id, description')
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Print the registered commands as a file ''commands sync'' takes (pull, edit, sync)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'discord;commands;sync' {
+            [CompletionResult]::new('--guild', '--guild', [CompletionResultType]::ParameterName, 'Work on this guild''s commands instead of the global ones')
+            [CompletionResult]::new('--application', '--application', [CompletionResultType]::ParameterName, 'The application''s id (default: the token''s, from GET /applications/@me)')
+            [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Delete registered commands that FILE does not have (--prune=false keeps them)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); ''-'' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or ''discord login''')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the token from the first line of this file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'API base URL [default: https://discord.com/api/v10]')
+            [CompletionResult]::new('--output-color', '--output-color', [CompletionResultType]::ParameterName, 'When to colour output (not --color: that is Discord''s colour field on typed commands)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter every printed JSON value through a jq expression (jaq, built in)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
+            [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
+            [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE')
+            [CompletionResult]::new('--insecure-http-host', '--insecure-http-host', [CompletionResultType]::ParameterName, 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Delete without asking (deletes are asked about on a terminal and refused in scripts without it)')
+            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (token redacted) and send nothing')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Add names next to ids in JSON output (`"channel_id_name":"#general"`), from the names cache')
+            [CompletionResult]::new('--no-rate-limit-cache', '--no-rate-limit-cache', [CompletionResultType]::ParameterName, 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'discord;commands;list' {
+            [CompletionResult]::new('--guild', '--guild', [CompletionResultType]::ParameterName, 'Work on this guild''s commands instead of the global ones')
+            [CompletionResult]::new('--application', '--application', [CompletionResultType]::ParameterName, 'The application''s id (default: the token''s, from GET /applications/@me)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); ''-'' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or ''discord login''')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the token from the first line of this file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'API base URL [default: https://discord.com/api/v10]')
+            [CompletionResult]::new('--output-color', '--output-color', [CompletionResultType]::ParameterName, 'When to colour output (not --color: that is Discord''s colour field on typed commands)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter every printed JSON value through a jq expression (jaq, built in)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
+            [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
+            [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE')
+            [CompletionResult]::new('--insecure-http-host', '--insecure-http-host', [CompletionResultType]::ParameterName, 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the command objects as JSON instead of a table')
+            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (token redacted) and send nothing')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Add names next to ids in JSON output (`"channel_id_name":"#general"`), from the names cache')
+            [CompletionResult]::new('--no-rate-limit-cache', '--no-rate-limit-cache', [CompletionResultType]::ParameterName, 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'discord;commands;pull' {
+            [CompletionResult]::new('--guild', '--guild', [CompletionResultType]::ParameterName, 'Work on this guild''s commands instead of the global ones')
+            [CompletionResult]::new('--application', '--application', [CompletionResultType]::ParameterName, 'The application''s id (default: the token''s, from GET /applications/@me)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); ''-'' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or ''discord login''')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the token from the first line of this file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'API base URL [default: https://discord.com/api/v10]')
+            [CompletionResult]::new('--output-color', '--output-color', [CompletionResultType]::ParameterName, 'When to colour output (not --color: that is Discord''s colour field on typed commands)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter every printed JSON value through a jq expression (jaq, built in)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
+            [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
+            [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE')
+            [CompletionResult]::new('--insecure-http-host', '--insecure-http-host', [CompletionResultType]::ParameterName, 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)')
+            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (token redacted) and send nothing')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Add names next to ids in JSON output (`"channel_id_name":"#general"`), from the names cache')
+            [CompletionResult]::new('--no-rate-limit-cache', '--no-rate-limit-cache', [CompletionResultType]::ParameterName, 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'discord;commands;help' {
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Make the registered commands match FILE: prints the plan (create, update, delete, unchanged, with a diff), then applies it with the fewest requests')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the registered commands: name, type, id, description')
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Print the registered commands as a file ''commands sync'' takes (pull, edit, sync)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'discord;commands;help;sync' {
+            break
+        }
+        'discord;commands;help;list' {
+            break
+        }
+        'discord;commands;help;pull' {
+            break
+        }
+        'discord;commands;help;help' {
+            break
+        }
+        'discord;respond' {
+            [CompletionResult]::new('--embed', '--embed', [CompletionResultType]::ParameterName, 'Embed as a JSON object (repeatable, up to 10)')
+            [CompletionResult]::new('--components', '--components', [CompletionResultType]::ParameterName, 'Message components as a JSON array (action rows with buttons, selects, ...)')
+            [CompletionResult]::new('--modal', '--modal', [CompletionResultType]::ParameterName, 'Open a modal: JSON with custom_id, title and components (type 9)')
+            [CompletionResult]::new('--autocomplete', '--autocomplete', [CompletionResultType]::ParameterName, 'Autocomplete choices: a JSON array of {"name","value"} (type 8)')
+            [CompletionResult]::new('--application', '--application', [CompletionResultType]::ParameterName, 'The application''s id for --edit (default: from the local record, else the token''s)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Attach a file (repeatable); sends multipart/form-data with payload_json')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); ''-'' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or ''discord login''')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the token from the first line of this file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'API base URL [default: https://discord.com/api/v10]')
+            [CompletionResult]::new('--output-color', '--output-color', [CompletionResultType]::ParameterName, 'When to colour output (not --color: that is Discord''s colour field on typed commands)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter every printed JSON value through a jq expression (jaq, built in)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
+            [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
+            [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE')
+            [CompletionResult]::new('--insecure-http-host', '--insecure-http-host', [CompletionResultType]::ParameterName, 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)')
+            [CompletionResult]::new('--ephemeral', '--ephemeral', [CompletionResultType]::ParameterName, 'Only the user who invoked sees the message (flag EPHEMERAL)')
+            [CompletionResult]::new('--defer', '--defer', [CompletionResultType]::ParameterName, 'Acknowledge now and answer later with --edit (type 5: "thinking...")')
+            [CompletionResult]::new('--update', '--update', [CompletionResultType]::ParameterName, 'Edit the message the clicked component is on instead of sending one (type 7)')
+            [CompletionResult]::new('--edit', '--edit', [CompletionResultType]::ParameterName, 'Edit the original response (after --defer, or to change it) by the interaction''s token')
+            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (token redacted) and send nothing')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Add names next to ids in JSON output (`"channel_id_name":"#general"`), from the names cache')
+            [CompletionResult]::new('--no-rate-limit-cache', '--no-rate-limit-cache', [CompletionResultType]::ParameterName, 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'discord;followup' {
+            [CompletionResult]::new('--embed', '--embed', [CompletionResultType]::ParameterName, 'Embed as a JSON object (repeatable)')
+            [CompletionResult]::new('--components', '--components', [CompletionResultType]::ParameterName, 'Message components as a JSON array')
+            [CompletionResult]::new('--application', '--application', [CompletionResultType]::ParameterName, 'The application''s id (default: from the local record, else the token''s)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Attach a file (repeatable); sends multipart/form-data with payload_json')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the token from the first line of this file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'API base URL [default: https://discord.com/api/v10]')
+            [CompletionResult]::new('--output-color', '--output-color', [CompletionResultType]::ParameterName, 'When to colour output (not --color: that is Discord''s colour field on typed commands)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter every printed JSON value through a jq expression (jaq, built in)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
+            [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
+            [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE')
+            [CompletionResult]::new('--insecure-http-host', '--insecure-http-host', [CompletionResultType]::ParameterName, 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)')
+            [CompletionResult]::new('--ephemeral', '--ephemeral', [CompletionResultType]::ParameterName, 'Only the user who invoked sees the message')
             [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
@@ -19461,6 +19920,9 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('snowflake', 'snowflake', [CompletionResultType]::ParameterValue, 'What a snowflake id says (time, age, worker, process), or the id of a time')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, elvish, powershell)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (discord.1 and one per subcommand) into a folder')
+            [CompletionResult]::new('commands', 'commands', [CompletionResultType]::ParameterValue, 'Sync, list and pull the application''s slash commands (a JSON file of command objects)')
+            [CompletionResult]::new('respond', 'respond', [CompletionResultType]::ParameterValue, 'Answer an interaction: a message, --defer, --update, --modal, --autocomplete, or --edit')
+            [CompletionResult]::new('followup', 'followup', [CompletionResultType]::ParameterValue, 'Send a follow-up message for an interaction, by its token')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Archive guilds, channels and threads: JSON lines, an SQLite index, media; incremental')
             [CompletionResult]::new('get-current-application', 'get-current-application', [CompletionResultType]::ParameterValue, 'Get Current Application')
             [CompletionResult]::new('edit-current-application', 'edit-current-application', [CompletionResultType]::ParameterValue, 'Edit Current Application')
@@ -19750,6 +20212,26 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             break
         }
         'discord;help;sandbox' {
+            [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Act as a member using a registered command (or clicking, submitting a modal, autocompleting) in a running sandbox; prints what the user sees')
+            [CompletionResult]::new('trigger', 'trigger', [CompletionResultType]::ParameterValue, 'Make another user act in a running sandbox: message, reaction, member-join')
+            break
+        }
+        'discord;help;sandbox;invoke' {
+            break
+        }
+        'discord;help;sandbox;trigger' {
+            [CompletionResult]::new('message', 'message', [CompletionResultType]::ParameterValue, 'A member posts a message: trigger message ''#general'' "hi" --as @member0001')
+            [CompletionResult]::new('reaction', 'reaction', [CompletionResultType]::ParameterValue, 'A member reacts to a message (default: the channel''s newest)')
+            [CompletionResult]::new('member-join', 'member-join', [CompletionResultType]::ParameterValue, 'A new user joins the guild (GUILD_MEMBER_ADD)')
+            break
+        }
+        'discord;help;sandbox;trigger;message' {
+            break
+        }
+        'discord;help;sandbox;trigger;reaction' {
+            break
+        }
+        'discord;help;sandbox;trigger;member-join' {
             break
         }
         'discord;help;intents' {
@@ -19789,6 +20271,27 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             break
         }
         'discord;help;man' {
+            break
+        }
+        'discord;help;commands' {
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Make the registered commands match FILE: prints the plan (create, update, delete, unchanged, with a diff), then applies it with the fewest requests')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the registered commands: name, type, id, description')
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Print the registered commands as a file ''commands sync'' takes (pull, edit, sync)')
+            break
+        }
+        'discord;help;commands;sync' {
+            break
+        }
+        'discord;help;commands;list' {
+            break
+        }
+        'discord;help;commands;pull' {
+            break
+        }
+        'discord;help;respond' {
+            break
+        }
+        'discord;help;followup' {
             break
         }
         'discord;help;export' {

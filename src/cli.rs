@@ -12,6 +12,8 @@
 //!   `--output-color`, not `--color`); `endpoints::clap::reserved_flags` is derived from these
 //!   definitions and a unit test fails on any clash.
 
+pub mod slash;
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -261,6 +263,12 @@ pub enum Command {
     /// Write man pages (discord.1 and one per subcommand) into a folder
     #[command(after_help = "Examples:\n  discord man ~/.local/share/man/man1")]
     Man(ManArgs),
+    /// Sync, list and pull the application's slash commands (a JSON file of command objects)
+    Commands(slash::CommandsArgs),
+    /// Answer an interaction: a message, --defer, --update, --modal, --autocomplete, or --edit
+    Respond(slash::RespondArgs),
+    /// Send a follow-up message for an interaction, by its token
+    Followup(slash::FollowupArgs),
     /// Archive guilds, channels and threads: JSON lines, an SQLite index, media; incremental
     Export(ExportArgs),
 }
@@ -546,6 +554,10 @@ pub enum AuthCommand {
 /// $DISCORD_TOKEN), else [`crate::sandbox::DEFAULT_TOKEN`].
 #[derive(Debug, Clone, Args)]
 pub struct SandboxArgs {
+    /// Act in a running sandbox instead of starting one: invoke a command, trigger an event
+    #[command(subcommand)]
+    pub action: Option<slash::SandboxAction>,
+
     /// Port to listen on (default: a free port)
     #[arg(long, value_name = "PORT")]
     pub port: Option<u16>,

@@ -1,5 +1,6 @@
 //! Thin glue, one module per subcommand, and [`run`]: parse, resolve settings, dispatch.
 
+pub mod app_commands;
 pub mod auth;
 pub mod batch;
 pub mod cache;
@@ -11,7 +12,9 @@ pub mod list_endpoints;
 pub mod listen;
 pub mod login;
 pub mod raw;
+pub mod respond;
 pub mod sandbox;
+pub mod sandbox_tools;
 pub mod send_message;
 pub mod snowflake;
 pub mod suggest;
@@ -125,7 +128,7 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         if let Some(name) = match &command {
             Command::Login(_) => Some("login"),
             Command::Logout => Some("logout"),
-            Command::Sandbox(_) => Some("sandbox"),
+            Command::Sandbox(a) if a.action.is_none() => Some("sandbox"),
             Command::Cache(_) => Some("cache"),
             _ => None,
         } {
@@ -148,11 +151,17 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Login(a) => login::login(&settings, &a, global.bearer),
         Command::Logout => login::logout(&settings),
         Command::Auth(a) => auth::run(&settings, &a),
-        Command::Sandbox(a) => sandbox::run(
-            &a,
-            settings.token.as_ref().filter(|_| own_token),
-            global.global_limit,
-        ),
+        Command::Sandbox(a) => match a.action {
+            Some(action) => sandbox_tools::run(&settings, action),
+            None => sandbox::run(
+                &a,
+                settings.token.as_ref().filter(|_| own_token),
+                global.global_limit,
+            ),
+        },
+        Command::Commands(a) => app_commands::run(&settings, a),
+        Command::Respond(a) => respond::respond(&settings, a),
+        Command::Followup(a) => respond::followup(&settings, a),
         Command::Listen(a) => listen::run(&settings, a),
         Command::Intents(a) => intents::run(&settings, &a),
         Command::Endpoints(a) => list_endpoints::run(&a),

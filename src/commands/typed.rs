@@ -362,7 +362,7 @@ pub fn question_for(
 
 /// Asks before destroying something, but only when a person can answer: a script (no terminal
 /// on stdin or stderr) is never prompted and never blocked.
-fn confirm(question: &str) -> Result<()> {
+pub(super) fn confirm(question: &str) -> Result<()> {
     if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
         return Ok(());
     }

@@ -8,17 +8,20 @@
 //! - [`events`]: REST writes become gateway dispatches; [`gateway`]: the WebSocket side.
 //! - [`replay`]: `--replay`, a prebuilt gateway stream for benchmarks.
 
+pub mod apps;
 pub mod cdn;
 pub mod compress;
 pub mod events;
 pub mod faults;
 pub mod gateway;
 pub mod http;
+pub mod interactions;
 pub mod multipart;
 pub mod ratelimit;
 pub mod replay;
 pub mod routes;
 pub mod state;
+pub mod trigger;
 
 use std::net::TcpListener;
 use std::sync::Arc;

@@ -150,6 +150,8 @@ pub struct World {
     pub limits: Limits,
     /// Injected faults and the request log.
     pub faults: Faults,
+    /// The application: commands and interactions.
+    pub apps: super::apps::Apps,
     /// The gateway's URL (`ws://127.0.0.1:PORT`), as `/gateway` and READY announce it.
     pub gateway_url: String,
     /// Uploaded files, served back with signed, expiring URLs.
@@ -168,6 +170,7 @@ impl World {
             state: Mutex::new(state),
             limits,
             faults: Faults::default(),
+            apps: Default::default(),
             gateway_url,
             cdn: Default::default(),
             token,

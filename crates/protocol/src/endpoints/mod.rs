@@ -1,6 +1,7 @@
 //! The route table: one entry per Discord REST operation, as data. The typed subcommands, their
 //! help, request building, `discord endpoints`, completions and man pages are all derived from it.
 
+pub mod app_commands;
 pub mod check;
 pub mod docs;
 pub mod permissions;

@@ -30,6 +30,14 @@ pub fn admin(world: &World, req: &Request, path: &str) -> Response {
         }
         ("POST", "/seed-messages") => seed_messages(world, &body),
         ("GET", "/operations") => Response::json(200, &operations()),
+        ("POST", "/trigger") => {
+            let (status, value) = crate::trigger::trigger(world, &body);
+            Response::json(status, &value)
+        }
+        ("POST", "/invoke") => {
+            let (status, value) = crate::interactions::invoke(world, &body);
+            Response::json(status, &value)
+        }
         ("POST", "/cdn") => match body.get("ttl_seconds").and_then(Value::as_u64) {
             Some(ttl) => {
                 world.cdn.set_ttl(ttl);

@@ -80,7 +80,7 @@ fn get_channel_messages(ctx: &Ctx) -> Reply {
 
 /// Discord's checks on a message body's `content` and `embeds`: types, each embed's field
 /// lengths, at most 10 embeds and 6000 characters across them.
-fn check_message_fields(body: &Value, errors: &mut FormErrors) {
+pub(crate) fn check_message_fields(body: &Value, errors: &mut FormErrors) {
     errors.string(body, "content", 0, 2000);
     let embeds = match body.get("embeds") {
         None | Some(Value::Null) => return,
@@ -373,8 +373,18 @@ fn attachments(ctx: &Ctx, channel_id: u64) -> Vec<Value> {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let mut files: Vec<(usize, &Part)> = ctx
-        .files
+    uploads(ctx.world, &ctx.files, &declared, channel_id)
+}
+
+/// The attachments made from uploaded `files[n]` parts, named as the `declared` attachment
+/// entries with the same ids say, stored on the sandbox's CDN (also for interaction replies).
+pub(crate) fn uploads(
+    world: &crate::World,
+    files: &[Part],
+    declared: &[Value],
+    channel_id: u64,
+) -> Vec<Value> {
+    let mut files: Vec<(usize, &Part)> = files
         .iter()
         .filter_map(|p| {
             let n = p
@@ -397,9 +407,8 @@ fn attachments(ctx: &Ctx, channel_id: u64) -> Vec<Value> {
             .map(str::to_string)
             .or_else(|| part.filename.clone())
             .unwrap_or_else(|| format!("file{n}"));
-        let aid = ctx.world.next_id();
-        let url = ctx
-            .world
+        let aid = world.next_id();
+        let url = world
             .cdn
             .store(channel_id, aid, &filename, part.data.clone());
         attachments.push(json!({"id": aid.to_string(), "filename": filename, "size": part.data.len(),

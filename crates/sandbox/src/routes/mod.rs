@@ -10,18 +10,20 @@
 //! in that module's `HANDLERS` under its endpoint name.
 
 mod admin;
+mod applications;
 mod audit;
 mod bans;
 mod channels;
 mod emojis;
 mod gateway;
 mod guilds;
+pub mod interactions;
 mod invites;
 mod lookup;
 mod members;
-mod messages;
+pub(crate) mod messages;
 mod permissions;
-mod reactions;
+pub(crate) mod reactions;
 pub mod reply;
 mod request;
 mod roles;
@@ -228,6 +230,9 @@ fn rate_limited(retry_after: f64, global: bool) -> Response {
 
 /// Runs the operation's handler, or answers that the sandbox does not implement it.
 fn run(world: &World, req: &Request, endpoint: &'static Endpoint, api_path: &str) -> Reply {
+    if let Some(reply) = run_interactions(world, req, endpoint, api_path) {
+        return reply;
+    }
     let Some(handler) = handler(endpoint.name) else {
         return Err(not_implemented(endpoint));
     };
@@ -248,6 +253,46 @@ fn run(world: &World, req: &Request, endpoint: &'static Endpoint, api_path: &str
     };
     permissions::check(&ctx)?;
     handler(&ctx)
+}
+
+/// Application commands and interactions (`/applications/...`, interaction callbacks, and the
+/// follow-up webhooks of interactions), which keep their own state and route by path.
+fn run_interactions(
+    world: &World,
+    req: &Request,
+    endpoint: &'static Endpoint,
+    api_path: &str,
+) -> Option<Reply> {
+    let decoded: Vec<String> = api_path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(decode)
+        .collect();
+    let segments: Vec<&str> = decoded.iter().map(String::as_str).collect();
+    let method = req.method.as_str();
+    let kind = match segments.first().copied() {
+        Some("applications") => 0,
+        Some("interactions") => 1,
+        Some("webhooks") if interactions::is_application_webhook(world, &segments) => 2,
+        _ => return None,
+    };
+    let (body, files) = match request::parse_body(req) {
+        Ok(parsed) => parsed,
+        Err(e) => return Some(Err(e)),
+    };
+    let ctx = Ctx {
+        world,
+        req,
+        endpoint,
+        params: Vec::new(),
+        body,
+        files,
+    };
+    Some(match kind {
+        0 => applications::route(&ctx, method, &segments),
+        1 => interactions::callback(&ctx, method, &segments),
+        _ => interactions::webhook(&ctx, method, &segments),
+    })
 }
 
 /// The 501 for an operation Discord has and the sandbox does not, in Discord's error shape,

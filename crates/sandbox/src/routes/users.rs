@@ -14,18 +14,7 @@ pub const HANDLERS: &[(&str, Handler)] = &[
     ("get-current-user-guilds", get_current_user_guilds),
     ("get-user", get_user),
     ("create-dm", create_dm),
-    ("get-current-application", get_current_application),
 ];
-
-/// The bot's application: its id is the bot user's, as for any bot made after 2017, which is
-/// what `@me` resolves to where an application id goes.
-fn get_current_application(ctx: &Ctx) -> Reply {
-    let bot = ctx.world.bot_user();
-    ok(
-        json!({"id": bot["id"], "name": bot["username"], "description": "",
-        "bot_public": true, "bot_require_code_grant": false, "bot": bot, "flags": 0}),
-    )
-}
 
 fn get_current_user(ctx: &Ctx) -> Reply {
     ok(ctx.world.bot_user())
