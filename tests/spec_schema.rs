@@ -1011,54 +1011,29 @@ fn every_help_example_runs_and_is_valid() {
         if !help.lines().any(|l| l.trim() == request) {
             failures.push(format!("{}: no one-line '{request}' in the help", e.name));
         }
-        // The example, its shell line continuations joined.
-        let lines = help.split("Example:\n").nth(1).unwrap_or_default().lines();
-        let mut example = String::new();
-        for line in lines {
-            example.push_str(line.trim().trim_end_matches('\\'));
-            if !line.ends_with('\\') {
+        // The examples, each with its shell line continuations joined.
+        let block = help.split("Examples:\n").nth(1).unwrap_or_default();
+        let mut examples = Vec::new();
+        let mut current = String::new();
+        for line in block.lines() {
+            if current.is_empty() && !line.starts_with("  discord") {
                 break;
             }
+            current.push_str(line.trim().trim_end_matches('\\'));
+            if !line.ends_with('\\') {
+                examples.push(std::mem::take(&mut current));
+            }
         }
-        if example.is_empty() {
+        if examples.is_empty() {
             failures.push(format!("{}: no example", e.name));
             continue;
         }
-        let words = shell_words(example.trim());
         if let Some(schema) = op.json_schema().filter(|_| e.body == Some(Body::Json)) {
             let body = synth(&spec, schema, 0, 0).to_string();
             std::fs::write(dir.path().join("body.json"), body).expect("write body.json");
         }
-        let out = common::base_cmd(dir.path())
-            .current_dir(dir.path())
-            .env("DISCORD_TOKEN", "abc.def.ghi")
-            .args(["--api-url", DEAD_API, "--dry-run"])
-            .args(&words[1..])
-            .output()
-            .expect("run discord");
-        if !out.status.success() {
-            let err = String::from_utf8_lossy(&out.stderr);
-            failures.push(format!("{}: `{example}` fails: {}", e.name, err.trim()));
-            continue;
-        }
-        let (_, body) = printed_request(&String::from_utf8_lossy(&out.stdout));
-        let plain_form = e.form.is_some_and(|f| f.plain_fields);
-        // Known gap: the table keeps only the outer shape of a JSON field, so a required
-        // nested value is shown as '[]' or '{}', which these two operations refuse (at least
-        // two message ids; a GitHub sender's id, login and URLs). Every other example is valid.
-        let shapes_only = ["bulk-delete-messages", "execute-github-compatible-webhook"];
-        if shapes_only.contains(&e.name) {
-            continue;
-        }
-        if let (Some(schema), Some(body), false) = (op.json_schema(), body, plain_form) {
-            let errs = errors_of(&validator(&spec, schema), &body);
-            if !errs.is_empty() {
-                failures.push(format!(
-                    "{}: `{example}` sends {body}: {}",
-                    e.name,
-                    errs.join("; ")
-                ));
-            }
+        for example in examples {
+            check_example(&spec, e, &op, dir.path(), &example, &mut failures);
         }
     }
     assert!(
@@ -1067,4 +1042,48 @@ fn every_help_example_runs_and_is_valid() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Runs one help example with `--dry-run` against a dead API and checks the request it would
+/// send against the operation's schema; what is wrong goes to `failures`.
+fn check_example(
+    spec: &Value,
+    e: &Endpoint,
+    op: &Op,
+    dir: &std::path::Path,
+    example: &str,
+    failures: &mut Vec<String>,
+) {
+    let words = shell_words(example.trim());
+    let out = common::base_cmd(dir)
+        .current_dir(dir)
+        .env("DISCORD_TOKEN", "abc.def.ghi")
+        .args(["--api-url", DEAD_API, "--dry-run"])
+        .args(&words[1..])
+        .output()
+        .expect("run discord");
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        failures.push(format!("{}: `{example}` fails: {}", e.name, err.trim()));
+        return;
+    }
+    let (_, body) = printed_request(&String::from_utf8_lossy(&out.stdout));
+    let plain_form = e.form.is_some_and(|f| f.plain_fields);
+    // Known gap: the table keeps only the outer shape of a JSON field, so a required
+    // nested value is shown as '[]' or '{}', which these two operations refuse (at least
+    // two message ids; a GitHub sender's id, login and URLs). Every other example is valid.
+    let shapes_only = ["bulk-delete-messages", "execute-github-compatible-webhook"];
+    if shapes_only.contains(&e.name) {
+        return;
+    }
+    if let (Some(schema), Some(body), false) = (op.json_schema(), body, plain_form) {
+        let errs = errors_of(&validator(&spec, schema), &body);
+        if !errs.is_empty() {
+            failures.push(format!(
+                "{}: `{example}` sends {body}: {}",
+                e.name,
+                errs.join("; ")
+            ));
+        }
+    }
 }

@@ -358,16 +358,9 @@ fn examples(endpoint: &Endpoint) -> String {
     let call = example(endpoint);
     let mut lines = vec![format!("  {call}"), format!("  {call} --dry-run")];
     if endpoint.paging.is_some() {
-        let ids: Vec<String> = endpoint
-            .path_params
-            .iter()
-            .map(|p| sample(p.kind))
-            .collect();
-        lines.push(format!(
-            "  discord {} {} --paginate --lines",
-            endpoint.name,
-            ids.join(" ")
-        ));
+        // Built on the first example, which is already broken into shell-continued lines that
+        // help's wrapping cannot split.
+        lines.push(format!("  {call} --paginate --lines"));
     }
     lines.join("\n")
 }
@@ -483,7 +476,7 @@ pub fn command(endpoint: &'static Endpoint) -> Command {
     // Last: the shared flag groups' `augment_args` set the command's about to their own doc
     // comment ("File upload flags", ...), which would otherwise replace the operation's.
     let short = format!(
-        "{after}\nRequest options (--data, -f, -F, -q, -H, --file, --paginate, ...): see --help.\n\n{}",
+        "{after}\nRequest options (--body, -f, -F, -q, -H, --file, --paginate, ...): see --help.\n\n{}",
         crate::cli::GLOBALS_NOTE
     );
     cmd.about(endpoint.summary)
