@@ -1077,7 +1077,7 @@ fn check_example(
         return;
     }
     if let (Some(schema), Some(body), false) = (op.json_schema(), body, plain_form) {
-        let errs = errors_of(&validator(&spec, schema), &body);
+        let errs = errors_of(&validator(spec, schema), &body);
         if !errs.is_empty() {
             failures.push(format!(
                 "{}: `{example}` sends {body}: {}",
