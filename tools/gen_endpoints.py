@@ -13,6 +13,9 @@ import sys
 import os
 import tomllib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nested_schemas import Nested  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REF = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "spec")
 
@@ -46,6 +49,7 @@ PAGING = {p["path"]: paging_rs(p) for p in POLICY["paging"]}
 
 spec = json.load(open(f"{REF}/openapi.json"))
 schemas = spec["components"]["schemas"]
+NESTED = Nested(schemas)
 
 
 def kebab(text):
@@ -198,7 +202,7 @@ def help_of(name, s, kind):
 def body_fields(op):
     rb = op.get("requestBody")
     if not rb:
-        return None, False, [], None
+        return None, False, [], None, {}
     content = rb["content"]
     multipart = "multipart/form-data" in content
     sch = content.get("application/json") or content.get("multipart/form-data")
@@ -211,7 +215,7 @@ def body_fields(op):
     else:
         objs = [t]
     if any(("properties" not in o) for o in objs):
-        return "Kind::Json", multipart, [], None
+        return "Kind::Json", multipart, [], None, {}
     # A union's fields are merged over every variant: keeping only the first variant's schema
     # would let an enum flag accept only that variant's values (interaction response types).
     props = {}
@@ -223,13 +227,16 @@ def body_fields(op):
         # A field is required only if every variant requires it.
         required = req if required is None else required & req
     fields = []
+    nested = {}
     for k, vs in props.items():
         if any(v.get("contentEncoding") == "binary" for v in vs):
             multipart = True
             continue
         kind = merged_kind(k, vs)
+        if kind.startswith("Kind::Json"):
+            nested[k] = NESTED.field(vs)
         fields.append((k, kind, k in (required or set()), help_of(k, vs[0], kind)))
-    return "object", multipart, fields, variants_of(objs, required or set())
+    return "object", multipart, fields, variants_of(objs, required or set()), nested
 
 
 def variants_of(objs, common):
@@ -362,7 +369,7 @@ for row in rows:
         sch = p.get("schema", {})
         kind = query_kind(p["name"], sch)
         query.append((p["name"], kind, bool(p.get("required")), help_of(p["name"], {**sch, "description": p.get("description")} if p.get("description") else sch, kind)))
-    body, multipart, fields, variants = body_fields(op)
+    body, multipart, fields, variants, nested = body_fields(op)
     fields = [limited(opid, f) for f in fields]
     tag = row["tag"]
     paging = PAGING.get(path) if method == "GET" else None
@@ -383,7 +390,7 @@ for row in rows:
                         multipart=multipart or row["multipart"] == "yes", reason=reason, paging=paging,
                         confirm=confirm, auth=auth, opid=opid,
                         body_required=body is not None and row["body_required"] == "yes",
-                        variants=variants,
+                        variants=variants, nested=nested,
                         form=form_of(op)))
 
 by_op = {e["opid"]: e for e in entries}
@@ -453,7 +460,7 @@ w("")
 w("//! The route table: every operation of Discord's REST API v10, as data (kept as generated:")
 w("//! `mod table` is `#[rustfmt::skip]`).")
 w("")
-w("use super::{Auth, Endpoint, Field, FormLayout, Kind, Overload, Removed, Variant, Variants};")
+w("use super::{Auth, Endpoint, Field, FormLayout, Kind, Nested, Overload, Removed, Variant, Variants};")
 w("use crate::paging::{Cursor, IdKey, Paging};")
 w("use crate::Method;")
 w("")
@@ -510,6 +517,19 @@ w("pub static OVERLOADS: &[Overload] = &[")
 for name, n, target in overloads:
     w(f"    Overload {{ name: {rust_str(name)}, positionals: {n}, target: {rust_str(target)} }},")
 w("];")
+w("")
+w("/// The schema of every JSON-valued body field (`--embeds`, `--components`, ...), checked before")
+w("/// sending, with a small valid example for its help; sorted by operation, then field.")
+w("pub static NESTED: &[Nested] = &[")
+for e in sorted(entries, key=lambda e: e["name"]):
+    for k, schema in sorted(e["nested"].items()):
+        example = NESTED.field_example(schema)
+        schema_text = json.dumps(schema, separators=(",", ":"), ensure_ascii=False)
+        w(f"    Nested {{ operation: {rust_str(e['name'])}, field: {rust_str(k)}, schema: {rust_str(schema_text)}, example: {rust_str(example)} }},")
+w("];")
+w("")
+w("/// The component schemas the nested schemas refer to as {\"$ref\": \"Name\"}, as one JSON object.")
+w(f"pub static SCHEMAS: &str = {rust_str(NESTED.table_json())};")
 missing = set(CONFIRM) - {e["opid"] for e in entries}
 missing |= {f"paging {p}" for p in PAGING if not any(e["path"] == p and e["method"] == "GET" for e in entries)}
 missing |= {f"limits {o}.{f}" for o, f in LIMITS if o not in by_op}

@@ -4,12 +4,13 @@
 pub mod app_commands;
 pub mod check;
 pub mod docs;
+pub mod nested;
 pub mod permissions;
 // Generated; rustfmt leaves it as the generator wrote it, so the staleness test compares bytes.
 #[rustfmt::skip]
 mod table;
 
-pub use table::{ENDPOINTS, OVERLOADS, REMOVED};
+pub use table::{ENDPOINTS, NESTED, OVERLOADS, REMOVED, SCHEMAS};
 
 use crate::paging::Paging;
 use crate::Method;
@@ -118,6 +119,20 @@ pub struct Variant {
     pub values: &'static [&'static str],
     /// The fields this variant requires beyond those every variant requires.
     pub required: &'static [&'static str],
+}
+
+/// The nested schema of a JSON-valued body field, checked by [`nested`] before sending.
+#[derive(Debug)]
+pub struct Nested {
+    /// The operation's subcommand name (`create-message`).
+    pub operation: &'static str,
+    /// Discord's field name (`embeds`).
+    pub field: &'static str,
+    /// The field's compact schema (a subset of JSON Schema; `$ref`s name entries of
+    /// [`SCHEMAS`]).
+    pub schema: &'static str,
+    /// A small valid value, for the help and its examples.
+    pub example: &'static str,
 }
 
 /// A parameter or field of an operation.
