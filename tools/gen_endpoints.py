@@ -14,7 +14,7 @@ import os
 import tomllib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nested_schemas import Nested  # noqa: E402
+from nested_schemas import PERMISSION_FIELDS, Nested  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REF = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "spec")
@@ -148,7 +148,7 @@ def kind_of(name, s):
         ty = [x for x in ty if x != "null"]
         ty = ty[0] if len(ty) == 1 else None
     bound = lambda k: non_null(s).get(k, t.get(k))
-    if name in ("permissions", "allow", "deny", "default_member_permissions") and ty in ("integer", "string"):
+    if name in PERMISSION_FIELDS and ty in ("integer", "string"):
         return f"Kind::Permissions {{ max: {opt(bound('maximum'))} }}"
     if name in ("color", "colour", "accent_color"):
         return "Kind::Colour"

@@ -18,9 +18,12 @@ PLAIN = ("type", "required", "enum", "const", "minLength", "maxLength", "minItem
 # so that it is not silently left unchecked).
 PATTERNS = {"^(0|[1-9][0-9]*)$": "snowflake",
             "^#(([0-9a-fA-F]{2}){3}|([0-9a-fA-F]){3})$": "hexcolor"}
-FORMATS = ("date-time", "uri", "snowflake", "hexcolor")
+FORMATS = ("date-time", "uri", "snowflake", "hexcolor", "digits")
+# Permission sets: the spec types them as integers, Discord's docs (topics/permissions) have them
+# sent as strings of digits, which is what the tool sends; both are accepted.
+PERMISSION_FIELDS = ("permissions", "allow", "deny", "default_member_permissions")
 # Optional fields shown in a help example when an object requires none (an embed's title).
-SHOWN_FIRST = ("title", "description", "name", "content", "label", "text", "value", "id")
+SHOWN_FIRST = ("title", "description", "name", "content", "label", "custom_id", "text", "value", "id")
 
 
 class Nested:
@@ -46,6 +49,9 @@ class Nested:
                 self.used[name] = self.compact(self.schemas[name])
             return {"$ref": name}
         out = {k: s[k] for k in PLAIN if k in s}
+        if out.get("enum") == []:
+            # An empty enum allows nothing; the docs list the values, which an allOf carries.
+            del out["enum"]
         alts = s.get("oneOf") or s.get("anyOf")
         if alts and all("const" in a for a in alts):
             # A named enumeration (channel types, button styles): its values are what counts.
@@ -55,7 +61,7 @@ class Nested:
         if "allOf" in s:
             out["allOf"] = self.compact(s["allOf"])
         if "properties" in s:
-            out["properties"] = {k: self.compact(v) for k, v in s["properties"].items()}
+            out["properties"] = {k: self.property(k, v) for k, v in s["properties"].items()}
         if "items" in s:
             out["items"] = self.compact(s["items"])
         if "additionalProperties" in s:
@@ -68,6 +74,13 @@ class Nested:
         if fmt in FORMATS:
             out["format"] = fmt
         return out
+
+    def property(self, name, s):
+        """A property's compact schema, with the docs' string form of a permission set."""
+        c = self.compact(s)
+        if name in PERMISSION_FIELDS and '"integer"' in json.dumps(c):
+            return {"anyOf": [c, {"type": "string", "format": "digits"}]}
+        return c
 
     def field(self, variants):
         """The compact schema of a field over a union body's variants."""
@@ -122,8 +135,10 @@ class Nested:
     def object_example(self, s, brief):
         props = s.get("properties", {})
         keys = list(s.get("required", []))
-        if not keys and not brief:
-            keys = [k for k in SHOWN_FIRST if k in props and self.plain_text(props[k])][:2]
+        if not brief:
+            # A readable example also shows the everyday optional text fields (a button's label).
+            shown = [k for k in SHOWN_FIRST if k in props and k not in keys and self.plain_text(props[k])]
+            keys += shown[:2]
             keys = keys or list(props)[:1]
         out = {k: self.example(props.get(k, {}), 0, brief) for k in keys}
         extra = s.get("additionalProperties")

@@ -119,7 +119,37 @@ pub fn build(endpoint: &'static Endpoint, matches: &ArgMatches) -> Result<Reques
         )));
     }
     check_required(endpoint, &spec)?;
+    check_nested(endpoint, &spec)?;
     Ok(spec)
+}
+
+/// Every JSON-valued field of the body, from its flag or from -F/--body, is checked against its
+/// whole nested schema, so a wrong shape deep inside is refused before sending.
+fn check_nested(endpoint: &Endpoint, spec: &RequestSpec) -> Result<()> {
+    let Some(body) = spec.body.as_ref().and_then(Value::as_object) else {
+        return Ok(());
+    };
+    for f in endpoint.fields {
+        if let Some(value) = body.get(f.name) {
+            let flag = format!("--{}", long_flag(endpoint, Place::Body, f));
+            nested_value(endpoint.name, f.name, &flag, value)?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks one JSON value given for `field` of `operation` against its nested schema; the error
+/// names `flag` and the place inside the value (`--embeds[0].title is 300 characters ...`).
+pub fn nested_value(operation: &str, field: &str, flag: &str, value: &Value) -> Result<()> {
+    let Some(nested) = crate::endpoints::nested::find(operation, field) else {
+        return Ok(());
+    };
+    nested.check(value).map_err(|p| {
+        Error::usage(format!(
+            "{flag}{} {}; for example {flag} '{}'",
+            p.path, p.why, nested.example
+        ))
+    })
 }
 
 /// Required query parameters and body fields must be there, from a flag or from -f/-F/--body.

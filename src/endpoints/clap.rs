@@ -4,7 +4,7 @@
 
 use clap::{Arg, ArgAction, Args, Command, CommandFactory};
 
-use super::{check, Auth, Body, Endpoint, Field, Kind, Removed, ENDPOINTS, OVERLOADS};
+use super::{check, nested, Auth, Body, Endpoint, Field, Kind, Removed, ENDPOINTS, OVERLOADS};
 use crate::cli::{FileArgs, PageArgs, RequestArgs};
 
 /// The long flags of the tool's own options on a typed command: the global flags, the shared
@@ -271,12 +271,17 @@ fn flag_arg(endpoint: &Endpoint, place: Place, field: &'static Field) -> Arg {
         Place::Query => QUERY_HEADING,
         Place::Body => BODY_HEADING,
     };
+    // A JSON field shows a small valid value of its nested shape (from the spec's schema).
+    let shape = match nested::find(endpoint.name, field.name).filter(|_| place == Place::Body) {
+        Some(n) => format!(", like {}", n.example),
+        None => String::new(),
+    };
     let arg = Arg::new(flag_id(place, field))
         .help_heading(heading)
         .long(long_flag(endpoint, place, field))
         .value_name(field.kind.value_name())
         .help(format!(
-            "{} ({}{required})",
+            "{} ({}{shape}{required})",
             field.help,
             kind_help(field.kind)
         ))
@@ -327,11 +332,11 @@ pub fn example(endpoint: &Endpoint) -> String {
         flags.extend(body.or(query));
     }
     for (place, f) in flags {
-        words.push(format!(
-            "--{} {}",
-            long_flag(endpoint, place, f),
-            sample(f.kind)
-        ));
+        let value = match nested::find(endpoint.name, f.name).filter(|_| place == Place::Body) {
+            Some(n) => format!("'{}'", n.example),
+            None => sample(f.kind),
+        };
+        words.push(format!("--{} {value}", long_flag(endpoint, place, f)));
     }
     if endpoint.form.is_some_and(|f| f.file_required) {
         words.push("--file upload.png".into());

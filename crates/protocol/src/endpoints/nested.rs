@@ -280,6 +280,7 @@ fn text_rules(s: &Value, text: &str, path: &str) -> Result<(), Problem> {
     let ok = match s.get("format").and_then(Value::as_str) {
         Some("date-time") => is_rfc3339(text),
         Some("snowflake") => !text.is_empty() && text.parse::<u64>().is_ok(),
+        Some("digits") => !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()),
         Some("hexcolor") => {
             let hex = text.strip_prefix('#').unwrap_or("-");
             matches!(hex.len(), 3 | 6) && hex.bytes().all(|b| b.is_ascii_hexdigit())
@@ -294,6 +295,7 @@ fn text_rules(s: &Value, text: &str, path: &str) -> Result<(), Problem> {
         Some("date-time") => "an RFC 3339 date-time such as 2026-01-31T18:00:00Z",
         Some("snowflake") => "a snowflake id (digits, like \"123456789012345678\")",
         Some("hexcolor") => "a colour as #rrggbb",
+        Some("digits") => "a permission set as a string of digits, like \"1024\"",
         _ => "a URL with its scheme, like https://example.com/a.png",
     };
     Err(problem(
