@@ -34901,7 +34901,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__send__subcmd__message)
-            opts="-f -F -q -H -c -r -i -v -h --dm --thread --embed --components --poll --sticker --reply-to --no-reply-ping --tts --silent --allowed-mentions --allow-mentions --split --body --raw-field --field --query-param --header --reason --file --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-f -F -q -H -c -r -i -v -h --dm --thread --webhook --embed --components --poll --sticker --reply-to --no-reply-ping --tts --silent --allowed-mentions --allow-mentions --split --body --raw-field --field --query-param --header --reason --file --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -34912,6 +34912,10 @@ _discord() {
                     return 0
                     ;;
                 --thread)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --webhook)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

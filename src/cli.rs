@@ -698,11 +698,12 @@ pub struct EndpointsArgs {
 /// Arguments of `discord send-message`.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Request: POST /channels/{channel_id}/messages (docs: https://discord.com/developers/docs/resources/message#create-message)\nExamples:\n  discord send-message 123456789012345678 'build is green' --file log.txt\n  make 2>&1 | discord send-message 123456789012345678 - --split\n  discord send-message --dm 80351110224678912 'your report is ready'\nContent read from stdin or a file pings nobody unless --allow-mentions is given."
+    after_help = "Request: POST /channels/{channel_id}/messages (docs: https://discord.com/developers/docs/resources/message#create-message)\nExamples:\n  discord send-message 123456789012345678 'build is green' --file log.txt\n  make 2>&1 | discord send-message 123456789012345678 - --split\n  discord send-message --dm 80351110224678912 'your report is ready'\n  discord send-message --webhook \"$WEBHOOK_URL\" 'deploy finished'\nContent read from stdin or a file pings nobody unless --allow-mentions is given."
 )]
 pub struct SendMessageArgs {
-    /// Channel to send to: its id, #name, guild/#name, <#id> or a link (leave out with --dm)
-    #[arg(value_name = "CHANNEL_ID", required_unless_present = "dm")]
+    /// Channel to send to: its id, #name, guild/#name, <#id> or a link (leave out with --dm,
+    /// --webhook or DISCORD_WEBHOOK_URL)
+    #[arg(value_name = "CHANNEL_ID")]
     pub channel: Option<String>,
 
     /// Message text; '-' (or a pipe, when nothing else is given) reads it from stdin
@@ -716,6 +717,11 @@ pub struct SendMessageArgs {
     /// Post in this thread of the channel (threads are channels: the message goes to the thread)
     #[arg(long, value_name = "THREAD_ID")]
     pub thread: Option<String>,
+
+    /// Send through this webhook URL instead (no bot token needed or sent); DISCORD_WEBHOOK_URL
+    /// is used when no channel, --dm or --webhook is given
+    #[arg(long, value_name = "URL", conflicts_with = "dm")]
+    pub webhook: Option<String>,
 
     /// Embed as a JSON object (repeatable, up to 10)
     #[arg(long = "embed", value_name = "JSON")]

@@ -157,7 +157,7 @@ class Nested:
         if fmt == "date-time":
             return "2026-01-31T18:00:00Z"
         if fmt == "uri":
-            return "https://example.com/a.png"
+            return "https://example.com"
         if fmt == "snowflake":
             return str(123456789012345678 + index)
         if fmt == "hexcolor":

@@ -36,7 +36,10 @@ pub fn run(settings: &Settings, method: Method, args: RawArgs) -> Result<()> {
 /// A webhook URL as Discord hands it out (`https://discord.com/api/webhooks/ID/TOKEN`) is taken
 /// as the API path it names; it goes to its own host's API (canary, ptb, discordapp) unless an
 /// API URL was chosen (`--api-url`, `--sandbox`), which wins.
-fn webhook_target<'a>(settings: &'a Settings, path: &str) -> (Cow<'a, Settings>, String) {
+pub(crate) fn webhook_target<'a>(
+    settings: &'a Settings,
+    path: &str,
+) -> (Cow<'a, Settings>, String) {
     match WebhookUrl::parse(path) {
         Some(w) if settings.api_url == DEFAULT_API_URL => {
             let mut own = settings.clone();

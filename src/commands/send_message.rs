@@ -1,10 +1,13 @@
 //! `discord send-message CHANNEL [CONTENT]`: the everyday way to post a message, with content
 //! from stdin, embeds, components, polls, stickers, files, replies, threads, direct messages,
-//! and `--split` for text over Discord's 2000-character limit.
+//! webhooks (`--webhook URL`, `DISCORD_WEBHOOK_URL`), and `--split` for text over Discord's
+//! 2000-character limit.
 
 use std::io::{self, IsTerminal, Read};
 
 use serde_json::{json, Map, Value};
+
+use discord_protocol::webhook::WebhookUrl;
 
 use super::typed;
 use crate::cli::{FileArgs, PageArgs, SendMessageArgs};
@@ -21,12 +24,21 @@ pub const MAX_CONTENT: usize = 2000;
 /// Message flag SUPPRESS_NOTIFICATIONS: no push or desktop notification.
 const SUPPRESS_NOTIFICATIONS: u64 = 1 << 12;
 
+/// The environment variable naming the webhook `send-message` uses when no target is given.
+pub const WEBHOOK_ENV: &str = "DISCORD_WEBHOOK_URL";
+
 /// Where the path of a `--dm` message stands until the DM channel is known.
 const DM_PLACEHOLDER: &str = "/channels/{dm_channel_id}/messages";
 
 /// Sends the message (or, with `--split`, the messages in order).
 pub fn run(settings: &Settings, mut args: SendMessageArgs) -> Result<()> {
     prepare(&mut args)?;
+    // A webhook URL goes to its own host's API unless an API URL was chosen, as in raw paths.
+    let settings = match &args.webhook {
+        Some(url) => super::raw::webhook_target(settings, url).0,
+        None => std::borrow::Cow::Borrowed(settings),
+    };
+    let settings = settings.as_ref();
     let nothing_else = args.embeds.is_empty()
         && args.files.files.is_empty()
         && args.components.is_none()
@@ -81,8 +93,52 @@ pub fn run(settings: &Settings, mut args: SendMessageArgs) -> Result<()> {
     printing.map_or(Ok(()), Err)
 }
 
-/// With `--dm`, the one positional is the content: `send-message --dm USER 'hi'`.
+/// With `--dm` or `--webhook`, the one positional is the content: `send-message --dm USER 'hi'`.
+/// Without a target, `DISCORD_WEBHOOK_URL` is the webhook.
 pub fn prepare(args: &mut SendMessageArgs) -> Result<()> {
+    let env = std::env::var(WEBHOOK_ENV)
+        .ok()
+        .filter(|u| !u.trim().is_empty());
+    prepare_with(args, env)
+}
+
+/// [`prepare`], given the value of `DISCORD_WEBHOOK_URL`.
+pub fn prepare_with(args: &mut SendMessageArgs, env_webhook: Option<String>) -> Result<()> {
+    if let Some(url) = env_webhook.filter(|_| args.webhook.is_none() && args.dm.is_none()) {
+        match (&args.channel, &args.content) {
+            (Some(one), None) if looks_like_channel(one) => {
+                return Err(Error::usage(format!(
+                    "{} could be the channel or the message for {WEBHOOK_ENV}: give CHANNEL CONTENT to post in the channel, or --webhook \"${WEBHOOK_ENV}\" CONTENT to send it through the webhook",
+                    crate::error::shown(one)
+                )))
+            }
+            (_, None) => {
+                check_webhook_url(&url, WEBHOOK_ENV)?;
+                args.webhook = Some(url);
+            }
+            // A channel and a message: the channel is the target.
+            (_, Some(_)) => {}
+        }
+    }
+    if let Some(url) = &args.webhook {
+        check_webhook_url(url, "--webhook")?;
+        if args.content.is_some() {
+            return Err(Error::usage(
+                "with --webhook URL give only the CONTENT, not a channel: the webhook posts to its own channel",
+            ));
+        }
+        let refused = [
+            (args.reply_to.is_some(), "--reply-to"),
+            (!args.stickers.is_empty(), "--sticker"),
+        ];
+        if let Some((_, flag)) = refused.iter().find(|(given, _)| *given) {
+            return Err(Error::usage(format!(
+                "{flag} does not work through a webhook (Discord's Execute Webhook takes no such field); send it with a bot token to a channel"
+            )));
+        }
+        args.content = args.channel.take();
+        return Ok(());
+    }
     if args.dm.is_some() {
         if args.content.is_some() {
             return Err(Error::usage(
@@ -95,6 +151,66 @@ pub fn prepare(args: &mut SendMessageArgs) -> Result<()> {
         args.content = args.channel.take();
     }
     Ok(())
+}
+
+/// Whether a lone positional reads as a channel (an id, `#name`, `guild/#name`, `<#id>`, a
+/// channel link) rather than as a message.
+fn looks_like_channel(text: &str) -> bool {
+    let t = text.trim();
+    (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+        || t.starts_with('#')
+        || t.starts_with("<#")
+        || t.contains("/#")
+        || t.contains("discord.com/channels/")
+}
+
+/// Checks a webhook URL without ever echoing it: it carries the webhook's token.
+fn check_webhook_url(url: &str, from: &str) -> Result<WebhookUrl> {
+    match WebhookUrl::parse(url.trim()) {
+        Some(w) if w.rest.is_empty() => Ok(w),
+        Some(_) => Err(Error::usage(format!(
+            "{from} must be the webhook's own URL (https://discord.com/api/webhooks/ID/TOKEN), without a path after the token"
+        ))),
+        None => Err(Error::usage(format!(
+            "{from} is not a webhook URL as Discord gives it: https://discord.com/api/webhooks/ID/TOKEN (Server Settings > Integrations > Webhooks > Copy Webhook URL)"
+        ))),
+    }
+}
+
+/// The path and query a webhook message is posted to: Execute Webhook with `wait=true` (so
+/// Discord answers with the message, as a channel post does) and the thread, from `--thread` or
+/// the URL's own `?thread_id=`.
+fn webhook_target(args: &SendMessageArgs, scope: &mut Scope) -> Result<Destination> {
+    let url = args.webhook.as_deref().unwrap_or_default();
+    let w = check_webhook_url(url, "--webhook")?;
+    let mut query = vec![("wait".to_string(), "true".to_string())];
+    for pair in w.query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        if k != "wait" {
+            query.push((k.to_string(), v.to_string()));
+        }
+    }
+    if let Some(thread) = &args.thread {
+        if query.iter().any(|(k, _)| k == "thread_id") {
+            return Err(Error::usage(
+                "the webhook URL already names a thread (?thread_id=); leave out --thread or the URL's thread_id",
+            ));
+        }
+        let id = names::resolve_id(Target::Channel, "--thread", thread, scope)?.to_string();
+        query.push(("thread_id".to_string(), id));
+    }
+    let path = format!(
+        "/webhooks/{}/{}",
+        encode_segment(&w.id),
+        encode_segment(&w.token)
+    );
+    Ok(Destination { path, query })
+}
+
+/// Where a message goes: the path, and the query a webhook post carries.
+struct Destination {
+    path: String,
+    query: Vec<(String, String)>,
 }
 
 /// Opens (or reuses: Discord answers the existing one) the DM channel with `user` and returns
@@ -125,9 +241,14 @@ fn dm_channel_path(settings: &Settings, user: &str) -> Result<String> {
 /// request. A `--dm` message's path is a placeholder the caller replaces.
 pub fn requests(args: &SendMessageArgs) -> Result<Vec<RequestSpec>> {
     let mut scope = Scope::default();
-    let path = match (&args.dm, &args.thread, &args.channel) {
-        (Some(_), _, _) => DM_PLACEHOLDER.to_string(),
-        (None, thread, Some(channel)) => {
+    let webhook = match &args.webhook {
+        Some(_) => Some(webhook_target(args, &mut scope)?),
+        None => None,
+    };
+    let path = match (&webhook, &args.dm, &args.thread, &args.channel) {
+        (Some(w), _, _, _) => w.path.clone(),
+        (None, Some(_), _, _) => DM_PLACEHOLDER.to_string(),
+        (None, None, thread, Some(channel)) => {
             let channel = names::resolve_id(Target::Channel, "<CHANNEL_ID>", channel, &mut scope)?
                 .to_string();
             // A thread is a channel of its own: its messages are posted to it directly.
@@ -139,7 +260,11 @@ pub fn requests(args: &SendMessageArgs) -> Result<Vec<RequestSpec>> {
             };
             format!("/channels/{}/messages", encode_segment(&target))
         }
-        (None, _, None) => return Err(Error::usage("give a CHANNEL_ID, or --dm USER_ID")),
+        (None, None, _, None) => {
+            return Err(Error::usage(format!(
+                "give a CHANNEL_ID, --dm USER_ID or --webhook URL (or set {WEBHOOK_ENV})"
+            )))
+        }
     };
     if args.request.reason.is_some() {
         return Err(Error::usage(
@@ -147,7 +272,12 @@ pub fn requests(args: &SendMessageArgs) -> Result<Vec<RequestSpec>> {
         ));
     }
     let content = args.content.clone().filter(|c| !c.is_empty());
-    let extras = extras(args)?;
+    // The nested fields are checked against the operation that sends them.
+    let operation = match webhook {
+        Some(_) => "execute-webhook",
+        None => "create-message",
+    };
+    let extras = extras(args, operation)?;
     let chunks = match content {
         None => vec![None],
         Some(text) if text.chars().count() <= MAX_CONTENT => vec![Some(text)],
@@ -160,6 +290,9 @@ pub fn requests(args: &SendMessageArgs) -> Result<Vec<RequestSpec>> {
         }
     };
     let mentions = allowed_mentions(args)?;
+    if let (Some(m), Some(_)) = (&mentions, &args.allowed_mentions) {
+        typed::nested_value(operation, "allowed_mentions", "--allowed-mentions", m)?;
+    }
     let reply_to = args
         .reply_to
         .as_deref()
@@ -189,6 +322,11 @@ pub fn requests(args: &SendMessageArgs) -> Result<Vec<RequestSpec>> {
             }
         }
         let mut spec = RequestSpec::new(Method::Post, path.clone());
+        if let Some(w) = &webhook {
+            // The token in the path authorizes; the bot token must not travel with it.
+            spec.auth = false;
+            spec.query = w.query.clone();
+        }
         if i == last {
             body.extend(extras.clone());
             spec.body = Some(Value::Object(body));
@@ -220,8 +358,9 @@ fn snowflake(label: &str, text: &str) -> Result<String> {
     Ok(value.as_str().unwrap_or_default().to_string())
 }
 
-/// The body fields of `--embed`, `--components`, `--poll` and `--sticker`, checked.
-fn extras(args: &SendMessageArgs) -> Result<Map<String, Value>> {
+/// The body fields of `--embed`, `--components`, `--poll` and `--sticker`, checked against the
+/// nested schemas of `operation` (the one that sends them).
+fn extras(args: &SendMessageArgs, operation: &str) -> Result<Map<String, Value>> {
     let mut out = Map::new();
     let embeds = args
         .embeds
@@ -239,22 +378,22 @@ fn extras(args: &SendMessageArgs) -> Result<Map<String, Value>> {
         return Err(Error::usage("a message takes at most 10 embeds"));
     }
     if !embeds.is_empty() {
-        out.insert("embeds".into(), Value::Array(embeds));
+        let embeds = Value::Array(embeds);
+        typed::nested_value(operation, "embeds", "--embed", &embeds)?;
+        out.insert("embeds".into(), embeds);
     }
     if let Some(text) = &args.components {
         let why =
             "components are a JSON array of action rows like '[{\"type\":1,\"components\":[...]}]'";
-        out.insert(
-            "components".into(),
-            json_of("--components", text, why, Value::is_array)?,
-        );
+        let components = json_of("--components", text, why, Value::is_array)?;
+        typed::nested_value(operation, "components", "--components", &components)?;
+        out.insert("components".into(), components);
     }
     if let Some(text) = &args.poll {
         let why = "a poll is a JSON object like '{\"question\":{\"text\":\"Lunch?\"},\"answers\":[{\"poll_media\":{\"text\":\"Pizza\"}}]}'";
-        out.insert(
-            "poll".into(),
-            json_of("--poll", text, why, Value::is_object)?,
-        );
+        let poll = json_of("--poll", text, why, Value::is_object)?;
+        typed::nested_value(operation, "poll", "--poll", &poll)?;
+        out.insert("poll".into(), poll);
     }
     // Discord's docs (Create Message): sticker_ids takes up to 3 stickers.
     if args.stickers.len() > 3 {
@@ -371,6 +510,66 @@ mod tests {
         let parts = split(long.trim_end(), MAX_CONTENT);
         assert!(parts.iter().all(|p| p.chars().count() <= MAX_CONTENT));
         assert_eq!(parts.join(" "), long.trim_end());
+    }
+
+    fn args(words: &[&str]) -> SendMessageArgs {
+        use clap::{Args, FromArgMatches};
+        let cmd = SendMessageArgs::augment_args(clap::Command::new("send-message"));
+        let matches = cmd
+            .try_get_matches_from(std::iter::once("send-message").chain(words.iter().copied()))
+            .expect("parses");
+        SendMessageArgs::from_arg_matches(&matches).expect("args")
+    }
+
+    const URL: &str = "https://discord.com/api/webhooks/1/tok-0123456789abcdef";
+
+    #[test]
+    fn the_webhook_comes_from_the_flag_or_else_the_environment() {
+        let mut a = args(&["--webhook", URL, "hi"]);
+        prepare_with(&mut a, None).expect("ok");
+        assert_eq!(
+            (a.webhook.as_deref(), a.content.as_deref()),
+            (Some(URL), Some("hi"))
+        );
+        // Only when no other target is given.
+        let mut a = args(&["hi"]);
+        prepare_with(&mut a, Some(URL.into())).expect("ok");
+        assert_eq!(
+            (a.webhook.as_deref(), a.content.as_deref()),
+            (Some(URL), Some("hi"))
+        );
+        let mut a = args(&["123", "hi"]);
+        prepare_with(&mut a, Some(URL.into())).expect("ok");
+        assert_eq!((a.webhook, a.channel.as_deref()), (None, Some("123")));
+        let mut a = args(&["--dm", "5", "hi"]);
+        prepare_with(&mut a, Some(URL.into())).expect("ok");
+        assert!(a.webhook.is_none());
+        // One word that reads as a channel is ambiguous with the variable set.
+        for one in ["123", "#general", "<#123>", "guild/#general"] {
+            assert!(
+                prepare_with(&mut args(&[one]), Some(URL.into())).is_err(),
+                "{one}"
+            );
+        }
+        assert!(prepare_with(&mut args(&["--webhook", URL, "123", "hi"]), None).is_err());
+        let bad = prepare_with(
+            &mut args(&["--webhook", "https://x/tok-secret", "hi"]),
+            None,
+        );
+        assert!(!bad.expect_err("refused").message.contains("tok-secret"));
+    }
+
+    #[test]
+    fn a_webhook_message_goes_to_execute_webhook_without_the_bot_token() {
+        let mut a = args(&["--webhook", URL, "hi", "--embed", r#"{"title":"t"}"#]);
+        prepare_with(&mut a, None).expect("ok");
+        let specs = requests(&a).expect("requests");
+        assert_eq!(specs.len(), 1);
+        assert_eq!(specs[0].path, "/webhooks/1/tok-0123456789abcdef");
+        assert!(!specs[0].auth);
+        assert_eq!(specs[0].query, [("wait".to_string(), "true".to_string())]);
+        let mut a = args(&["--webhook", URL, "hi", "--sticker", "1"]);
+        assert!(prepare_with(&mut a, None).is_err());
     }
 
     #[test]

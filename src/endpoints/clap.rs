@@ -336,7 +336,14 @@ pub fn example(endpoint: &Endpoint) -> String {
             Some(n) => format!("'{}'", n.example),
             None => sample(f.kind),
         };
-        words.push(format!("--{} {value}", long_flag(endpoint, place, f)));
+        let flag = format!("--{}", long_flag(endpoint, place, f));
+        if flag.len() + value.len() > 80 {
+            // A long JSON value gets a line of its own, so help's wrapping never splits it.
+            words.push(flag);
+            words.push(value);
+        } else {
+            words.push(format!("{flag} {value}"));
+        }
     }
     if endpoint.form.is_some_and(|f| f.file_required) {
         words.push("--file upload.png".into());
@@ -361,11 +368,21 @@ pub fn example(endpoint: &Endpoint) -> String {
 /// list pages.
 fn examples(endpoint: &Endpoint) -> String {
     let call = example(endpoint);
-    let mut lines = vec![format!("  {call}"), format!("  {call} --dry-run")];
+    // Built on the first example, which is already broken into shell-continued lines that
+    // help's wrapping cannot split; where the last line is long (a JSON value), the options go
+    // right after the command name instead.
+    let with = |extra: &str| {
+        let last = call.rsplit('\n').next().unwrap_or(&call);
+        if last.len() + extra.len() > 88 {
+            let name = format!("discord {}", endpoint.name);
+            format!("  {}", call.replacen(&name, &format!("{name} {extra}"), 1))
+        } else {
+            format!("  {call} {extra}")
+        }
+    };
+    let mut lines = vec![format!("  {call}"), with("--dry-run")];
     if endpoint.paging.is_some() {
-        // Built on the first example, which is already broken into shell-continued lines that
-        // help's wrapping cannot split.
-        lines.push(format!("  {call} --paginate --lines"));
+        lines.push(with("--paginate --lines"));
     }
     lines.join("\n")
 }

@@ -76,7 +76,12 @@ fn walk(schema: &Value, value: &Value, path: &mut String) -> Result<(), Problem>
     if let Some(alts) = s.get("anyOf").and_then(Value::as_array) {
         any_of(alts, value, path)?;
     }
-    for part in s.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+    for part in s
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         walk(part, value, path)?;
     }
     if let Some(types) = s.get("type") {
@@ -117,10 +122,10 @@ fn walk(schema: &Value, value: &Value, path: &mut String) -> Result<(), Problem>
 
 /// At least one alternative must hold. When none does, the error is the one of the alternative
 /// the value was meant to be: the one whose fixed fields (a component's `type`) it matches.
-fn any_of(alts: &[Value], value: &Value, path: &mut String) -> Result<(), Problem> {
+fn any_of(alts: &[Value], value: &Value, path: &str) -> Result<(), Problem> {
     let mut meant = None;
     for alt in alts {
-        let mut attempt = path.clone();
+        let mut attempt = path.to_string();
         match walk(alt, value, &mut attempt) {
             Ok(()) => return Ok(()),
             Err(e) => {
@@ -369,7 +374,12 @@ fn array_rules(s: &Value, items: &[Value], path: &mut String) -> Result<(), Prob
 
 fn object_rules(s: &Value, map: &Map<String, Value>, path: &mut String) -> Result<(), Problem> {
     let props = s.get("properties").and_then(Value::as_object);
-    for name in s.get("required").and_then(Value::as_array).into_iter().flatten() {
+    for name in s
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let name = name.as_str().unwrap_or_default();
         if !map.contains_key(name) {
             return Err(problem(
@@ -395,7 +405,10 @@ fn object_rules(s: &Value, map: &Map<String, Value>, path: &mut String) -> Resul
         let len = path.len();
         path.push('.');
         path.push_str(key);
-        match (props.and_then(|p| p.get(key)), s.get("additionalProperties")) {
+        match (
+            props.and_then(|p| p.get(key)),
+            s.get("additionalProperties"),
+        ) {
             (Some(schema), _) => walk(schema, value, path)?,
             (None, Some(Value::Bool(false))) => {
                 let known: Vec<&str> = props
@@ -455,11 +468,19 @@ mod tests {
         let field = json!([{"fields": [{"name": "a", "value": "v".repeat(1025)}]}]);
         let e = check("create-message", "embeds", field).unwrap_err();
         assert_eq!(e.path, "[0].fields[0].value");
-        let e = check("create-message", "embeds", json!([{"fields": [{"name": "a"}]}]));
+        let e = check(
+            "create-message",
+            "embeds",
+            json!([{"fields": [{"name": "a"}]}]),
+        );
         assert_eq!(e.unwrap_err().path, "[0].fields[0]");
         let eleven = Value::Array(vec![json!({"title": "t"}); 11]);
         assert!(check("create-message", "embeds", eleven).is_err());
-        let e = check("create-message", "embeds", json!([{"timestamp": "yesterday"}]));
+        let e = check(
+            "create-message",
+            "embeds",
+            json!([{"timestamp": "yesterday"}]),
+        );
         assert_eq!(e.unwrap_err().path, "[0].timestamp");
     }
 
@@ -481,11 +502,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.path, "[0].type", "{}", e.why);
-        let e = check(
-            "bulk-delete-messages",
-            "messages",
-            json!(["1", "x", "3"]),
-        );
+        let e = check("bulk-delete-messages", "messages", json!(["1", "x", "3"]));
         assert_eq!(e.unwrap_err().path, "[1]");
         assert!(check("bulk-delete-messages", "messages", json!(["1"])).is_err());
         assert!(check("bulk-delete-messages", "messages", json!(["1", "1"])).is_err());
