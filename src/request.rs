@@ -63,10 +63,14 @@ pub fn execute_reporting(
     refuse_get_body(&spec)?;
     let client = settings.client()?;
     let api_path = api_path_of(client, &spec)?;
-    if !spec.files.is_empty() && spec.form.is_none() {
-        // A raw upload to a route whose file goes under a named form field (stickers,
-        // application attachments, ...) is sent the way its typed command sends it.
-        spec.form = crate::endpoints::find_route(spec.method, &api_path).and_then(|e| e.form);
+    if let Some(route) = crate::endpoints::find_route(spec.method, &api_path) {
+        // A raw upload is sent the way the route's typed command sends it: a file under a named
+        // form field (stickers, application attachments, ...), and attachment entries only
+        // where `attachments` is Discord's (not a Slack-compatible webhook's).
+        if !spec.files.is_empty() && spec.form.is_none() {
+            spec.form = route.form;
+        }
+        spec.attachment_entries &= route.attachment_entries;
     }
     times_as_cursors(&mut spec, &api_path);
     if page.paginate {

@@ -1080,3 +1080,172 @@ fn check_example(
         }
     }
 }
+
+/// `--file` adds Discord's `attachments` entries only where the operation's `attachments` is
+/// Discord's (MessageAttachmentRequest): a Slack-compatible webhook's `attachments` are Slack's
+/// (WebhookSlackEmbed) and lobby moderation metadata takes string values only, so a raw upload
+/// to either sends the body as written, which the spec's schema accepts; an `attachments` array
+/// the user gives is sent as given, not merged with an automatic entry.
+#[test]
+fn uploads_add_attachment_entries_only_where_they_are_discords() {
+    let spec = docs_over_spec(load_spec());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("log.txt");
+    std::fs::write(&file, "log\n").expect("write upload");
+    let file = file.to_str().expect("path").to_string();
+    let slack_path = "/webhooks/{webhook_id}/{webhook_token}/slack";
+    let metadata_path = "/lobbies/{lobby_id}/messages/{message_id}/moderation-metadata";
+    let cases: [(&str, &str, &[&str], Value); 4] = [
+        (
+            "post",
+            slack_path,
+            &["/webhooks/1/tok/slack", "-f", "text=hi"],
+            json!({"text": "hi"}),
+        ),
+        (
+            "post",
+            slack_path,
+            &[
+                "/webhooks/1/tok/slack",
+                "-F",
+                r#"attachments=[{"title":"s"}]"#,
+            ],
+            json!({"attachments": [{"title": "s"}]}),
+        ),
+        (
+            "put",
+            metadata_path,
+            &["/lobbies/1/messages/2/moderation-metadata", "-f", "k=v"],
+            json!({"k": "v"}),
+        ),
+        (
+            "post",
+            "/channels/{channel_id}/messages",
+            &[
+                "/channels/1/messages",
+                "-F",
+                r#"attachments=[{"id":"0","description":"d"}]"#,
+            ],
+            json!({"attachments": [{"id": "0", "description": "d", "filename": "log.txt"}]}),
+        ),
+    ];
+    for (method, template, words, expected) in cases {
+        let mut args: Vec<String> = words[1..].iter().map(|w| w.to_string()).collect();
+        args.insert(0, words[0].to_string());
+        args.extend(["--file".to_string(), file.clone()]);
+        let out = run(method, &args);
+        assert!(
+            out.status.success(),
+            "{words:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let (_, body) = printed_request(&String::from_utf8_lossy(&out.stdout));
+        let body = body.expect("payload_json printed");
+        assert_eq!(body, expected, "{words:?}");
+        let op = &spec["paths"][template][method];
+        let schema = &op["requestBody"]["content"]["multipart/form-data"]["schema"];
+        let errs = errors_of(&validator(&spec, schema), &body);
+        assert!(errs.is_empty(), "{words:?} sends {body}: {errs:?}");
+    }
+}
+
+/// Nested JSON flags are checked against their whole schema before sending. Each bad value
+/// below breaks a rule of the spec deep inside the value (the spec's own schema says so, checked
+/// first with `jsonschema`), and is refused: exit 2, one line naming the flag and the place
+/// inside the value, nothing on stdout. Discord's docs agree on each limit (Embed Limits: title
+/// 256, field value 1024; Button: label 80; Bulk Delete Messages: 2 to 100 ids; Permission
+/// Overwrite type 0 or 1).
+#[test]
+fn nested_json_flags_are_checked_against_their_schema() {
+    let spec = docs_over_spec(load_spec());
+    let long_title = format!(r#"[{{"title":"{}"}}]"#, "t".repeat(257));
+    let long_value = format!(
+        r#"[{{"fields":[{{"name":"n","value":"{}"}}]}}]"#,
+        "v".repeat(1025)
+    );
+    let long_label = format!(
+        r#"[{{"type":1,"components":[{{"type":2,"style":1,"custom_id":"a","label":"{}"}}]}}]"#,
+        "l".repeat(81)
+    );
+    let cases: Vec<(&str, Vec<&str>, &str, &str)> = vec![
+        (
+            "create-message",
+            vec!["1"],
+            "--embeds",
+            r#"{"not":"an array"}"#,
+        ),
+        ("create-message", vec!["1"], "--embeds", &long_title),
+        ("create-message", vec!["1"], "--embeds", &long_value),
+        (
+            "create-message",
+            vec!["1"],
+            "--embeds",
+            r#"[{"color":"red"}]"#,
+        ),
+        ("create-message", vec!["1"], "--components", &long_label),
+        (
+            "create-message",
+            vec!["1"],
+            "--allowed-mentions",
+            r#"{"parse":["nobody"]}"#,
+        ),
+        ("bulk-delete-messages", vec!["1"], "--messages", r#"["1"]"#),
+        (
+            "create-guild-channel",
+            vec!["1", "--name", "c"],
+            "--permission-overwrites",
+            r#"[{"id":"1","type":7}]"#,
+        ),
+        ("execute-webhook", vec!["1", "tok"], "--embeds", &long_title),
+    ];
+    let wanted_path = [
+        "",
+        "[0].title",
+        "[0].fields[0].value",
+        "[0].color",
+        "[0].components[0].label",
+        ".parse[0]",
+        "",
+        "[0].type",
+        "[0].title",
+    ];
+    for ((name, base, flag, value), path) in cases.into_iter().zip(wanted_path) {
+        let endpoint = ENDPOINTS.iter().find(|e| e.name == name).expect("endpoint");
+        let op = op_of(&spec, endpoint);
+        let field = endpoint
+            .fields
+            .iter()
+            .find(|f| format!("--{}", f.name.replace('_', "-")) == flag)
+            .expect("field");
+        let body = json!({ field.name: serde_json::from_str::<Value>(value).expect("json") });
+        let schema = op.json_schema().expect("a body schema");
+        let v = validator(&spec, schema);
+        let errs = errors_of(&v, &body);
+        assert!(!errs.is_empty(), "the spec accepts {flag} {value}");
+        let mut args: Vec<String> = base.iter().map(|s| s.to_string()).collect();
+        args.extend([flag.to_string(), value.to_string()]);
+        if let Some(why) = refused_properly(name, &args) {
+            panic!("{name} {flag} {value}: {why}");
+        }
+        let err = String::from_utf8_lossy(&run(name, &args).stderr).into_owned();
+        assert!(err.contains(&format!("{flag}{path}")), "{name}: {err}");
+    }
+    // Every example the help shows for a nested field is valid under the spec.
+    for n in discord_cli::endpoints::NESTED {
+        let endpoint = ENDPOINTS
+            .iter()
+            .find(|e| e.name == n.operation)
+            .expect("endpoint");
+        let op = op_of(&spec, endpoint);
+        let example: Value = serde_json::from_str(n.example).expect("example is JSON");
+        let valid_somewhere = op.variants(&spec).iter().any(|variant| {
+            let prop = &variant["properties"][n.field];
+            !prop.is_null() && errors_of(&validator(&spec, prop), &example).is_empty()
+        });
+        assert!(
+            valid_somewhere,
+            "{} --{}: {} is not valid",
+            n.operation, n.field, n.example
+        );
+    }
+}

@@ -325,6 +325,25 @@ def form_of(op):
     return name, required, "application/json" not in content
 
 
+def attachment_entries(op):
+    """Whether files sent as payload_json + files[n] get Discord's `attachments` entries: not
+    where the body's `attachments` is another kind of list (Slack's) or the body is a map of
+    strings with no fields of its own (moderation metadata)."""
+    content = (op.get("requestBody") or {}).get("content", {})
+    mp = content.get("multipart/form-data")
+    if not mp:
+        return True
+    sch = deref(mp["schema"])
+    parts = [deref(a) for a in (sch.get("oneOf") or sch.get("anyOf") or sch.get("allOf") or [sch])]
+    if not any("properties" in p for p in parts):
+        return False
+    for p in parts:
+        att = p.get("properties", {}).get("attachments")
+        if att and "MessageAttachmentRequest" not in json.dumps(att):
+            return False
+    return True
+
+
 def params_of(item, op, where):
     ps = list(item.get("parameters", [])) + list(op.get("parameters", []))
     return [deref(p) for p in ps if deref(p).get("in") == where]
@@ -390,7 +409,7 @@ for row in rows:
                         multipart=multipart or row["multipart"] == "yes", reason=reason, paging=paging,
                         confirm=confirm, auth=auth, opid=opid,
                         body_required=body is not None and row["body_required"] == "yes",
-                        variants=variants, nested=nested,
+                        variants=variants, nested=nested, attachment_entries=attachment_entries(op),
                         form=form_of(op)))
 
 by_op = {e["opid"]: e for e in entries}
@@ -503,6 +522,7 @@ for e in entries:
     w(f"        auth: Auth::{e['auth']},")
     w(f"        body_required: {str(e['body_required']).lower()},")
     w(f"        variants: {variants_rs(e['variants'])},")
+    w(f"        attachment_entries: {str(e['attachment_entries']).lower()},")
     w("    },")
 w("];")
 w("")

@@ -461,7 +461,11 @@ impl Client {
             }
         } else {
             let uploads = multipart::check_files(&spec.files)?;
-            Payload::Multipart(multipart::layout(spec.body.as_ref(), uploads, spec.form)?)
+            let body = spec.body.as_ref();
+            Payload::Multipart(match spec.form {
+                None if !spec.attachment_entries => multipart::layout_as_written(body, uploads)?,
+                form => multipart::layout(body, uploads, form)?,
+            })
         };
         for (name, value) in &spec.headers {
             HeaderName::from_bytes(name.as_bytes())

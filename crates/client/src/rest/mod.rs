@@ -39,6 +39,9 @@ pub struct RequestSpec {
     pub files: Vec<PathBuf>,
     /// How the files go out when the endpoint does not take `payload_json` + `files[n]`.
     pub form: Option<multipart::FormLayout>,
+    /// Whether uploads get Discord's `attachments` entries in `payload_json` (false where the
+    /// operation's `attachments` means something else, or its body has no such field).
+    pub attachment_entries: bool,
     /// The audit log reason (sent as `X-Audit-Log-Reason`).
     pub reason: Option<String>,
     /// Whether to send the token (false for e.g. executing a webhook by its token).
@@ -59,6 +62,7 @@ impl RequestSpec {
             body: None,
             files: Vec::new(),
             form: None,
+            attachment_entries: true,
             reason: None,
             auth: true,
             auth_optional: false,

@@ -45,16 +45,7 @@ pub fn layout(
 ) -> Result<Multipart> {
     let Some(form) = form else {
         let payload = payload_with_attachments(body, &uploads)?;
-        let files = uploads
-            .into_iter()
-            .enumerate()
-            .map(|(n, u)| (format!("files[{n}]"), u))
-            .collect();
-        return Ok(Multipart {
-            payload_json: Some(payload),
-            fields: Vec::new(),
-            files,
-        });
+        return Ok(payload_and_files(payload, uploads));
     };
     if uploads.len() > 1 {
         return Err(Error::usage(format!(
@@ -101,6 +92,41 @@ pub fn layout(
     })
 }
 
+/// `payload_json` + `files[n]` with the body as written: for an operation whose `attachments`
+/// is not Discord's list of attachments (a Slack-compatible webhook's are Slack's own) or whose
+/// body takes no such field (lobby moderation metadata, string values only), no entries are
+/// added for the files.
+pub fn layout_as_written(body: Option<&Value>, uploads: Vec<Upload>) -> Result<Multipart> {
+    Ok(payload_and_files(
+        Value::Object(payload_object(body)?),
+        uploads,
+    ))
+}
+
+fn payload_and_files(payload: Value, uploads: Vec<Upload>) -> Multipart {
+    let files = uploads
+        .into_iter()
+        .enumerate()
+        .map(|(n, u)| (format!("files[{n}]"), u))
+        .collect();
+    Multipart {
+        payload_json: Some(payload),
+        fields: Vec::new(),
+        files,
+    }
+}
+
+/// The body that becomes `payload_json`: a JSON object (or none, an empty one).
+fn payload_object(body: Option<&Value>) -> Result<Map<String, Value>> {
+    match body {
+        None => Ok(Map::new()),
+        Some(Value::Object(o)) => Ok(o.clone()),
+        Some(_) => Err(Error::usage(
+            "with --file the body must be a JSON object (it becomes payload_json)",
+        )),
+    }
+}
+
 /// Checks that every file exists and is readable before anything is sent.
 pub fn check_files(paths: &[PathBuf]) -> Result<Vec<Upload>> {
     if paths.len() > 10 {
@@ -139,15 +165,7 @@ pub fn check_files(paths: &[PathBuf]) -> Result<Vec<Upload>> {
 /// array the user wrote is theirs: it is sent as written (an entry for an upload's id only gains
 /// the upload's filename if it has none), and no entry is added to it.
 pub fn payload_with_attachments(body: Option<&Value>, uploads: &[Upload]) -> Result<Value> {
-    let mut object = match body {
-        None => Map::new(),
-        Some(Value::Object(o)) => o.clone(),
-        Some(_) => {
-            return Err(Error::usage(
-                "with --file the body must be a JSON object (it becomes payload_json)",
-            ))
-        }
-    };
+    let mut object = payload_object(body)?;
     let mut attachments = match object.remove("attachments") {
         Some(Value::Array(items)) if !items.is_empty() => Some(items),
         None | Some(Value::Null) | Some(Value::Array(_)) => None,
@@ -256,6 +274,18 @@ mod tests {
             filename: name.to_string(),
             size: 1,
         }
+    }
+
+    #[test]
+    fn a_body_as_written_gets_no_entries() {
+        // A Slack-compatible webhook's attachments are Slack's: nothing is added or merged.
+        let body = json!({"text": "x", "attachments": [{"title": "slack"}]});
+        let parts = layout_as_written(Some(&body), vec![upload("a.txt")]).unwrap();
+        assert_eq!(parts.payload_json, Some(body));
+        assert_eq!(parts.files[0].0, "files[0]");
+        let parts = layout_as_written(None, vec![upload("a.txt")]).unwrap();
+        assert_eq!(parts.payload_json, Some(json!({})));
+        assert!(layout_as_written(Some(&json!([1])), vec![]).is_err());
     }
 
     #[test]

@@ -205,6 +205,10 @@ pub struct Endpoint {
     pub body_required: bool,
     /// For a union body, which fields each value of its discriminator requires.
     pub variants: Option<Variants>,
+    /// Whether uploads get Discord's `attachments` entries: false where the spec's
+    /// `attachments` is something else (a Slack-compatible webhook's) or the body takes no such
+    /// field (string-valued moderation metadata).
+    pub attachment_entries: bool,
 }
 
 /// Whether an operation sends the token.

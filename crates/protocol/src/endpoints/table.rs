@@ -29,6 +29,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "edit-current-application",
@@ -67,6 +68,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-application",
@@ -87,6 +89,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "update-application",
@@ -125,6 +128,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-application-activity-instance",
@@ -145,6 +149,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "upload-application-attachment",
@@ -165,6 +170,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-global-application-commands",
@@ -187,6 +193,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "bulk-overwrite-global-application-commands",
@@ -207,6 +214,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-global-application-command",
@@ -239,6 +247,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-global-application-command",
@@ -259,6 +268,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-global-application-command",
@@ -279,6 +289,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "edit-global-application-command",
@@ -310,6 +321,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "list-application-emojis",
@@ -330,6 +342,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-application-emoji",
@@ -353,6 +366,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-application-emoji",
@@ -373,6 +387,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-application-emoji",
@@ -393,6 +408,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-application-emoji",
@@ -415,6 +431,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "list-entitlements",
@@ -445,6 +462,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-test-entitlement",
@@ -469,6 +487,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-entitlement",
@@ -489,6 +508,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-test-entitlement",
@@ -509,6 +529,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "consume-an-entitlement",
@@ -529,6 +550,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-application-commands",
@@ -551,6 +573,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "bulk-overwrite-guild-application-commands",
@@ -571,6 +594,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-guild-application-command",
@@ -603,6 +627,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-application-command-permissions",
@@ -623,6 +648,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-application-command",
@@ -643,6 +669,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-guild-application-command",
@@ -663,6 +690,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "edit-guild-application-command",
@@ -694,6 +722,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-application-command-permissions",
@@ -714,6 +743,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "edit-application-command-permissions",
@@ -736,6 +766,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-application-role-connection-metadata-records",
@@ -756,6 +787,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "update-application-role-connection-metadata-records",
@@ -776,6 +808,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-channel",
@@ -796,6 +829,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-channel",
@@ -816,6 +850,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-channel",
@@ -863,6 +898,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "follow-announcement-channel",
@@ -885,6 +921,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-channel-invites",
@@ -905,6 +942,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-channel-invite",
@@ -934,6 +972,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-channel-messages",
@@ -959,6 +998,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-message",
@@ -993,6 +1033,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "bulk-delete-messages",
@@ -1015,6 +1056,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-channel-pins",
@@ -1038,6 +1080,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "pin-message",
@@ -1058,6 +1101,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "unpin-message",
@@ -1078,6 +1122,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-channel-message",
@@ -1098,6 +1143,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-message",
@@ -1118,6 +1164,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "edit-message",
@@ -1146,6 +1193,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "crosspost-message",
@@ -1166,6 +1214,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-all-reactions",
@@ -1186,6 +1235,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-reactions",
@@ -1210,6 +1260,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-all-reactions-for-emoji",
@@ -1230,6 +1281,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-reaction",
@@ -1250,6 +1302,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-own-reaction",
@@ -1270,6 +1323,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-user-reaction",
@@ -1290,6 +1344,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "start-thread-from-message",
@@ -1314,6 +1369,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "edit-channel-permissions",
@@ -1338,6 +1394,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-channel-permission",
@@ -1358,6 +1415,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-pinned-messages-deprecated",
@@ -1378,6 +1436,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "pin-message-deprecated",
@@ -1398,6 +1457,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "unpin-message-deprecated",
@@ -1418,6 +1478,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-answer-voters",
@@ -1441,6 +1502,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "end-poll",
@@ -1461,6 +1523,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "group-dm-add-recipient",
@@ -1484,6 +1547,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "group-dm-remove-recipient",
@@ -1504,6 +1568,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "send-soundboard-sound",
@@ -1527,6 +1592,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "list-thread-members",
@@ -1551,6 +1617,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "join-thread",
@@ -1571,6 +1638,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "leave-thread",
@@ -1591,6 +1659,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-thread-member",
@@ -1613,6 +1682,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "add-thread-member",
@@ -1633,6 +1703,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "remove-thread-member",
@@ -1653,6 +1724,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "start-thread-without-message",
@@ -1681,6 +1753,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "list-private-archived-threads",
@@ -1704,6 +1777,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "list-public-archived-threads",
@@ -1727,6 +1801,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "thread-search",
@@ -1759,6 +1834,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "trigger-typing-indicator",
@@ -1779,6 +1855,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "list-joined-private-archived-threads",
@@ -1802,6 +1879,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "set-voice-channel-status",
@@ -1824,6 +1902,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-channel-webhooks",
@@ -1844,6 +1923,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-webhook",
@@ -1867,6 +1947,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-gateway",
@@ -1887,6 +1968,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Optional,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-gateway-bot",
@@ -1907,6 +1989,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-template",
@@ -1927,6 +2010,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Optional,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild",
@@ -1949,6 +2033,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-guild",
@@ -1991,6 +2076,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-audit-log",
@@ -2018,6 +2104,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "list-auto-moderation-rules-for-guild",
@@ -2038,6 +2125,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-auto-moderation-rule",
@@ -2067,6 +2155,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: Some(Variants { field: "trigger_type", variants: &[Variant { values: &["4"], required: &["trigger_metadata"] }, Variant { values: &["1"], required: &[] }, Variant { values: &["3"], required: &[] }, Variant { values: &["5"], required: &[] }, Variant { values: &["6"], required: &["trigger_metadata"] }] }),
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-auto-moderation-rule",
@@ -2087,6 +2176,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-auto-moderation-rule",
@@ -2107,6 +2197,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-auto-moderation-rule",
@@ -2136,6 +2227,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: Some(Variants { field: "trigger_type", variants: &[Variant { values: &["4"], required: &[] }, Variant { values: &["1"], required: &[] }, Variant { values: &["3"], required: &[] }, Variant { values: &["5"], required: &[] }, Variant { values: &["6"], required: &[] }] }),
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-bans",
@@ -2160,6 +2252,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-ban",
@@ -2180,6 +2273,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-guild-ban",
@@ -2203,6 +2297,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "remove-guild-ban",
@@ -2223,6 +2318,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "bulk-guild-ban",
@@ -2246,6 +2342,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-channels",
@@ -2266,6 +2363,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-guild-channel",
@@ -2306,6 +2404,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-guild-channel-positions",
@@ -2326,6 +2425,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "list-guild-emojis",
@@ -2346,6 +2446,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-guild-emoji",
@@ -2370,6 +2471,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-emoji",
@@ -2390,6 +2492,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-guild-emoji",
@@ -2410,6 +2513,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-guild-emoji",
@@ -2433,6 +2537,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-guild-incident-actions",
@@ -2456,6 +2561,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-integrations",
@@ -2476,6 +2582,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-guild-integration",
@@ -2496,6 +2603,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-invites",
@@ -2516,6 +2624,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "list-guild-members",
@@ -2539,6 +2648,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-current-member",
@@ -2564,6 +2674,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "search-guild-members",
@@ -2587,6 +2698,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-member",
@@ -2607,6 +2719,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "add-guild-member",
@@ -2634,6 +2747,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "remove-guild-member",
@@ -2654,6 +2768,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-guild-member",
@@ -2682,6 +2797,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "add-guild-member-role",
@@ -2702,6 +2818,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "remove-guild-member-role",
@@ -2722,6 +2839,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "search-guild-messages",
@@ -2767,6 +2885,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-new-member-welcome",
@@ -2787,6 +2906,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-onboarding",
@@ -2807,6 +2927,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-guild-onboarding",
@@ -2832,6 +2953,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-preview",
@@ -2852,6 +2974,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-prune-count",
@@ -2875,6 +2998,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "begin-guild-prune",
@@ -2899,6 +3023,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-voice-regions",
@@ -2919,6 +3044,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-join-requests",
@@ -2944,6 +3070,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "action-guild-join-request",
@@ -2967,6 +3094,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-roles",
@@ -2987,6 +3115,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-guild-role",
@@ -3016,6 +3145,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-guild-role-positions",
@@ -3036,6 +3166,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-role-member-counts",
@@ -3056,6 +3187,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-role",
@@ -3076,6 +3208,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-guild-role",
@@ -3096,6 +3229,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-guild-role",
@@ -3125,6 +3259,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "list-scheduled-events-for-guild",
@@ -3147,6 +3282,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-guild-scheduled-event",
@@ -3178,6 +3314,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: Some(Variants { field: "entity_type", variants: &[Variant { values: &["3"], required: &["entity_metadata"] }, Variant { values: &["1"], required: &[] }, Variant { values: &["2"], required: &[] }] }),
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-scheduled-event",
@@ -3200,6 +3337,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-guild-scheduled-event",
@@ -3220,6 +3358,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-guild-scheduled-event",
@@ -3252,6 +3391,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: Some(Variants { field: "entity_type", variants: &[Variant { values: &["3"], required: &[] }, Variant { values: &["1"], required: &[] }, Variant { values: &["2"], required: &[] }] }),
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-guild-scheduled-event-exception",
@@ -3277,6 +3417,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-guild-scheduled-event-exception",
@@ -3297,6 +3438,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "update-guild-scheduled-event-exception",
@@ -3321,6 +3463,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-scheduled-event-users",
@@ -3346,6 +3489,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "count-guild-scheduled-event-users",
@@ -3368,6 +3512,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "list-guild-scheduled-event-exception-users",
@@ -3393,6 +3538,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "list-guild-soundboard-sounds",
@@ -3413,6 +3559,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-guild-soundboard-sound",
@@ -3439,6 +3586,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-soundboard-sound",
@@ -3459,6 +3607,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-guild-soundboard-sound",
@@ -3479,6 +3628,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-guild-soundboard-sound",
@@ -3504,6 +3654,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "list-guild-stickers",
@@ -3524,6 +3675,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-guild-sticker",
@@ -3548,6 +3700,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-sticker",
@@ -3568,6 +3721,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-guild-sticker",
@@ -3588,6 +3742,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-guild-sticker",
@@ -3612,6 +3767,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-templates",
@@ -3632,6 +3788,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-guild-template",
@@ -3655,6 +3812,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "sync-guild-template",
@@ -3675,6 +3833,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-guild-template",
@@ -3695,6 +3854,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-guild-template",
@@ -3718,6 +3878,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "list-active-guild-threads",
@@ -3738,6 +3899,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-vanity-url",
@@ -3758,6 +3920,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-current-user-voice-state",
@@ -3778,6 +3941,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-current-user-voice-state",
@@ -3802,6 +3966,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-user-voice-state",
@@ -3822,6 +3987,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-user-voice-state",
@@ -3845,6 +4011,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-webhooks",
@@ -3865,6 +4032,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-welcome-screen",
@@ -3885,6 +4053,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-guild-welcome-screen",
@@ -3909,6 +4078,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-widget-settings",
@@ -3929,6 +4099,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-guild-widget",
@@ -3952,6 +4123,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-widget",
@@ -3972,6 +4144,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Optional,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-guild-widget-image",
@@ -3994,6 +4167,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Optional,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-interaction-response",
@@ -4019,6 +4193,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Never,
         body_required: true,
         variants: Some(Variants { field: "type", variants: &[Variant { values: &["8"], required: &["data"] }, Variant { values: &["4", "5"], required: &[] }, Variant { values: &["12"], required: &[] }, Variant { values: &["9"], required: &["data"] }, Variant { values: &["1"], required: &[] }, Variant { values: &["13"], required: &["data"] }, Variant { values: &["6", "7"], required: &[] }] }),
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-invite",
@@ -4044,6 +4219,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Optional,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-invite",
@@ -4064,6 +4240,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-target-users",
@@ -4084,6 +4261,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "update-target-users",
@@ -4104,6 +4282,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-target-users-job-status",
@@ -4124,6 +4303,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-or-join-lobby",
@@ -4150,6 +4330,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-lobby",
@@ -4176,6 +4357,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-lobby",
@@ -4196,6 +4378,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-lobby",
@@ -4216,6 +4399,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-lobby",
@@ -4242,6 +4426,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "link-channel-to-lobby",
@@ -4264,6 +4449,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "leave-lobby",
@@ -4284,6 +4470,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-lobby-channel-invite-for-self",
@@ -4304,6 +4491,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "bulk-update-lobby-members",
@@ -4324,6 +4512,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "add-a-member-to-a-lobby",
@@ -4348,6 +4537,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "remove-a-member-from-a-lobby",
@@ -4368,6 +4558,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-lobby-channel-invite-for-user",
@@ -4388,6 +4579,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-lobby-messages",
@@ -4410,6 +4602,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "send-lobby-message",
@@ -4444,6 +4637,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "update-lobby-message-moderation-metadata",
@@ -4464,6 +4658,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: false,
     },
     Endpoint {
         name: "get-current-authorization-information",
@@ -4484,6 +4679,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-current-bot-application-information",
@@ -4504,6 +4700,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-public-keys",
@@ -4524,6 +4721,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Optional,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-openid-connect-userinfo",
@@ -4544,6 +4742,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "update-user-message-external-moderation-metadata",
@@ -4564,6 +4763,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: false,
     },
     Endpoint {
         name: "partner-sdk-unmerge-provisional-account",
@@ -4589,6 +4789,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Optional,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "bot-partner-sdk-unmerge-provisional-account",
@@ -4611,6 +4812,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "partner-sdk-token",
@@ -4636,6 +4838,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Optional,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "bot-partner-sdk-token",
@@ -4660,6 +4863,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "list-sku-subscriptions",
@@ -4685,6 +4889,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-sku-subscription",
@@ -4707,6 +4912,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "list-default-soundboard-sounds",
@@ -4727,6 +4933,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-stage-instance",
@@ -4753,6 +4960,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-stage-instance",
@@ -4773,6 +4981,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-stage-instance",
@@ -4793,6 +5002,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-stage-instance",
@@ -4816,6 +5026,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "list-sticker-packs",
@@ -4836,6 +5047,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Optional,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-sticker-pack",
@@ -4856,6 +5068,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-sticker",
@@ -4876,6 +5089,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-current-user",
@@ -4896,6 +5110,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-current-user",
@@ -4920,6 +5135,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-current-user-application-entitlements",
@@ -4943,6 +5159,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-current-user-application-role-connection",
@@ -4963,6 +5180,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "update-current-user-application-role-connection",
@@ -4987,6 +5205,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-current-user-application-role-connection",
@@ -5007,6 +5226,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "create-dm",
@@ -5031,6 +5251,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-current-user-connections",
@@ -5051,6 +5272,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-current-user-guilds",
@@ -5076,6 +5298,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "leave-guild",
@@ -5096,6 +5319,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-current-user-guild-member",
@@ -5116,6 +5340,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-user",
@@ -5136,6 +5361,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "list-voice-regions",
@@ -5156,6 +5382,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-webhook",
@@ -5176,6 +5403,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-webhook",
@@ -5196,6 +5424,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-webhook",
@@ -5220,6 +5449,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Required,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-webhook-with-token",
@@ -5240,6 +5470,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Never,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "execute-webhook",
@@ -5277,6 +5508,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Never,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-webhook-with-token",
@@ -5297,6 +5529,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Never,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "modify-webhook-with-token",
@@ -5320,6 +5553,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Never,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "execute-github-compatible-webhook",
@@ -5364,6 +5598,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Never,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-original-interaction-response",
@@ -5386,6 +5621,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Never,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-original-interaction-response",
@@ -5408,6 +5644,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Never,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "edit-original-interaction-response",
@@ -5439,6 +5676,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Never,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "get-webhook-message",
@@ -5461,6 +5699,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Never,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "delete-webhook-message",
@@ -5483,6 +5722,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Never,
         body_required: false,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "edit-webhook-message",
@@ -5514,6 +5754,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Never,
         body_required: true,
         variants: None,
+        attachment_entries: true,
     },
     Endpoint {
         name: "execute-slack-compatible-webhook",
@@ -5542,6 +5783,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         auth: Auth::Never,
         body_required: true,
         variants: None,
+        attachment_entries: false,
     },
 ];
 
