@@ -466,11 +466,26 @@ fn bulk_delete_rules() {
         "{}",
         stderr(&out)
     );
-    let out = bulk(json!([fresh[0], fresh[0]]));
+    // A repeated id and a single id break the spec's own schema (uniqueItems, minItems 2): the
+    // typed command refuses them before sending; sent raw, the sandbox answers as Discord does.
+    for ids in [json!([fresh[0], fresh[0]]), json!([fresh[0]])] {
+        let out = bulk(ids);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains("--messages"), "{}", stderr(&out));
+    }
+    let raw_bulk = |ids: Value| {
+        sb.run(&[
+            "post",
+            &format!("/channels/{channel}/messages/bulk-delete"),
+            "-F",
+            &format!("messages={ids}"),
+        ])
+    };
+    let out = raw_bulk(json!([fresh[0], fresh[0]]));
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("(50035)"), "{}", stderr(&out));
     assert!(stderr(&out).contains("messages.1:"), "{}", stderr(&out));
-    let out = bulk(json!([fresh[0]]));
+    let out = raw_bulk(json!([fresh[0]]));
     assert!(
         stderr(&out).contains("messages: Must be between 2 and 100 in length."),
         "{}",

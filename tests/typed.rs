@@ -122,7 +122,16 @@ fn case(endpoint: &Endpoint) -> Case {
     }
     let mut body = Map::new();
     for (i, f) in endpoint.fields.iter().enumerate() {
-        let (arg, value) = sample(f.kind, 50 + i);
+        // A JSON field is checked against its nested schema, so it takes the table's example
+        // (tests/spec_schema.rs checks each against Discord's spec); it is sent as given.
+        let nested = discord_cli::endpoints::nested::find(endpoint.name, f.name);
+        let (arg, value) = match nested {
+            Some(n) => (
+                n.example.to_string(),
+                serde_json::from_str(n.example).expect("json"),
+            ),
+            None => sample(f.kind, 50 + i),
+        };
         args.push(flag_for(endpoint, f, false));
         args.push(arg);
         body.insert(f.name.to_string(), value);
@@ -649,7 +658,7 @@ fn delete_invite_takes_a_reason() {
 
 #[test]
 fn github_compatible_webhook_is_named_as_one_word() {
-    let body = r#"{"sender":{}}"#;
+    let body = r#"{"sender":{"id":1,"login":"octocat","html_url":"https://github.com/octocat","avatar_url":"https://github.com/octocat.png"}}"#;
     let out = offline(&[
         "--dry-run",
         "execute-github-compatible-webhook",

@@ -177,10 +177,49 @@ fn check_webhook_url(url: &str, from: &str) -> Result<WebhookUrl> {
     }
 }
 
-/// The path and query a webhook message is posted to: Execute Webhook with `wait=true` (so
-/// Discord answers with the message, as a channel post does) and the thread, from `--thread` or
-/// the URL's own `?thread_id=`.
-fn webhook_target(args: &SendMessageArgs, scope: &mut Scope) -> Result<Destination> {
+/// Where a message goes: the path, and for a webhook the query it carries and the fact that
+/// the token in the path authorizes it.
+struct Destination {
+    path: String,
+    query: Vec<(String, String)>,
+    webhook: bool,
+}
+
+/// The destination of the message: the webhook, the DM channel (a placeholder until it is
+/// opened), or the channel or its thread (a thread is a channel of its own: its messages are
+/// posted to it directly).
+fn destination(args: &SendMessageArgs, scope: &mut Scope) -> Result<Destination> {
+    if args.webhook.is_some() {
+        return webhook_destination(args, scope);
+    }
+    let path = match (&args.dm, &args.thread, &args.channel) {
+        (Some(_), _, _) => DM_PLACEHOLDER.to_string(),
+        (None, thread, Some(channel)) => {
+            let channel =
+                names::resolve_id(Target::Channel, "<CHANNEL_ID>", channel, scope)?.to_string();
+            let target = match thread {
+                Some(t) => names::resolve_id(Target::Channel, "--thread", t, scope)?.to_string(),
+                None => channel,
+            };
+            format!("/channels/{}/messages", encode_segment(&target))
+        }
+        (None, _, None) => {
+            return Err(Error::usage(format!(
+                "give a CHANNEL_ID, --dm USER_ID or --webhook URL (or set {WEBHOOK_ENV})"
+            )))
+        }
+    };
+    Ok(Destination {
+        path,
+        query: Vec::new(),
+        webhook: false,
+    })
+}
+
+/// A webhook message goes to Execute Webhook with `wait=true` (so Discord answers with the
+/// message, as a channel post does) and the thread, from `--thread` or the URL's own
+/// `?thread_id=`.
+fn webhook_destination(args: &SendMessageArgs, scope: &mut Scope) -> Result<Destination> {
     let url = args.webhook.as_deref().unwrap_or_default();
     let w = check_webhook_url(url, "--webhook")?;
     let mut query = vec![("wait".to_string(), "true".to_string())];
@@ -204,13 +243,11 @@ fn webhook_target(args: &SendMessageArgs, scope: &mut Scope) -> Result<Destinati
         encode_segment(&w.id),
         encode_segment(&w.token)
     );
-    Ok(Destination { path, query })
-}
-
-/// Where a message goes: the path, and the query a webhook post carries.
-struct Destination {
-    path: String,
-    query: Vec<(String, String)>,
+    Ok(Destination {
+        path,
+        query,
+        webhook: true,
+    })
 }
 
 /// Opens (or reuses: Discord answers the existing one) the DM channel with `user` and returns
@@ -241,31 +278,8 @@ fn dm_channel_path(settings: &Settings, user: &str) -> Result<String> {
 /// request. A `--dm` message's path is a placeholder the caller replaces.
 pub fn requests(args: &SendMessageArgs) -> Result<Vec<RequestSpec>> {
     let mut scope = Scope::default();
-    let webhook = match &args.webhook {
-        Some(_) => Some(webhook_target(args, &mut scope)?),
-        None => None,
-    };
-    let path = match (&webhook, &args.dm, &args.thread, &args.channel) {
-        (Some(w), _, _, _) => w.path.clone(),
-        (None, Some(_), _, _) => DM_PLACEHOLDER.to_string(),
-        (None, None, thread, Some(channel)) => {
-            let channel = names::resolve_id(Target::Channel, "<CHANNEL_ID>", channel, &mut scope)?
-                .to_string();
-            // A thread is a channel of its own: its messages are posted to it directly.
-            let target = match thread {
-                Some(t) => {
-                    names::resolve_id(Target::Channel, "--thread", t, &mut scope)?.to_string()
-                }
-                None => channel,
-            };
-            format!("/channels/{}/messages", encode_segment(&target))
-        }
-        (None, None, _, None) => {
-            return Err(Error::usage(format!(
-                "give a CHANNEL_ID, --dm USER_ID or --webhook URL (or set {WEBHOOK_ENV})"
-            )))
-        }
-    };
+    let destination = destination(args, &mut scope)?;
+    let path = destination.path.clone();
     if args.request.reason.is_some() {
         return Err(Error::usage(
             "send-message takes no audit log reason; leave out --reason",
@@ -273,9 +287,10 @@ pub fn requests(args: &SendMessageArgs) -> Result<Vec<RequestSpec>> {
     }
     let content = args.content.clone().filter(|c| !c.is_empty());
     // The nested fields are checked against the operation that sends them.
-    let operation = match webhook {
-        Some(_) => "execute-webhook",
-        None => "create-message",
+    let operation = if destination.webhook {
+        "execute-webhook"
+    } else {
+        "create-message"
     };
     let extras = extras(args, operation)?;
     let chunks = match content {
@@ -322,10 +337,10 @@ pub fn requests(args: &SendMessageArgs) -> Result<Vec<RequestSpec>> {
             }
         }
         let mut spec = RequestSpec::new(Method::Post, path.clone());
-        if let Some(w) = &webhook {
+        if destination.webhook {
             // The token in the path authorizes; the bot token must not travel with it.
             spec.auth = false;
-            spec.query = w.query.clone();
+            spec.query = destination.query.clone();
         }
         if i == last {
             body.extend(extras.clone());
