@@ -91,7 +91,13 @@ pub fn build(endpoint: &'static Endpoint, matches: &ArgMatches) -> Result<Reques
     for f in endpoint.fields {
         if let Some(text) = matches.get_one::<String>(&flag_id(Place::Body, f)) {
             let label = format!("--{}", long_flag(endpoint, Place::Body, f));
-            body.insert(f.name.to_string(), parse_arg(f, &label, text, &mut scope)?);
+            // A field with a nested schema is read as any JSON here: its shape, outer and inner,
+            // is checked against the whole schema with the rest of the body (check_nested).
+            let value = match crate::endpoints::nested::find(endpoint.name, f.name) {
+                Some(_) => parse_value(Kind::Json, &label, text)?,
+                None => parse_arg(f, &label, text, &mut scope)?,
+            };
+            body.insert(f.name.to_string(), value);
         }
     }
     if !body.is_empty() {
