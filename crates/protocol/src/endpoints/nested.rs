@@ -502,6 +502,23 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.path, "[0].type", "{}", e.why);
+        // Discord's docs (topics/permissions) send permission sets as strings of digits, the
+        // spec types them as integers: both are accepted, anything else is not.
+        for ok in [
+            json!([{"id": "1", "allow": "1024"}]),
+            json!([{"id": "1", "deny": 8}]),
+        ] {
+            assert_eq!(
+                check("create-guild-channel", "permission_overwrites", ok),
+                Ok(())
+            );
+        }
+        let e = check(
+            "create-guild-channel",
+            "permission_overwrites",
+            json!([{"id": "1", "allow": "KICK"}]),
+        );
+        assert_eq!(e.unwrap_err().path, "[0].allow");
         let e = check("bulk-delete-messages", "messages", json!(["1", "x", "3"]));
         assert_eq!(e.unwrap_err().path, "[1]");
         assert!(check("bulk-delete-messages", "messages", json!(["1"])).is_err());
