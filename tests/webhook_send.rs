@@ -199,6 +199,17 @@ fn the_webhook_token_is_never_printed() {
         "{}",
         stderr(&out)
     );
+    // Discord's answer to a wrong token (404 Unknown Webhook) is shown without the token.
+    let wrong = "wrong-token-0123456789abcdef";
+    let out = tokenless(&sb)
+        .args(["send-message", "-v", "--webhook"])
+        .arg(format!("https://discord.com/api/webhooks/1/{wrong}"))
+        .arg("x")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(all.contains("10015") && !all.contains(wrong), "{all}");
     // A bad value in the environment is named without echoing it.
     let out = tokenless(&sb)
         .env(
