@@ -548,8 +548,12 @@ for e in sorted(entries, key=lambda e: e["name"]):
         w(f"    Nested {{ operation: {rust_str(e['name'])}, field: {rust_str(k)}, schema: {rust_str(schema_text)}, example: {rust_str(example)} }},")
 w("];")
 w("")
-w("/// The component schemas the nested schemas refer to as {\"$ref\": \"Name\"}, as one JSON object.")
-w(f"pub static SCHEMAS: &str = {rust_str(NESTED.table_json())};")
+w("/// The component schemas the nested schemas refer to as {\"$ref\": \"Name\"}: (name, schema),")
+w("/// sorted by name; each is parsed the first time a check needs it.")
+w("pub static SCHEMAS: &[(&str, &str)] = &[")
+for name, text in NESTED.table():
+    w(f"    ({rust_str(name)}, {rust_str(text)}),")
+w("];")
 missing = set(CONFIRM) - {e["opid"] for e in entries}
 missing |= {f"paging {p}" for p in PAGING if not any(e["path"] == p and e["method"] == "GET" for e in entries)}
 missing |= {f"limits {o}.{f}" for o, f in LIMITS if o not in by_op}

@@ -91,8 +91,10 @@ class Nested:
                 forms.append(c)
         return forms[0] if len(forms) == 1 else {"anyOf": forms}
 
-    def table_json(self):
-        return json.dumps(dict(sorted(self.used.items())), separators=(",", ":"), ensure_ascii=False)
+    def table(self):
+        """The component schemas, sorted by name, each as compact JSON text."""
+        return [(name, json.dumps(s, separators=(",", ":"), ensure_ascii=False))
+                for name, s in sorted(self.used.items())]
 
     # -- examples ------------------------------------------------------------------------
 
