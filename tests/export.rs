@@ -641,3 +641,63 @@ fn kill_9_mid_refresh_then_the_same_command_finishes_it() {
         .unwrap();
     assert_eq!(gone, 2);
 }
+
+/// Progress is drawn on a terminal only: under util-linux `script` stderr is a pseudo-terminal
+/// (stdout goes to a file) and shows a line per channel and an overall line; in a pipe stderr
+/// stays empty.
+#[test]
+fn progress_per_channel_and_overall_on_a_terminal_only() {
+    let sb = Sandbox::start();
+    let random = channel_named(&sb, "random");
+    sb.admin(
+        "post",
+        "/_sandbox/seed-messages",
+        Some(&format!(r#"{{"channel_id":"{random}","count":2000}}"#)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.json");
+    let template = sb.cmd();
+    let mut cmd = std::process::Command::new("script");
+    for (k, v) in template.get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    // A lower global limit keeps the 20 pages on screen long enough to be drawn.
+    let shell = format!(
+        "'{}' --global-limit 10 export {random} --include-threads none --out '{}' > '{}'",
+        common::BIN,
+        dir.path().join("tty").display(),
+        summary.display()
+    );
+    let out = cmd
+        .args(["-qec", &shell, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run script (util-linux)");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let terminal = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        terminal.contains("export: 0 of 1 channels") && terminal.contains(" pages"),
+        "no overall line on the terminal: {terminal:?}"
+    );
+    assert!(
+        terminal.contains("#random: ") && terminal.contains(" messages, "),
+        "no channel line on the terminal: {terminal:?}"
+    );
+    let printed: Value = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap())
+        .expect("stdout is the summary");
+    assert_eq!(printed["messages"]["new"], 2000);
+
+    let piped = sb.run(&[
+        "export",
+        &random,
+        "--include-threads",
+        "none",
+        "--out",
+        dir.path().join("pipe").to_str().unwrap(),
+    ]);
+    assert!(piped.status.success());
+    assert!(piped.stderr.is_empty(), "{}", stderr(&piped));
+}
