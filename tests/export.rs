@@ -350,6 +350,20 @@ fn a_folder_keeps_its_selection_and_bad_times_are_usage_errors() {
     ]);
     assert_eq!(bad.status.code(), Some(2));
     assert_eq!(stderr(&bad).lines().count(), 1, "{}", stderr(&bad));
+    let bad = sb.run(&[
+        "export",
+        &general,
+        "--out",
+        path,
+        "--refresh-since",
+        "yesterday",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = stderr(&bad);
+    assert!(
+        err.contains("--refresh-since") && err.lines().count() == 1,
+        "{err}"
+    );
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
