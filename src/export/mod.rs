@@ -164,8 +164,6 @@ pub fn run(client: &Client, plan: &Plan, progress: &(dyn Fn(Event) + Sync)) -> R
         discover(client, plan, &index, target, &mut items, &tally)?;
     }
     progress(Event::Planned(items.len()));
-    let queue = Mutex::new(items.into_iter().collect::<VecDeque<Item>>());
-    let fatal: OnceLock<Error> = OnceLock::new();
     let walker = Walker {
         client,
         index: &index,
@@ -173,59 +171,7 @@ pub fn run(client: &Client, plan: &Plan, progress: &(dyn Fn(Event) + Sync)) -> R
         selection: &plan.selection,
         refresh_since: plan.refresh_since,
     };
-    std::thread::scope(|scope| {
-        for _ in 0..plan.jobs.max(1) {
-            scope.spawn(|| {
-                while fatal.get().is_none() {
-                    let Some(item) = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front()
-                    else {
-                        break;
-                    };
-                    progress(Event::Started(&item.name));
-                    let walked = walker.walk(&item.id, &item.file, &|n| {
-                        progress(Event::Page(&item.name, n))
-                    });
-                    progress(Event::Finished(&item.name));
-                    let mut t = tally.lock().unwrap_or_else(|p| p.into_inner());
-                    match walked {
-                        Ok(Walked::Done {
-                            messages,
-                            requests,
-                            refreshed,
-                        }) => {
-                            t.new_messages += messages;
-                            t.requests += requests;
-                            t.refreshed += refreshed.messages;
-                            t.deleted += refreshed.deleted;
-                        }
-                        Ok(Walked::Unreadable(why)) => {
-                            crate::output::diag(&format!(
-                                "discord: skipping {} ({}): {why}",
-                                item.name, item.id
-                            ));
-                            t.skipped
-                                .push(json!({"id": item.id, "name": item.name, "reason": why}));
-                        }
-                        Err(e) if e.kind == crate::ErrorKind::Network => {
-                            let _ = fatal.set(e);
-                        }
-                        Err(e) => {
-                            crate::output::diag(&format!(
-                                "discord: {} ({}) failed: {}",
-                                item.name, item.id, e.message
-                            ));
-                            t.failed.push(
-                                json!({"id": item.id, "name": item.name, "error": e.message}),
-                            );
-                        }
-                    }
-                }
-            });
-        }
-    });
-    if let Some(e) = fatal.into_inner() {
-        return Err(e.context("export interrupted; run the same command again to continue"));
-    }
+    walk_all(&walker, items, plan.jobs, &tally, progress)?;
     let media = match plan.media {
         Some(max) => Some(media::download_all(
             client,
@@ -263,6 +209,80 @@ pub fn run(client: &Client, plan: &Plan, progress: &(dyn Fn(Event) + Sync)) -> R
     fs::write(&path, format!("{summary:#}\n"))
         .map_err(|e| Error::runtime(format!("cannot write {}: {e}", path.display())))?;
     Ok(summary)
+}
+
+/// Walks the channels and threads, `jobs` at a time. A network failure stops every worker
+/// (running the same command again resumes); any other failure is counted against its channel.
+fn walk_all(
+    walker: &Walker,
+    items: Vec<Item>,
+    jobs: usize,
+    tally: &Mutex<Tally>,
+    progress: &(dyn Fn(Event) + Sync),
+) -> Result<()> {
+    let queue = Mutex::new(items.into_iter().collect::<VecDeque<Item>>());
+    let fatal: OnceLock<Error> = OnceLock::new();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.max(1) {
+            scope.spawn(|| {
+                while fatal.get().is_none() {
+                    let Some(item) = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front()
+                    else {
+                        break;
+                    };
+                    progress(Event::Started(&item.name));
+                    let walked = walker.walk(&item.id, &item.file, &|n| {
+                        progress(Event::Page(&item.name, n))
+                    });
+                    progress(Event::Finished(&item.name));
+                    let mut t = tally.lock().unwrap_or_else(|p| p.into_inner());
+                    if let Err(e) = t.record(&item, walked) {
+                        let _ = fatal.set(e);
+                    }
+                }
+            });
+        }
+    });
+    match fatal.into_inner() {
+        Some(e) => Err(e.context("export interrupted; run the same command again to continue")),
+        None => Ok(()),
+    }
+}
+
+impl Tally {
+    /// Counts one channel's walk; hands back a network error, which ends the run.
+    fn record(&mut self, item: &Item, walked: Result<Walked>) -> Result<()> {
+        match walked {
+            Ok(Walked::Done {
+                messages,
+                requests,
+                refreshed,
+            }) => {
+                self.new_messages += messages;
+                self.requests += requests;
+                self.refreshed += refreshed.messages;
+                self.deleted += refreshed.deleted;
+            }
+            Ok(Walked::Unreadable(why)) => {
+                crate::output::diag(&format!(
+                    "discord: skipping {} ({}): {why}",
+                    item.name, item.id
+                ));
+                self.skipped
+                    .push(json!({"id": item.id, "name": item.name, "reason": why}));
+            }
+            Err(e) if e.kind == crate::ErrorKind::Network => return Err(e),
+            Err(e) => {
+                crate::output::diag(&format!(
+                    "discord: {} ({}) failed: {}",
+                    item.name, item.id, e.message
+                ));
+                self.failed
+                    .push(json!({"id": item.id, "name": item.name, "error": e.message}));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Holds `DIR/.lock` for the run: two exports into one folder would interleave their files.
