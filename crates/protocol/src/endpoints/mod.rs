@@ -108,13 +108,14 @@ impl Kind {
     pub fn sample(self) -> String {
         match self {
             Kind::Snowflake => "123456789012345678".into(),
+            // 10 (0.5), raised to the minimum and then lowered to the maximum where there are.
             Kind::Integer { min, max } => {
-                let n = 10.max(min.unwrap_or(10)).min(max.unwrap_or(10));
-                n.to_string()
+                let n = min.map_or(10, |m| m.max(10));
+                max.map_or(n, |m| n.min(m)).to_string()
             }
             Kind::Number { min, max } => {
-                let n = 0.5f64.max(min.unwrap_or(0.5)).min(max.unwrap_or(0.5));
-                n.to_string()
+                let n = min.map_or(0.5, |m| m.max(0.5));
+                max.map_or(n, |m| n.min(m)).to_string()
             }
             Kind::Bool => "true".into(),
             Kind::String { min_len, .. } => {
@@ -447,6 +448,57 @@ mod tests {
             );
         }
         assert_eq!(ENDPOINTS.len(), 242);
+    }
+
+    /// The help's examples must be valid requests: each sample meets its kind's own limits.
+    #[test]
+    fn every_sample_meets_its_limits() {
+        let fields = ENDPOINTS
+            .iter()
+            .flat_map(|e| e.path_params.iter().chain(e.query).chain(e.fields));
+        for f in fields {
+            let sample = f.kind.sample();
+            match f.kind {
+                Kind::Integer { min, max } => {
+                    let n: i64 = sample.parse().unwrap();
+                    assert!(
+                        min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m),
+                        "{}",
+                        f.name
+                    );
+                }
+                Kind::Number { min, max } => {
+                    let n: f64 = sample.parse().unwrap();
+                    assert!(
+                        min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m),
+                        "{}",
+                        f.name
+                    );
+                }
+                Kind::String { min_len, .. } => {
+                    assert!(
+                        sample.chars().count() >= min_len.unwrap_or(0) as usize,
+                        "{}",
+                        f.name
+                    );
+                }
+                Kind::Enum(values) if !values.is_empty() => {
+                    assert!(values.iter().any(|(n, _)| *n == sample), "{}", f.name);
+                }
+                _ => assert!(!sample.is_empty(), "{}", f.name),
+            }
+            assert!(!f.kind.description().is_empty(), "{}", f.name);
+        }
+        let range = Kind::Integer {
+            min: Some(1),
+            max: Some(100),
+        };
+        assert_eq!(range.description(), "integer, from 1 to 100");
+        assert_eq!(Kind::List(&Kind::Snowflake).sample(), "123456789012345678");
+        assert_eq!(
+            Kind::List(&Kind::Snowflake).description(),
+            "id; several as a comma list or a repeated flag"
+        );
     }
 
     #[test]
