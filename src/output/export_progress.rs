@@ -68,12 +68,12 @@ impl Tallies {
             0.0
         };
         let mut line = format!(
-            "export: {} of {} channels, {} messages ({}), {} pages",
+            "export: {} of {} channels, {} ({}), {}",
             self.finished,
             self.planned,
-            self.messages,
+            counted(self.messages, "message"),
             rate(per_sec),
-            self.pages
+            counted(self.pages, "page")
         );
         if self.media_files > 0 {
             line.push_str(&format!(
@@ -88,7 +88,20 @@ impl Tallies {
     /// The line of a channel being walked.
     pub fn channel(&self, name: &str) -> Option<String> {
         let (messages, pages) = self.walking.get(name)?;
-        Some(format!("  {name}: {messages} messages, {pages} pages"))
+        Some(format!(
+            "  {name}: {}, {}",
+            counted(*messages, "message"),
+            counted(*pages, "page")
+        ))
+    }
+}
+
+/// `1 page`, `2 pages`.
+fn counted(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
@@ -200,6 +213,10 @@ mod tests {
         t.apply(Event::Page("#general", 100));
         t.apply(Event::Page("#general", 40));
         t.apply(Event::Page("thread ideas", 3));
+        assert_eq!(
+            t.channel("thread ideas").as_deref(),
+            Some("  thread ideas: 3 messages, 1 page")
+        );
         assert_eq!(
             t.channel("#general").as_deref(),
             Some("  #general: 140 messages, 2 pages")
