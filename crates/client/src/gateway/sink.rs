@@ -26,8 +26,8 @@ pub struct Sink {
     stdout: bool,
 }
 
-/// Called with every dispatch (type, payload) before `--events` filters it, so a cache can
-/// follow events that are not printed.
+/// Called with every dispatch (type, the text of its `d`) before `--events` filters it, so a
+/// cache can follow events that are not printed.
 pub type Observer = Box<dyn Fn(&str, &str) + Send + Sync>;
 
 struct SinkInner {
@@ -95,6 +95,14 @@ impl Sink {
         self
     }
 
+    /// Shows a dispatch (its type and `d`) to the observer, if there is one. Called for every
+    /// dispatch before [`Sink::emit`], which filters.
+    pub fn observe(&self, t: &str, d: &str) {
+        if let Some(observe) = &self.observer {
+            observe(t, d);
+        }
+    }
+
     /// Queues one dispatch as received (with the shard spliced in when asked), writing the
     /// buffer out when it is full, old, or the last line `--max-events` allows. `now` is when
     /// the payload arrived: the caller has read the clock already, and at a million events a
@@ -106,9 +114,6 @@ impl Sink {
         shard: Option<[u32; 2]>,
         now: Instant,
     ) -> Result<()> {
-        if let Some(observe) = &self.observer {
-            observe(t, payload);
-        }
         if let Some(events) = &self.events {
             if !events.iter().any(|e| e == t) {
                 return Ok(());
