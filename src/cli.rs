@@ -12,6 +12,7 @@
 //!   `--output-color`, not `--color`); `endpoints::clap::reserved_flags` is derived from these
 //!   definitions and a unit test fails on any clash.
 
+pub mod listen;
 pub mod slash;
 
 use std::path::PathBuf;
@@ -677,6 +678,10 @@ pub struct ListenArgs {
     /// Do not keep the names cache current from the events received
     #[arg(long)]
     pub no_cache: bool,
+
+    /// Filters: --guild, --channel, --from-bots
+    #[command(flatten)]
+    pub filters: listen::FilterArgs,
 }
 
 /// Arguments of `discord intents`.

@@ -13,6 +13,7 @@ use crate::gateway::intents;
 use crate::gateway::runner::{self, GatewayInfo, ListenOptions, Stop, MAX_SHARDS_PER_PROCESS};
 use crate::gateway::session_file::SessionStore;
 use crate::gateway::sink::Sink;
+use crate::listen::{Consumer, Dispatcher, Filters};
 use crate::output::diag;
 use crate::rest::{Method, RequestSpec};
 use crate::token::TokenKind;
@@ -132,6 +133,7 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
         .map(SessionStore::open)
         .transpose()?
         .map(Arc::new);
+    let dispatcher = dispatcher(settings, &args)?;
     let client = settings.client()?;
     let response = client.send(&RequestSpec::new(Method::Get, "/gateway/bot"))?;
     let info = GatewayInfo::from_json(&response.json()?)?;
@@ -189,17 +191,44 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
         Some(n) => Box::new(crate::names::listen::Annotating::new(n, out)),
         None => out,
     };
-    let mut sink = Sink::new(
+    let sink = Sink::new(
         out,
         options.events.clone(),
         options.max_events,
         Arc::clone(&stop),
     )
     .on_stdout();
-    if let Some(n) = names.filter(|n| n.caching()) {
-        sink = sink.with_observer(crate::names::listen::observer(n));
+    let cache = names
+        .filter(|n| n.caching())
+        .map(crate::names::listen::observer);
+    let sink = match &dispatcher {
+        Some(d) => sink
+            .with_observer(d.observer(cache))
+            .with_chooser(d.chooser()),
+        None => match cache {
+            Some(observe) => sink.with_observer(observe),
+            None => sink,
+        },
+    };
+    let result = runner::run(&options, &info, &sink, &stop);
+    if let Some(d) = &dispatcher {
+        d.close(CLOSE_GRACE);
     }
-    runner::run(&options, &info, &sink, &stop)
+    result
+}
+
+/// How long `listen` waits, once it stops taking events, for consumers to finish (running
+/// handlers, deliveries in flight).
+const CLOSE_GRACE: Duration = Duration::from_secs(10);
+
+/// The filters and consumers for this run, `None` when there are neither (plain `listen`
+/// then prints without parsing). Each consumer (`--exec`, `--forward-to`) adds itself here.
+fn dispatcher(_settings: &Settings, args: &ListenArgs) -> Result<Option<Arc<Dispatcher>>> {
+    let f = &args.filters;
+    let filters = Filters::new(&f.guilds, &f.channels, f.from_bots.unwrap_or(true))?;
+    let consumers: Vec<Box<dyn Consumer>> = Vec::new();
+    let dispatcher = Dispatcher::new(filters, consumers);
+    Ok((!dispatcher.is_idle()).then_some(dispatcher))
 }
 
 #[cfg(test)]
