@@ -86,13 +86,19 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
             "the gateway needs a bot token, not an OAuth2 bearer token: pass the bot token from the Developer Portal",
         ));
     }
-    let intents = intents::parse(&args.intents)?;
     let events: Vec<String> = args
         .events
         .iter()
         .map(|e| e.trim().to_ascii_uppercase())
         .filter(|e| !e.is_empty())
         .collect();
+    let intents = match (&args.intents, events.is_empty()) {
+        (Some(list), _) => intents::parse(list)?,
+        (None, true) => intents::unprivileged(),
+        // A handler is given message content when it handles message events; without it,
+        // content is empty in guilds (docs: Message Content Intent).
+        (None, false) => intents::for_events(&events, crate::listen::exec::wants_content(&args)),
+    };
     if args.max_events == Some(0) {
         return Ok(());
     }
@@ -223,10 +229,13 @@ const CLOSE_GRACE: Duration = Duration::from_secs(10);
 
 /// The filters and consumers for this run, `None` when there are neither (plain `listen`
 /// then prints without parsing). Each consumer (`--exec`, `--forward-to`) adds itself here.
-fn dispatcher(_settings: &Settings, args: &ListenArgs) -> Result<Option<Arc<Dispatcher>>> {
+fn dispatcher(settings: &Settings, args: &ListenArgs) -> Result<Option<Arc<Dispatcher>>> {
     let f = &args.filters;
-    let filters = Filters::new(&f.guilds, &f.channels, f.from_bots.unwrap_or(true))?;
-    let consumers: Vec<Box<dyn Consumer>> = Vec::new();
+    // A bot that replies must not answer its own replies: --reply leaves bots out by default.
+    let from_bots = f.from_bots.unwrap_or(!args.exec.reply);
+    let filters = Filters::new(&f.guilds, &f.channels, from_bots)?;
+    let mut consumers: Vec<Box<dyn Consumer>> = Vec::new();
+    consumers.extend(crate::listen::exec::consumer(settings, args)?);
     let dispatcher = Dispatcher::new(filters, consumers);
     Ok((!dispatcher.is_idle()).then_some(dispatcher))
 }

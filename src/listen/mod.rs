@@ -8,7 +8,10 @@
 //! Consumers therefore receive exactly the printed events, in order; they must queue work and
 //! return at once, since the gateway waits for them.
 
+pub mod answer;
+pub mod exec;
 pub mod filter;
+pub mod handler;
 
 use std::sync::Arc;
 use std::time::Duration;
