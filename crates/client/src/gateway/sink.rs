@@ -22,6 +22,7 @@ pub struct Sink {
     events: Option<Vec<String>>,
     stop: Arc<Stop>,
     observer: Option<Observer>,
+    chooser: Option<Chooser>,
     /// Whether the output is this process's stdout, so [`Sink::output_closed`] may look at it.
     stdout: bool,
 }
@@ -29,6 +30,12 @@ pub struct Sink {
 /// Called with every dispatch (type, the text of its `d`) before `--events` filters it, so a
 /// cache can follow events that are not printed.
 pub type Observer = Box<dyn Fn(&str, &str) + Send + Sync>;
+
+/// Called with each dispatch (type, payload) that passed `--events` while `--max-events` still
+/// allows one, under the sink's lock, so calls come one at a time in output order. It decides
+/// whether the dispatch is kept (`true`: printed and counted) and may hand a kept one to other
+/// consumers; the program above uses it for its filters and handlers. It must not block.
+pub type Chooser = Box<dyn Fn(&str, &str) -> bool + Send + Sync>;
 
 struct SinkInner {
     out: Box<dyn Write + Send>,
@@ -73,6 +80,7 @@ impl Sink {
             stop,
             stdout: false,
             observer: None,
+            chooser: None,
         }
     }
 
@@ -103,6 +111,12 @@ impl Sink {
         }
     }
 
+    /// Keeps only the dispatches `chooser` keeps (see [`Chooser`]).
+    pub fn with_chooser(mut self, chooser: Chooser) -> Sink {
+        self.chooser = Some(chooser);
+        self
+    }
+
     /// Queues one dispatch as received (with the shard spliced in when asked), writing the
     /// buffer out when it is full, old, or the last line `--max-events` allows. `now` is when
     /// the payload arrived: the caller has read the clock already, and at a million events a
@@ -122,6 +136,11 @@ impl Sink {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if inner.max.is_some_and(|m| inner.written >= m) {
             return Ok(());
+        }
+        if let Some(choose) = &self.chooser {
+            if !choose(t, payload) {
+                return Ok(());
+            }
         }
         inner.written += 1;
         let last = inner.max.is_some_and(|m| inner.written >= m);
@@ -233,6 +252,31 @@ mod tests {
         assert_eq!(
             String::from_utf8(buf.0.lock().unwrap().clone()).unwrap(),
             "{\"t\":\"A\",\"s\":1,\"shard\":[0,2]}\n{\"t\":\"A\",\"s\":3}\n"
+        );
+    }
+
+    #[test]
+    fn the_chooser_drops_lines_before_they_count() {
+        let buf = Buf::default();
+        let stop = Arc::new(Stop::default());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let kept = Arc::clone(&seen);
+        let sink = Sink::new(Box::new(buf.clone()), None, Some(1), Arc::clone(&stop)).with_chooser(
+            Box::new(move |t, _| {
+                kept.lock().unwrap().push(t.to_string());
+                t == "B"
+            }),
+        );
+        for t in ["A", "B", "C"] {
+            let line = format!(r#"{{"t":"{t}"}}"#);
+            sink.emit(&line, t, None, Instant::now()).unwrap();
+        }
+        // A was dropped without counting; B used up --max-events 1, so C was never offered.
+        assert_eq!(*seen.lock().unwrap(), ["A", "B"]);
+        assert!(stop.requested());
+        assert_eq!(
+            String::from_utf8(buf.0.lock().unwrap().clone()).unwrap(),
+            "{\"t\":\"B\"}\n"
         );
     }
 
