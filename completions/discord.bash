@@ -13161,7 +13161,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__export)
-            opts="-o -j -c -r -i -v -h --out --include-threads --after --before --channel --exclude-channel --from --media --max-media-size --jobs --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-o -j -c -r -i -v -h --out --include-threads --after --before --channel --exclude-channel --from --media --max-media-size --jobs --refresh-since --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13208,6 +13208,10 @@ _discord() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --refresh-since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -28925,7 +28929,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__listen)
-            opts="-c -r -i -v -h --max-events --compress --large-threshold --status --activity --shard --shards --stdin --identify-queue --session-file --request-members --no-cache --intents --events --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-j -c -r -i -v -h --max-events --compress --large-threshold --status --activity --shard --shards --stdin --identify-queue --session-file --request-members --no-cache --guild --channel --from-bots --exec --exec-argv --jobs --exec-timeout --reply --intents --events --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -28968,6 +28972,38 @@ _discord() {
                     return 0
                     ;;
                 --request-members)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --guild)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --channel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-bots)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec-argv)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

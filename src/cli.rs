@@ -12,6 +12,7 @@
 //!   `--output-color`, not `--color`); `endpoints::clap::reserved_flags` is derived from these
 //!   definitions and a unit test fails on any clash.
 
+pub mod listen;
 pub mod slash;
 
 use std::path::PathBuf;
@@ -319,6 +320,10 @@ pub struct ExportArgs {
     /// Channels walked at once (all share the rate limits)
     #[arg(long, short = 'j', value_name = "N", default_value_t = 8)]
     pub jobs: usize,
+
+    /// Re-walk what is exported from this time (RFC 3339) or snowflake on: edits rewritten, deletions recorded
+    #[arg(long, value_name = "TIME|ID")]
+    pub refresh_since: Option<String>,
 }
 
 /// Arguments of `discord batch`.
@@ -609,12 +614,13 @@ impl Status {
 /// Arguments of `discord listen`.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  discord listen --intents GUILD_MESSAGES,MESSAGE_CONTENT --events MESSAGE_CREATE | jq -r .d.content\n  discord listen --events MESSAGE_CREATE,MESSAGE_UPDATE --max-events 100 > events.jsonl\n  discord --sandbox listen --max-events 2\nEach dispatch is printed as received, one JSON object per line (coloured on a terminal).\nDiagnostics go to stderr. Ctrl-C closes the session cleanly."
+    after_help = "Examples:\n  discord listen --intents GUILD_MESSAGES,MESSAGE_CONTENT --events MESSAGE_CREATE | jq -r .d.content\n  discord listen --events MESSAGE_CREATE,MESSAGE_UPDATE --max-events 100 > events.jsonl\n  discord --sandbox listen --max-events 2\n  discord listen --events INTERACTION_CREATE --exec 'echo pong'\nEach dispatch is printed as received, one JSON object per line (coloured on a terminal).\nDiagnostics go to stderr. Ctrl-C closes the session cleanly."
 )]
 pub struct ListenArgs {
     /// Intents: comma list of names (see 'discord intents'), numbers, all, unprivileged, none
-    #[arg(long, value_name = "LIST", default_value = "unprivileged")]
-    pub intents: String,
+    /// [default: what --events needs, else unprivileged]
+    #[arg(long, value_name = "LIST")]
+    pub intents: Option<String>,
 
     /// Print only these dispatch types (comma list, e.g. MESSAGE_CREATE,MESSAGE_UPDATE)
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
@@ -677,6 +683,14 @@ pub struct ListenArgs {
     /// Do not keep the names cache current from the events received
     #[arg(long)]
     pub no_cache: bool,
+
+    /// Filters: --guild, --channel, --from-bots
+    #[command(flatten)]
+    pub filters: listen::FilterArgs,
+
+    /// Handlers: --exec, --exec-argv, --jobs, --exec-timeout, --reply
+    #[command(flatten)]
+    pub exec: listen::ExecArgs,
 }
 
 /// Arguments of `discord intents`.

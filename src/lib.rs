@@ -18,6 +18,7 @@
 //! - [`endpoints`]: the endpoint table (from the protocol crate) and the clap commands built from it.
 //! - [`export`]: `discord export`, archives of guilds, channels and threads.
 //! - [`output`]: how responses reach stdout (pretty/compact JSON, colour) and diagnostics stderr.
+//! - [`listen`]: what `listen` does with a dispatch besides printing it (filters, handlers).
 //! - [`names`]: names, mentions, links and times where ids are taken, and the names cache.
 //! - [`commands`]: thin glue, one module per subcommand.
 //!
@@ -29,6 +30,7 @@ pub mod commands;
 pub mod config;
 pub mod endpoints;
 pub mod export;
+pub mod listen;
 pub mod names;
 pub mod output;
 pub mod request;

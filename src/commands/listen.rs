@@ -13,6 +13,7 @@ use crate::gateway::intents;
 use crate::gateway::runner::{self, GatewayInfo, ListenOptions, Stop, MAX_SHARDS_PER_PROCESS};
 use crate::gateway::session_file::SessionStore;
 use crate::gateway::sink::Sink;
+use crate::listen::{Consumer, Dispatcher, Filters};
 use crate::output::diag;
 use crate::rest::{Method, RequestSpec};
 use crate::token::TokenKind;
@@ -85,13 +86,19 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
             "the gateway needs a bot token, not an OAuth2 bearer token: pass the bot token from the Developer Portal",
         ));
     }
-    let intents = intents::parse(&args.intents)?;
     let events: Vec<String> = args
         .events
         .iter()
         .map(|e| e.trim().to_ascii_uppercase())
         .filter(|e| !e.is_empty())
         .collect();
+    let intents = match (&args.intents, events.is_empty()) {
+        (Some(list), _) => intents::parse(list)?,
+        (None, true) => intents::unprivileged(),
+        // A handler is given message content when it handles message events; without it,
+        // content is empty in guilds (docs: Message Content Intent).
+        (None, false) => intents::for_events(&events, crate::listen::exec::wants_content(&args)),
+    };
     if args.max_events == Some(0) {
         return Ok(());
     }
@@ -132,6 +139,7 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
         .map(SessionStore::open)
         .transpose()?
         .map(Arc::new);
+    let dispatcher = dispatcher(settings, &args)?;
     let client = settings.client()?;
     let response = client.send(&RequestSpec::new(Method::Get, "/gateway/bot"))?;
     let info = GatewayInfo::from_json(&response.json()?)?;
@@ -189,17 +197,47 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
         Some(n) => Box::new(crate::names::listen::Annotating::new(n, out)),
         None => out,
     };
-    let mut sink = Sink::new(
+    let sink = Sink::new(
         out,
         options.events.clone(),
         options.max_events,
         Arc::clone(&stop),
     )
     .on_stdout();
-    if let Some(n) = names.filter(|n| n.caching()) {
-        sink = sink.with_observer(crate::names::listen::observer(n));
+    let cache = names
+        .filter(|n| n.caching())
+        .map(crate::names::listen::observer);
+    let sink = match &dispatcher {
+        Some(d) => sink
+            .with_observer(d.observer(cache))
+            .with_chooser(d.chooser()),
+        None => match cache {
+            Some(observe) => sink.with_observer(observe),
+            None => sink,
+        },
+    };
+    let result = runner::run(&options, &info, &sink, &stop);
+    if let Some(d) = &dispatcher {
+        d.close(CLOSE_GRACE);
     }
-    runner::run(&options, &info, &sink, &stop)
+    result
+}
+
+/// How long `listen` waits, once it stops taking events, for consumers to finish (running
+/// handlers, deliveries in flight).
+const CLOSE_GRACE: Duration = Duration::from_secs(10);
+
+/// The filters and consumers for this run, `None` when there are neither (plain `listen`
+/// then prints without parsing). Each consumer (`--exec`, `--forward-to`) adds itself here.
+fn dispatcher(settings: &Settings, args: &ListenArgs) -> Result<Option<Arc<Dispatcher>>> {
+    let f = &args.filters;
+    // A bot that replies must not answer its own replies: --reply leaves bots out by default.
+    let from_bots = f.from_bots.unwrap_or(!args.exec.reply);
+    let filters = Filters::new(&f.guilds, &f.channels, from_bots)?;
+    let mut consumers: Vec<Box<dyn Consumer>> = Vec::new();
+    consumers.extend(crate::listen::exec::consumer(settings, args)?);
+    let dispatcher = Dispatcher::new(filters, consumers);
+    Ok((!dispatcher.is_idle()).then_some(dispatcher))
 }
 
 #[cfg(test)]

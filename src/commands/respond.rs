@@ -28,10 +28,13 @@ const EPHEMERAL: u64 = 1 << 6;
 
 /// What identifies an interaction.
 #[derive(Debug, Clone, Default)]
-struct Target {
-    id: Option<String>,
-    token: String,
-    application_id: Option<String>,
+pub struct Target {
+    /// The interaction id (needed for the initial response only).
+    pub id: Option<String>,
+    /// The interaction token (a secret: never printed).
+    pub token: String,
+    /// The application it was sent to, when known.
+    pub application_id: Option<String>,
 }
 
 /// Reads the INTERACTION_CREATE event from stdin: a gateway dispatch line (`{"t": ..., "d":
@@ -153,16 +156,32 @@ pub fn respond(settings: &Settings, args: RespondArgs) -> Result<()> {
     if !args.files.files.is_empty() {
         attach(&mut body, &args.files.files)?;
     }
+    let answer = send_initial(settings, &target, body, &args.files.files)?;
+    settings.printer.print_body(&answer)
+}
+
+/// Sends `body` as the interaction's initial response (the callback) and returns Discord's
+/// answer: the one way `respond` and `listen --exec` answer an interaction. The record of
+/// answered interactions is checked first (one initial response only) and kept after; a late
+/// answer is warned about; the token never shows in an error.
+pub fn send_initial(
+    settings: &Settings,
+    target: &Target,
+    body: Value,
+    files: &[PathBuf],
+) -> Result<Vec<u8>> {
     let id = target.id.clone().unwrap_or_default();
     let mut spec = RequestSpec::new(
         Method::Post,
         format!("/interactions/{id}/{}/callback", target.token),
     );
+    let kind = body["type"].as_u64().unwrap_or(0);
     spec.auth = false;
-    spec.body = Some(body.clone());
-    spec.files = args.files.files.clone();
+    spec.body = Some(body);
+    spec.files = files.to_vec();
     if settings.dry_run {
-        return print_redacted(settings, &spec, &target.token);
+        print_redacted(settings, &spec, &target.token)?;
+        return Ok(Vec::new());
     }
     let record = Record::open()?;
     record.check_unanswered(&id)?;
@@ -174,8 +193,20 @@ pub fn respond(settings: &Settings, args: RespondArgs) -> Result<()> {
             ));
         }
     }
-    send_by_token(settings, spec, &target).map_err(|e| explain_unknown(e, "the initial response must come within 3 s of the interaction; after that Discord forgets it"))?;
-    record.add(&id, &target, body["type"].as_u64().unwrap_or(0))
+    let answer = send_token_request(settings, spec, target).map_err(|e| explain_unknown(e, "the initial response must come within 3 s of the interaction; after that Discord forgets it"))?;
+    record.add(&id, target, kind)?;
+    Ok(answer)
+}
+
+/// Edits the interaction's original response (after a deferred one) to the message `data`.
+pub fn edit_original(settings: &Settings, target: &Target, data: Value) -> Result<Vec<u8>> {
+    let app = app_for(settings, target, None)?;
+    let mut spec = RequestSpec::new(
+        Method::Patch,
+        format!("/webhooks/{app}/{}/messages/@original", target.token),
+    );
+    spec.body = Some(data);
+    send_token_request(settings, spec, target)
 }
 
 /// The initial response body for the chosen kind.
@@ -297,9 +328,21 @@ fn send_by_token(settings: &Settings, mut spec: RequestSpec, target: &Target) ->
     if settings.dry_run {
         return print_redacted(settings, &spec, &target.token);
     }
+    let answer = send_token_request(settings, spec, target)?;
+    settings.printer.print_body(&answer)
+}
+
+/// Sends a request addressed by an interaction token and returns the answer's body; the
+/// token is blanked out of any error.
+fn send_token_request(
+    settings: &Settings,
+    mut spec: RequestSpec,
+    target: &Target,
+) -> Result<Vec<u8>> {
+    spec.auth = false;
     let client = settings.client()?;
     match client.send(&spec) {
-        Ok(response) => settings.printer.print_body(&response.body),
+        Ok(response) => Ok(response.body),
         Err(mut e) => {
             e.message = e.message.replace(&target.token, "████");
             Err(explain_unknown(

@@ -22,13 +22,20 @@ pub struct Sink {
     events: Option<Vec<String>>,
     stop: Arc<Stop>,
     observer: Option<Observer>,
+    chooser: Option<Chooser>,
     /// Whether the output is this process's stdout, so [`Sink::output_closed`] may look at it.
     stdout: bool,
 }
 
-/// Called with every dispatch (type, payload) before `--events` filters it, so a cache can
-/// follow events that are not printed.
+/// Called with every dispatch (type, the text of its `d`) before `--events` filters it, so a
+/// cache can follow events that are not printed.
 pub type Observer = Box<dyn Fn(&str, &str) + Send + Sync>;
+
+/// Called with each dispatch (type, payload) that passed `--events` while `--max-events` still
+/// allows one, under the sink's lock, so calls come one at a time in output order. It decides
+/// whether the dispatch is kept (`true`: printed and counted) and may hand a kept one to other
+/// consumers; the program above uses it for its filters and handlers. It must not block.
+pub type Chooser = Box<dyn Fn(&str, &str) -> bool + Send + Sync>;
 
 struct SinkInner {
     out: Box<dyn Write + Send>,
@@ -73,6 +80,7 @@ impl Sink {
             stop,
             stdout: false,
             observer: None,
+            chooser: None,
         }
     }
 
@@ -95,6 +103,20 @@ impl Sink {
         self
     }
 
+    /// Shows a dispatch (its type and `d`) to the observer, if there is one. Called for every
+    /// dispatch before [`Sink::emit`], which filters.
+    pub fn observe(&self, t: &str, d: &str) {
+        if let Some(observe) = &self.observer {
+            observe(t, d);
+        }
+    }
+
+    /// Keeps only the dispatches `chooser` keeps (see [`Chooser`]).
+    pub fn with_chooser(mut self, chooser: Chooser) -> Sink {
+        self.chooser = Some(chooser);
+        self
+    }
+
     /// Queues one dispatch as received (with the shard spliced in when asked), writing the
     /// buffer out when it is full, old, or the last line `--max-events` allows. `now` is when
     /// the payload arrived: the caller has read the clock already, and at a million events a
@@ -106,9 +128,6 @@ impl Sink {
         shard: Option<[u32; 2]>,
         now: Instant,
     ) -> Result<()> {
-        if let Some(observe) = &self.observer {
-            observe(t, payload);
-        }
         if let Some(events) = &self.events {
             if !events.iter().any(|e| e == t) {
                 return Ok(());
@@ -117,6 +136,11 @@ impl Sink {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if inner.max.is_some_and(|m| inner.written >= m) {
             return Ok(());
+        }
+        if let Some(choose) = &self.chooser {
+            if !choose(t, payload) {
+                return Ok(());
+            }
         }
         inner.written += 1;
         let last = inner.max.is_some_and(|m| inner.written >= m);
@@ -228,6 +252,31 @@ mod tests {
         assert_eq!(
             String::from_utf8(buf.0.lock().unwrap().clone()).unwrap(),
             "{\"t\":\"A\",\"s\":1,\"shard\":[0,2]}\n{\"t\":\"A\",\"s\":3}\n"
+        );
+    }
+
+    #[test]
+    fn the_chooser_drops_lines_before_they_count() {
+        let buf = Buf::default();
+        let stop = Arc::new(Stop::default());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let kept = Arc::clone(&seen);
+        let sink = Sink::new(Box::new(buf.clone()), None, Some(1), Arc::clone(&stop)).with_chooser(
+            Box::new(move |t, _| {
+                kept.lock().unwrap().push(t.to_string());
+                t == "B"
+            }),
+        );
+        for t in ["A", "B", "C"] {
+            let line = format!(r#"{{"t":"{t}"}}"#);
+            sink.emit(&line, t, None, Instant::now()).unwrap();
+        }
+        // A was dropped without counting; B used up --max-events 1, so C was never offered.
+        assert_eq!(*seen.lock().unwrap(), ["A", "B"]);
+        assert!(stop.requested());
+        assert_eq!(
+            String::from_utf8(buf.0.lock().unwrap().clone()).unwrap(),
+            "{\"t\":\"B\"}\n"
         );
     }
 
