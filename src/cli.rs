@@ -12,6 +12,7 @@
 //!   `--output-color`, not `--color`); `endpoints::clap::reserved_flags` is derived from these
 //!   definitions and a unit test fails on any clash.
 
+pub mod forward;
 pub mod listen;
 pub mod slash;
 
@@ -270,6 +271,11 @@ pub enum Command {
     Respond(slash::RespondArgs),
     /// Send a follow-up message for an interaction, by its token
     Followup(slash::FollowupArgs),
+    /// Print the public key 'listen --forward-to' signs deliveries with (hex, like verify_key)
+    #[command(
+        after_help = "Examples:\n  discord forward-key\n  PUBLIC_KEY=$(discord forward-key) python3 bot.py"
+    )]
+    ForwardKey,
     /// Archive guilds, channels and threads: JSON lines, an SQLite index, media; incremental
     Export(ExportArgs),
 }
@@ -682,6 +688,10 @@ pub struct ListenArgs {
     /// Filters: --guild, --channel, --from-bots
     #[command(flatten)]
     pub filters: listen::FilterArgs,
+
+    /// Delivery to an HTTP endpoint: --forward-to, --forward-header
+    #[command(flatten)]
+    pub forward: forward::ForwardArgs,
 }
 
 /// Arguments of `discord intents`.

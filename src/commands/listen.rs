@@ -13,6 +13,7 @@ use crate::gateway::intents;
 use crate::gateway::runner::{self, GatewayInfo, ListenOptions, Stop, MAX_SHARDS_PER_PROCESS};
 use crate::gateway::session_file::SessionStore;
 use crate::gateway::sink::Sink;
+use crate::listen::forward::Forwarder;
 use crate::listen::{Consumer, Dispatcher, Filters};
 use crate::output::diag;
 use crate::rest::{Method, RequestSpec};
@@ -87,12 +88,13 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
         ));
     }
     let intents = intents::parse(&args.intents)?;
-    let events: Vec<String> = args
+    let mut events: Vec<String> = args
         .events
         .iter()
         .map(|e| e.trim().to_ascii_uppercase())
         .filter(|e| !e.is_empty())
         .collect();
+    crate::listen::forward::default_events(&args.forward, &mut events);
     if args.max_events == Some(0) {
         return Ok(());
     }
@@ -133,7 +135,7 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
         .map(SessionStore::open)
         .transpose()?
         .map(Arc::new);
-    let dispatcher = dispatcher(settings, &args)?;
+    let dispatcher = dispatcher(settings, &args, &events)?;
     let client = settings.client()?;
     let response = client.send(&RequestSpec::new(Method::Get, "/gateway/bot"))?;
     let info = GatewayInfo::from_json(&response.json()?)?;
@@ -223,10 +225,17 @@ const CLOSE_GRACE: Duration = Duration::from_secs(10);
 
 /// The filters and consumers for this run, `None` when there are neither (plain `listen`
 /// then prints without parsing). Each consumer (`--exec`, `--forward-to`) adds itself here.
-fn dispatcher(_settings: &Settings, args: &ListenArgs) -> Result<Option<Arc<Dispatcher>>> {
+fn dispatcher(
+    settings: &Settings,
+    args: &ListenArgs,
+    events: &[String],
+) -> Result<Option<Arc<Dispatcher>>> {
     let f = &args.filters;
     let filters = Filters::new(&f.guilds, &f.channels, f.from_bots.unwrap_or(true))?;
-    let consumers: Vec<Box<dyn Consumer>> = Vec::new();
+    let mut consumers: Vec<Box<dyn Consumer>> = Vec::new();
+    if let Some(forwarder) = Forwarder::from_args(settings, &args.forward, events)? {
+        consumers.push(Box::new(forwarder));
+    }
     let dispatcher = Dispatcher::new(filters, consumers);
     Ok((!dispatcher.is_idle()).then_some(dispatcher))
 }

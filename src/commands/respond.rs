@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 use crate::cli::slash::{FollowupArgs, RespondArgs};
 use crate::config::Settings;
 use crate::endpoints::Kind;
-use crate::rest::{Method, RequestSpec};
+use crate::rest::{Client, Method, RequestSpec};
 use crate::{Error, ErrorKind, Result};
 
 /// The initial response must reach Discord within this many milliseconds.
@@ -56,17 +56,47 @@ fn target_from_stdin() -> Result<Target> {
             event["t"].as_str().unwrap_or("?")
         )));
     }
-    match (d["id"].as_str(), d["token"].as_str()) {
-        (Some(id), Some(token)) => Ok(Target {
-            id: Some(id.to_string()),
-            token: token.to_string(),
-            application_id: d["application_id"].as_str().map(str::to_string),
-        }),
-        _ => Err(Error::usage(
-            "the event on stdin has no interaction id and token",
-        )),
-    }
+    target_of(d).ok_or_else(|| Error::usage("the event on stdin has no interaction id and token"))
 }
+
+/// The id, token and application of an interaction object.
+fn target_of(d: &Value) -> Option<Target> {
+    Some(Target {
+        id: Some(d["id"].as_str()?.to_string()),
+        token: d["token"].as_str()?.to_string(),
+        application_id: d["application_id"].as_str().map(str::to_string),
+    })
+}
+
+/// The initial response request: the interaction token is the credential, so the bot token
+/// is not sent.
+fn callback_spec(id: &str, token: &str, body: Value) -> RequestSpec {
+    let mut spec = RequestSpec::new(Method::Post, format!("/interactions/{id}/{token}/callback"));
+    spec.auth = false;
+    spec.body = Some(body);
+    spec
+}
+
+/// Sends `body` as the initial response to `interaction` (an INTERACTION_CREATE's `d`), as
+/// `respond` does: refused before sending when the interaction already has one, recorded so
+/// a later `respond` knows, the interaction token kept out of errors. `listen --forward-to`
+/// relays an HTTP bot's answer through here.
+pub fn send_initial(client: &Client, interaction: &Value, body: Value) -> Result<()> {
+    let target = target_of(interaction)
+        .ok_or_else(|| Error::usage("the interaction has no id and token"))?;
+    let id = target.id.clone().unwrap_or_default();
+    let record = Record::open()?;
+    record.check_unanswered(&id)?;
+    let kind = body["type"].as_u64().unwrap_or(0);
+    client
+        .send(&callback_spec(&id, &target.token, body))
+        .map_err(|e| token_error(e, &target.token, RESPONSE_WINDOW_RULE))?;
+    record.add(&id, &target, kind)
+}
+
+/// Why Discord forgets an interaction that was not answered in time.
+const RESPONSE_WINDOW_RULE: &str =
+    "the initial response must come within 3 s of the interaction; after that Discord forgets it";
 
 /// When an interaction was created (Unix ms), from its snowflake.
 fn created_ms(id: &str) -> Option<u64> {
@@ -154,12 +184,7 @@ pub fn respond(settings: &Settings, args: RespondArgs) -> Result<()> {
         attach(&mut body, &args.files.files)?;
     }
     let id = target.id.clone().unwrap_or_default();
-    let mut spec = RequestSpec::new(
-        Method::Post,
-        format!("/interactions/{id}/{}/callback", target.token),
-    );
-    spec.auth = false;
-    spec.body = Some(body.clone());
+    let mut spec = callback_spec(&id, &target.token, body.clone());
     spec.files = args.files.files.clone();
     if settings.dry_run {
         return print_redacted(settings, &spec, &target.token);
@@ -174,7 +199,7 @@ pub fn respond(settings: &Settings, args: RespondArgs) -> Result<()> {
             ));
         }
     }
-    send_by_token(settings, spec, &target).map_err(|e| explain_unknown(e, "the initial response must come within 3 s of the interaction; after that Discord forgets it"))?;
+    send_by_token(settings, spec, &target).map_err(|e| explain_unknown(e, RESPONSE_WINDOW_RULE))?;
     record.add(&id, &target, body["type"].as_u64().unwrap_or(0))
 }
 
@@ -300,14 +325,19 @@ fn send_by_token(settings: &Settings, mut spec: RequestSpec, target: &Target) ->
     let client = settings.client()?;
     match client.send(&spec) {
         Ok(response) => settings.printer.print_body(&response.body),
-        Err(mut e) => {
-            e.message = e.message.replace(&target.token, "████");
-            Err(explain_unknown(
-                e,
-                "the token works 15 minutes after the interaction",
-            ))
-        }
+        Err(e) => Err(token_error(
+            e,
+            &target.token,
+            "the token works 15 minutes after the interaction",
+        )),
     }
+}
+
+/// An error from a request addressed by an interaction token: the token redacted, and
+/// Discord's "unknown interaction" answers explained by `rule`.
+fn token_error(mut e: Error, token: &str, rule: &str) -> Error {
+    e.message = e.message.replace(token, "████");
+    explain_unknown(e, rule)
 }
 
 fn print_redacted(settings: &Settings, spec: &RequestSpec, token: &str) -> Result<()> {

@@ -9,6 +9,8 @@
 //! return at once, since the gateway waits for them.
 
 pub mod filter;
+pub mod forward;
+pub mod key;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -230,3 +230,15 @@ pub fn json(out: &Output) -> serde_json::Value {
         )
     })
 }
+
+/// Polls `ok` until it holds, failing the test after 30 s.
+pub fn wait_until(what: &str, ok: impl Fn() -> bool) {
+    let start = std::time::Instant::now();
+    while !ok() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
