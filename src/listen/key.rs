@@ -37,7 +37,10 @@ impl ForwardKey {
     /// nothing is there yet.
     pub fn load_or_create_at(path: &Path) -> Result<ForwardKey> {
         match fs::read_to_string(path) {
-            Ok(text) => return parse(&text, path),
+            Ok(text) => {
+                warn_if_readable_by_others(path);
+                return parse(&text, path);
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(cannot(path, "read", &e)),
         }
@@ -121,6 +124,17 @@ fn parse(text: &str, path: &Path) -> Result<ForwardKey> {
             "the forward key file {} is corrupt (it should hold 64 hex digits); remove it to make a new key, then give your bot the new public key ('discord forward-key')",
             path.display()
         ))),
+    }
+}
+
+/// Anyone who can read the seed can sign as this forwarder.
+fn warn_if_readable_by_others(path: &Path) {
+    if crate::config::readable_by_others(path) {
+        crate::output::diag(&format!(
+            "warning: the forward key file {} can be read by other users (run: chmod 600 '{}')",
+            path.display(),
+            path.display()
+        ));
     }
 }
 
