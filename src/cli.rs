@@ -620,8 +620,9 @@ impl Status {
 )]
 pub struct ListenArgs {
     /// Intents: comma list of names (see 'discord intents'), numbers, all, unprivileged, none
-    #[arg(long, value_name = "LIST", default_value = "unprivileged")]
-    pub intents: String,
+    /// [default: what --events needs, else unprivileged]
+    #[arg(long, value_name = "LIST")]
+    pub intents: Option<String>,
 
     /// Print only these dispatch types (comma list, e.g. MESSAGE_CREATE,MESSAGE_UPDATE)
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
@@ -692,6 +693,10 @@ pub struct ListenArgs {
     /// Delivery to an HTTP endpoint: --forward-to, --forward-header
     #[command(flatten)]
     pub forward: forward::ForwardArgs,
+
+    /// Handlers: --exec, --exec-argv, --jobs, --exec-timeout, --reply
+    #[command(flatten)]
+    pub exec: listen::ExecArgs,
 }
 
 /// Arguments of `discord intents`.

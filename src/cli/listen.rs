@@ -24,3 +24,34 @@ pub struct FilterArgs {
     )]
     pub from_bots: Option<bool>,
 }
+
+/// `listen --exec`: a program run once per chosen event.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ExecArgs {
+    /// Run CMD (with sh -c) once per event: the event JSON on stdin, DISCORD_EVENT,
+    /// DISCORD_CHANNEL_ID, ... in the environment; what it prints answers an interaction
+    #[arg(long, value_name = "CMD", conflicts_with = "exec_argv")]
+    pub exec: Option<String>,
+
+    /// Like --exec, without a shell: PROGRAM and its arguments (put it last, or end it with ';')
+    #[arg(
+        long,
+        value_name = "PROGRAM ARGS",
+        num_args = 1..,
+        allow_hyphen_values = true,
+        value_terminator = ";"
+    )]
+    pub exec_argv: Option<Vec<String>>,
+
+    /// Handlers running at once (events of one channel still run one after another, in order)
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 4)]
+    pub jobs: usize,
+
+    /// Kill a handler still running after SECS (an interaction it held is deferred first)
+    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    pub exec_timeout: f64,
+
+    /// Post what a handler prints for a message event as a reply to that message
+    #[arg(long)]
+    pub reply: bool,
+}

@@ -87,7 +87,6 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
             "the gateway needs a bot token, not an OAuth2 bearer token: pass the bot token from the Developer Portal",
         ));
     }
-    let intents = intents::parse(&args.intents)?;
     let mut events: Vec<String> = args
         .events
         .iter()
@@ -95,6 +94,13 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
         .filter(|e| !e.is_empty())
         .collect();
     crate::listen::forward::default_events(&args.forward, &mut events);
+    let intents = match (&args.intents, events.is_empty()) {
+        (Some(list), _) => intents::parse(list)?,
+        (None, true) => intents::unprivileged(),
+        // A handler is given message content when it handles message events; without it,
+        // content is empty in guilds (docs: Message Content Intent).
+        (None, false) => intents::for_events(&events, crate::listen::exec::wants_content(&args)),
+    };
     if args.max_events == Some(0) {
         return Ok(());
     }
@@ -231,8 +237,11 @@ fn dispatcher(
     events: &[String],
 ) -> Result<Option<Arc<Dispatcher>>> {
     let f = &args.filters;
-    let filters = Filters::new(&f.guilds, &f.channels, f.from_bots.unwrap_or(true))?;
+    // A bot that replies must not answer its own replies: --reply leaves bots out by default.
+    let from_bots = f.from_bots.unwrap_or(!args.exec.reply);
+    let filters = Filters::new(&f.guilds, &f.channels, from_bots)?;
     let mut consumers: Vec<Box<dyn Consumer>> = Vec::new();
+    consumers.extend(crate::listen::exec::consumer(settings, args)?);
     if let Some(forwarder) = Forwarder::from_args(settings, &args.forward, events)? {
         consumers.push(Box::new(forwarder));
     }

@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 use crate::cli::slash::{FollowupArgs, RespondArgs};
 use crate::config::Settings;
 use crate::endpoints::Kind;
-use crate::rest::{Client, Method, RequestSpec};
+use crate::rest::{Method, RequestSpec};
 use crate::{Error, ErrorKind, Result};
 
 /// The initial response must reach Discord within this many milliseconds.
@@ -28,10 +28,24 @@ const EPHEMERAL: u64 = 1 << 6;
 
 /// What identifies an interaction.
 #[derive(Debug, Clone, Default)]
-struct Target {
-    id: Option<String>,
-    token: String,
-    application_id: Option<String>,
+pub struct Target {
+    /// The interaction id (needed for the initial response only).
+    pub id: Option<String>,
+    /// The interaction token (a secret: never printed).
+    pub token: String,
+    /// The application it was sent to, when known.
+    pub application_id: Option<String>,
+}
+
+impl Target {
+    /// The id, token and application of an interaction object (an INTERACTION_CREATE's `d`).
+    pub fn of(d: &Value) -> Option<Target> {
+        Some(Target {
+            id: Some(d["id"].as_str()?.to_string()),
+            token: d["token"].as_str()?.to_string(),
+            application_id: d["application_id"].as_str().map(str::to_string),
+        })
+    }
 }
 
 /// Reads the INTERACTION_CREATE event from stdin: a gateway dispatch line (`{"t": ..., "d":
@@ -56,47 +70,8 @@ fn target_from_stdin() -> Result<Target> {
             event["t"].as_str().unwrap_or("?")
         )));
     }
-    target_of(d).ok_or_else(|| Error::usage("the event on stdin has no interaction id and token"))
+    Target::of(d).ok_or_else(|| Error::usage("the event on stdin has no interaction id and token"))
 }
-
-/// The id, token and application of an interaction object.
-fn target_of(d: &Value) -> Option<Target> {
-    Some(Target {
-        id: Some(d["id"].as_str()?.to_string()),
-        token: d["token"].as_str()?.to_string(),
-        application_id: d["application_id"].as_str().map(str::to_string),
-    })
-}
-
-/// The initial response request: the interaction token is the credential, so the bot token
-/// is not sent.
-fn callback_spec(id: &str, token: &str, body: Value) -> RequestSpec {
-    let mut spec = RequestSpec::new(Method::Post, format!("/interactions/{id}/{token}/callback"));
-    spec.auth = false;
-    spec.body = Some(body);
-    spec
-}
-
-/// Sends `body` as the initial response to `interaction` (an INTERACTION_CREATE's `d`), as
-/// `respond` does: refused before sending when the interaction already has one, recorded so
-/// a later `respond` knows, the interaction token kept out of errors. `listen --forward-to`
-/// relays an HTTP bot's answer through here.
-pub fn send_initial(client: &Client, interaction: &Value, body: Value) -> Result<()> {
-    let target = target_of(interaction)
-        .ok_or_else(|| Error::usage("the interaction has no id and token"))?;
-    let id = target.id.clone().unwrap_or_default();
-    let record = Record::open()?;
-    record.check_unanswered(&id)?;
-    let kind = body["type"].as_u64().unwrap_or(0);
-    client
-        .send(&callback_spec(&id, &target.token, body))
-        .map_err(|e| token_error(e, &target.token, RESPONSE_WINDOW_RULE))?;
-    record.add(&id, &target, kind)
-}
-
-/// Why Discord forgets an interaction that was not answered in time.
-const RESPONSE_WINDOW_RULE: &str =
-    "the initial response must come within 3 s of the interaction; after that Discord forgets it";
 
 /// When an interaction was created (Unix ms), from its snowflake.
 fn created_ms(id: &str) -> Option<u64> {
@@ -183,11 +158,32 @@ pub fn respond(settings: &Settings, args: RespondArgs) -> Result<()> {
     if !args.files.files.is_empty() {
         attach(&mut body, &args.files.files)?;
     }
+    let answer = send_initial(settings, &target, body, &args.files.files)?;
+    settings.printer.print_body(&answer)
+}
+
+/// Sends `body` as the interaction's initial response (the callback) and returns Discord's
+/// answer: the one way `respond` and `listen --exec` answer an interaction. The record of
+/// answered interactions is checked first (one initial response only) and kept after; a late
+/// answer is warned about; the token never shows in an error.
+pub fn send_initial(
+    settings: &Settings,
+    target: &Target,
+    body: Value,
+    files: &[PathBuf],
+) -> Result<Vec<u8>> {
     let id = target.id.clone().unwrap_or_default();
-    let mut spec = callback_spec(&id, &target.token, body.clone());
-    spec.files = args.files.files.clone();
+    let mut spec = RequestSpec::new(
+        Method::Post,
+        format!("/interactions/{id}/{}/callback", target.token),
+    );
+    let kind = body["type"].as_u64().unwrap_or(0);
+    spec.auth = false;
+    spec.body = Some(body);
+    spec.files = files.to_vec();
     if settings.dry_run {
-        return print_redacted(settings, &spec, &target.token);
+        print_redacted(settings, &spec, &target.token)?;
+        return Ok(Vec::new());
     }
     let record = Record::open()?;
     record.check_unanswered(&id)?;
@@ -199,8 +195,20 @@ pub fn respond(settings: &Settings, args: RespondArgs) -> Result<()> {
             ));
         }
     }
-    send_by_token(settings, spec, &target).map_err(|e| explain_unknown(e, RESPONSE_WINDOW_RULE))?;
-    record.add(&id, &target, body["type"].as_u64().unwrap_or(0))
+    let answer = send_token_request(settings, spec, target).map_err(|e| explain_unknown(e, "the initial response must come within 3 s of the interaction; after that Discord forgets it"))?;
+    record.add(&id, target, kind)?;
+    Ok(answer)
+}
+
+/// Edits the interaction's original response (after a deferred one) to the message `data`.
+pub fn edit_original(settings: &Settings, target: &Target, data: Value) -> Result<Vec<u8>> {
+    let app = app_for(settings, target, None)?;
+    let mut spec = RequestSpec::new(
+        Method::Patch,
+        format!("/webhooks/{app}/{}/messages/@original", target.token),
+    );
+    spec.body = Some(data);
+    send_token_request(settings, spec, target)
 }
 
 /// The initial response body for the chosen kind.
@@ -322,22 +330,29 @@ fn send_by_token(settings: &Settings, mut spec: RequestSpec, target: &Target) ->
     if settings.dry_run {
         return print_redacted(settings, &spec, &target.token);
     }
-    let client = settings.client()?;
-    match client.send(&spec) {
-        Ok(response) => settings.printer.print_body(&response.body),
-        Err(e) => Err(token_error(
-            e,
-            &target.token,
-            "the token works 15 minutes after the interaction",
-        )),
-    }
+    let answer = send_token_request(settings, spec, target)?;
+    settings.printer.print_body(&answer)
 }
 
-/// An error from a request addressed by an interaction token: the token redacted, and
-/// Discord's "unknown interaction" answers explained by `rule`.
-fn token_error(mut e: Error, token: &str, rule: &str) -> Error {
-    e.message = e.message.replace(token, "████");
-    explain_unknown(e, rule)
+/// Sends a request addressed by an interaction token and returns the answer's body; the
+/// token is blanked out of any error.
+fn send_token_request(
+    settings: &Settings,
+    mut spec: RequestSpec,
+    target: &Target,
+) -> Result<Vec<u8>> {
+    spec.auth = false;
+    let client = settings.client()?;
+    match client.send(&spec) {
+        Ok(response) => Ok(response.body),
+        Err(mut e) => {
+            e.message = e.message.replace(&target.token, "████");
+            Err(explain_unknown(
+                e,
+                "the token works 15 minutes after the interaction",
+            ))
+        }
+    }
 }
 
 fn print_redacted(settings: &Settings, spec: &RequestSpec, token: &str) -> Result<()> {

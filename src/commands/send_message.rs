@@ -119,6 +119,20 @@ fn dm_channel_path(settings: &Settings, user: &str) -> Result<String> {
     Ok(format!("/channels/{}/messages", encode_segment(id)))
 }
 
+/// The arguments of `send-message CHANNEL --reply-to MESSAGE --split`, for programs that
+/// reply with text they did not get from a person (`listen --exec --reply`).
+pub fn reply_args(channel: &str, message: &str) -> Result<SendMessageArgs> {
+    #[derive(clap::Parser)]
+    struct Line {
+        #[command(flatten)]
+        args: SendMessageArgs,
+    }
+    let argv = ["send-message", channel, "--reply-to", message, "--split"];
+    <Line as clap::Parser>::try_parse_from(argv)
+        .map(|line| line.args)
+        .map_err(|e| Error::usage(format!("cannot reply to message {message}: {e}")))
+}
+
 /// The checked requests that send the message: one, or with `--split` one per part, in order.
 /// The content is taken as it stands (the caller has already read a '-' from stdin); embeds,
 /// components, poll, stickers, files and the `-f`/`-F`/`--body` fields ride on the last

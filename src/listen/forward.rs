@@ -32,9 +32,9 @@ use serde_json::{json, Value};
 use super::key::ForwardKey;
 use super::{Consumer, Dispatch};
 use crate::cli::forward::ForwardArgs;
+use crate::commands::respond::{send_initial, Target};
 use crate::config::Settings;
 use crate::output::diag;
-use crate::rest::Client;
 use crate::{Error, Result};
 
 /// Discord waits this long for an endpoint's answer to an interaction.
@@ -68,8 +68,9 @@ struct Shared {
     headers: HeaderMap,
     key: ForwardKey,
     http: reqwest::blocking::Client,
-    /// The run's REST client, for relaying interaction responses.
-    discord: Client,
+    /// The run's settings (and through them its one REST client), for relaying interaction
+    /// responses.
+    settings: Settings,
     /// Set when `listen` stops: retries that would end after it are given up.
     give_up_at: Mutex<Option<Instant>>,
     /// Deliveries taken but not finished, for the report on close.
@@ -127,7 +128,7 @@ impl Forwarder {
             headers,
             key,
             http,
-            discord: settings.client()?.clone(),
+            settings: settings.clone(),
             give_up_at: Mutex::new(None),
             pending: AtomicUsize::new(0),
         });
@@ -281,11 +282,15 @@ impl Shared {
         log_line(dispatch, &status, latency, &note);
     }
 
-    /// Sends the endpoint's answer to Discord as the interaction's initial response.
+    /// Sends the endpoint's answer to Discord as the interaction's initial response, the way
+    /// `discord respond` sends one (one response only, recorded, the token kept out of errors).
     fn relay(&self, interaction: &Value, response: Value) -> String {
         let kind = response["type"].clone();
-        match crate::commands::respond::send_initial(&self.discord, interaction, response) {
-            Ok(()) => format!("answered with type {kind}, relayed as the interaction response"),
+        let Some(target) = Target::of(interaction) else {
+            return "the interaction has no id and token to answer it with".into();
+        };
+        match send_initial(&self.settings, &target, response, &[]) {
+            Ok(_) => format!("answered with type {kind}, relayed as the interaction response"),
             Err(e) => format!("answered with type {kind}, but Discord refused it: {e}"),
         }
     }

@@ -8,8 +8,11 @@
 //! Consumers therefore receive exactly the printed events, in order; they must queue work and
 //! return at once, since the gateway waits for them.
 
+pub mod answer;
+pub mod exec;
 pub mod filter;
 pub mod forward;
+pub mod handler;
 pub mod key;
 
 use std::sync::Arc;

@@ -387,6 +387,21 @@ pub fn required_for(t: &str, in_guild: bool) -> Option<u64> {
     governed.then_some(mask)
 }
 
+/// The intents that carry `events` (in guilds and in DMs), plus GUILDS, which the names
+/// cache and `--guild`/`--channel` names learn from, and MESSAGE_CONTENT when `content` is
+/// asked for. Events no intent governs (INTERACTION_CREATE, READY, ...) need none.
+pub fn for_events(events: &[String], content: bool) -> u64 {
+    let bit = |name: &str| find(name).map_or(0, |i| i.value());
+    let mut bits = bit("GUILDS");
+    for t in events {
+        bits |= required_for(t, true).unwrap_or(0) | required_for(t, false).unwrap_or(0);
+    }
+    if content {
+        bits |= bit("MESSAGE_CONTENT");
+    }
+    bits
+}
+
 /// Why `--events` names in `events` could never match with `intents`, one warning each: a
 /// name Discord does not document, or an event none of the chosen intents carries. A name a
 /// typo away from a documented event is an error naming that event, since it would wait
@@ -432,6 +447,22 @@ pub fn event_warnings(events: &[String], intents: u64) -> Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn intents_follow_the_events() {
+        let events = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // Docs (List of Intents): MESSAGE_CREATE comes with GUILD_MESSAGES (1 << 9) in guilds
+        // and DIRECT_MESSAGES (1 << 12) in DMs; INTERACTION_CREATE needs no intent.
+        assert_eq!(for_events(&events(&["INTERACTION_CREATE"]), false), 1);
+        assert_eq!(
+            for_events(&events(&["MESSAGE_CREATE"]), true),
+            1 | 1 << 9 | 1 << 12 | 1 << 15
+        );
+        assert_eq!(
+            for_events(&events(&["MESSAGE_REACTION_ADD"]), false),
+            1 | 1 << 10 | 1 << 13
+        );
+    }
 
     #[test]
     fn events_that_cannot_match_are_warned_about() {
