@@ -310,13 +310,22 @@ fn an_endpoint_that_does_not_answer_within_3_seconds_is_reported() {
     assert!(callbacks(&sb).is_empty());
 }
 
-/// Posts `n` messages to #general, one after another; returns their ids in order.
+/// A member posts `n` messages to #general, one after another; returns their ids in order.
 fn post_messages(sb: &Sandbox, n: usize) -> Vec<String> {
     let channel = sb.general_channel();
     (0..n)
         .map(|i| {
-            let m = json(&sb.run(&["send-message", &channel, &format!("message {i}")]));
-            m["id"].as_str().expect("id").to_string()
+            let text = format!("message {i}");
+            let out = sb.run(&[
+                "sandbox",
+                "trigger",
+                "message",
+                &channel,
+                &text,
+                "--as",
+                "@member0001",
+            ]);
+            json(&out)["id"].as_str().expect("id").to_string()
         })
         .collect()
 }
@@ -396,6 +405,16 @@ fn events_of_a_channel_arrive_in_order_even_around_a_retry() {
     let mut expected = ids.clone();
     expected.insert(3, ids[2].clone());
     assert_eq!(delivered, expected);
+    // Other members' messages carry their content: --forward-to with message events asks for
+    // the MESSAGE_CONTENT intent (docs: Message Content Intent; empty content without it).
+    let contents: Vec<Value> = bot
+        .seen()
+        .iter()
+        .filter(|s| s.valid)
+        .map(|s| s.json()["d"]["content"].clone())
+        .collect();
+    assert_eq!(contents[0], "message 0");
+    assert_eq!(contents[8], "message 7");
 }
 
 #[test]
