@@ -154,14 +154,45 @@ fn ping_is_answered_by_an_exec_handler_and_its_own_discord_calls_need_no_setup()
     // listen's settings come from flags only; the handler's own `discord respond` works
     // with what listen put in its environment (API base, token) and the event's id and token.
     sb.clear_requests();
+    let l = listen_by_flags(
+        &sb,
+        home.path(),
+        r#"discord respond "$DISCORD_INTERACTION_ID" "$DISCORD_INTERACTION_TOKEN" "by hand" > /dev/null"#,
+    );
+    let out = invoke(&sb, home.path(), &["/ping"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "Sandbox Bot: by hand");
+    // One callback: the handler's; it printed nothing, so listen sent nothing more.
+    assert_eq!(callbacks(&sb), [(4, Value::from("by hand"))]);
+    let (_, code) = l.interrupt();
+    assert_eq!(code, 0);
+
+    // A handler that defers by itself: what it prints then replaces "thinking".
+    sb.clear_requests();
+    let l = listen_by_flags(
+        &sb,
+        home.path(),
+        r#"discord respond "$DISCORD_INTERACTION_ID" "$DISCORD_INTERACTION_TOKEN" --defer > /dev/null; echo worked"#,
+    );
+    let out = invoke(&sb, home.path(), &["/ping", "--wait", "10"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "Sandbox Bot: worked");
+    assert_eq!(callbacks(&sb), [(5, Value::Null)]);
+    l.interrupt();
+}
+
+/// `discord --api-url URL --token T listen --events INTERACTION_CREATE --exec-argv sh -c
+/// HANDLER`, with `discord` on PATH and no Discord settings in the environment: whatever the
+/// handler's own `discord` calls reach, listen told them.
+fn listen_by_flags(sb: &Sandbox, home: &Path, handler: &str) -> Listen {
     let bin_dir = Path::new(BIN).parent().expect("bin dir");
     let path = format!(
         "{}:{}",
         bin_dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let mut cmd = base_cmd(&home.path().join("config"));
-    cmd.env("HOME", home.path()).env("PATH", path).args([
+    let mut cmd = base_cmd(&home.join("config"));
+    cmd.env("HOME", home).env("PATH", path).args([
         "--api-url",
         &sb.api_url,
         "--token",
@@ -172,17 +203,11 @@ fn ping_is_answered_by_an_exec_handler_and_its_own_discord_calls_need_no_setup()
         "--exec-argv",
         "sh",
         "-c",
-        r#"discord respond "$DISCORD_INTERACTION_ID" "$DISCORD_INTERACTION_TOKEN" "by hand" > /dev/null"#,
+        handler,
     ]);
     let l = Listen::spawn(cmd);
     wait_until("the session", || !sb.live_session().is_null());
-    let out = invoke(&sb, home.path(), &["/ping"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(stdout(&out).trim(), "Sandbox Bot: by hand");
-    // One callback: the handler's; it printed nothing, so listen sent nothing more.
-    assert_eq!(callbacks(&sb), [(4, Value::from("by hand"))]);
-    let (_, code) = l.interrupt();
-    assert_eq!(code, 0);
+    l
 }
 
 #[test]
@@ -462,4 +487,24 @@ fn ctrl_c_waits_for_running_handlers() {
         std::fs::read_to_string(&done).expect("the handler finished"),
         "finished\n"
     );
+}
+
+#[test]
+fn the_readme_ping_bot_works_from_a_fresh_home() {
+    let block = common::readme_sh_block("## Bots in the shell");
+    let lines: Vec<&str> = block.lines().collect();
+    assert_eq!(lines.len(), 3, "{block}");
+    let sb = Sandbox::start();
+    let home = tempfile::tempdir().expect("home");
+    let shell = |line: &str| common::fresh_shell(&sb, home.path(), line);
+    let out = shell(lines[0]).output().expect("sync");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bot = lines[1]
+        .strip_suffix(" &")
+        .expect("the bot runs in the background");
+    // `exec`, so that Ctrl-C at the end reaches listen itself rather than the shell.
+    let l = Listen::spawn(shell(&format!("exec {bot}")));
+    wait_until("the bot's session", || !sb.live_session().is_null());
+    common::check_commented_line(lines[2], shell);
+    l.interrupt();
 }

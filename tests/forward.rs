@@ -470,3 +470,68 @@ fn bad_forward_flags_are_usage_errors_before_connecting() {
         assert!(sb.requests().is_empty(), "{args:?} sent a request");
     }
 }
+
+/// The README's `--forward-to` walk-through, run as written from a fresh HOME: its bot is
+/// Python with the `cryptography` package, so the test needs both (and says so when they are
+/// missing rather than passing silently: it fails).
+#[cfg(unix)]
+#[test]
+fn the_readme_http_bot_works_from_a_fresh_home() {
+    let block =
+        common::readme_sh_block("### An HTTP-interactions bot, locally: `listen --forward-to`");
+    let (script, rest) = block
+        .split_once("\nEOF\n")
+        .map(|(head, after)| (format!("{head}\nEOF\n"), after))
+        .expect("a heredoc writing bot.py");
+    let lines: Vec<&str> = rest.lines().collect();
+    assert_eq!(lines.len(), 3, "{rest}");
+
+    let sb = with_ping();
+    let home = tempfile::tempdir().expect("home");
+    let shell = |line: &str| common::fresh_shell(&sb, home.path(), line);
+    let has_crypto = shell("python3 -c 'import cryptography'")
+        .output()
+        .expect("python3");
+    assert!(
+        has_crypto.status.success(),
+        "the README's bot needs python3 with the cryptography package"
+    );
+    assert!(shell(&script).status().expect("write bot.py").success());
+    let background = |line: &str| {
+        line.strip_suffix(" &")
+            .expect("runs in the background")
+            .to_string()
+    };
+    let mut bot = shell(&background(lines[0]));
+    std::os::unix::process::CommandExt::process_group(&mut bot, 0);
+    let _bot = Group(
+        bot.stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start the bot"),
+    );
+    // The reader starts the bot first; here, wait until it listens.
+    wait_until("the bot's port", || {
+        std::net::TcpStream::connect("127.0.0.1:3000").is_ok()
+    });
+    let listen = Listen::spawn(shell(&format!("exec {}", background(lines[1]))));
+    wait_until("the listener's session", || !sb.live_session().is_null());
+    listen.wait_for_stderr("passes Discord's endpoint check");
+    common::check_commented_line(lines[2], shell);
+}
+
+/// A child started in a process group of its own (a shell and what it runs), stopped as a
+/// whole, by that group's id, when dropped (even when the test fails).
+#[cfg(unix)]
+struct Group(std::process::Child);
+
+#[cfg(unix)]
+impl Drop for Group {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", "--", &group])
+            .status();
+        let _ = self.0.wait();
+    }
+}

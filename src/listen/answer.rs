@@ -99,29 +99,37 @@ impl Pending {
     /// original response. Nothing printed sends nothing.
     pub fn answer(&self, settings: &Settings, text: &str) -> Result<()> {
         let mut state = self.lock();
-        if text.is_empty() || *state == State::Answered {
+        let before = std::mem::replace(&mut *state, State::Answered);
+        if text.is_empty() || before == State::Answered {
+            // Nothing printed: no answer, and no deferral either (the handler may have
+            // answered itself, or chose not to).
             return Ok(());
         }
         let body = response_body(text)?;
-        let result = match *state {
-            State::Open => send_initial(settings, &self.target, body, &[]).map(drop),
-            _ => match body["type"].as_u64() {
-                Some(4 | 7) => edit_original(settings, &self.target, body["data"].clone()).map(drop),
-                Some(5 | 6) => Ok(()),
-                other => Err(Error::usage(format!(
-                    "a type {} response cannot follow the deferred one; answer within 2 s, or print a message",
-                    other.map_or("?".to_string(), |t| t.to_string())
-                ))),
+        let result = match before {
+            State::Open => match send_initial(settings, &self.target, body.clone(), &[]) {
+                // The handler deferred it itself (`discord respond --defer`): its output is
+                // the answer that replaces "thinking".
+                Err(e) if answered_already(&e) => self.edit(settings, &body),
+                other => other.map(drop),
             },
+            _ => self.edit(settings, &body),
         };
-        *state = State::Answered;
-        match result {
-            Err(e) if answered_already(&e) => Ok(()),
-            Err(mut e) => {
-                e.message = self.redact(&e.message);
-                Err(e)
-            }
-            Ok(()) => Ok(()),
+        result.map_err(|mut e| {
+            e.message = self.redact(&e.message);
+            e
+        })
+    }
+
+    /// Puts a message response in place of the deferred one.
+    fn edit(&self, settings: &Settings, body: &Value) -> Result<()> {
+        match body["type"].as_u64() {
+            Some(4 | 7) => edit_original(settings, &self.target, body["data"].clone()).map(drop),
+            Some(5 | 6) => Ok(()),
+            other => Err(Error::usage(format!(
+                "a type {} response cannot follow a deferred one; answer within 2 s, or print a message",
+                other.map_or("?".to_string(), |t| t.to_string())
+            ))),
         }
     }
 
@@ -216,7 +224,8 @@ impl Watchdog {
                     std::thread::sleep(TICK);
                     let due: Vec<Arc<Pending>> = {
                         let mut list = pending.lock().unwrap_or_else(|p| p.into_inner());
-                        list.retain(|p| *p.lock() == State::Open);
+                        // One being answered right now is looked at again next time.
+                        list.retain(|p| p.state.try_lock().map_or(true, |s| *s == State::Open));
                         list.iter()
                             .filter(|p| p.received.elapsed() >= DEFER_AFTER)
                             .cloned()

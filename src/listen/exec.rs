@@ -147,6 +147,10 @@ fn lane(dispatch: &Dispatch) -> String {
 
 impl Consumer for Exec {
     fn consume(&self, dispatch: Arc<Dispatch>) {
+        let mut q = self.shared.lock();
+        if q.closed {
+            return;
+        }
         let interaction = Pending::of(&dispatch).map(|p| {
             let p = Arc::new(p);
             self.shared.watchdog.watch(Arc::clone(&p));
@@ -157,10 +161,6 @@ impl Consumer for Exec {
             dispatch,
             interaction,
         };
-        let mut q = self.shared.lock();
-        if q.closed {
-            return;
-        }
         match q.lanes.entry(key) {
             Entry::Occupied(mut lane) => lane.get_mut().push_back(job),
             Entry::Vacant(lane) => {
