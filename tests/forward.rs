@@ -462,6 +462,10 @@ fn bad_forward_flags_are_usage_errors_before_connecting() {
             "must be 'Name: value'",
         ),
         (vec!["--forward-header", "A: b"], "--forward-to"),
+        (
+            vec!["--forward-to", "http://127.0.0.1:9/i", "--exec", "echo hi"],
+            "would both answer each interaction",
+        ),
     ] {
         sb.clear_requests();
         let out = sb.cmd().arg("listen").args(&args).output().expect("run");

@@ -242,7 +242,7 @@ fn dispatcher(
     let filters = Filters::new(&f.guilds, &f.channels, from_bots)?;
     let mut consumers: Vec<Box<dyn Consumer>> = Vec::new();
     consumers.extend(crate::listen::exec::consumer(settings, args)?);
-    if let Some(forwarder) = Forwarder::from_args(settings, &args.forward, events)? {
+    if let Some(forwarder) = Forwarder::from_args(settings, args, events)? {
         consumers.push(Box::new(forwarder));
     }
     let dispatcher = Dispatcher::new(filters, consumers);

@@ -32,6 +32,7 @@ use serde_json::{json, Value};
 use super::key::ForwardKey;
 use super::{Consumer, Dispatch};
 use crate::cli::forward::ForwardArgs;
+use crate::cli::ListenArgs;
 use crate::commands::respond::{send_initial, Target};
 use crate::config::Settings;
 use crate::output::diag;
@@ -97,12 +98,20 @@ impl Forwarder {
     /// forwarded, checks the endpoint in the background as Discord does when the URL is set.
     pub fn from_args(
         settings: &Settings,
-        args: &ForwardArgs,
+        listen: &ListenArgs,
         events: &[String],
     ) -> Result<Option<Forwarder>> {
+        let args = &listen.forward;
         let Some(url) = &args.forward_to else {
             return Ok(None);
         };
+        let handler = listen.exec.exec.is_some() || listen.exec.exec_argv.is_some();
+        if handler && events.iter().any(|e| e == "INTERACTION_CREATE") {
+            // An interaction takes one initial response: two answerers would race for it.
+            return Err(Error::usage(
+                "--exec and --forward-to would both answer each interaction (Discord takes one response); use one of them, or --events without INTERACTION_CREATE",
+            ));
+        }
         let loopback = check_url(url, &settings.insecure_hosts)?;
         let headers = parse_headers(&args.forward_headers)?;
         let key = ForwardKey::load_or_create()?;
