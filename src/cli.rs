@@ -616,7 +616,7 @@ impl Status {
 /// Arguments of `discord listen`.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  discord listen --intents GUILD_MESSAGES,MESSAGE_CONTENT --events MESSAGE_CREATE | jq -r .d.content\n  discord listen --events MESSAGE_CREATE,MESSAGE_UPDATE --max-events 100 > events.jsonl\n  discord --sandbox listen --max-events 2\n  discord listen --events INTERACTION_CREATE --exec 'echo pong'\nEach dispatch is printed as received, one JSON object per line (coloured on a terminal).\nDiagnostics go to stderr. Ctrl-C closes the session cleanly."
+    after_help = "Examples:\n  discord listen --intents GUILD_MESSAGES,MESSAGE_CONTENT --events MESSAGE_CREATE | jq -r .d.content\n  discord listen --events MESSAGE_CREATE,MESSAGE_UPDATE --max-events 100 > events.jsonl\n  discord --sandbox listen --max-events 2\n  discord listen --events INTERACTION_CREATE --exec 'echo pong'\n  discord listen --forward-to http://127.0.0.1:3000/interactions\nEach dispatch is printed as received, one JSON object per line (coloured on a terminal).\nDiagnostics go to stderr. Ctrl-C closes the session cleanly."
 )]
 pub struct ListenArgs {
     /// Intents: comma list of names (see 'discord intents'), numbers, all, unprivileged, none
