@@ -94,6 +94,13 @@ def round_trip(discord, sb, n):
         # The same without the shared rate-limit cache: the difference is what the cache costs.
         "... --no-rate-limit-cache": [discord, "get", "/users/@me", "--no-rate-limit-cache"],
     }
+    # Name resolution on a warm cache: the same request by id and by name (the first call by
+    # name fills the cache; after it, a name costs a lookup in the local database, no request).
+    guild = sb.call("GET", "/api/v10/users/@me/guilds")[0]["id"]
+    general = next(c["id"] for c in sb.call("GET", f"/api/v10/guilds/{guild}/channels") if c["name"] == "general")
+    subprocess.run([discord, "get-channel", "#general"], env=sb.env, stdout=subprocess.DEVNULL, check=True)
+    cmds["discord get-channel ID"] = [discord, "get-channel", general]
+    cmds["discord get-channel '#general' (warm name cache)"] = [discord, "get-channel", "#general"]
     curl = tool("curl")
     if curl:
         cmds["curl"] = [curl, "-sf", "-H", auth, url]
@@ -110,6 +117,10 @@ def round_trip(discord, sb, n):
         m = statistics.median(med[k])
         row("request", f"{k} (median of {n})", f"{m:.2f}", "ms",
             f"{m / base:.2f}x curl" if base else "")
+    by_id = statistics.median(med["discord get-channel ID"])
+    by_name = statistics.median(med["discord get-channel '#general' (warm name cache)"])
+    row("request", "name resolution on a warm cache (by name - by id)", f"{by_name - by_id:+.2f}", "ms", "",
+        "target < 1 ms")
 
 
 def startup(discord, n):

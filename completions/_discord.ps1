@@ -1837,6 +1837,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--max-media-size', '--max-media-size', [CompletionResultType]::ParameterName, 'Skip media files larger than this many bytes (with --media)')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Channels walked at once (all share the rate limits)')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Channels walked at once (all share the rate limits)')
+            [CompletionResult]::new('--refresh-since', '--refresh-since', [CompletionResultType]::ParameterName, 'Re-walk what is exported from this time (RFC 3339) or snowflake on: edits rewritten, deletions recorded')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); ''-'' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or ''discord login''')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the token from the first line of this file')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')

@@ -13167,7 +13167,7 @@ _discord() {
             return 0
             ;;
         discord__subcmd__export)
-            opts="-o -j -c -r -i -v -h --out --include-threads --after --before --channel --exclude-channel --from --media --max-media-size --jobs --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --insecure-http-host --help"
+            opts="-o -j -c -r -i -v -h --out --include-threads --after --before --channel --exclude-channel --from --media --max-media-size --jobs --refresh-since --token --token-file --bearer --profile --api-url --sandbox --pretty --compact --output-color --jq --raw-output --include --verbose --dry-run --connect-timeout --timeout --max-wait --global-limit --names --no-rate-limit-cache --trace --insecure-http-host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -13214,6 +13214,10 @@ _discord() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --refresh-since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

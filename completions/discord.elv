@@ -1772,6 +1772,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --max-media-size 'Skip media files larger than this many bytes (with --media)'
             cand -j 'Channels walked at once (all share the rate limits)'
             cand --jobs 'Channels walked at once (all share the rate limits)'
+            cand --refresh-since 'Re-walk what is exported from this time (RFC 3339) or snowflake on: edits rewritten, deletions recorded'
             cand --token 'Bot token (or ''Bearer TOKEN''); ''-'' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or ''discord login'''
             cand --token-file 'Read the token from the first line of this file'
             cand --profile 'Profile in the config file to take the token from'

@@ -326,6 +326,10 @@ pub struct ExportArgs {
     /// Channels walked at once (all share the rate limits)
     #[arg(long, short = 'j', value_name = "N", default_value_t = 8)]
     pub jobs: usize,
+
+    /// Re-walk what is exported from this time (RFC 3339) or snowflake on: edits rewritten, deletions recorded
+    #[arg(long, value_name = "TIME|ID")]
+    pub refresh_since: Option<String>,
 }
 
 /// Arguments of `discord batch`.

@@ -438,3 +438,47 @@ fn at_me_is_the_bots_application_where_an_application_id_goes() {
     let _ = sb.run(&["get-global-application-commands", "@me"]);
     assert_eq!(lines(&sb), [format!("GET /applications/{me}/commands")]);
 }
+
+/// A MESSAGE_CREATE dispatch from `username` (user id 424242424242424242), sent by the sandbox.
+fn message_from(sb: &Sandbox, username: &str, n: u32) {
+    let event = serde_json::json!({"t": "MESSAGE_CREATE", "d": {
+        "id": format!("90000000000000000{n}"), "channel_id": "1", "content": format!("m{n}"),
+        "author": {"id": "424242424242424242", "username": username, "discriminator": "0"},
+    }});
+    sb.admin(
+        "post",
+        "/_sandbox/gateway/dispatch",
+        Some(&event.to_string()),
+    );
+}
+
+#[test]
+fn listen_learns_message_authors_and_their_renames() {
+    let sb = Sandbox::start();
+    let listen = sb
+        .cmd()
+        .args(["listen", "--events", "MESSAGE_CREATE", "--max-events", "3"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while sb.live_session().is_null() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "listen never connected"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // The same author twice (stored once), then under a new name (stored again).
+    message_from(&sb, "first_name", 1);
+    message_from(&sb, "first_name", 2);
+    message_from(&sb, "second_name", 3);
+    let out = listen.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 3);
+    let renamed = stdout(&sb.run(&["cache", "show", "second_name"]));
+    assert!(renamed.contains("424242424242424242"), "{renamed}");
+    let old = stdout(&sb.run(&["cache", "show", "first_name"]));
+    assert!(!old.contains("424242424242424242"), "{old}");
+}

@@ -85,6 +85,72 @@ fn implemented_operations_are_listed_and_the_rest_answer_501() {
     assert!(err.contains("404"), "{err}");
 }
 
+/// The slash-command routes are operations of the table like every other: listed, and an
+/// operation of theirs the sandbox lacks answers the 501 naming it, not a 404 that looks like
+/// a wrong id (Discord's "Get Guild Application Command Permissions" is a real route).
+#[test]
+fn slash_command_routes_are_table_operations() {
+    let sb = Sandbox::start();
+    let out = sb.cmd().args(["sandbox", "--list"]).output().expect("run");
+    let listed: Vec<String> = stdout(&out)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect();
+    for name in [
+        "get-current-application",
+        "create-global-application-command",
+        "bulk-overwrite-guild-application-commands",
+        "create-interaction-response",
+        "edit-original-interaction-response",
+        "execute-webhook",
+    ] {
+        assert!(listed.iter().any(|l| l == name), "{name} is not listed");
+    }
+    let app = bot_id(&sb);
+    let guild = sb.guild_id();
+    let err = fails(
+        &sb,
+        &["get-guild-application-command-permissions", &app, &guild],
+    );
+    assert!(
+        err.contains("501")
+            && err.contains("does not implement get-guild-application-command-permissions"),
+        "{err}"
+    );
+    // Commands are answered by their named handlers, through the table's path captures.
+    let made = ok(
+        &sb,
+        &[
+            "create-guild-application-command",
+            &app,
+            &guild,
+            "--name",
+            "ping",
+            "--description",
+            "pong",
+        ],
+    );
+    let id = made["id"].as_str().expect("command id");
+    let got = ok(&sb, &["get-guild-application-command", &app, &guild, id]);
+    assert_eq!(got["name"], "ping");
+    assert_eq!(got["guild_id"].as_str(), Some(guild.as_str()));
+    // Another application's commands: Discord's Unknown Application (10002).
+    let err = fails(&sb, &["get-global-application-commands", "1"]);
+    assert!(err.contains("10002"), "{err}");
+    // A channel webhook's message routes are not kept by the sandbox: 501, not a 404.
+    let channel = ok(&sb, &["get-guild-channels", &guild])[0]["id"]
+        .as_str()
+        .expect("channel")
+        .to_string();
+    let hook = ok(&sb, &["create-webhook", &channel, "--name", "ci"]);
+    let (hid, token) = (
+        hook["id"].as_str().expect("id"),
+        hook["token"].as_str().expect("token"),
+    );
+    let err = fails(&sb, &["get-webhook-message", hid, token, "1"]);
+    assert!(err.contains("501"), "{err}");
+}
+
 #[test]
 fn an_unknown_gateway_fault_is_a_400() {
     let sb = Sandbox::start();

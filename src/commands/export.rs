@@ -3,7 +3,7 @@
 use crate::cli::ExportArgs;
 use crate::config::Settings;
 use crate::export::{Plan, Selection, Threads};
-use crate::output::progress::Progress;
+use crate::output::export_progress::ExportProgress;
 use crate::{Error, ErrorKind, Result};
 
 /// Runs an export; exit 1 when a channel was skipped or failed.
@@ -48,14 +48,16 @@ pub fn run(settings: &Settings, args: &ExportArgs) -> Result<()> {
         },
         media: args.media.then_some(args.max_media_size),
         jobs: args.jobs,
+        refresh_since: args
+            .refresh_since
+            .as_deref()
+            .map(|t| boundary(t, "--refresh-since"))
+            .transpose()?,
     };
     let client = settings.client()?;
-    let progress = Progress::counter("messages");
-    let summary = crate::export::run(client, &plan, &|what, n| {
-        progress.inc(n);
-        progress.note(what.to_string());
-    })?;
-    drop(progress);
+    let progress = ExportProgress::new();
+    let summary = crate::export::run(client, &plan, &|event| progress.event(event))?;
+    progress.finish();
     settings.printer.print_value(&summary)?;
     let problems = summary["skipped"].as_array().map_or(0, Vec::len)
         + summary["failed"].as_array().map_or(0, Vec::len);

@@ -4,7 +4,7 @@
 
 use clap::{Arg, ArgAction, Args, Command, CommandFactory};
 
-use super::{check, Auth, Body, Endpoint, Field, Kind, Removed, ENDPOINTS, OVERLOADS};
+use super::{Auth, Body, Endpoint, Field, Kind, Removed, ENDPOINTS, OVERLOADS};
 use crate::cli::{FileArgs, PageArgs, RequestArgs};
 
 /// The long flags of the tool's own options on a typed command: the global flags, the shared
@@ -192,69 +192,6 @@ pub fn positionals(endpoint: &'static Endpoint, rest: &[std::ffi::OsString]) -> 
     found
 }
 
-/// A sample value of each kind, used in the examples of the help.
-pub fn sample(kind: Kind) -> String {
-    match kind {
-        Kind::Snowflake => "123456789012345678".into(),
-        Kind::Integer { min, max } => {
-            let n = 10.max(min.unwrap_or(10)).min(max.unwrap_or(10));
-            n.to_string()
-        }
-        Kind::Number { min, max } => {
-            let n = 0.5f64.max(min.unwrap_or(0.5)).min(max.unwrap_or(0.5));
-            n.to_string()
-        }
-        Kind::Bool => "true".into(),
-        Kind::String { min_len, .. } => {
-            // A sample that meets a minimum length ("text" is 4 characters).
-            "text".repeat((min_len.unwrap_or(1) as usize).div_ceil(4).max(1))
-        }
-        Kind::DateTime => "2026-01-31T18:00:00Z".into(),
-        Kind::Enum(values) => values.first().map(|v| v.0).unwrap_or("0").into(),
-        Kind::Permissions { .. } => "KICK_MEMBERS,BAN_MEMBERS".into(),
-        Kind::Colour => "'#3498db'".into(),
-        Kind::List(item) => sample(*item),
-        Kind::Json | Kind::JsonObject => "'{}'".into(),
-        Kind::JsonArray => "'[]'".into(),
-    }
-}
-
-/// What a value of `kind` looks like and what Discord accepts, for the help.
-pub fn kind_help(kind: Kind) -> String {
-    match kind {
-        Kind::Snowflake => "id".into(),
-        Kind::Integer { min, max } => match check::range_text(min, max) {
-            Some(range) => format!("integer, {range}"),
-            None => "integer".into(),
-        },
-        Kind::Number { min, max } => match check::range_text(min, max) {
-            Some(range) => format!("number, {range}"),
-            None => "number".into(),
-        },
-        Kind::Bool => "true/false".into(),
-        Kind::String { min_len, max_len } => {
-            match check::range_text(min_len.filter(|n| *n > 0), max_len) {
-                Some(range) => format!("text, {range} characters"),
-                None => "text".into(),
-            }
-        }
-        Kind::DateTime => "RFC 3339 date-time, like 2026-01-31T18:00:00Z".into(),
-        Kind::Enum(values) => {
-            let names: Vec<String> = values.iter().map(|(n, v)| format!("{n}={v}")).collect();
-            format!("one of {}", names.join(", "))
-        }
-        Kind::Permissions { .. } => "permission names, comma-separated, or a number".into(),
-        Kind::Colour => "#rrggbb or a number".into(),
-        Kind::List(item) => format!(
-            "{}; several as a comma list or a repeated flag",
-            kind_help(*item)
-        ),
-        Kind::Json => "JSON".into(),
-        Kind::JsonObject => "a JSON object".into(),
-        Kind::JsonArray => "a JSON array".into(),
-    }
-}
-
 /// The help heading of the operation's own flags, so they stand apart from the ~20 global and
 /// shared request flags.
 pub const QUERY_HEADING: &str = "Query parameters";
@@ -278,7 +215,7 @@ fn flag_arg(endpoint: &Endpoint, place: Place, field: &'static Field) -> Arg {
         .help(format!(
             "{} ({}{required})",
             field.help,
-            kind_help(field.kind)
+            field.kind.description()
         ))
         // Negative numbers (also as JSON) are values; anything else starting with '-' is the
         // next flag.
@@ -304,7 +241,7 @@ fn flag_arg(endpoint: &Endpoint, place: Place, field: &'static Field) -> Arg {
 /// it (a copied example runs as shown).
 pub fn example(endpoint: &Endpoint) -> String {
     let mut words = vec![format!("discord {}", endpoint.name)];
-    words.extend(endpoint.path_params.iter().map(|p| sample(p.kind)));
+    words.extend(endpoint.path_params.iter().map(|p| p.kind.sample()));
     let mut flags: Vec<(Place, &Field)> = required_flags(endpoint).collect();
     if endpoint.body == Some(Body::Json) && endpoint.body_required {
         // The body is given whole; the example shows how.
@@ -330,7 +267,7 @@ pub fn example(endpoint: &Endpoint) -> String {
         words.push(format!(
             "--{} {}",
             long_flag(endpoint, place, f),
-            sample(f.kind)
+            f.kind.sample()
         ));
     }
     if endpoint.form.is_some_and(|f| f.file_required) {
@@ -419,7 +356,7 @@ pub fn command(endpoint: &'static Endpoint) -> Command {
             Arg::new(path_id(p))
                 .help_heading(PATH_HEADING)
                 .value_name(p.name.to_ascii_uppercase())
-                .help(format!("{} ({})", p.help, kind_help(p.kind)))
+                .help(format!("{} ({})", p.help, p.kind.description()))
                 .required(true)
                 .allow_hyphen_values(true),
         );

@@ -4,10 +4,12 @@
 //! search ([`index`]) and, with `--media`, the files messages reference ([`media`]).
 //!
 //! Runs are incremental and resumable: each channel continues after the newest message already
-//! exported ([`walk`]), and its position is committed with every page.
+//! exported ([`walk`]), and its position is committed with every page. `--refresh-since`
+//! re-walks a window of what is already exported first ([`refresh`]).
 
 pub mod index;
 pub mod media;
+pub mod refresh;
 pub mod walk;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -19,7 +21,7 @@ use std::time::Instant;
 use serde_json::{json, Value};
 
 use self::index::Index;
-use self::walk::{lock, Walked};
+use self::walk::{lock, Walked, Walker};
 use crate::rest::errors::api_error;
 use crate::rest::{Client, Method, RequestSpec};
 use crate::{Error, Result};
@@ -103,6 +105,24 @@ pub struct Plan {
     pub media: Option<u64>,
     /// Channels walked at once.
     pub jobs: usize,
+    /// `--refresh-since`: re-walk each channel from this snowflake to its newest exported
+    /// message, picking up edits and deletions ([`refresh`]).
+    pub refresh_since: Option<u64>,
+}
+
+/// What an export reports as it goes, for progress on a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event<'a> {
+    /// This many channels and threads are to be walked.
+    Planned(usize),
+    /// A channel's (or thread's) walk began: its name.
+    Started(&'a str),
+    /// A page of it was committed with this many messages.
+    Page(&'a str, u64),
+    /// Its walk ended.
+    Finished(&'a str),
+    /// A media file was stored: its bytes.
+    Media(u64),
 }
 
 /// One channel or thread to walk.
@@ -121,13 +141,15 @@ struct Tally {
     threads: u64,
     new_messages: u64,
     requests: u64,
+    refreshed: u64,
+    deleted: u64,
     skipped: Vec<Value>,
     failed: Vec<Value>,
 }
 
 /// Runs an export; prints and stores the summary. Fails (exit 1) at the end if anything was
 /// skipped or failed.
-pub fn run(client: &Client, plan: &Plan, progress: &(dyn Fn(&str, u64) + Sync)) -> Result<Value> {
+pub fn run(client: &Client, plan: &Plan, progress: &(dyn Fn(Event) + Sync)) -> Result<Value> {
     let started = Instant::now();
     fs::create_dir_all(&plan.out)
         .map_err(|e| Error::runtime(format!("cannot create {}: {e}", plan.out.display())))?;
@@ -141,66 +163,22 @@ pub fn run(client: &Client, plan: &Plan, progress: &(dyn Fn(&str, u64) + Sync)) 
     for target in &plan.targets {
         discover(client, plan, &index, target, &mut items, &tally)?;
     }
-    let queue = Mutex::new(items.into_iter().collect::<VecDeque<Item>>());
-    let fatal: OnceLock<Error> = OnceLock::new();
-    std::thread::scope(|scope| {
-        for _ in 0..plan.jobs.max(1) {
-            scope.spawn(|| {
-                while fatal.get().is_none() {
-                    let Some(item) = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front()
-                    else {
-                        break;
-                    };
-                    let walked = walk::walk(
-                        client,
-                        &index,
-                        &plan.out,
-                        &item.id,
-                        &item.file,
-                        &plan.selection,
-                        &|n| progress(&item.name, n),
-                    );
-                    let mut t = tally.lock().unwrap_or_else(|p| p.into_inner());
-                    match walked {
-                        Ok(Walked::Done { messages, requests }) => {
-                            t.new_messages += messages;
-                            t.requests += requests;
-                        }
-                        Ok(Walked::Unreadable(why)) => {
-                            crate::output::diag(&format!(
-                                "discord: skipping {} ({}): {why}",
-                                item.name, item.id
-                            ));
-                            t.skipped
-                                .push(json!({"id": item.id, "name": item.name, "reason": why}));
-                        }
-                        Err(e) if e.kind == crate::ErrorKind::Network => {
-                            let _ = fatal.set(e);
-                        }
-                        Err(e) => {
-                            crate::output::diag(&format!(
-                                "discord: {} ({}) failed: {}",
-                                item.name, item.id, e.message
-                            ));
-                            t.failed.push(
-                                json!({"id": item.id, "name": item.name, "error": e.message}),
-                            );
-                        }
-                    }
-                }
-            });
-        }
-    });
-    if let Some(e) = fatal.into_inner() {
-        return Err(e.context("export interrupted; run the same command again to continue"));
-    }
+    progress(Event::Planned(items.len()));
+    let walker = Walker {
+        client,
+        index: &index,
+        dir: &plan.out,
+        selection: &plan.selection,
+        refresh_since: plan.refresh_since,
+    };
+    walk_all(&walker, items, plan.jobs, &tally, progress)?;
     let media = match plan.media {
         Some(max) => Some(media::download_all(
             client,
             &index,
             &plan.out,
             max,
-            &|_| progress("media", 1),
+            &|bytes| progress(Event::Media(bytes)),
         )?),
         None => None,
     };
@@ -208,7 +186,7 @@ pub fn run(client: &Client, plan: &Plan, progress: &(dyn Fn(&str, u64) + Sync)) 
     write_structure(&plan.out, &index)?;
     let tally = tally.into_inner().unwrap_or_else(|p| p.into_inner());
     let (total, files, bytes) = index.totals()?;
-    let summary = json!({
+    let mut summary = json!({
         "channels": tally.channels,
         "threads": tally.threads,
         "messages": {"new": tally.new_messages, "total": total},
@@ -224,10 +202,87 @@ pub fn run(client: &Client, plan: &Plan, progress: &(dyn Fn(&str, u64) + Sync)) 
         "skipped": tally.skipped,
         "failed": tally.failed,
     });
+    if plan.refresh_since.is_some() {
+        summary["refreshed"] = json!({"messages": tally.refreshed, "deleted": tally.deleted});
+    }
     let path = plan.out.join("summary.json");
     fs::write(&path, format!("{summary:#}\n"))
         .map_err(|e| Error::runtime(format!("cannot write {}: {e}", path.display())))?;
     Ok(summary)
+}
+
+/// Walks the channels and threads, `jobs` at a time. A network failure stops every worker
+/// (running the same command again resumes); any other failure is counted against its channel.
+fn walk_all(
+    walker: &Walker,
+    items: Vec<Item>,
+    jobs: usize,
+    tally: &Mutex<Tally>,
+    progress: &(dyn Fn(Event) + Sync),
+) -> Result<()> {
+    let queue = Mutex::new(items.into_iter().collect::<VecDeque<Item>>());
+    let fatal: OnceLock<Error> = OnceLock::new();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.max(1) {
+            scope.spawn(|| {
+                while fatal.get().is_none() {
+                    let Some(item) = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front()
+                    else {
+                        break;
+                    };
+                    progress(Event::Started(&item.name));
+                    let walked = walker.walk(&item.id, &item.file, &|n| {
+                        progress(Event::Page(&item.name, n))
+                    });
+                    progress(Event::Finished(&item.name));
+                    let mut t = tally.lock().unwrap_or_else(|p| p.into_inner());
+                    if let Err(e) = t.record(&item, walked) {
+                        let _ = fatal.set(e);
+                    }
+                }
+            });
+        }
+    });
+    match fatal.into_inner() {
+        Some(e) => Err(e.context("export interrupted; run the same command again to continue")),
+        None => Ok(()),
+    }
+}
+
+impl Tally {
+    /// Counts one channel's walk; hands back a network error, which ends the run.
+    fn record(&mut self, item: &Item, walked: Result<Walked>) -> Result<()> {
+        match walked {
+            Ok(Walked::Done {
+                messages,
+                requests,
+                refreshed,
+            }) => {
+                self.new_messages += messages;
+                self.requests += requests;
+                self.refreshed += refreshed.messages;
+                self.deleted += refreshed.deleted;
+            }
+            Ok(Walked::Unreadable(why)) => {
+                crate::output::diag(&format!(
+                    "discord: skipping {} ({}): {why}",
+                    item.name, item.id
+                ));
+                self.skipped
+                    .push(json!({"id": item.id, "name": item.name, "reason": why}));
+            }
+            Err(e) if e.kind == crate::ErrorKind::Network => return Err(e),
+            Err(e) => {
+                crate::output::diag(&format!(
+                    "discord: {} ({}) failed: {}",
+                    item.name, item.id, e.message
+                ));
+                self.failed
+                    .push(json!({"id": item.id, "name": item.name, "error": e.message}));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Holds `DIR/.lock` for the run: two exports into one folder would interleave their files.

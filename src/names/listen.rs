@@ -3,11 +3,16 @@
 //! arrives, printed or not, so a running `listen` keeps the cache current; with `--names`,
 //! each printed event's `d` carries names next to its ids (see [`super::annotate`]).
 
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 use std::io::{self, Write};
+use std::sync::Mutex;
 
 use serde_json::Value;
 
 use super::{annotate, observe, Names};
+use crate::gateway::json_check::object_members;
 use crate::gateway::sink::Observer;
 
 /// Dispatch types the cache learns from; others are not even parsed.
@@ -35,18 +40,86 @@ const TYPES: &[&str] = &[
     "MESSAGE_CREATE",
 ];
 
+/// How many message authors the observer remembers as already stored before it starts over.
+const AUTHORS_REMEMBERED: usize = 100_000;
+
 /// The sink observer that stores what dispatches tell.
+///
+/// MESSAGE_CREATE is nearly every event of a busy stream and tells only its author, who has
+/// almost always been seen before: parsing each one whole and writing it to the database cost
+/// about 55 us per event (listen fell from ~400 k to ~8 k events/s). So its `author`, `member`
+/// and `guild_id` are read as text, and the cache is written only when that text is new.
 pub fn observer(names: &'static Names) -> Observer {
-    Box::new(move |t, payload| {
+    let authors = Mutex::new(HashSet::<u64>::new());
+    Box::new(move |t, d| {
         if !TYPES.contains(&t) {
             return;
         }
-        if let Ok(frame) = serde_json::from_str::<Value>(payload) {
-            if let Some(d) = frame.get("d") {
-                names.learn(observe::dispatch(t, d));
+        let d = if t == "MESSAGE_CREATE" {
+            let Some(author) = MessageAuthor::read(d) else {
+                return;
+            };
+            let Ok(mut known) = authors.lock() else {
+                return;
+            };
+            if known.len() >= AUTHORS_REMEMBERED {
+                known.clear();
             }
+            if !known.insert(author.fingerprint()) {
+                return;
+            }
+            author.data()
+        } else {
+            serde_json::from_str::<Value>(d).ok()
+        };
+        if let Some(d) = d {
+            names.learn(observe::dispatch(t, &d));
         }
     })
+}
+
+/// The fields of a message dispatch that say who wrote it, as they appear in the payload.
+#[derive(Default, Hash)]
+struct MessageAuthor<'a> {
+    guild_id: Option<&'a str>,
+    author: Option<&'a str>,
+    member: Option<&'a str>,
+}
+
+impl<'a> MessageAuthor<'a> {
+    /// The author fields of a message's `d`, or `None` when it has no author.
+    fn read(d: &'a str) -> Option<MessageAuthor<'a>> {
+        let mut found = MessageAuthor::default();
+        object_members(d, 0, |key, value| match key {
+            "guild_id" => found.guild_id = Some(value),
+            "author" => found.author = Some(value),
+            "member" => found.member = Some(value),
+            _ => {}
+        })
+        .ok()?;
+        found.author.is_some().then_some(found)
+    }
+
+    fn fingerprint(&self) -> u64 {
+        let mut hasher = DefaultHasher::new();
+        self.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// A `d` with only these fields, which is all the cache reads of a message.
+    fn data(&self) -> Option<Value> {
+        let mut d = serde_json::Map::new();
+        for (key, text) in [
+            ("guild_id", self.guild_id),
+            ("author", self.author),
+            ("member", self.member),
+        ] {
+            if let Some(text) = text {
+                d.insert(key.into(), serde_json::from_str(text).ok()?);
+            }
+        }
+        Some(Value::Object(d))
+    }
 }
 
 /// Adds names to each event line written through it (lines that are not JSON pass as they are).

@@ -2,6 +2,7 @@
 //! otherwise, non-JSON bodies passed through unchanged. Diagnostics never come here; they go to
 //! stderr. `--jq` (see [`jq`]) filters every JSON value on its way through here.
 
+pub mod export_progress;
 pub mod jq;
 pub mod progress;
 pub mod spool;

@@ -4,7 +4,7 @@
 //! crate and are re-exported here.
 #![warn(missing_docs)]
 
-pub use discord_protocol::gateway::{close_codes, frame, inflate, intents};
+pub use discord_protocol::gateway::{close_codes, frame, inflate, intents, json_check};
 
 pub mod connection;
 pub mod frame_reader;

@@ -27,8 +27,8 @@ pub struct Sink {
     stdout: bool,
 }
 
-/// Called with every dispatch (type, payload) before `--events` filters it, so a cache can
-/// follow events that are not printed.
+/// Called with every dispatch (type, the text of its `d`) before `--events` filters it, so a
+/// cache can follow events that are not printed.
 pub type Observer = Box<dyn Fn(&str, &str) + Send + Sync>;
 
 /// Called with each dispatch (type, payload) that passed `--events` while `--max-events` still
@@ -103,6 +103,14 @@ impl Sink {
         self
     }
 
+    /// Shows a dispatch (its type and `d`) to the observer, if there is one. Called for every
+    /// dispatch before [`Sink::emit`], which filters.
+    pub fn observe(&self, t: &str, d: &str) {
+        if let Some(observe) = &self.observer {
+            observe(t, d);
+        }
+    }
+
     /// Keeps only the dispatches `chooser` keeps (see [`Chooser`]).
     pub fn with_chooser(mut self, chooser: Chooser) -> Sink {
         self.chooser = Some(chooser);
@@ -120,9 +128,6 @@ impl Sink {
         shard: Option<[u32; 2]>,
         now: Instant,
     ) -> Result<()> {
-        if let Some(observe) = &self.observer {
-            observe(t, payload);
-        }
         if let Some(events) = &self.events {
             if !events.iter().any(|e| e == t) {
                 return Ok(());

@@ -80,6 +80,9 @@ pub enum Kind {
     JsonArray,
 }
 
+/// How a kind is presented to users: its value name, a sample for the help's examples and a
+/// description for the help (one home for all three; parsing a value stays with the CLI, in
+/// `commands/typed.rs`, which turns text into JSON).
 impl Kind {
     /// The value name shown in help (`ID`, `INT`, ...).
     pub fn value_name(self) -> &'static str {
@@ -97,6 +100,71 @@ impl Kind {
             Kind::Json => "JSON",
             Kind::JsonObject => "JSON_OBJECT",
             Kind::JsonArray => "JSON_ARRAY",
+        }
+    }
+
+    /// A sample value, used in the examples of the help (it meets Discord's limits, so an
+    /// example copied from the help is a valid request).
+    pub fn sample(self) -> String {
+        match self {
+            Kind::Snowflake => "123456789012345678".into(),
+            // 10 (0.5), raised to the minimum and then lowered to the maximum where there are.
+            Kind::Integer { min, max } => {
+                let n = min.map_or(10, |m| m.max(10));
+                max.map_or(n, |m| n.min(m)).to_string()
+            }
+            Kind::Number { min, max } => {
+                let n = min.map_or(0.5, |m| m.max(0.5));
+                max.map_or(n, |m| n.min(m)).to_string()
+            }
+            Kind::Bool => "true".into(),
+            Kind::String { min_len, .. } => {
+                // A sample that meets a minimum length ("text" is 4 characters).
+                "text".repeat((min_len.unwrap_or(1) as usize).div_ceil(4).max(1))
+            }
+            Kind::DateTime => "2026-01-31T18:00:00Z".into(),
+            Kind::Enum(values) => values.first().map(|v| v.0).unwrap_or("0").into(),
+            Kind::Permissions { .. } => "KICK_MEMBERS,BAN_MEMBERS".into(),
+            Kind::Colour => "'#3498db'".into(),
+            Kind::List(item) => item.sample(),
+            Kind::Json | Kind::JsonObject => "'{}'".into(),
+            Kind::JsonArray => "'[]'".into(),
+        }
+    }
+
+    /// What a value looks like and what Discord accepts, as the help describes it.
+    pub fn description(self) -> String {
+        match self {
+            Kind::Snowflake => "id".into(),
+            Kind::Integer { min, max } => match check::range_text(min, max) {
+                Some(range) => format!("integer, {range}"),
+                None => "integer".into(),
+            },
+            Kind::Number { min, max } => match check::range_text(min, max) {
+                Some(range) => format!("number, {range}"),
+                None => "number".into(),
+            },
+            Kind::Bool => "true/false".into(),
+            Kind::String { min_len, max_len } => {
+                match check::range_text(min_len.filter(|n| *n > 0), max_len) {
+                    Some(range) => format!("text, {range} characters"),
+                    None => "text".into(),
+                }
+            }
+            Kind::DateTime => "RFC 3339 date-time, like 2026-01-31T18:00:00Z".into(),
+            Kind::Enum(values) => {
+                let names: Vec<String> = values.iter().map(|(n, v)| format!("{n}={v}")).collect();
+                format!("one of {}", names.join(", "))
+            }
+            Kind::Permissions { .. } => "permission names, comma-separated, or a number".into(),
+            Kind::Colour => "#rrggbb or a number".into(),
+            Kind::List(item) => format!(
+                "{}; several as a comma list or a repeated flag",
+                item.description()
+            ),
+            Kind::Json => "JSON".into(),
+            Kind::JsonObject => "a JSON object".into(),
+            Kind::JsonArray => "a JSON array".into(),
         }
     }
 }
@@ -380,6 +448,57 @@ mod tests {
             );
         }
         assert_eq!(ENDPOINTS.len(), 242);
+    }
+
+    /// The help's examples must be valid requests: each sample meets its kind's own limits.
+    #[test]
+    fn every_sample_meets_its_limits() {
+        let fields = ENDPOINTS
+            .iter()
+            .flat_map(|e| e.path_params.iter().chain(e.query).chain(e.fields));
+        for f in fields {
+            let sample = f.kind.sample();
+            match f.kind {
+                Kind::Integer { min, max } => {
+                    let n: i64 = sample.parse().unwrap();
+                    assert!(
+                        min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m),
+                        "{}",
+                        f.name
+                    );
+                }
+                Kind::Number { min, max } => {
+                    let n: f64 = sample.parse().unwrap();
+                    assert!(
+                        min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m),
+                        "{}",
+                        f.name
+                    );
+                }
+                Kind::String { min_len, .. } => {
+                    assert!(
+                        sample.chars().count() >= min_len.unwrap_or(0) as usize,
+                        "{}",
+                        f.name
+                    );
+                }
+                Kind::Enum(values) if !values.is_empty() => {
+                    assert!(values.iter().any(|(n, _)| *n == sample), "{}", f.name);
+                }
+                _ => assert!(!sample.is_empty(), "{}", f.name),
+            }
+            assert!(!f.kind.description().is_empty(), "{}", f.name);
+        }
+        let range = Kind::Integer {
+            min: Some(1),
+            max: Some(100),
+        };
+        assert_eq!(range.description(), "integer, from 1 to 100");
+        assert_eq!(Kind::List(&Kind::Snowflake).sample(), "123456789012345678");
+        assert_eq!(
+            Kind::List(&Kind::Snowflake).description(),
+            "id; several as a comma list or a repeated flag"
+        );
     }
 
     #[test]

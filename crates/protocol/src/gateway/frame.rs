@@ -4,10 +4,10 @@
 
 use std::borrow::Cow;
 
-use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::json_check::{skip_space, skip_value};
 use crate::{Error, ErrorKind, Result};
 
 /// The largest gateway message accepted, as received and after decompression. A GUILD_CREATE
@@ -64,7 +64,7 @@ pub struct Frame<'a> {
     pub s: Option<u64>,
     /// Event name (dispatches only).
     pub t: Option<Cow<'a, str>>,
-    /// The text from `d`'s value to the end of the payload.
+    /// The text of `d`'s value.
     d: Option<&'a str>,
 }
 
@@ -101,9 +101,7 @@ impl<'a> Frame<'a> {
                 None => value_at(text, at)?,
             };
             at = skip_space(bytes, expect(bytes, skip_space(bytes, next), b':')?);
-            if key == "d" {
-                d = Some(&text[at..]);
-            }
+            let value_start = at;
             at = match key.as_ref() {
                 "op" => {
                     let (v, n) = match plain_uint(bytes, at) {
@@ -134,8 +132,11 @@ impl<'a> Frame<'a> {
                     t = v;
                     n
                 }
-                _ => value_at::<IgnoredAny>(text, at)?.1,
+                _ => skip_value(text, at)?,
             };
+            if key == "d" {
+                d = Some(&text[value_start..at]);
+            }
             at = skip_space(bytes, at);
             match bytes.get(at) {
                 Some(b',') => at = skip_space(bytes, at + 1),
@@ -153,6 +154,11 @@ impl<'a> Frame<'a> {
         Ok(Frame { op, s, t, d })
     }
 
+    /// The text of `d` as received (checked to be JSON), if the payload has one.
+    pub fn data_text(&self) -> Option<&'a str> {
+        self.d
+    }
+
     /// `d` parsed as `T` (for the few payloads whose data the client needs).
     pub fn data<T: Deserialize<'a>>(&self) -> Option<T> {
         self.d
@@ -167,13 +173,6 @@ fn expect(bytes: &[u8], at: usize, want: u8) -> std::result::Result<usize, Strin
     } else {
         Err(format!("expected '{}' at byte {at}", want as char))
     }
-}
-
-fn skip_space(bytes: &[u8], mut at: usize) -> usize {
-    while matches!(bytes.get(at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-        at += 1;
-    }
-    at
 }
 
 /// A JSON string at `at` with nothing to unescape or reject (no `\\`, no control

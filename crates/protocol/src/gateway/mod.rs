@@ -6,4 +6,5 @@ pub mod close_codes;
 pub mod frame;
 pub mod inflate;
 pub mod intents;
+pub mod json_check;
 pub mod limits;

@@ -5,36 +5,64 @@
 
 use serde_json::{json, Value};
 
-use super::{done, error, id, not_found, ok, unknown, Ctx, FormErrors, Reply};
+use super::{done, error, id, ok, unknown, Ctx, FormErrors, Handler, Reply};
 use crate::apps::{AppState, DAILY_CREATES};
 use crate::http::Response;
 use crate::state::now_ms;
 use discord_protocol::endpoints::app_commands::{self as rules, Problem};
 
-/// Routes under `/applications`.
-pub fn route(ctx: &Ctx, method: &str, seg: &[&str]) -> Reply {
-    let app_id = ctx.world.bot_id();
-    let app = match seg.get(1).copied() {
-        Some("@me") => app_id,
-        Some(s) => id(s, "Application")?,
-        None => return Err(not_found()),
+/// This module's operations (the guild and global command routes share handlers; the scope
+/// comes from the path).
+pub const HANDLERS: &[(&str, Handler)] = &[
+    ("get-current-application", get_application),
+    ("get-application", get_application),
+    ("edit-current-application", edit_application),
+    ("get-global-application-commands", list_commands),
+    ("get-guild-application-commands", list_commands),
+    ("create-global-application-command", create),
+    ("create-guild-application-command", create),
+    ("bulk-overwrite-global-application-commands", overwrite),
+    ("bulk-overwrite-guild-application-commands", overwrite),
+    ("get-global-application-command", get_command),
+    ("get-guild-application-command", get_command),
+    ("edit-global-application-command", edit),
+    ("edit-guild-application-command", edit),
+    ("delete-global-application-command", delete_command),
+    ("delete-guild-application-command", delete_command),
+];
+
+/// Checks that the path's application (absent for `/applications/@me`, or `@me`) is the
+/// sandbox's bot: Discord answers Unknown Application (10002) for any other.
+fn check_application(ctx: &Ctx) -> Result<(), Response> {
+    let app = match ctx.param("application_id") {
+        "" | "@me" => return Ok(()),
+        other => id(other, "Application")?,
     };
-    if app != app_id {
-        return Err(error(404, 10002, "Unknown Application"));
+    if app == ctx.world.bot_id() {
+        Ok(())
+    } else {
+        Err(error(404, 10002, "Unknown Application"))
     }
-    match (method, &seg[2..]) {
-        ("GET", []) => ok(ctx.world.apps.application(&ctx.world.bot_user())),
-        ("PATCH", []) if seg[1] == "@me" => edit_application(ctx),
-        (_, ["commands", rest @ ..]) => commands(ctx, method, None, rest),
-        (_, ["guilds", g, "commands", rest @ ..]) => {
+}
+
+/// The commands' scope the path names: a guild (which must exist), or global (None).
+fn scope(ctx: &Ctx) -> Result<Option<u64>, Response> {
+    check_application(ctx)?;
+    match ctx.param("guild_id") {
+        "" => Ok(None),
+        g => {
             let guild = id(g, "Guild")?;
             if !ctx.world.lock().guilds.contains_key(&guild) {
                 return Err(unknown("Guild"));
             }
-            commands(ctx, method, Some(guild), rest)
+            Ok(Some(guild))
         }
-        _ => Err(not_found()),
     }
+}
+
+fn get_application(ctx: &Ctx) -> Reply {
+    check_application(ctx)?;
+    ok(ctx.world.apps.application(&ctx.world.bot_user()))
 }
 
 /// Keys `PATCH /applications/@me` changes (the ones the sandbox shows back).
@@ -92,27 +120,25 @@ fn edit_application(ctx: &Ctx) -> Reply {
     ok(ctx.world.apps.application(&ctx.world.bot_user()))
 }
 
-fn commands(ctx: &Ctx, method: &str, guild: Option<u64>, rest: &[&str]) -> Reply {
+fn list_commands(ctx: &Ctx) -> Reply {
+    let guild = scope(ctx)?;
     let localized = ctx.req.query("with_localizations") == Some("true");
-    match (method, rest) {
-        ("GET", []) => {
-            let list = ctx.world.apps.lock().scope(guild);
-            ok(Value::Array(
-                list.into_iter().map(|c| shown(c, localized)).collect(),
-            ))
-        }
-        ("POST", []) => create(ctx, guild),
-        ("PUT", []) => overwrite(ctx, guild),
-        ("GET", [c]) => ok(shown(find(ctx, guild, c)?, true)),
-        ("PATCH", [c]) => edit(ctx, guild, c),
-        ("DELETE", [c]) => {
-            let cid = id(c, "Application Command")?;
-            find(ctx, guild, c)?;
-            ctx.world.apps.lock().commands.remove(&cid);
-            done()
-        }
-        _ => Err(not_found()),
-    }
+    let list = ctx.world.apps.lock().scope(guild);
+    ok(Value::Array(
+        list.into_iter().map(|c| shown(c, localized)).collect(),
+    ))
+}
+
+fn get_command(ctx: &Ctx) -> Reply {
+    let guild = scope(ctx)?;
+    ok(shown(find(ctx, guild)?.1, true))
+}
+
+fn delete_command(ctx: &Ctx) -> Reply {
+    let guild = scope(ctx)?;
+    let (cid, _) = find(ctx, guild)?;
+    ctx.world.apps.lock().commands.remove(&cid);
+    done()
 }
 
 /// A stored command as the API returns it: without localization dictionaries unless asked for
@@ -127,10 +153,11 @@ fn shown(mut command: Value, localized: bool) -> Value {
     command
 }
 
-fn find(ctx: &Ctx, guild: Option<u64>, segment: &str) -> Result<Value, Response> {
-    let cid = id(segment, "Application Command")?;
+/// The command the path's `command_id` names, in this scope: its id and stored object.
+fn find(ctx: &Ctx, guild: Option<u64>) -> Result<(u64, Value), Response> {
+    let cid = ctx.id("command_id", "Application Command")?;
     match ctx.world.apps.lock().commands.get(&cid) {
-        Some((g, c)) if *g == guild => Ok(c.clone()),
+        Some((g, c)) if *g == guild => Ok((cid, c.clone())),
         _ => Err(unknown_command()),
     }
 }
@@ -189,7 +216,8 @@ fn same_name(state: &AppState, guild: Option<u64>, body: &Value) -> Option<u64> 
     })
 }
 
-fn create(ctx: &Ctx, guild: Option<u64>) -> Reply {
+fn create(ctx: &Ctx) -> Reply {
+    let guild = scope(ctx)?;
     let problems: Vec<_> = rules::validate(&ctx.body)
         .into_iter()
         .map(|p| (None, p))
@@ -228,9 +256,9 @@ fn create(ctx: &Ctx, guild: Option<u64>) -> Reply {
     Ok(Response::json(201, &command))
 }
 
-fn edit(ctx: &Ctx, guild: Option<u64>, segment: &str) -> Reply {
-    let old = find(ctx, guild, segment)?;
-    let cid = id(segment, "Application Command")?;
+fn edit(ctx: &Ctx) -> Reply {
+    let guild = scope(ctx)?;
+    let (cid, old) = find(ctx, guild)?;
     // A PATCH changes only the fields it names.
     let mut merged = old.clone();
     if let (Some(m), Some(b)) = (merged.as_object_mut(), ctx.body.as_object()) {
@@ -257,7 +285,8 @@ fn edit(ctx: &Ctx, guild: Option<u64>, segment: &str) -> Reply {
 /// Bulk overwrite: the scope becomes exactly the given list. Commands matched by id, or by
 /// name and type, keep their id (and count as no create); the rest are created, and all of it
 /// is refused if that would pass the day's creates.
-fn overwrite(ctx: &Ctx, guild: Option<u64>) -> Reply {
+fn overwrite(ctx: &Ctx) -> Reply {
+    let guild = scope(ctx)?;
     let Some(list) = ctx.body.as_array() else {
         return Err(error(400, 50035, "Invalid Form Body"));
     };

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::{done, error, not_found, ok, unknown, Ctx, FormErrors, Reply};
+use super::{done, error, ok, unknown, Ctx, FormErrors, Handler, Reply};
 use crate::apps::Interaction;
 use crate::http::Response;
 use crate::state::{now_ms, timestamp_of, Message};
@@ -45,12 +45,26 @@ fn with_uploads(ctx: &Ctx, message: &Value, channel: &Value) -> Value {
     out
 }
 
-/// `POST /interactions/{id}/{token}/callback`.
-pub fn callback(ctx: &Ctx, method: &str, seg: &[&str]) -> Reply {
-    let (["interactions", iid, token, "callback"], "POST") = (seg, method) else {
-        return Err(not_found());
-    };
-    let iid: u64 = iid.parse().map_err(|_| unknown_interaction())?;
+/// This module's operations. The follow-up routes are Discord's webhook routes addressed with
+/// the application's id and the interaction's token; `execute-webhook` comes here through
+/// [`super::webhooks`] when it addresses the application.
+pub const HANDLERS: &[(&str, Handler)] = &[
+    ("create-interaction-response", callback),
+    ("get-original-interaction-response", get_message),
+    ("get-webhook-message", get_message),
+    ("edit-original-interaction-response", edit_message),
+    ("edit-webhook-message", edit_message),
+    ("delete-original-interaction-response", delete_message),
+    ("delete-webhook-message", delete_message),
+];
+
+/// `POST /interactions/{interaction_id}/{interaction_token}/callback`.
+fn callback(ctx: &Ctx) -> Reply {
+    let token = ctx.param("interaction_token");
+    let iid: u64 = ctx
+        .param("interaction_id")
+        .parse()
+        .map_err(|_| unknown_interaction())?;
     let mut body = ctx.body.clone();
     if !ctx.files.is_empty() {
         let channel = ctx
@@ -305,18 +319,21 @@ fn edit_stored(world: &World, message: &Value, data: &Value, guild_id: Option<&s
     m
 }
 
-/// Whether `/webhooks/{id}/...` addresses the application (interaction follow-ups) rather
-/// than a channel webhook.
-pub fn is_application_webhook(world: &World, seg: &[&str]) -> bool {
-    seg.len() >= 3 && seg[1] == world.bot_id().to_string()
+/// Whether `/webhooks/{webhook_id}/{webhook_token}/...` addresses the application
+/// (interaction follow-ups) rather than a channel webhook.
+pub fn addresses_application(ctx: &Ctx) -> bool {
+    ctx.param("webhook_id") == ctx.world.bot_id().to_string()
 }
 
-/// Routes under `/webhooks/{application_id}/{token}`: follow-ups, and getting, editing and
-/// deleting the original response or a follow-up.
-pub fn webhook(ctx: &Ctx, method: &str, seg: &[&str]) -> Reply {
-    let token = seg[2];
-    let world = ctx.world;
-    let mut state = world.apps.lock();
+/// Runs `action` on the interaction whose token the follow-up webhook path carries, while its
+/// token still works; wakes whoever waits on the application's state afterwards. A channel
+/// webhook's messages are not kept by the sandbox, so those paths answer 501.
+fn on_interaction(ctx: &Ctx, action: impl FnOnce(&mut Interaction) -> Reply) -> Reply {
+    if !addresses_application(ctx) {
+        return Err(super::not_implemented(ctx.endpoint));
+    }
+    let token = ctx.param("webhook_token");
+    let mut state = ctx.world.apps.lock();
     let ix = state
         .interactions
         .values_mut()
@@ -325,48 +342,59 @@ pub fn webhook(ctx: &Ctx, method: &str, seg: &[&str]) -> Reply {
     if now_ms() > ix.created_ms + TOKEN_LIFETIME_MS {
         return Err(error(401, 50027, "Invalid Webhook Token"));
     }
-    let guild = ix.payload["guild_id"].as_str().map(str::to_string);
-    let channel = ix.payload["channel_id"].clone();
-    let result = match (method, &seg[3..]) {
-        ("POST", []) => {
-            if ix.response_type.is_none() {
-                return Err(unknown("Webhook"));
-            }
-            let body = with_uploads(ctx, &ctx.body, &channel);
-            check_message(&body)?;
-            let m = post(world, ix, &body);
-            ix.followups.push(m.clone());
-            ok(m)
-        }
-        (_, ["messages", which]) => {
-            let slot = if *which == "@original" {
-                ix.original.as_mut()
-            } else {
-                ix.followups.iter_mut().find(|m| m["id"] == json!(which))
-            };
-            let Some(slot) = slot else {
-                return Err(unknown("Message"));
-            };
-            match method {
-                "GET" => ok(slot.clone()),
-                "PATCH" => {
-                    let body = with_uploads(ctx, &ctx.body, &channel);
-                    check_message_edit(&body)?;
-                    *slot = edit_stored(world, slot, &body, guild.as_deref());
-                    ok(slot.clone())
-                }
-                "DELETE" => {
-                    delete_stored(world, slot, guild.as_deref());
-                    done()
-                }
-                _ => Err(not_found()),
-            }
-        }
-        _ => Err(not_found()),
-    };
+    let result = action(ix);
     drop(state);
-    world.apps.changed.notify_all();
+    ctx.world.apps.changed.notify_all();
     result
+}
+
+/// `POST /webhooks/{application_id}/{token}`: a follow-up message, once there is an initial
+/// response.
+pub fn followup(ctx: &Ctx) -> Reply {
+    on_interaction(ctx, |ix| {
+        if ix.response_type.is_none() {
+            return Err(unknown("Webhook"));
+        }
+        let body = with_uploads(ctx, &ctx.body, &ix.payload["channel_id"].clone());
+        check_message(&body)?;
+        let m = post(ctx.world, ix, &body);
+        ix.followups.push(m.clone());
+        ok(m)
+    })
+}
+
+/// The message a follow-up route names: `@original` (the routes without `message_id`) or a
+/// follow-up by id.
+fn slot<'a>(ctx: &Ctx, ix: &'a mut Interaction) -> Result<&'a mut Value, Response> {
+    let found = match ctx.param("message_id") {
+        "" => ix.original.as_mut(),
+        which => ix.followups.iter_mut().find(|m| m["id"] == json!(which)),
+    };
+    found.ok_or_else(|| unknown("Message"))
+}
+
+fn get_message(ctx: &Ctx) -> Reply {
+    on_interaction(ctx, |ix| ok(slot(ctx, ix)?.clone()))
+}
+
+fn edit_message(ctx: &Ctx) -> Reply {
+    on_interaction(ctx, |ix| {
+        slot(ctx, ix)?;
+        let guild = ix.payload["guild_id"].as_str().map(str::to_string);
+        let body = with_uploads(ctx, &ctx.body, &ix.payload["channel_id"].clone());
+        check_message_edit(&body)?;
+        let slot = slot(ctx, ix)?;
+        *slot = edit_stored(ctx.world, slot, &body, guild.as_deref());
+        ok(slot.clone())
+    })
+}
+
+fn delete_message(ctx: &Ctx) -> Reply {
+    on_interaction(ctx, |ix| {
+        let guild = ix.payload["guild_id"].as_str().map(str::to_string);
+        delete_stored(ctx.world, slot(ctx, ix)?, guild.as_deref());
+        done()
+    })
 }
 
 fn check_message(body: &Value) -> Result<(), Response> {

@@ -64,6 +64,8 @@ const RESOURCES: &[&[(&str, Handler)]] = &[
     threads::HANDLERS,
     webhooks::HANDLERS,
     invites::HANDLERS,
+    applications::HANDLERS,
+    interactions::HANDLERS,
 ];
 
 /// What a handler sees of a request.
@@ -230,9 +232,6 @@ fn rate_limited(retry_after: f64, global: bool) -> Response {
 
 /// Runs the operation's handler, or answers that the sandbox does not implement it.
 fn run(world: &World, req: &Request, endpoint: &'static Endpoint, api_path: &str) -> Reply {
-    if let Some(reply) = run_interactions(world, req, endpoint, api_path) {
-        return reply;
-    }
     let Some(handler) = handler(endpoint.name) else {
         return Err(not_implemented(endpoint));
     };
@@ -253,46 +252,6 @@ fn run(world: &World, req: &Request, endpoint: &'static Endpoint, api_path: &str
     };
     permissions::check(&ctx)?;
     handler(&ctx)
-}
-
-/// Application commands and interactions (`/applications/...`, interaction callbacks, and the
-/// follow-up webhooks of interactions), which keep their own state and route by path.
-fn run_interactions(
-    world: &World,
-    req: &Request,
-    endpoint: &'static Endpoint,
-    api_path: &str,
-) -> Option<Reply> {
-    let decoded: Vec<String> = api_path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(decode)
-        .collect();
-    let segments: Vec<&str> = decoded.iter().map(String::as_str).collect();
-    let method = req.method.as_str();
-    let kind = match segments.first().copied() {
-        Some("applications") => 0,
-        Some("interactions") => 1,
-        Some("webhooks") if interactions::is_application_webhook(world, &segments) => 2,
-        _ => return None,
-    };
-    let (body, files) = match request::parse_body(req) {
-        Ok(parsed) => parsed,
-        Err(e) => return Some(Err(e)),
-    };
-    let ctx = Ctx {
-        world,
-        req,
-        endpoint,
-        params: Vec::new(),
-        body,
-        files,
-    };
-    Some(match kind {
-        0 => applications::route(&ctx, method, &segments),
-        1 => interactions::callback(&ctx, method, &segments),
-        _ => interactions::webhook(&ctx, method, &segments),
-    })
 }
 
 /// The 501 for an operation Discord has and the sandbox does not, in Discord's error shape,

@@ -152,6 +152,9 @@ fn delete_webhook(ctx: &Ctx) -> Reply {
 }
 
 fn execute_webhook(ctx: &Ctx) -> Reply {
+    if super::interactions::addresses_application(ctx) {
+        return super::interactions::followup(ctx);
+    }
     let (wid, hook) = webhook(ctx)?;
     let channel_id: u64 = hook["channel_id"]
         .as_str()
