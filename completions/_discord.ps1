@@ -72,6 +72,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('commands', 'commands', [CompletionResultType]::ParameterValue, 'Sync, list and pull the application''s slash commands (a JSON file of command objects)')
             [CompletionResult]::new('respond', 'respond', [CompletionResultType]::ParameterValue, 'Answer an interaction: a message, --defer, --update, --modal, --autocomplete, or --edit')
             [CompletionResult]::new('followup', 'followup', [CompletionResultType]::ParameterValue, 'Send a follow-up message for an interaction, by its token')
+            [CompletionResult]::new('forward-key', 'forward-key', [CompletionResultType]::ParameterValue, 'Print the public key ''listen --forward-to'' signs deliveries with (hex, like verify_key)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Archive guilds, channels and threads: JSON lines, an SQLite index, media; incremental')
             [CompletionResult]::new('get-current-application', 'get-current-application', [CompletionResultType]::ParameterValue, 'Get Current Application')
             [CompletionResult]::new('get-my-application', 'get-my-application', [CompletionResultType]::ParameterValue, 'Get Current Application')
@@ -1776,6 +1777,37 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE')
             [CompletionResult]::new('--insecure-http-host', '--insecure-http-host', [CompletionResultType]::ParameterName, 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)')
             [CompletionResult]::new('--ephemeral', '--ephemeral', [CompletionResultType]::ParameterName, 'Only the user who invoked sees the message')
+            [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'Print strings unquoted (with --jq, like jq -r)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the response status line and headers to stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the request line and headers (token redacted) and the response headers to stderr')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (token redacted) and send nothing')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Add names next to ids in JSON output (`"channel_id_name":"#general"`), from the names cache')
+            [CompletionResult]::new('--no-rate-limit-cache', '--no-rate-limit-cache', [CompletionResultType]::ParameterName, 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'discord;forward-key' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bot token (or ''Bearer TOKEN''); ''-'' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or ''discord login''')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the token from the first line of this file')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file to take the token from')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'API base URL [default: https://discord.com/api/v10]')
+            [CompletionResult]::new('--output-color', '--output-color', [CompletionResultType]::ParameterName, 'When to colour output (not --color: that is Discord''s colour field on typed commands)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter every printed JSON value through a jq expression (jaq, built in)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole request (0 for no limit)')
+            [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Give up instead of waiting when a rate limit asks for a wait longer than SECS')
+            [CompletionResult]::new('--global-limit', '--global-limit', [CompletionResultType]::ParameterName, 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE')
+            [CompletionResult]::new('--insecure-http-host', '--insecure-http-host', [CompletionResultType]::ParameterName, 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)')
             [CompletionResult]::new('--bearer', '--bearer', [CompletionResultType]::ParameterName, 'Send the token as an OAuth2 bearer token instead of a bot token')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a private in-process sandbox instead of Discord (no token or network needed)')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON output (default when stdout is a terminal)')
@@ -19872,6 +19904,8 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('--guild', '--guild', [CompletionResultType]::ParameterName, 'Only events of this guild: id or name (repeatable)')
             [CompletionResult]::new('--channel', '--channel', [CompletionResultType]::ParameterName, 'Only events of this channel: id, #name or guild/#name (repeatable)')
             [CompletionResult]::new('--from-bots', '--from-bots', [CompletionResultType]::ParameterName, 'Keep events caused by bots, this one included (default true; false with --reply)')
+            [CompletionResult]::new('--forward-to', '--forward-to', [CompletionResultType]::ParameterName, 'POST each event (default INTERACTION_CREATE) to URL, signed as Discord signs HTTP interactions (see ''discord forward-key''); an interaction is answered with what URL answers')
+            [CompletionResult]::new('--forward-header', '--forward-header', [CompletionResultType]::ParameterName, 'A header for the --forward-to receiver''s own auth, e.g. ''Authorization: Bearer abc'' (repeatable)')
             [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run CMD (with sh -c) once per event: the event JSON on stdin, DISCORD_EVENT, DISCORD_CHANNEL_ID, ... in the environment; what it prints answers an interaction')
             [CompletionResult]::new('--exec-argv', '--exec-argv', [CompletionResultType]::ParameterName, 'Like --exec, without a shell: PROGRAM and its arguments (put it last, or end it with '';'')')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Handlers running at once (events of one channel still run one after another, in order)')
@@ -19934,6 +19968,7 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             [CompletionResult]::new('commands', 'commands', [CompletionResultType]::ParameterValue, 'Sync, list and pull the application''s slash commands (a JSON file of command objects)')
             [CompletionResult]::new('respond', 'respond', [CompletionResultType]::ParameterValue, 'Answer an interaction: a message, --defer, --update, --modal, --autocomplete, or --edit')
             [CompletionResult]::new('followup', 'followup', [CompletionResultType]::ParameterValue, 'Send a follow-up message for an interaction, by its token')
+            [CompletionResult]::new('forward-key', 'forward-key', [CompletionResultType]::ParameterValue, 'Print the public key ''listen --forward-to'' signs deliveries with (hex, like verify_key)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Archive guilds, channels and threads: JSON lines, an SQLite index, media; incremental')
             [CompletionResult]::new('get-current-application', 'get-current-application', [CompletionResultType]::ParameterValue, 'Get Current Application')
             [CompletionResult]::new('edit-current-application', 'edit-current-application', [CompletionResultType]::ParameterValue, 'Edit Current Application')
@@ -20303,6 +20338,9 @@ Register-ArgumentCompleter -Native -CommandName 'discord' -ScriptBlock {
             break
         }
         'discord;help;followup' {
+            break
+        }
+        'discord;help;forward-key' {
             break
         }
         'discord;help;export' {

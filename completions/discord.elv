@@ -69,6 +69,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand commands 'Sync, list and pull the application''s slash commands (a JSON file of command objects)'
             cand respond 'Answer an interaction: a message, --defer, --update, --modal, --autocomplete, or --edit'
             cand followup 'Send a follow-up message for an interaction, by its token'
+            cand forward-key 'Print the public key ''listen --forward-to'' signs deliveries with (hex, like verify_key)'
             cand export 'Archive guilds, channels and threads: JSON lines, an SQLite index, media; incremental'
             cand get-current-application 'Get Current Application'
             cand get-my-application 'Get Current Application'
@@ -1713,6 +1714,36 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --trace 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE'
             cand --insecure-http-host 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)'
             cand --ephemeral 'Only the user who invoked sees the message'
+            cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
+            cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
+            cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
+            cand -c 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq'
+            cand --compact 'Print JSON compactly on one line (default when stdout is not a terminal); -c as in jq'
+            cand -r 'Print strings unquoted (with --jq, like jq -r)'
+            cand --raw-output 'Print strings unquoted (with --jq, like jq -r)'
+            cand -i 'Print the response status line and headers to stderr'
+            cand --include 'Print the response status line and headers to stderr'
+            cand -v 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --verbose 'Print the request line and headers (token redacted) and the response headers to stderr'
+            cand --dry-run 'Print the request that would be sent (token redacted) and send nothing'
+            cand --names 'Add names next to ids in JSON output (`"channel_id_name":"#general"`), from the names cache'
+            cand --no-rate-limit-cache 'Keep rate-limit state to this process instead of sharing it with other invocations through the cache directory ($DISCORD_CACHE_DIR)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'discord;forward-key'= {
+            cand --token 'Bot token (or ''Bearer TOKEN''); ''-'' reads it from the first line of stdin. Other users can see a command line in `ps`: prefer $DISCORD_TOKEN, --token-file or ''discord login'''
+            cand --token-file 'Read the token from the first line of this file'
+            cand --profile 'Profile in the config file to take the token from'
+            cand --api-url 'API base URL [default: https://discord.com/api/v10]'
+            cand --output-color 'When to colour output (not --color: that is Discord''s colour field on typed commands)'
+            cand --jq 'Filter every printed JSON value through a jq expression (jaq, built in)'
+            cand --connect-timeout 'Seconds to wait for a connection'
+            cand --timeout 'Seconds to wait for a whole request (0 for no limit)'
+            cand --max-wait 'Give up instead of waiting when a rate limit asks for a wait longer than SECS'
+            cand --global-limit 'Requests per second across all routes; Discord allows 50 unless it raised your bot''s limit (`discord sandbox` enforces this limit)'
+            cand --trace 'Append one JSON line per HTTP request (route, bucket, status, remaining, reset, wait, retries, 429 scope; never a token) to FILE'
+            cand --insecure-http-host 'Let the token go over plain http to HOST (a rate-limit proxy inside your network; repeatable; otherwise only loopback)'
             cand --bearer 'Send the token as an OAuth2 bearer token instead of a bot token'
             cand --sandbox 'Run against a private in-process sandbox instead of Discord (no token or network needed)'
             cand --pretty 'Pretty-print JSON output (default when stdout is a terminal)'
@@ -19410,6 +19441,8 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand --guild 'Only events of this guild: id or name (repeatable)'
             cand --channel 'Only events of this channel: id, #name or guild/#name (repeatable)'
             cand --from-bots 'Keep events caused by bots, this one included (default true; false with --reply)'
+            cand --forward-to 'POST each event (default INTERACTION_CREATE) to URL, signed as Discord signs HTTP interactions (see ''discord forward-key''); an interaction is answered with what URL answers'
+            cand --forward-header 'A header for the --forward-to receiver''s own auth, e.g. ''Authorization: Bearer abc'' (repeatable)'
             cand --exec 'Run CMD (with sh -c) once per event: the event JSON on stdin, DISCORD_EVENT, DISCORD_CHANNEL_ID, ... in the environment; what it prints answers an interaction'
             cand --exec-argv 'Like --exec, without a shell: PROGRAM and its arguments (put it last, or end it with '';'')'
             cand -j 'Handlers running at once (events of one channel still run one after another, in order)'
@@ -19471,6 +19504,7 @@ set edit:completion:arg-completer[discord] = {|@words|
             cand commands 'Sync, list and pull the application''s slash commands (a JSON file of command objects)'
             cand respond 'Answer an interaction: a message, --defer, --update, --modal, --autocomplete, or --edit'
             cand followup 'Send a follow-up message for an interaction, by its token'
+            cand forward-key 'Print the public key ''listen --forward-to'' signs deliveries with (hex, like verify_key)'
             cand export 'Archive guilds, channels and threads: JSON lines, an SQLite index, media; incremental'
             cand get-current-application 'Get Current Application'
             cand edit-current-application 'Edit Current Application'
@@ -19806,6 +19840,8 @@ set edit:completion:arg-completer[discord] = {|@words|
         &'discord;help;respond'= {
         }
         &'discord;help;followup'= {
+        }
+        &'discord;help;forward-key'= {
         }
         &'discord;help;export'= {
         }

@@ -12,6 +12,7 @@
 //!   `--output-color`, not `--color`); `endpoints::clap::reserved_flags` is derived from these
 //!   definitions and a unit test fails on any clash.
 
+pub mod forward;
 pub mod listen;
 pub mod slash;
 
@@ -270,6 +271,11 @@ pub enum Command {
     Respond(slash::RespondArgs),
     /// Send a follow-up message for an interaction, by its token
     Followup(slash::FollowupArgs),
+    /// Print the public key 'listen --forward-to' signs deliveries with (hex, like verify_key)
+    #[command(
+        after_help = "Examples:\n  discord forward-key\n  PUBLIC_KEY=$(discord forward-key) python3 bot.py"
+    )]
+    ForwardKey,
     /// Archive guilds, channels and threads: JSON lines, an SQLite index, media; incremental
     Export(ExportArgs),
 }
@@ -614,7 +620,7 @@ impl Status {
 /// Arguments of `discord listen`.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  discord listen --intents GUILD_MESSAGES,MESSAGE_CONTENT --events MESSAGE_CREATE | jq -r .d.content\n  discord listen --events MESSAGE_CREATE,MESSAGE_UPDATE --max-events 100 > events.jsonl\n  discord --sandbox listen --max-events 2\n  discord listen --events INTERACTION_CREATE --exec 'echo pong'\nEach dispatch is printed as received, one JSON object per line (coloured on a terminal).\nDiagnostics go to stderr. Ctrl-C closes the session cleanly."
+    after_help = "Examples:\n  discord listen --intents GUILD_MESSAGES,MESSAGE_CONTENT --events MESSAGE_CREATE | jq -r .d.content\n  discord listen --events MESSAGE_CREATE,MESSAGE_UPDATE --max-events 100 > events.jsonl\n  discord --sandbox listen --max-events 2\n  discord listen --events INTERACTION_CREATE --exec 'echo pong'\n  discord listen --forward-to http://127.0.0.1:3000/interactions\nEach dispatch is printed as received, one JSON object per line (coloured on a terminal).\nDiagnostics go to stderr. Ctrl-C closes the session cleanly."
 )]
 pub struct ListenArgs {
     /// Intents: comma list of names (see 'discord intents'), numbers, all, unprivileged, none
@@ -687,6 +693,10 @@ pub struct ListenArgs {
     /// Filters: --guild, --channel, --from-bots
     #[command(flatten)]
     pub filters: listen::FilterArgs,
+
+    /// Delivery to an HTTP endpoint: --forward-to, --forward-header
+    #[command(flatten)]
+    pub forward: forward::ForwardArgs,
 
     /// Handlers: --exec, --exec-argv, --jobs, --exec-timeout, --reply
     #[command(flatten)]

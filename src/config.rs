@@ -487,22 +487,30 @@ fn link_target(path: &Path) -> Result<PathBuf> {
     )))
 }
 
-#[cfg(unix)]
 fn warn_if_readable_by_others(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    if let Ok(meta) = fs::metadata(path) {
-        if meta.permissions().mode() & 0o077 != 0 {
-            crate::output::diag(&format!(
-                "warning: the config file {} can be read by other users; the next 'discord login' sets mode 0600 (or run: chmod 600 '{}')",
-                path.display(),
-                path.display()
-            ));
-        }
+    if readable_by_others(path) {
+        crate::output::diag(&format!(
+            "warning: the config file {} can be read by other users; the next 'discord login' sets mode 0600 (or run: chmod 600 '{}')",
+            path.display(),
+            path.display()
+        ));
     }
 }
 
-#[cfg(not(unix))]
-fn warn_if_readable_by_others(_path: &Path) {}
+/// Whether users other than the owner may read a secret-holding file (its group or others
+/// have any permission). Always false where there are no Unix modes.
+pub fn readable_by_others(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -491,34 +491,12 @@ fn ctrl_c_waits_for_running_handlers() {
 
 #[test]
 fn the_readme_ping_bot_works_from_a_fresh_home() {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-        .expect("README");
-    let section = readme
-        .split("## Bots in the shell")
-        .nth(1)
-        .expect("a 'Bots in the shell' section");
-    let block = section
-        .split("```sh\n")
-        .nth(1)
-        .and_then(|b| b.split("```").next())
-        .expect("its first sh block");
+    let block = common::readme_sh_block("## Bots in the shell");
     let lines: Vec<&str> = block.lines().collect();
     assert_eq!(lines.len(), 3, "{block}");
     let sb = Sandbox::start();
     let home = tempfile::tempdir().expect("home");
-    let bin_dir = Path::new(BIN).parent().expect("bin dir");
-    // A shell with nothing but PATH, the fresh HOME and the two lines the sandbox prints.
-    let shell = |line: &str| {
-        let mut cmd = std::process::Command::new("sh");
-        cmd.env_clear()
-            .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
-            .env("HOME", home.path())
-            .env("DISCORD_API_URL", &sb.api_url)
-            .env("DISCORD_TOKEN", &sb.token)
-            .current_dir(home.path())
-            .args(["-c", line]);
-        cmd
-    };
+    let shell = |line: &str| common::fresh_shell(&sb, home.path(), line);
     let out = shell(lines[0]).output().expect("sync");
     assert!(out.status.success(), "{}", stderr(&out));
     let bot = lines[1]
@@ -527,11 +505,6 @@ fn the_readme_ping_bot_works_from_a_fresh_home() {
     // `exec`, so that Ctrl-C at the end reaches listen itself rather than the shell.
     let l = Listen::spawn(shell(&format!("exec {bot}")));
     wait_until("the bot's session", || !sb.live_session().is_null());
-    let (invoke, seen) = lines[2]
-        .split_once('#')
-        .expect("a comment with the outcome");
-    let out = shell(invoke.trim()).output().expect("invoke");
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(stdout(&out).trim(), seen.trim());
+    common::check_commented_line(lines[2], shell);
     l.interrupt();
 }

@@ -13,15 +13,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use common::listen::Listen;
-use common::{json, output_with_stdin, stderr, stdout, Sandbox, BIN};
+use common::{json, output_with_stdin, stderr, stdout, wait_until, Sandbox, BIN};
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use serde_json::{json, Value};
 
@@ -247,17 +246,6 @@ fn the_200_creates_a_day_limit_answers_30034_and_unchanged_commands_do_not_count
 fn sync_two(sb: &Sandbox, home: &tempfile::TempDir) {
     let out = run(sb, home, &["commands", "sync", "commands.json"]);
     assert!(out.status.success(), "{}", stderr(&out));
-}
-
-fn wait_until(what: &str, ok: impl Fn() -> bool) {
-    let start = Instant::now();
-    while !ok() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 fn newest_message(sb: &Sandbox) -> Value {
@@ -490,17 +478,7 @@ fn http_bot(key: VerifyingKey, verify: bool, answered: Arc<AtomicUsize>) -> Stri
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-            let mut headers = Vec::new();
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some((k, v)) = line.trim_end().split_once(": ") {
-                    headers.push((k.to_ascii_lowercase(), v.to_string()));
-                }
-            }
+            let (headers, body) = common::fake::read_request(&stream);
             let header = |name: &str| {
                 headers
                     .iter()
@@ -508,8 +486,6 @@ fn http_bot(key: VerifyingKey, verify: bool, answered: Arc<AtomicUsize>) -> Stri
                     .map(|(_, v)| v.clone())
                     .unwrap_or_default()
             };
-            let mut body = vec![0; header("content-length").parse().unwrap_or(0)];
-            let _ = reader.read_exact(&mut body);
             let unhex = |s: &str| {
                 (0..s.len() / 2)
                     .filter_map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok())

@@ -13,6 +13,7 @@ use crate::gateway::intents;
 use crate::gateway::runner::{self, GatewayInfo, ListenOptions, Stop, MAX_SHARDS_PER_PROCESS};
 use crate::gateway::session_file::SessionStore;
 use crate::gateway::sink::Sink;
+use crate::listen::forward::Forwarder;
 use crate::listen::{Consumer, Dispatcher, Filters};
 use crate::output::diag;
 use crate::rest::{Method, RequestSpec};
@@ -86,12 +87,13 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
             "the gateway needs a bot token, not an OAuth2 bearer token: pass the bot token from the Developer Portal",
         ));
     }
-    let events: Vec<String> = args
+    let mut events: Vec<String> = args
         .events
         .iter()
         .map(|e| e.trim().to_ascii_uppercase())
         .filter(|e| !e.is_empty())
         .collect();
+    crate::listen::forward::default_events(&args.forward, &mut events);
     let intents = match (&args.intents, events.is_empty()) {
         (Some(list), _) => intents::parse(list)?,
         (None, true) => intents::unprivileged(),
@@ -139,7 +141,7 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
         .map(SessionStore::open)
         .transpose()?
         .map(Arc::new);
-    let dispatcher = dispatcher(settings, &args)?;
+    let dispatcher = dispatcher(settings, &args, &events)?;
     let client = settings.client()?;
     let response = client.send(&RequestSpec::new(Method::Get, "/gateway/bot"))?;
     let info = GatewayInfo::from_json(&response.json()?)?;
@@ -229,13 +231,20 @@ const CLOSE_GRACE: Duration = Duration::from_secs(10);
 
 /// The filters and consumers for this run, `None` when there are neither (plain `listen`
 /// then prints without parsing). Each consumer (`--exec`, `--forward-to`) adds itself here.
-fn dispatcher(settings: &Settings, args: &ListenArgs) -> Result<Option<Arc<Dispatcher>>> {
+fn dispatcher(
+    settings: &Settings,
+    args: &ListenArgs,
+    events: &[String],
+) -> Result<Option<Arc<Dispatcher>>> {
     let f = &args.filters;
     // A bot that replies must not answer its own replies: --reply leaves bots out by default.
     let from_bots = f.from_bots.unwrap_or(!args.exec.reply);
     let filters = Filters::new(&f.guilds, &f.channels, from_bots)?;
     let mut consumers: Vec<Box<dyn Consumer>> = Vec::new();
     consumers.extend(crate::listen::exec::consumer(settings, args)?);
+    if let Some(forwarder) = Forwarder::from_args(settings, args, events)? {
+        consumers.push(Box::new(forwarder));
+    }
     let dispatcher = Dispatcher::new(filters, consumers);
     Ok((!dispatcher.is_idle()).then_some(dispatcher))
 }

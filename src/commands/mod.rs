@@ -162,6 +162,7 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Command::Commands(a) => app_commands::run(&settings, a),
         Command::Respond(a) => respond::respond(&settings, a),
         Command::Followup(a) => respond::followup(&settings, a),
+        Command::ForwardKey => crate::listen::key::print_public(),
         Command::Listen(a) => listen::run(&settings, a),
         Command::Intents(a) => intents::run(&settings, &a),
         Command::Endpoints(a) => list_endpoints::run(&a),

@@ -37,6 +37,17 @@ pub struct Target {
     pub application_id: Option<String>,
 }
 
+impl Target {
+    /// The id, token and application of an interaction object (an INTERACTION_CREATE's `d`).
+    pub fn of(d: &Value) -> Option<Target> {
+        Some(Target {
+            id: Some(d["id"].as_str()?.to_string()),
+            token: d["token"].as_str()?.to_string(),
+            application_id: d["application_id"].as_str().map(str::to_string),
+        })
+    }
+}
+
 /// Reads the INTERACTION_CREATE event from stdin: a gateway dispatch line (`{"t": ..., "d":
 /// {...}}`) or the interaction object itself.
 fn target_from_stdin() -> Result<Target> {
@@ -59,16 +70,7 @@ fn target_from_stdin() -> Result<Target> {
             event["t"].as_str().unwrap_or("?")
         )));
     }
-    match (d["id"].as_str(), d["token"].as_str()) {
-        (Some(id), Some(token)) => Ok(Target {
-            id: Some(id.to_string()),
-            token: token.to_string(),
-            application_id: d["application_id"].as_str().map(str::to_string),
-        }),
-        _ => Err(Error::usage(
-            "the event on stdin has no interaction id and token",
-        )),
-    }
+    Target::of(d).ok_or_else(|| Error::usage("the event on stdin has no interaction id and token"))
 }
 
 /// When an interaction was created (Unix ms), from its snowflake.

@@ -18,10 +18,12 @@ use crate::config::Settings;
 use crate::output::diag;
 use crate::{Error, Result};
 
-/// Whether `listen` runs a handler that is given message events, and so should ask for the
-/// MESSAGE_CONTENT intent.
+/// Whether `listen` runs a handler (or forwards to an endpoint) that is given message events,
+/// and so should ask for the MESSAGE_CONTENT intent.
 pub fn wants_content(args: &ListenArgs) -> bool {
-    let handler = args.exec.exec.is_some() || args.exec.exec_argv.is_some();
+    let handler = args.exec.exec.is_some()
+        || args.exec.exec_argv.is_some()
+        || args.forward.forward_to.is_some();
     handler
         && args.events.iter().any(|e| {
             let e = e.trim().to_ascii_uppercase();

@@ -11,7 +11,9 @@
 pub mod answer;
 pub mod exec;
 pub mod filter;
+pub mod forward;
 pub mod handler;
+pub mod key;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -65,6 +65,31 @@ pub fn read_head(stream: &mut TcpStream) -> bool {
     true
 }
 
+/// Reads one HTTP request: its headers (names lower-case, values trimmed) and its body
+/// (`Content-Length` bytes), for the small HTTP bots tests write.
+pub fn read_request(stream: &TcpStream) -> (Vec<(String, String)>, Vec<u8>) {
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::new(stream);
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some((k, v)) = line.trim_end().split_once(':') {
+            headers.push((k.to_ascii_lowercase(), v.trim().to_string()));
+        }
+    }
+    let length = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    let _ = reader.read_exact(&mut body);
+    (headers, body)
+}
+
 /// An HTTP/1.1 response with a body and `Connection: close`.
 pub fn http(status: &str, headers: &str, body: &str) -> Vec<u8> {
     format!(

@@ -230,3 +230,59 @@ pub fn json(out: &Output) -> serde_json::Value {
         )
     })
 }
+
+/// Polls `ok` until it holds, failing the test after 30 s.
+pub fn wait_until(what: &str, ok: impl Fn() -> bool) {
+    let start = std::time::Instant::now();
+    while !ok() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// The first `sh` code block after `heading` in README.md, for tests that run the README's
+/// walk-throughs as written.
+pub fn readme_sh_block(heading: &str) -> String {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let section = readme
+        .split(heading)
+        .nth(1)
+        .unwrap_or_else(|| panic!("README has no '{heading}'"));
+    section
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .unwrap_or_else(|| panic!("no sh block after '{heading}'"))
+        .to_string()
+}
+
+/// `sh -c LINE` as a reader's fresh shell would run it: nothing but PATH (the built binary
+/// first), a fresh HOME as the working directory, and the two lines the sandbox prints.
+pub fn fresh_shell(sb: &Sandbox, home: &Path, line: &str) -> Command {
+    let bin_dir = Path::new(BIN).parent().expect("bin dir");
+    let mut cmd = Command::new("sh");
+    cmd.env_clear()
+        .env(
+            "PATH",
+            format!("{}:/usr/local/bin:/usr/bin:/bin", bin_dir.display()),
+        )
+        .env("HOME", home)
+        .env("DISCORD_API_URL", &sb.api_url)
+        .env("DISCORD_TOKEN", &sb.token)
+        .current_dir(home)
+        .args(["-c", line]);
+    cmd
+}
+
+/// Runs a README line written as `COMMAND   # WHAT IT PRINTS` with `shell`, and checks that it
+/// succeeds and prints that.
+pub fn check_commented_line(line: &str, shell: impl Fn(&str) -> Command) {
+    let (command, shown) = line.split_once('#').expect("a comment with the outcome");
+    let out = shell(command.trim()).output().expect("run the README line");
+    assert!(out.status.success(), "{line}: {}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), shown.trim(), "{line}");
+}
