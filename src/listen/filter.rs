@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use super::Dispatch;
+use crate::gateway::frame::Frame;
 use crate::names::{self, Scope, Target};
 use crate::Result;
 
@@ -49,12 +50,12 @@ impl Filters {
     }
 
     /// Learns this bot's id from READY (`d.user.id`).
-    pub fn observe(&self, t: &str, payload: &str) {
+    pub fn observe(&self, t: &str, frame: &Frame) {
         if t != "READY" || self.from_bots || self.self_id.get().is_some() {
             return;
         }
-        if let Ok(frame) = serde_json::from_str::<Value>(payload) {
-            if let Some(id) = frame["d"]["user"]["id"].as_str() {
+        if let Some(d) = frame.data::<Value>() {
+            if let Some(id) = d["user"]["id"].as_str() {
                 let _ = self.self_id.set(id.to_string());
             }
         }
@@ -120,10 +121,8 @@ mod tests {
     #[test]
     fn bots_and_this_bot_are_left_out_when_asked() {
         let f = Filters::new(&[], &[], false).unwrap();
-        f.observe(
-            "READY",
-            r#"{"op":0,"t":"READY","s":1,"d":{"user":{"id":"99"}}}"#,
-        );
+        let ready = r#"{"op":0,"t":"READY","s":1,"d":{"user":{"id":"99"}}}"#;
+        f.observe("READY", &Frame::parse(ready).unwrap());
         let by = |author: Value| {
             dispatch(
                 "MESSAGE_CREATE",

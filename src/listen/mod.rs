@@ -153,10 +153,10 @@ impl Dispatcher {
     /// from READY), chained before `then` (the names cache's observer, when there is one).
     pub fn observer(self: &Arc<Self>, then: Option<Observer>) -> Observer {
         let filters = Arc::clone(&self.filters);
-        Box::new(move |t, payload| {
-            filters.observe(t, payload);
+        Box::new(move |t, frame| {
+            filters.observe(t, frame);
             if let Some(then) = &then {
-                then(t, payload);
+                then(t, frame);
             }
         })
     }

@@ -590,7 +590,7 @@ impl ShardRun<'_> {
             self.trace("ready", serde_json::json!({}));
         }
         let tag = shared.options.tag_shard.then_some(self.shard.shard);
-        shared.sink.observe(t, frame.data_text().unwrap_or("null"));
+        shared.sink.observe(t, &frame);
         shared.sink.emit(&frame::one_line(text), t, tag, now)?;
         Ok(None)
     }

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::frame;
+use super::frame::{self, Frame};
 use super::runner::Stop;
 use crate::Result;
 
@@ -27,9 +27,9 @@ pub struct Sink {
     stdout: bool,
 }
 
-/// Called with every dispatch (type, the text of its `d`) before `--events` filters it, so a
+/// Called with every dispatch (type, the frame as read) before `--events` filters it, so a
 /// cache can follow events that are not printed.
-pub type Observer = Box<dyn Fn(&str, &str) + Send + Sync>;
+pub type Observer = Box<dyn Fn(&str, &Frame) + Send + Sync>;
 
 /// Called with each dispatch (type, payload) that passed `--events` while `--max-events` still
 /// allows one, under the sink's lock, so calls come one at a time in output order. It decides
@@ -103,11 +103,11 @@ impl Sink {
         self
     }
 
-    /// Shows a dispatch (its type and `d`) to the observer, if there is one. Called for every
-    /// dispatch before [`Sink::emit`], which filters.
-    pub fn observe(&self, t: &str, d: &str) {
+    /// Shows a dispatch (its type and frame) to the observer, if there is one. Called for
+    /// every dispatch before [`Sink::emit`], which filters.
+    pub fn observe(&self, t: &str, frame: &Frame) {
         if let Some(observe) = &self.observer {
-            observe(t, d);
+            observe(t, frame);
         }
     }
 

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::json_check::{skip_space, skip_value};
+use super::json_check::{object_members, skip_space, skip_value};
 use crate::{Error, ErrorKind, Result};
 
 /// The largest gateway message accepted, as received and after decompression. A GUILD_CREATE
@@ -66,6 +66,33 @@ pub struct Frame<'a> {
     pub t: Option<Cow<'a, str>>,
     /// The text of `d`'s value.
     d: Option<&'a str>,
+    /// The text of a few of `d`'s own members, indexed by [`Field`].
+    fields: [Option<&'a str>; Field::COUNT],
+}
+
+/// Members of a dispatch's `d` that the reader keeps while it checks `d` anyway, so what
+/// follows events (the names cache) needs no second pass over each payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// `d.guild_id`.
+    GuildId,
+    /// `d.author` (messages).
+    Author,
+    /// `d.member` (messages in a guild: the author's member object, without `user`).
+    Member,
+}
+
+impl Field {
+    const COUNT: usize = 3;
+
+    fn of_key(key: &str) -> Option<Field> {
+        match key {
+            "guild_id" => Some(Field::GuildId),
+            "author" => Some(Field::Author),
+            "member" => Some(Field::Member),
+            _ => None,
+        }
+    }
 }
 
 /// An event name as it appears in the text (owned only if it has escapes).
@@ -90,6 +117,7 @@ impl<'a> Frame<'a> {
         let bytes = text.as_bytes();
         let mut at = expect(bytes, skip_space(bytes, 0), b'{')?;
         let (mut op, mut s, mut t, mut d) = (None, None, None, None);
+        let mut fields = [None; Field::COUNT];
         at = skip_space(bytes, at);
         let mut more = bytes.get(at) != Some(&b'}');
         if !more {
@@ -132,6 +160,16 @@ impl<'a> Frame<'a> {
                     t = v;
                     n
                 }
+                // An object `d` is walked member by member (checking each), which costs what
+                // skipping it would and keeps the members in `Field`.
+                "d" if bytes.get(at) == Some(&b'{') => {
+                    fields = [None; Field::COUNT];
+                    object_members(text, at, |k, v| {
+                        if let Some(f) = Field::of_key(k) {
+                            fields[f as usize] = Some(v);
+                        }
+                    })?
+                }
                 _ => skip_value(text, at)?,
             };
             if key == "d" {
@@ -151,12 +189,23 @@ impl<'a> Frame<'a> {
             return Err(format!("trailing characters at byte {at}"));
         }
         let op = op.ok_or("missing field `op`")?;
-        Ok(Frame { op, s, t, d })
+        Ok(Frame {
+            op,
+            s,
+            t,
+            d,
+            fields,
+        })
     }
 
     /// The text of `d` as received (checked to be JSON), if the payload has one.
     pub fn data_text(&self) -> Option<&'a str> {
         self.d
+    }
+
+    /// The text of one of `d`'s members listed in [`Field`], if `d` has it.
+    pub fn field(&self, field: Field) -> Option<&'a str> {
+        self.fields[field as usize]
     }
 
     /// `d` parsed as `T` (for the few payloads whose data the client needs).
@@ -375,6 +424,26 @@ pub fn write_line(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_of_d_are_kept_while_it_is_checked() {
+        let text = r#"{"op":0,"t":"MESSAGE_CREATE","s":2,"d":{"id":"1","author":{"id":"5","username":"a"},"embeds":[{"author":{"name":"x"}}],"guild_id":"9"}}"#;
+        let frame = Frame::parse(text).unwrap();
+        assert_eq!(
+            frame.field(Field::Author),
+            Some(r#"{"id":"5","username":"a"}"#)
+        );
+        assert_eq!(frame.field(Field::GuildId), Some(r#""9""#));
+        assert_eq!(frame.field(Field::Member), None);
+        // A `d` that is not an object, or a broken one, keeps nothing / is refused.
+        assert_eq!(
+            Frame::parse(r#"{"op":11,"d":null}"#)
+                .unwrap()
+                .field(Field::Author),
+            None
+        );
+        assert!(Frame::parse(r#"{"op":0,"d":{"author":}}"#).is_err());
+    }
 
     #[test]
     fn parses_routing_fields_and_borrows_d() {
