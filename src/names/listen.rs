@@ -71,10 +71,11 @@ pub fn observer(names: &'static Names) -> Observer {
             }
             author.data()
         } else {
-            frame.data::<Value>()
+            frame.data_text().and_then(observe::parse_kept)
         };
-        if let Some(d) = d {
-            names.learn(observe::dispatch(t, &d));
+        if let Some(change) = d.map(|d| observe::dispatch(t, &d)) {
+            // `d` is gone by now: a big guild's data and its entries are not held together.
+            names.learn(change);
         }
     })
 }
