@@ -141,27 +141,42 @@ impl Store {
         let conn = Connection::open(path).map_err(db_error)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(db_error)?;
         // WAL lets readers go on while one process writes; NORMAL sync is enough for a cache.
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(db_error)?;
+        // Switching a new file to WAL needs it to itself, and SQLite answers "locked" at once
+        // rather than through the busy timeout when another process is doing the same.
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        loop {
+            match conn.pragma_update(None, "journal_mode", "WAL") {
+                Ok(()) => break,
+                Err(e)
+                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(e) => return Err(db_error(e)),
+            }
+        }
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(db_error)?;
-        let store = Store { conn };
+        let mut store = Store { conn };
         store.migrate()?;
         Ok(store)
     }
 
-    fn migrate(&self) -> Result<()> {
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(db_error)?;
-        if version == SCHEMA_VERSION {
+    fn migrate(&mut self) -> Result<()> {
+        let version =
+            |c: &Connection| c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0));
+        if version(&self.conn).map_err(db_error)? == SCHEMA_VERSION {
             return Ok(());
         }
-        self.conn
-            .execute_batch(&format!(
-                "BEGIN IMMEDIATE;
-                 DROP TABLE IF EXISTS objects; DROP TABLE IF EXISTS aliases; DROP TABLE IF EXISTS meta;
+        // Asked again inside the write lock: two processes opening a new cache at once both
+        // get here, and the second must not drop what the first has started filling.
+        self.write(|c| {
+            if version(c)? == SCHEMA_VERSION {
+                return Ok(());
+            }
+            c.execute_batch(&format!(
+                "DROP TABLE IF EXISTS objects; DROP TABLE IF EXISTS aliases; DROP TABLE IF EXISTS meta;
                  CREATE TABLE objects (kind TEXT NOT NULL, id INTEGER NOT NULL, guild INTEGER NOT NULL,
                      name TEXT NOT NULL, seen_at INTEGER NOT NULL, PRIMARY KEY (kind, id, guild));
                  CREATE INDEX objects_by_id ON objects (id);
@@ -169,10 +184,9 @@ impl Store {
                      folded TEXT NOT NULL, PRIMARY KEY (kind, id, guild, folded));
                  CREATE INDEX aliases_by_name ON aliases (kind, folded);
                  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-                 PRAGMA user_version = {SCHEMA_VERSION};
-                 COMMIT;"
+                 PRAGMA user_version = {SCHEMA_VERSION};"
             ))
-            .map_err(db_error)
+        })
     }
 
     /// Runs `f` in one write transaction (taken at once, so concurrent writers wait their turn
