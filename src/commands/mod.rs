@@ -77,8 +77,14 @@ fn root() -> clap::Command {
     cmd
 }
 
-/// Parses `args` and runs the chosen subcommand.
+/// Parses `args` and runs the chosen subcommand, then closes the names cache.
 pub fn run(args: Vec<OsString>) -> Result<()> {
+    let result = run_command(args);
+    crate::names::close();
+    result
+}
+
+fn run_command(args: Vec<OsString>) -> Result<()> {
     let args = crate::names::links::expand(endpoints::clap::disambiguate(args));
     // Only the typed commands named on the command line are built: building all of them on
     // every run would slow down start-up.

@@ -121,6 +121,18 @@ pub fn install(settings: &Settings, cache: bool, annotate: bool) {
     });
 }
 
+/// Closes the cache database at the end of a run. The context is a static, which is never
+/// dropped, and a connection left open at exit leaves SQLite's write-ahead log behind: the next
+/// invocation must then read all of it back (WAL recovery) before its first query, a cost that
+/// grew with every run (about 2.5 ms per `discord get` after a few hundred runs).
+pub fn close() {
+    if let Some(names) = NAMES.get() {
+        if let Ok(mut store) = names.store.lock() {
+            store.take();
+        }
+    }
+}
+
 /// The names context, when one was installed (not in unit tests).
 pub fn get() -> Option<&'static Names> {
     NAMES.get()

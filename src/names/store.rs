@@ -18,6 +18,9 @@ const SCHEMA_VERSION: i64 = 1;
 
 /// How long a writer waits for another process's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// An entry seen again within this many seconds, unchanged, is not written again (well inside
+/// the freshness window, `super::FRESH_SECS`, that name lookups trust).
+const RESEEN_SECS: i64 = 120;
 
 /// What a cached object is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,12 +204,53 @@ impl Store {
         Ok(out)
     }
 
-    /// Stores entries (replacing what was known of each).
+    /// Stores entries (replacing what was known of each). Entries the cache already holds
+    /// as they are, seen recently, are not written again: most answers repeat what is known,
+    /// and a write transaction (and the log it leaves for the next process to read back) was
+    /// most of what the cache cost a `discord get`.
     pub fn upsert(&mut self, entries: &[Entry]) -> Result<()> {
-        if entries.is_empty() {
+        let recent = now() - RESEEN_SECS;
+        let mut changed = Vec::new();
+        for e in entries {
+            if !self.holds(e, recent).map_err(db_error)? {
+                changed.push(e);
+            }
+        }
+        if changed.is_empty() {
             return Ok(());
         }
-        self.write(|c| entries.iter().try_for_each(|e| put(c, e)))
+        self.write(|c| changed.iter().try_for_each(|e| put(c, e)))
+    }
+
+    /// Whether `e` is stored with the same names and was seen at `recent` or later.
+    fn holds(&self, e: &Entry, recent: i64) -> rusqlite::Result<bool> {
+        let key = params![e.kind.as_str(), e.id as i64, e.guild as i64];
+        let stored: Option<(String, i64)> = self
+            .conn
+            .prepare_cached(
+                "SELECT name, seen_at FROM objects WHERE kind = ?1 AND id = ?2 AND guild = ?3",
+            )?
+            .query_row(key, |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if !stored.is_some_and(|(name, seen_at)| name == e.name && seen_at >= recent) {
+            return Ok(false);
+        }
+        let mut folded: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT folded FROM aliases WHERE kind = ?1 AND id = ?2 AND guild = ?3",
+            )?
+            .query_map(key, |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        folded.sort();
+        let mut wanted: Vec<String> = std::iter::once(&e.name)
+            .chain(&e.aliases)
+            .map(|n| fold(n))
+            .filter(|f| !f.is_empty())
+            .collect();
+        wanted.sort();
+        wanted.dedup();
+        Ok(folded == wanted)
     }
 
     /// Stores a complete list of one kind in one guild (a guild's channels, its roles; the
@@ -298,6 +342,9 @@ impl Store {
     /// Notes guilds known only by id (READY lists them before their GUILD_CREATE), without
     /// overwriting what is known of them; they are found by name once their GUILD_CREATE came.
     pub fn add_guild_ids(&mut self, ids: &[u64]) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
         let at = now();
         self.write(|c| {
             let mut stmt = c.prepare_cached(
@@ -330,8 +377,11 @@ impl Store {
             .map_err(db_error)
     }
 
-    /// Remembers a value.
+    /// Remembers a value (no write when it is already the value).
     pub fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        if self.meta(key)?.as_deref() == Some(value) {
+            return Ok(());
+        }
         self.write(|c| {
             c.execute(
                 "INSERT INTO meta (key, value) VALUES (?1, ?2)
@@ -475,6 +525,31 @@ mod tests {
         assert!(s.find(ObjKind::Member, "ally", Some(2)).unwrap().is_empty());
         assert_eq!(s.find(ObjKind::Channel, "General", None).unwrap().len(), 1);
         assert_eq!(s.by_id(7).unwrap()[0].name, "general");
+    }
+
+    #[test]
+    fn an_entry_seen_again_unchanged_is_not_rewritten() {
+        let (_d, mut s) = store();
+        let mut alice = Entry::new(ObjKind::User, 5, 0, "alice");
+        alice.seen_at -= 10;
+        s.upsert(&[alice.clone()]).unwrap();
+        let seen_at = |s: &Store| s.by_id(5).unwrap()[0].seen_at;
+        // The same again: no write, so the first sighting's time stays.
+        s.upsert(&[Entry::new(ObjKind::User, 5, 0, "alice")])
+            .unwrap();
+        assert_eq!(seen_at(&s), alice.seen_at);
+        // A new alias is a change: written, and found by it.
+        let mut renamed = Entry::new(ObjKind::User, 5, 0, "alice");
+        renamed.aliases = vec!["Ally".into()];
+        s.upsert(&[renamed]).unwrap();
+        assert!(seen_at(&s) > alice.seen_at);
+        assert_eq!(s.find(ObjKind::User, "ally", None).unwrap().len(), 1);
+        // Seen long ago: written again to renew it.
+        alice.seen_at -= RESEEN_SECS * 2;
+        s.upsert(&[alice.clone()]).unwrap();
+        s.upsert(&[Entry::new(ObjKind::User, 5, 0, "alice")])
+            .unwrap();
+        assert!(seen_at(&s) > alice.seen_at);
     }
 
     #[test]
