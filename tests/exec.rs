@@ -469,7 +469,7 @@ fn ctrl_c_waits_for_running_handlers() {
     let done = home.path().join("done");
     let started = home.path().join("started");
     let handler = format!(
-        "touch {}; sleep 1; echo finished > {}",
+        "echo run >> {}; sleep 2; echo finished > {}",
         started.display(),
         done.display()
     );
@@ -481,11 +481,30 @@ fn ctrl_c_waits_for_running_handlers() {
     post(&sb, "#general", "work");
     l.wait_for("the event", |v| v.len() == 1);
     wait_until("the handler to start", || started.exists());
-    let (_, code) = l.interrupt();
+    l.send_signal("INT");
+    // Events are no longer taken, but the session stays open while the handler runs.
+    post(&sb, "#general", "too late");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(!done.exists(), "the handler should still be running");
+    assert!(
+        !sb.live_session().is_null(),
+        "the session closed before the handler finished"
+    );
+    let (lines, code) = l.wait_exit();
     assert_eq!(code, 0);
+    assert_eq!(
+        lines.len(),
+        1,
+        "an event after Ctrl-C was printed: {lines:?}"
+    );
     assert_eq!(
         std::fs::read_to_string(&done).expect("the handler finished"),
         "finished\n"
+    );
+    assert_eq!(std::fs::read_to_string(&started).unwrap(), "run\n");
+    assert!(
+        sb.live_session().is_null(),
+        "the session is closed at the end"
     );
 }
 

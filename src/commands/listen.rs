@@ -175,12 +175,25 @@ pub fn run(settings: &Settings, args: ListenArgs) -> Result<()> {
     let stop = Arc::new(Stop::default());
     {
         let stop = Arc::clone(&stop);
-        // A second Ctrl-C while closing cleanly exits at once.
+        let dispatcher = dispatcher.clone();
+        let interrupted = std::sync::atomic::AtomicBool::new(false);
+        // With handlers, Ctrl-C first stops taking events and lets running handlers finish
+        // while the session is still open, then closes it. A second Ctrl-C exits at once.
         let _ = ctrlc::set_handler(move || {
-            if stop.requested() {
+            if interrupted.swap(true, std::sync::atomic::Ordering::SeqCst) || stop.requested() {
                 std::process::exit(130);
             }
-            stop.request();
+            match &dispatcher {
+                Some(d) => {
+                    let (d, stop) = (Arc::clone(d), Arc::clone(&stop));
+                    std::thread::spawn(move || {
+                        d.stop_taking();
+                        d.close(CLOSE_GRACE);
+                        stop.request();
+                    });
+                }
+                None => stop.request(),
+            }
         });
     }
     // Event lines pass through untouched unless --jq asks for a filter or they are coloured

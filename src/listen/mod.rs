@@ -108,6 +108,10 @@ pub trait Consumer: Send + Sync {
 pub struct Dispatcher {
     filters: Arc<Filters>,
     consumers: Vec<Box<dyn Consumer>>,
+    /// Whether events are still taken; held while a dispatch is handed out, so none reaches a
+    /// consumer after [`Dispatcher::stop_taking`] returns.
+    taking: std::sync::Mutex<bool>,
+    closed: std::sync::Once,
 }
 
 impl Dispatcher {
@@ -116,6 +120,8 @@ impl Dispatcher {
         Arc::new(Dispatcher {
             filters: Arc::new(filters),
             consumers,
+            taking: std::sync::Mutex::new(true),
+            closed: std::sync::Once::new(),
         })
     }
 
@@ -130,6 +136,10 @@ impl Dispatcher {
     pub fn chooser(self: &Arc<Self>) -> Chooser {
         let this = Arc::clone(self);
         Box::new(move |t, payload| {
+            let taking = this.taking.lock().unwrap_or_else(|p| p.into_inner());
+            if !*taking {
+                return false;
+            }
             // The gateway passes on only payloads that parse; one that did not would be
             // dropped rather than printed past the filters.
             let Some(dispatch) = Dispatch::parse(t, payload) else {
@@ -161,13 +171,22 @@ impl Dispatcher {
         })
     }
 
+    /// Stops taking events: from now on dispatches are neither printed nor handed out, while
+    /// the session stays open for what running handlers still do.
+    pub fn stop_taking(&self) {
+        *self.taking.lock().unwrap_or_else(|p| p.into_inner()) = false;
+    }
+
     /// Tells every consumer that no more events come, giving them `grace` to finish (all at
-    /// once, so the wait is bounded by `grace`, not by its multiple).
+    /// once, so the wait is bounded by `grace`, not by its multiple). Only the first call does
+    /// it; a later one waits for it to be done.
     pub fn close(&self, grace: Duration) {
-        std::thread::scope(|scope| {
-            for consumer in &self.consumers {
-                scope.spawn(move || consumer.close(grace));
-            }
+        self.closed.call_once(|| {
+            std::thread::scope(|scope| {
+                for consumer in &self.consumers {
+                    scope.spawn(move || consumer.close(grace));
+                }
+            });
         });
     }
 }

@@ -124,17 +124,22 @@ impl Listen {
     /// Sends `signal` (`INT`, `TERM`, ...) by PID and waits for the exit; returns every line
     /// and the exit code.
     pub fn signal(mut self, signal: &str) -> (Vec<Value>, i32) {
+        self.send_signal(signal);
+        let status = self.child.wait().expect("wait listen");
+        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(5)) {
+            self.seen.push(line);
+        }
+        (self.values(), status.code().unwrap_or(-1))
+    }
+
+    /// Sends `signal` (`INT`, `TERM`) without waiting for listen to exit.
+    pub fn send_signal(&self, signal: &str) {
         let pid = self.child.id().to_string();
         let ok = std::process::Command::new("kill")
             .args([&format!("-{signal}"), &pid])
             .status()
             .expect("run kill");
         assert!(ok.success());
-        let status = self.child.wait().expect("wait listen");
-        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(5)) {
-            self.seen.push(line);
-        }
-        (self.values(), status.code().unwrap_or(-1))
     }
 
     /// Ctrl-C.
