@@ -482,3 +482,58 @@ fn listen_learns_message_authors_and_their_renames() {
     let old = stdout(&sb.run(&["cache", "show", "first_name"]));
     assert!(!old.contains("424242424242424242"), "{old}");
 }
+
+#[test]
+fn listen_learns_a_big_guilds_members_from_its_guild_create() {
+    let sb = Sandbox::start();
+    let listen = sb
+        .cmd()
+        .args(["listen", "--events", "GUILD_CREATE", "--max-events", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while sb.live_session().is_null() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "listen never connected"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // More members than one write takes, so the list is learned in several batches.
+    let members: Vec<Value> = (0..2500)
+        .map(|i| {
+            serde_json::json!({"user": {"id": format!("{}", 610000000000000000u64 + i),
+                "username": format!("member_{i}")}, "nick": format!("nick_{i}"), "roles": []})
+        })
+        .collect();
+    let event = serde_json::json!({"t": "GUILD_CREATE", "d": {
+        "id": "620000000000000000", "name": "Big Guild", "roles": [],
+        "channels": [{"id": "630000000000000000", "name": "big-general", "type": 0}],
+        "members": members,
+    }});
+    // Too long for a command-line argument: the body goes in on stdin.
+    let mut post = sb.cmd();
+    post.args([
+        "--api-url",
+        &sb.root_url(),
+        "post",
+        "/_sandbox/gateway/dispatch",
+        "-",
+    ]);
+    let posted = common::output_with_stdin(&mut post, event.to_string().as_bytes());
+    assert!(posted.status.success(), "{}", stderr(&posted));
+    let out = listen.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    for (name, id) in [
+        ("member_0", "610000000000000000"),
+        ("member_2499", "610000000000002499"),
+        ("nick_1234", "610000000000001234"),
+        ("big-general", "630000000000000000"),
+        ("Big Guild", "620000000000000000"),
+    ] {
+        let shown = stdout(&sb.run(&["cache", "show", name]));
+        assert!(shown.contains(id), "{name}: {shown}");
+    }
+}

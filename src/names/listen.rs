@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::{annotate, observe, Names};
 use crate::gateway::frame::{Field, Frame};
+use crate::gateway::json_check::{array_items, object_members};
 use crate::gateway::sink::Observer;
 
 /// Dispatch types the cache learns from; others are not even parsed.
@@ -70,6 +71,9 @@ pub fn observer(names: &'static Names) -> Observer {
                 return;
             }
             author.data()
+        } else if let Some(members) = frame.data_text().and_then(|d| MemberList::of(t, d)) {
+            members.learn(names);
+            return;
         } else {
             frame.data_text().and_then(observe::parse_kept)
         };
@@ -78,6 +82,85 @@ pub fn observer(names: &'static Names) -> Observer {
             names.learn(change);
         }
     })
+}
+
+/// Members learned per write: a batch's entries are all that is held at once.
+const MEMBERS_PER_BATCH: usize = 1000;
+
+/// A dispatch carrying a guild's member list (GUILD_CREATE, GUILD_MEMBERS_CHUNK), as text. A
+/// large guild's list is tens of MB; building it whole (a `Value`, then an entry per user and
+/// member) took about 1.6 KB per member at the peak, so it is learned in batches instead.
+struct MemberList<'a> {
+    t: &'a str,
+    /// `d` without its `members`, as (key, text) pairs.
+    rest: Vec<(&'a str, &'a str)>,
+    guild: Option<&'a str>,
+    members: &'a str,
+}
+
+impl<'a> MemberList<'a> {
+    fn of(t: &'a str, d: &'a str) -> Option<MemberList<'a>> {
+        if t != "GUILD_CREATE" && t != "GUILD_MEMBERS_CHUNK" {
+            return None;
+        }
+        let (mut rest, mut members, mut id, mut guild_id) = (Vec::new(), None, None, None);
+        object_members(d, 0, |key, value| match key {
+            "members" => members = Some(value),
+            _ => {
+                match key {
+                    "id" => id = Some(value),
+                    "guild_id" => guild_id = Some(value),
+                    _ => {}
+                }
+                rest.push((key, value));
+            }
+        })
+        .ok()?;
+        // A GUILD_CREATE's own id is the guild; a chunk names it in guild_id.
+        let guild = if t == "GUILD_CREATE" { id } else { guild_id };
+        Some(MemberList {
+            t,
+            rest,
+            guild,
+            members: members?,
+        })
+    }
+
+    /// Learns the dispatch without its members, then its members a batch at a time, each
+    /// batch as the GUILD_MEMBERS_CHUNK it could have been.
+    fn learn(&self, names: &Names) {
+        let rest: Option<serde_json::Map<String, Value>> = self
+            .rest
+            .iter()
+            .map(|(k, v)| Some(((*k).to_string(), observe::parse_kept(v)?)))
+            .collect();
+        let Some(rest) = rest else {
+            return;
+        };
+        names.learn(observe::dispatch(self.t, &Value::Object(rest)));
+        let Some(guild) = self
+            .guild
+            .and_then(|g| serde_json::from_str::<Value>(g).ok())
+        else {
+            return;
+        };
+        let mut batch = Vec::with_capacity(MEMBERS_PER_BATCH);
+        let flush = |batch: &mut Vec<Value>| {
+            let chunk = serde_json::json!({"guild_id": guild, "members": std::mem::take(batch)});
+            names.learn(observe::dispatch("GUILD_MEMBERS_CHUNK", &chunk));
+        };
+        let _ = array_items(self.members, 0, |member| {
+            if let Some(m) = observe::parse_kept(member) {
+                batch.push(m);
+            }
+            if batch.len() >= MEMBERS_PER_BATCH {
+                flush(&mut batch);
+            }
+        });
+        if !batch.is_empty() {
+            flush(&mut batch);
+        }
+    }
 }
 
 /// The fields of a message dispatch that say who wrote it, as they appear in the payload.

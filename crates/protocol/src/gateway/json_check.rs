@@ -115,6 +115,34 @@ pub fn object_members<'a>(
     }
 }
 
+/// Walks the array that starts at `at` (after optional whitespace), checking it, and calls
+/// `each` with every element's text. Returns the position after the array.
+pub fn array_items<'a>(
+    text: &'a str,
+    at: usize,
+    mut each: impl FnMut(&'a str),
+) -> Result<usize, String> {
+    let bytes = text.as_bytes();
+    let mut at = skip_space(bytes, at);
+    if bytes.get(at) != Some(&b'[') {
+        return Err(format!("expected an array at byte {at}"));
+    }
+    at = skip_space(bytes, at + 1);
+    if bytes.get(at) == Some(&b']') {
+        return Ok(at + 1);
+    }
+    loop {
+        let end = skip_value(text, at)?;
+        each(&text[at..end]);
+        at = skip_space(bytes, end);
+        match bytes.get(at) {
+            Some(b',') => at = skip_space(bytes, at + 1),
+            Some(b']') => return Ok(at + 1),
+            _ => return Err(format!("expected ',' or ']' at byte {at}")),
+        }
+    }
+}
+
 /// JSON's whitespace from `at` on; returns the first other position.
 pub fn skip_space(bytes: &[u8], mut at: usize) -> usize {
     while matches!(bytes.get(at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
@@ -283,6 +311,19 @@ mod tests {
         assert_eq!(object_members("{}", 0, |_, _| panic!("no members")), Ok(2));
         for bad in ["[]", "{\"a\" 1}", "{\"a\":1,}", "{\"a\":1"] {
             assert!(object_members(bad, 0, |_, _| {}).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn array_items_gives_each_element_once() {
+        let text = r#" [ 1 , {"a": [2]},"x" ] tail"#;
+        let mut seen = Vec::new();
+        let end = array_items(text, 0, |v| seen.push(v)).unwrap();
+        assert_eq!(seen, ["1", r#"{"a": [2]}"#, r#""x""#]);
+        assert_eq!(&text[end..], " tail");
+        assert_eq!(array_items("[]", 0, |_| panic!("no items")), Ok(2));
+        for bad in ["{}", "[1,]", "[1 2]", "[1"] {
+            assert!(array_items(bad, 0, |_| {}).is_err(), "{bad}");
         }
     }
 
